@@ -1,0 +1,61 @@
+# Xiaoneng — everything a developer or operator needs, with nothing but Python >= 3.11 and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
+XN := $(BIN)/xiaoneng
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup run test test-browser lint format messages bench ci clean
+
+setup: $(STAMP)
+
+# The virtual environment comes from the committed lock file. uv is used when it is on PATH,
+# otherwise it is bootstrapped into the virtual environment with pip.
+$(STAMP): uv.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if command -v uv >/dev/null 2>&1; then UV=uv; else \
+		test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv; \
+		UV=$(BIN)/uv; fi; \
+		$$UV sync --frozen --inexact --python $(BIN)/python --quiet
+	@rm -f $(VENV)/.synced-*
+	@touch $(STAMP)
+
+run: setup
+	$(XN) migrate --noinput
+	$(XN) demo --first-run
+	$(XN) serve
+
+test: setup
+	$(BIN)/pytest -m "not browser"
+
+test-browser: setup
+	$(BIN)/pytest -m browser
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(XN) makemigrations --check --dry-run
+	$(BIN)/python scripts/check_catalogs.py
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerate the translation catalogs from the source (needs GNU gettext) and compile them.
+messages: setup
+	cd src/xiaoneng && ../../$(XN) makemessages --locale zh_Hans --locale en --no-obsolete --no-location
+	$(BIN)/python scripts/check_catalogs.py --fill-english --compile
+
+bench: setup
+	@for script in bench/*.py; do case $$script in */_*) continue;; esac; \
+		echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) .ruff_cache

@@ -1,0 +1,81 @@
+"""The fictional 示例市教育局: its departments, six schools, posts and one login per role."""
+
+from __future__ import annotations
+
+DEMO_PASSWORD = "Demo#2026xn"
+
+BUREAU = {"code": "bureau", "name": "示例市教育局", "short_name": "市教育局",
+          "enquiry_phone": "0000-12345", "supervision_phone": "0000-12388",
+          "address": "示例市人民路1号"}
+
+# (code, name, duties)
+BUREAU_DEPARTMENTS = [
+    ("office", "办公室", "综合协调、文秘、机要、信息公开、督查督办、接待"),
+    ("personnel", "人事科", "机关和直属学校人事管理、教师队伍建设、职称评聘"),
+    ("finance", "计划财务科", "教育经费预算和管理、教育收费管理、资产管理"),
+    ("basic", "基础教育科", "学前教育、义务教育、普通高中教育管理，招生入学，课业负担"),
+    ("vocational", "职业与成人教育科", "职业教育、成人教育和社区教育管理"),
+    ("legal", "政策法规与行政审批科", "教育法制、行政许可、依法治校"),
+    ("safety", "安全稳定科", "校园安全、校园周边环境综合治理、应急管理"),
+    ("sports", "体卫艺科", "学校体育、卫生、艺术教育，食品卫生"),
+    ("inspection", "督导室", "教育督导评估"),
+    ("supervision", "监察室", "效能投诉调查、明察暗访、过错追究"),
+    ("petition", "信访办", "来信来访受理、交办和督办"),
+    ("efficiency", "效能办", "效能建设、派单督办、回访、通报"),
+    ("exams", "招生考试中心", "中考、高考、自学考试组织"),
+    ("aid", "学生资助管理中心", "学生资助政策落实和资金发放"),
+]
+
+# (code, name, short name)
+SCHOOLS = [
+    ("school-1", "示例市第一中学", "第一中学"),
+    ("school-2", "示例市第二中学", "第二中学"),
+    ("school-exp", "示例市实验小学", "实验小学"),
+    ("school-normal", "示例市师范学校", "师范学校"),
+    ("school-voc", "示例市职业技术学校", "职业技术学校"),
+    ("school-special", "示例市特殊教育学校", "特殊教育学校"),
+]
+
+SCHOOL_OFFICES = [
+    ("principal", "校长办公室", "学校综合管理、对外联络、信息公开"),
+    ("academic", "教务处", "教学管理、学籍、课程与作业管理"),
+    ("moral", "德育处", "学生德育、安全教育、家校沟通"),
+    ("general", "总务处", "后勤、食堂、收费、校舍安全"),
+]
+
+# One named login for every role of DESIGN.md §1.
+# (username, full name, unit code, department code, roles, title)
+DEMO_USERS = [
+    ("intake", "王晓明", "bureau", "office", ["intake"], "首问责任人"),
+    ("handler_a", "李娜", "bureau", "basic", ["handler"], "科员（A岗）"),
+    ("handler_b", "赵强", "bureau", "basic", ["handler"], "科员（B岗）"),
+    ("head", "陈静", "bureau", "basic", ["dept_head"], "基础教育科科长"),
+    ("xiaoneng", "周敏", "bureau", "efficiency", ["efficiency_office"], "效能办主任"),
+    ("xiaoneng_b", "黄丽", "bureau", "efficiency", ["efficiency_office"], "效能办科员"),
+    ("inspector", "吴刚", "bureau", "supervision", ["inspector"], "监察室主任"),
+    ("leader", "郑国平", "bureau", "office", ["leader"], "副局长"),
+    ("sysadmin", "孙磊", "bureau", "office", ["sysadmin"], "系统管理员"),
+    ("secadmin", "钱文", "bureau", "office", ["secadmin"], "安全管理员"),
+    ("auditor", "冯雪", "bureau", "office", ["auditor"], "审计管理员"),
+    ("school_head", "刘建国", "school-1", "principal", ["dept_head"], "校长"),
+    ("school_handler", "何芳", "school-1", "principal", ["handler", "intake"], "校办主任"),
+    ("school_handler_b", "马超", "school-1", "principal", ["handler"], "校办干事"),
+]
+
+# Department heads: (unit code, department code, username)
+HEADS = [
+    ("bureau", "basic", "head"),
+    ("bureau", "efficiency", "xiaoneng"),
+    ("bureau", "supervision", "inspector"),
+    ("school-1", "principal", "school_head"),
+]
+
+# Posts with A and B holders: (unit code, department code, post name, duties, A, B)
+POSTS = [
+    ("bureau", "basic", "基础教育投诉办理岗", "办理招生入学、课业负担、学校管理类投诉和咨询",
+     "handler_a", "handler_b"),
+    ("bureau", "efficiency", "效能派单督办岗", "受理交办件派单、催办督办、回访",
+     "xiaoneng_b", "xiaoneng"),
+    ("school-1", "principal", "校务投诉办理岗", "办理涉及本校的投诉、咨询和建议",
+     "school_handler", "school_handler_b"),
+]

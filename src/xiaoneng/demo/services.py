@@ -1,0 +1,114 @@
+"""Loading the demo organisation. Idempotent: running it twice changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from xiaoneng.demo import data
+from xiaoneng.org.models import Department, Staff, Unit, User
+from xiaoneng.org.services import (
+    department_create,
+    department_set_head,
+    post_save_holders,
+    staff_create,
+    unit_create,
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    full_name: str
+    roles: list[str]
+    where: str
+
+
+def demo_is_loaded() -> bool:
+    return Unit.objects.filter(code=data.BUREAU["code"]).exists()
+
+
+def _unit(code: str, **fields: object) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    return unit or unit_create(code=code, by=None, **fields)
+
+
+def _department(unit: Unit, code: str, name: str, duties: str, order: int) -> Department:
+    found = Department.objects.filter(unit=unit, code=code).first()
+    return found or department_create(
+        unit=unit, code=code, name=name, duties=duties, sort_order=order, by=None
+    )
+
+
+def _load_units() -> None:
+    bureau = _unit(kind=Unit.Kind.BUREAU, sort_order=0, **data.BUREAU)
+    for order, (code, name, duties) in enumerate(data.BUREAU_DEPARTMENTS):
+        _department(bureau, code, name, duties, order)
+    for order, (code, name, short) in enumerate(data.SCHOOLS, start=1):
+        school = _unit(
+            code=code,
+            name=name,
+            short_name=short,
+            kind=Unit.Kind.SCHOOL,
+            parent=bureau,
+            sort_order=order,
+            supervision_phone=data.BUREAU["supervision_phone"],
+        )
+        for dept_order, (dept_code, dept_name, duties) in enumerate(data.SCHOOL_OFFICES):
+            _department(school, dept_code, dept_name, duties, dept_order)
+
+
+def _load_staff() -> None:
+    for username, full_name, unit_code, dept_code, roles, title in data.DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        unit = Unit.objects.get(code=unit_code)
+        staff_create(
+            username=username,
+            full_name=full_name,
+            unit=unit,
+            department=Department.objects.get(unit=unit, code=dept_code),
+            roles=roles,
+            password=data.DEMO_PASSWORD,
+            title=title,
+        )
+
+
+def _staff(username: str) -> Staff:
+    return Staff.objects.get(user__username=username)
+
+
+def _load_posts_and_heads() -> None:
+    for unit_code, dept_code, username in data.HEADS:
+        department = Department.objects.get(unit__code=unit_code, code=dept_code)
+        if department.head_id is None:
+            department_set_head(department=department, head=_staff(username), by=None)
+    for unit_code, dept_code, name, duties, a_name, b_name in data.POSTS:
+        department = Department.objects.get(unit__code=unit_code, code=dept_code)
+        if not department.posts.filter(name=name).exists():
+            post_save_holders(
+                department=department,
+                name=name,
+                duties=duties,
+                a_holder=_staff(a_name),
+                b_holder=_staff(b_name),
+                by=None,
+            )
+
+
+def demo_load() -> None:
+    """Create whatever part of the demo organisation is missing."""
+    with transaction.atomic():
+        _load_units()
+        _load_staff()
+        _load_posts_and_heads()
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = []
+    for username, full_name, _unit_code, _dept, roles, title in data.DEMO_USERS:
+        staff = Staff.objects.select_related("unit").filter(user__username=username).first()
+        where = f"{staff.unit.short_name or staff.unit.name} {title}" if staff else title
+        logins.append(DemoLogin(username=username, full_name=full_name, roles=roles, where=where))
+    return logins

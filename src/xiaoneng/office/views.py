@@ -1,0 +1,42 @@
+"""Office shell: sign in and out, the home page, and the audit administrator's log viewer."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from xiaoneng.audit.models import AuditEntry
+from xiaoneng.audit.selectors import audit_chain_verify
+from xiaoneng.office.permissions import role_required
+from xiaoneng.org.roles import Role
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "office/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "office/home.html", {})
+
+
+@role_required(Role.AUDITOR)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = AuditEntry.objects.order_by("-id")
+    action = request.GET.get("action", "").strip()
+    if action:
+        entries = entries.filter(action__startswith=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "office/audit_log.html", {"page": page, "action": action})
+
+
+@role_required(Role.AUDITOR)
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    report = audit_chain_verify() if request.method == "POST" else None
+    return render(request, "office/audit_verify.html", {"report": report})

@@ -1,0 +1,81 @@
+"""The roles of DESIGN.md §1, as Django groups with the permissions each role needs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    INTAKE = "intake"
+    HANDLER = "handler"
+    DEPT_HEAD = "dept_head"
+    EFFICIENCY_OFFICE = "efficiency_office"
+    INSPECTOR = "inspector"
+    LEADER = "leader"
+    SYSADMIN = "sysadmin"
+    SECADMIN = "secadmin"
+    AUDITOR = "auditor"
+
+
+ROLE_LABELS = {
+    Role.INTAKE: _("First-contact officer"),
+    Role.HANDLER: _("Handler"),
+    Role.DEPT_HEAD: _("Department head"),
+    Role.EFFICIENCY_OFFICE: _("Efficiency office"),
+    Role.INSPECTOR: _("Inspector"),
+    Role.LEADER: _("Bureau leader"),
+    Role.SYSADMIN: _("System administrator"),
+    Role.SECADMIN: _("Security administrator"),
+    Role.AUDITOR: _("Audit administrator"),
+}
+
+# 三员分立: nobody may hold two of these.
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+_ORG_CONFIG = [
+    f"org.{verb}_{model}"
+    for model in ("unit", "department", "post", "absence")
+    for verb in ("add", "change", "delete", "view")
+]
+_ACCOUNTS = [
+    f"org.{verb}_{model}" for model in ("user", "staff") for verb in ("add", "change", "view")
+] + ["auth.view_group", "org.assign_roles"]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.INTAKE: ["org.view_unit", "org.view_department"],
+    Role.HANDLER: ["org.view_unit", "org.view_department"],
+    Role.DEPT_HEAD: ["org.view_unit", "org.view_department", "org.view_post", "org.view_absence"],
+    Role.EFFICIENCY_OFFICE: ["org.view_unit", "org.view_department", "org.view_post"],
+    Role.INSPECTOR: ["org.view_unit", "org.view_department", "org.view_post"],
+    Role.LEADER: ["org.view_unit", "org.view_department", "org.view_post"],
+    Role.SYSADMIN: [*_ORG_CONFIG, "org.view_staff"],
+    Role.SECADMIN: _ACCOUNTS,
+    Role.AUDITOR: ["audit.view_auditentry", "audit.verify_auditentry"],
+}
+
+
+def role_label(code: str) -> str:
+    try:
+        return str(ROLE_LABELS[Role(code)])
+    except ValueError:
+        return code
+
+
+def sync_role_groups(**kwargs: Any) -> None:
+    """Create one group per role and give it exactly the permissions listed above."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            found = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is not None:
+                wanted.append(found)
+        group.permissions.set(wanted)

@@ -1,0 +1,64 @@
+"""Questions about the organisation: who is away, who acts now for a post, what roles one holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from xiaoneng.org.models import Absence, Post, Staff
+from xiaoneng.org.roles import Role
+
+
+class Capacity(StrEnum):
+    A_HOLDER = "a"
+    B_HOLDER = "b"
+    HEAD = "head"
+
+
+@dataclass(frozen=True)
+class ActingHolder:
+    """Who acts for a post now, in which capacity, and on whose behalf when standing in."""
+
+    staff: Staff | None
+    capacity: Capacity | None
+    standing_in_for: Staff | None = None
+
+
+def staff_is_absent(*, staff: Staff, at: datetime) -> bool:
+    return Absence.objects.filter(staff=staff, starts_at__lte=at, ends_at__gt=at).exists()
+
+
+def absent_staff_ids(*, staff_ids: list[int], at: datetime) -> set[int]:
+    rows = Absence.objects.filter(staff_id__in=staff_ids, starts_at__lte=at, ends_at__gt=at)
+    return set(rows.values_list("staff_id", flat=True))
+
+
+def post_acting_holder(*, post: Post, at: datetime) -> ActingHolder:
+    """A unless absent, else B unless absent, else the department head (AB岗工作制)."""
+    a, b = post.a_holder, post.b_holder
+    away = absent_staff_ids(staff_ids=[s.pk for s in (a, b) if s is not None], at=at)
+    if a is not None and a.pk not in away:
+        return ActingHolder(staff=a, capacity=Capacity.A_HOLDER)
+    if b is not None and b.pk not in away:
+        return ActingHolder(staff=b, capacity=Capacity.B_HOLDER, standing_in_for=a)
+    head = post.department.head
+    if head is None:
+        return ActingHolder(staff=None, capacity=None, standing_in_for=a)
+    return ActingHolder(staff=head, capacity=Capacity.HEAD, standing_in_for=a or b)
+
+
+def staff_roles(*, staff: Staff) -> set[str]:
+    return set(staff.user.groups.values_list("name", flat=True))
+
+
+def user_roles(user: object) -> set[str]:
+    """Role codes of a user; cached on the instance for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_xiaoneng_roles", None)
+    if cached is None:
+        valid = {role.value for role in Role}
+        cached = set(user.groups.values_list("name", flat=True)) & valid
+        user._xiaoneng_roles = cached
+    return cached
