@@ -14,13 +14,14 @@ class ActionContext:
     user: Any = None
 
 
-_current: contextvars.ContextVar[ActionContext] = contextvars.ContextVar(
-    "xiaoneng_action_context", default=ActionContext()
+_EMPTY = ActionContext()
+_current: contextvars.ContextVar[ActionContext | None] = contextvars.ContextVar(
+    "xiaoneng_action_context", default=None
 )
 
 
 def current_context() -> ActionContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def set_context(context: ActionContext) -> contextvars.Token:

@@ -57,3 +57,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.last_hash[:12]}"

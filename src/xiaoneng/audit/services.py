@@ -1,4 +1,4 @@
-"""Writing to the audit log. Every state change in Xiaoneng calls ``log_action`` in its transaction."""
+"""Writing to the audit log: every state change calls ``log_action`` inside its transaction."""
 
 from __future__ import annotations
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 DEMO_PASSWORD = "Demo#2026xn"
 
-BUREAU = {"code": "bureau", "name": "示例市教育局", "short_name": "市教育局",
-          "enquiry_phone": "0000-12345", "supervision_phone": "0000-12388",
-          "address": "示例市人民路1号"}
+BUREAU = {
+    "code": "bureau",
+    "name": "示例市教育局",
+    "short_name": "市教育局",
+    "enquiry_phone": "0000-12345",
+    "supervision_phone": "0000-12388",
+    "address": "示例市人民路1号",
+}
 
 # (code, name, duties)
 BUREAU_DEPARTMENTS = [
@@ -72,10 +77,28 @@ HEADS = [
 
 # Posts with A and B holders: (unit code, department code, post name, duties, A, B)
 POSTS = [
-    ("bureau", "basic", "基础教育投诉办理岗", "办理招生入学、课业负担、学校管理类投诉和咨询",
-     "handler_a", "handler_b"),
-    ("bureau", "efficiency", "效能派单督办岗", "受理交办件派单、催办督办、回访",
-     "xiaoneng_b", "xiaoneng"),
-    ("school-1", "principal", "校务投诉办理岗", "办理涉及本校的投诉、咨询和建议",
-     "school_handler", "school_handler_b"),
+    (
+        "bureau",
+        "basic",
+        "基础教育投诉办理岗",
+        "办理招生入学、课业负担、学校管理类投诉和咨询",
+        "handler_a",
+        "handler_b",
+    ),
+    (
+        "bureau",
+        "efficiency",
+        "效能派单督办岗",
+        "受理交办件派单、催办督办、回访",
+        "xiaoneng_b",
+        "xiaoneng",
+    ),
+    (
+        "school-1",
+        "principal",
+        "校务投诉办理岗",
+        "办理涉及本校的投诉、咨询和建议",
+        "school_handler",
+        "school_handler_b",
+    ),
 ]

@@ -12,7 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from xiaoneng.org.selectors import user_roles
 
 
-def role_required(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    *roles: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Allow the view only to people holding at least one of ``roles``; 403 for everyone else."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
-from xiaoneng.org.roles import ADMIN_ROLES
 from xiaoneng.org.models import Absence, Department, Post, Staff, Unit, User
+from xiaoneng.org.roles import ADMIN_ROLES
 from xiaoneng.org.services import absence_check, absence_record, roles_validate
 
 

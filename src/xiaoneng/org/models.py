@@ -61,7 +61,9 @@ class Department(models.Model):
     )
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
-    duties = models.TextField(_("duties"), blank=True, help_text=_("The department's remit (职能)."))
+    duties = models.TextField(
+        _("duties"), blank=True, help_text=_("The department's remit (职能).")
+    )
     head = models.ForeignKey(
         "Staff",
         verbose_name=_("head"),

@@ -161,7 +161,10 @@ def post_save_holders(
             obj=post,
             actor=by,
             unit_id=department.unit_id,
-            summary={"a": a_holder.pk if a_holder else None, "b": b_holder.pk if b_holder else None},
+            summary={
+                "a": a_holder.pk if a_holder else None,
+                "b": b_holder.pk if b_holder else None,
+            },
         )
     return post
 

@@ -32,5 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo logins (password for all: %(pw)s)") % {"pw": DEMO_PASSWORD})
         for login in demo_logins():
             roles = "、".join(role_label(code) for code in login.roles)
-            self.stdout.write(f"  {login.username:<18} {login.full_name:<6} {roles}  ({login.where})")
+            self.stdout.write(
+                f"  {login.username:<18} {login.full_name:<6} {roles}  ({login.where})"
+            )
         self.stdout.write("")

@@ -1,0 +1,55 @@
+"""Playwright driving Debian's Chromium (/usr/bin/chromium); .ci/run installs it when missing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+CHROMIUM = os.environ.get("XIAONENG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Our closed network refuses Chromium's background connections; keep it quiet and local.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    # The live server and Django's ORM run in this thread; Playwright's sync API is fine with it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser) -> Iterator[object]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()

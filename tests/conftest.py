@@ -1,0 +1,45 @@
+"""Shared fixtures: a fast password hasher, the demo organisation, and one named user per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from xiaoneng.demo.data import DEMO_PASSWORD
+from xiaoneng.org.models import Staff, User
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_org(db: None) -> None:
+    """The demo bureau, its schools, posts and one login per role, loaded through the services."""
+    from xiaoneng.demo.services import demo_load
+
+    demo_load()
+
+
+@pytest.fixture
+def demo_password() -> str:
+    return DEMO_PASSWORD
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _staff(username: str) -> Staff:
+    return Staff.objects.select_related("unit", "department").get(user__username=username)
+
+
+@pytest.fixture
+def users(demo_org: None) -> dict[str, User]:
+    """Named users of the demo organisation, keyed by username (intake, head, auditor, …)."""
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def staff_of(demo_org: None):
+    return _staff

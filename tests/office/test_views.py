@@ -1,0 +1,196 @@
+"""The office shell: login in Chinese, every demo login reaches home, English on request, roles."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from xiaoneng.demo.data import DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_speaks_chinese_by_default(client) -> None:
+    response = client.get(reverse("office:login"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="zh-CN">' in body
+    assert "登录" in body
+    assert "用户名" in body
+
+
+@pytest.mark.parametrize("username", [row[0] for row in DEMO_USERS])
+def test_every_demo_login_reaches_its_home_page(client, demo_org, demo_password, username) -> None:
+    response = client.post(
+        reverse("office:login"), {"username": username, "password": demo_password}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == reverse("office:home")
+    body = response.content.decode()
+    assert "您好" in body
+    assert response.context["user"].username == username
+
+
+def test_wrong_password_gets_a_generic_message_in_chinese(client, demo_org) -> None:
+    response = client.post(reverse("office:login"), {"username": "head", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+def test_language_switch_shows_english(client, demo_org, demo_password) -> None:
+    client.login(username="head", password=demo_password)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("office:home")}, follow=True
+    )
+    body = response.content.decode()
+    assert '<html lang="en">' in body
+    assert "Welcome, 陈静" in body
+    assert "Department head" in body
+
+
+def test_language_switch_works_before_signing_in(client) -> None:
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("office:login")}, follow=True
+    )
+    assert "Sign in" in response.content.decode()
+
+
+def test_home_shows_unit_department_and_role(client, demo_org, demo_password) -> None:
+    client.login(username="handler_b", password=demo_password)
+    body = client.get(reverse("office:home")).content.decode()
+    assert "示例市教育局" in body
+    assert "基础教育科" in body
+    assert "经办人" in body
+
+
+def test_logout_requires_post_and_ends_the_session(client, demo_org, demo_password) -> None:
+    client.login(username="head", password=demo_password)
+    assert client.get(reverse("office:logout")).status_code == 405
+    client.post(reverse("office:logout"))
+    assert client.get(reverse("office:home")).status_code == 302
+
+
+# Permission tests: allowed, forbidden, anonymous — for every office view.
+ROLE_VIEWS = {
+    "office:home": {"allowed": ["intake", "auditor", "leader"], "forbidden": []},
+    "office:audit_log": {"allowed": ["auditor"], "forbidden": ["sysadmin", "secadmin", "leader"]},
+    "office:audit_verify": {"allowed": ["auditor"], "forbidden": ["sysadmin", "xiaoneng"]},
+}
+
+
+@pytest.mark.parametrize("name", ROLE_VIEWS)
+def test_view_permissions(client, demo_org, demo_password, name) -> None:
+    url = reverse(name)
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("office:login"))
+    for username in ROLE_VIEWS[name]["allowed"]:
+        client.login(username=username, password=demo_password)
+        assert client.get(url).status_code == 200, username
+    for username in ROLE_VIEWS[name]["forbidden"]:
+        client.login(username=username, password=demo_password)
+        assert client.get(url).status_code == 403, username
+
+
+def _office_url_names() -> set[str]:
+    resolver = get_resolver()
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "office":
+                    walk(pattern.url_patterns, "office")
+            elif isinstance(pattern, URLPattern) and namespace and pattern.name:
+                names.add(f"{namespace}:{pattern.name}")
+
+    walk(resolver.url_patterns, "")
+    return names
+
+
+def test_every_office_view_has_a_permission_test() -> None:
+    public = {"office:login", "office:logout"}
+    assert _office_url_names() - public == set(ROLE_VIEWS)
+
+
+def test_auditor_verifies_the_chain_from_the_office(client, demo_org, demo_password) -> None:
+    client.login(username="auditor", password=demo_password)
+    body = client.post(reverse("office:audit_verify")).content.decode()
+    assert "哈希链完整" in body
+    log = client.get(reverse("office:audit_log")).content.decode()
+    assert "org.staff.create" in log
+
+
+@pytest.mark.parametrize(
+    ("username", "visible", "hidden"),
+    [
+        (
+            "sysadmin",
+            ["/admin/org/unit/", "/admin/org/post/", "/admin/org/absence/"],
+            ["/admin/org/user/", "/admin/audit/auditentry/"],
+        ),
+        (
+            "secadmin",
+            ["/admin/org/user/", "/admin/org/staff/"],
+            ["/admin/org/unit/", "/admin/audit/auditentry/"],
+        ),
+        ("auditor", ["/admin/audit/auditentry/"], ["/admin/org/unit/", "/admin/org/user/"]),
+    ],
+)
+def test_administrators_see_only_their_part_of_the_admin(
+    client, demo_org, demo_password, username, visible, hidden
+) -> None:
+    client.login(username=username, password=demo_password)
+    for url in visible:
+        assert client.get(url).status_code == 200, url
+    for url in hidden:
+        assert client.get(url).status_code == 403, url
+
+
+def test_non_administrators_cannot_enter_the_admin(client, demo_org, demo_password) -> None:
+    client.login(username="xiaoneng", password=demo_password)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_admin_refuses_a_second_administrator_role(client, users, demo_password) -> None:
+    from django.contrib.auth.models import Group
+
+    client.login(username="secadmin", password=demo_password)
+    target = users["auditor"]
+    groups = Group.objects.filter(name__in=["auditor", "sysadmin"])
+    response = client.post(
+        f"/admin/org/user/{target.pk}/change/",
+        {
+            "username": target.username,
+            "full_name": target.full_name,
+            "email": "",
+            "is_active": "on",
+            "groups": [g.pk for g in groups],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "三员分立" in response.content.decode()
+    assert set(target.groups.values_list("name", flat=True)) == {"auditor"}
+
+
+def test_admin_refuses_absence_leaving_post_uncovered(client, staff_of, demo_password) -> None:
+    client.login(username="sysadmin", password=demo_password)
+    form = {
+        "starts_at_0": "2026-12-01",
+        "starts_at_1": "08:00:00",
+        "ends_at_0": "2026-12-03",
+        "ends_at_1": "18:00:00",
+        "kind": "leave",
+        "note": "",
+    }
+    first = client.post("/admin/org/absence/add/", {**form, "staff": staff_of("handler_a").pk})
+    assert first.status_code == 302
+    second = client.post("/admin/org/absence/add/", {**form, "staff": staff_of("handler_b").pk})
+    assert second.status_code == 200
+    assert "同时离岗" in second.content.decode()
