@@ -65,6 +65,9 @@ class Period:
     pauses: tuple[AppliedPause, ...]
     paused: bool
     provisional: bool
+    # Day-based periods: the last day before any art. 203 roll forward (the due day when the
+    # last day is a working day). None for hours.
+    last_day: date | None = None
 
     @property
     def total(self) -> int:
@@ -190,6 +193,8 @@ def compute_period(
                 raw_end += timedelta(days=added)
                 due_date = cal.roll_forward(raw_end)
         applied.append(AppliedPause(pause.start, pause.end, pause.restart, added, timedelta(0)))
+    if counting == Counting.WORKDAYS:
+        raw_end = due_date
     return Period(
         counting=counting,
         limit=limit,
@@ -203,6 +208,7 @@ def compute_period(
         pauses=tuple(applied),
         paused=paused,
         provisional=cal.is_provisional_span(start_day, due_date),
+        last_day=raw_end,
     )
 
 
@@ -223,9 +229,7 @@ class Progress:
     paused: bool
 
 
-def period_progress(
-    cal: WorkCalendar, period: Period, *, now: datetime, tz: tzinfo
-) -> Progress:
+def period_progress(cal: WorkCalendar, period: Period, *, now: datetime, tz: tzinfo) -> Progress:
     # A paused period is frozen at the moment it was paused.
     open_pause = period.pauses[-1] if period.paused else None
     at = open_pause.start if open_pause is not None else now

@@ -1,0 +1,323 @@
+"""Running clocks: start, pause, resume, extend, stop. Each is atomic and writes an audit row."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.audit.services import log_action
+from xiaoneng.errors import DomainError
+from xiaoneng.workdays.calendar import get_calendar
+from xiaoneng.workdays.deadlines import clock_period, office_tz
+from xiaoneng.workdays.models import Clock, ClockExtension, ClockPause
+from xiaoneng.workdays.periods import Counting, Period, compute_period
+from xiaoneng.workdays.selectors import Threshold, clock_thresholds
+
+# -- scheduling helpers (shared by the clock services and recalculation) -----------------------
+
+
+def _next_check(
+    new: list[Threshold], *, now: datetime, old: list[Threshold] | None = None
+) -> datetime | None:
+    """The next moment a sweep must look at a clock.
+
+    A threshold already in the past asks for a check right away when it is new (``old`` is
+    None: a clock just started or resumed) or when the change pulled it into the past (it was
+    later than ``now`` in ``old``); kinds missing from ``old`` are taken as unchanged. The
+    sweep is idempotent, so an extra look costs nothing, while a skipped one loses a card.
+    """
+    before = {threshold.kind: threshold.at for threshold in old or []}
+    for threshold in new:
+        if threshold.at > now:
+            continue
+        earlier = before.get(threshold.kind)
+        if old is None or (earlier is not None and earlier > now):
+            return now
+    upcoming = [threshold.at for threshold in new if threshold.at > now]
+    return min(upcoming) if upcoming else None
+
+
+def apply_period(
+    clock: Clock, period: Period, *, now: datetime, old: list[Threshold] | None
+) -> None:
+    """Store a recomputed period on ``clock`` (unsaved) and schedule its next check."""
+    clock.due_at = period.due_at
+    clock.provisional = period.provisional
+    if clock.state == Clock.State.RUNNING:
+        clock.next_check_at = _next_check(clock_thresholds(clock, period=period), now=now, old=old)
+    else:
+        clock.next_check_at = None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment, office_tz()).isoformat() if moment else None
+
+
+def _locked(clock: Clock) -> Clock:
+    return (
+        Clock.objects.select_for_update(of=("self",))
+        .select_related("policy_version")
+        .prefetch_related("pauses", "extensions")
+        .get(pk=clock.pk)
+    )
+
+
+def _reload_children(clock: Clock) -> None:
+    # Prefetched pauses/extensions are stale after a child row is written.
+    for name in ("pauses", "extensions"):
+        getattr(clock, "_prefetched_objects_cache", {}).pop(name, None)
+
+
+# -- clocks ------------------------------------------------------------------------------------
+
+
+def clock_start(
+    *,
+    owner_type: str,
+    owner_id: int,
+    stage: str,
+    started_at: datetime | None = None,
+    policy_version: Any = None,
+    counting: Counting | str | None = None,
+    limit: int | None = None,
+    count_start: bool | None = None,
+    closing_time: time | None = None,
+    unit_id: int | None = None,
+    by: Any = None,
+) -> Clock:
+    """Start the clock of one stage, from a policy version's stage limit or ad hoc.
+
+    With a policy, ``limit`` may lower the stage's limit (a service item's committed limit
+    under the statutory one) but never raise it.
+    """
+    now = timezone.now()
+    started_at = started_at or now
+    if policy_version is not None:
+        stage_limit = policy_version.stage_limit(stage)
+        if stage_limit is None:
+            raise DomainError(_("The time-limit policy sets no limit for this stage."))
+        if limit is not None and limit > stage_limit.amount:
+            raise DomainError(_("A committed limit cannot exceed the policy's limit."))
+        counting = stage_limit.counting
+        limit = stage_limit.amount if limit is None else limit
+        if count_start is None:
+            count_start = stage_limit.effective_count_start
+        closing_time = closing_time or policy_version.closing_time
+    if counting is None or limit is None:
+        raise DomainError(_("A clock without a policy needs a unit of counting and a limit."))
+    if limit < 0:
+        raise DomainError(_("A time limit cannot be negative."))
+    with transaction.atomic():
+        already = Clock.objects.filter(owner_type=owner_type, owner_id=owner_id, stage=stage)
+        if already.exclude(state=Clock.State.STOPPED).exists():
+            raise DomainError(_("A clock for this stage is already running."))
+        clock = Clock(
+            owner_type=owner_type,
+            owner_id=owner_id,
+            stage=stage,
+            policy_version=policy_version,
+            unit_id=unit_id,
+            counting=Counting(counting).value,
+            limit=limit,
+            count_start=bool(count_start),
+            closing_time=closing_time,
+            started_at=started_at,
+        )
+        period = compute_period(
+            get_calendar(clock.unit_id),
+            counting=Counting(clock.counting),
+            start=clock.started_at,
+            limit=clock.limit,
+            count_start=clock.count_start,
+            tz=office_tz(),
+            closing_time=clock.closing_time,
+        )
+        apply_period(clock, period, now=now, old=None)
+        clock.save()
+        log_action(
+            action="workdays.clock.start",
+            obj=clock,
+            actor=by,
+            summary={
+                "owner": f"{owner_type}:{owner_id}",
+                "stage": stage,
+                "policy_version": policy_version.pk if policy_version else None,
+                "counting": clock.counting,
+                "limit": limit,
+                "count_start": clock.count_start,
+                "started_at": _iso(started_at),
+                "due_at": _iso(clock.due_at),
+                "provisional": clock.provisional,
+            },
+        )
+    return clock
+
+
+def clock_pause(
+    *, clock: Clock, at: datetime | None = None, reason: str = "", by: Any = None
+) -> Clock:
+    at = at or timezone.now()
+    with transaction.atomic():
+        clock = _locked(clock)
+        if clock.state == Clock.State.PAUSED:
+            raise DomainError(_("This clock is already paused."))
+        if clock.state == Clock.State.STOPPED:
+            raise DomainError(_("This clock has stopped."))
+        if at < clock.started_at:
+            raise DomainError(_("A clock cannot be paused before it started."))
+        ClockPause.objects.create(clock=clock, paused_at=at, reason=reason)
+        _reload_children(clock)
+        clock.state = Clock.State.PAUSED
+        clock.next_check_at = None
+        clock.save(update_fields=["state", "next_check_at", "updated_at"])
+        log_action(
+            action="workdays.clock.pause",
+            obj=clock,
+            actor=by,
+            summary={"stage": clock.stage, "paused_at": _iso(at), "reason": reason},
+        )
+    return clock
+
+
+def clock_resume(
+    *, clock: Clock, at: datetime | None = None, restart: bool = False, by: Any = None
+) -> Clock:
+    """Resume a paused clock; ``restart`` starts the whole period again from ``at``."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        clock = _locked(clock)
+        if clock.state != Clock.State.PAUSED:
+            raise DomainError(_("This clock is not paused."))
+        pause = clock.pauses.get(resumed_at__isnull=True)
+        if at < pause.paused_at:
+            raise DomainError(_("A clock cannot resume before it was paused."))
+        pause.resumed_at = at
+        pause.restart = restart
+        pause.save(update_fields=["resumed_at", "restart"])
+        _reload_children(clock)
+        previous_due = clock.due_at
+        clock.state = Clock.State.RUNNING
+        apply_period(clock, clock_period(clock), now=timezone.now(), old=None)
+        clock.save(update_fields=["state", "due_at", "provisional", "next_check_at", "updated_at"])
+        log_action(
+            action="workdays.clock.resume",
+            obj=clock,
+            actor=by,
+            summary={
+                "stage": clock.stage,
+                "resumed_at": _iso(at),
+                "restart": restart,
+                "previous_due_at": _iso(previous_due),
+                "due_at": _iso(clock.due_at),
+            },
+        )
+    return clock
+
+
+def clock_extend(
+    *, clock: Clock, units: int, reason: str, approver: Any = None, by: Any = None
+) -> Clock:
+    """Extend a clock by ``units`` of its own counting, within the policy's maximum."""
+    if units <= 0:
+        raise DomainError(_("An extension must add at least one unit."))
+    if not reason.strip():
+        raise DomainError(_("An extension needs a reason."))
+    with transaction.atomic():
+        clock = _locked(clock)
+        if clock.state == Clock.State.STOPPED:
+            raise DomainError(_("This clock has stopped."))
+        version = clock.policy_version
+        if version is not None and not version.extension_allowed:
+            raise DomainError(_("This time-limit policy allows no extension."))
+        already = clock.extension_units
+        cap = version.extension_max if version is not None else None
+        if cap is not None and already + units > cap:
+            message = _(
+                "Extensions would total %(total)d, more than the policy's maximum of %(max)d."
+            )
+            params = {"total": already + units, "max": cap}
+            # Interpolated lazily, so the message follows the language it is shown in.
+            raise DomainError(lazy(lambda: str(message) % params, str)())
+        calendar = get_calendar(clock.unit_id)
+        old_thresholds = clock_thresholds(clock, calendar=calendar)
+        previous_due = clock.due_at
+        extension = ClockExtension.objects.create(
+            clock=clock,
+            units=units,
+            reason=reason,
+            approver=approver,
+            previous_due_at=previous_due,
+            new_due_at=previous_due,  # Replaced below, once the period is recomputed.
+        )
+        _reload_children(clock)
+        apply_period(clock, clock_period(clock, calendar), now=timezone.now(), old=old_thresholds)
+        extension.new_due_at = clock.due_at
+        extension.save(update_fields=["new_due_at"])
+        clock.save(update_fields=["due_at", "provisional", "next_check_at", "updated_at"])
+        log_action(
+            action="workdays.clock.extend",
+            obj=clock,
+            actor=by,
+            summary={
+                "stage": clock.stage,
+                "units": units,
+                "counting": clock.counting,
+                "reason": reason,
+                "approver": getattr(approver, "pk", None),
+                "previous_due_at": _iso(previous_due),
+                "due_at": _iso(clock.due_at),
+            },
+        )
+    return clock
+
+
+def clock_stop(
+    *, clock: Clock, at: datetime | None = None, reason: str = "", by: Any = None
+) -> Clock:
+    """Stop a clock for good (the stage is done); a paused clock's pause ends with it."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        clock = _locked(clock)
+        if clock.state == Clock.State.STOPPED:
+            raise DomainError(_("This clock has already stopped."))
+        open_pause = clock.pauses.filter(resumed_at__isnull=True).first()
+        if open_pause is not None:
+            open_pause.resumed_at = max(at, open_pause.paused_at)
+            open_pause.save(update_fields=["resumed_at"])
+        _reload_children(clock)
+        clock.state = Clock.State.STOPPED
+        clock.stopped_at = at
+        clock.stop_reason = reason
+        clock.next_check_at = None
+        clock.save(
+            update_fields=["state", "stopped_at", "stop_reason", "next_check_at", "updated_at"]
+        )
+        log_action(
+            action="workdays.clock.stop",
+            obj=clock,
+            actor=by,
+            summary={
+                "stage": clock.stage,
+                "stopped_at": _iso(at),
+                "due_at": _iso(clock.due_at),
+                "late": at > clock.due_at,
+                "reason": reason,
+            },
+        )
+    return clock
+
+
+def clock_schedule_next(*, clock: Clock, now: datetime) -> datetime | None:
+    """After a sweep looked at a clock: its next check is the first threshold after ``now``.
+
+    Bookkeeping of the sweep, not a change of the clock's meaning, so it writes no audit row.
+    """
+    upcoming = [t.at for t in clock_thresholds(clock) if t.at > now]
+    clock.next_check_at = min(upcoming) if upcoming and clock.state == Clock.State.RUNNING else None
+    Clock.objects.filter(pk=clock.pk).update(next_check_at=clock.next_check_at)
+    return clock.next_check_at
