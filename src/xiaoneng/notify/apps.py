@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotifyConfig(AppConfig):
+    name = "xiaoneng.notify"
+    label = "notify"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from xiaoneng import periodic
+        from xiaoneng.notify.relay import outbox_relay
+
+        # Every minute in `xiaoneng serve`; from Celery beat in production. Safe to run twice at
+        # once: rows are claimed with SELECT … FOR UPDATE SKIP LOCKED.
+        periodic.register("notify.relay", lambda: outbox_relay())

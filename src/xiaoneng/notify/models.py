@@ -1,0 +1,102 @@
+"""The notification outbox: one row per message and channel, written with the change it reports.
+
+A row of the ``inbox`` channel *is* the in-app message; rows of the other channels wait for the
+relay (``xiaoneng.notify.relay``) to hand them to their channel.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.privacy import mask_email, mask_phone
+
+
+class Notification(models.Model):
+    class Channel(models.TextChoices):
+        INBOX = "inbox", _("In-app inbox")
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    created_at = models.DateTimeField(_("time"))
+    channel = models.CharField(_("delivery channel"), max_length=16, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    # Staff are addressed by their login; the public by a phone number or e-mail address only.
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,  # notify_inbox_idx starts with this column
+    )
+    recipient_address = models.CharField(_("recipient address"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    case_number = models.CharField(_("case number"), max_length=32, blank=True)
+    unit_id = models.BigIntegerField(_("unit"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notify_relay_idx"),
+            models.Index(fields=["recipient_user", "channel", "read_at"], name="notify_inbox_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(channel="inbox", recipient_user__isnull=False)
+                    | (~Q(channel="inbox") & ~Q(recipient_address=""))
+                ),
+                name="notify_has_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.channel} {self.kind} {self.status}"
+
+    @property
+    def masked_recipient(self) -> str:
+        """The recipient as it may appear in lists and logs (138****1234, a***@example.cn)."""
+        if self.channel == self.Channel.SMS:
+            return mask_phone(self.recipient_address)
+        if self.recipient_address:
+            return mask_email(self.recipient_address)
+        return str(self.recipient_user) if self.recipient_user_id else ""
+
+
+class SmsRecord(models.Model):
+    """A text message the default SMS backend recorded instead of sending (see ``sms.py``)."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    phone = models.CharField(_("phone"), max_length=32)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("recorded text message")
+        verbose_name_plural = _("recorded text messages")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {mask_phone(self.phone)}"

@@ -1,0 +1,28 @@
+"""Reading the outbox: a person's inbox, their unread count, the messages that failed."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from xiaoneng.notify.models import Notification
+from xiaoneng.org.models import User
+
+
+def inbox_for(*, user: User) -> QuerySet[Notification]:
+    """The person's in-app messages, newest first (pending ones too: the row is the message)."""
+    return Notification.objects.filter(
+        recipient_user=user, channel=Notification.Channel.INBOX
+    ).order_by("-created_at", "-id")
+
+
+def inbox_unread_count(*, user: User) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(
+        recipient_user=user, channel=Notification.Channel.INBOX, read_at__isnull=True
+    ).count()
+
+
+def notifications_failed() -> QuerySet[Notification]:
+    """Messages the relay gave up on, newest first, for an operator to inspect or requeue."""
+    return Notification.objects.filter(status=Notification.Status.FAILED).order_by("-id")

@@ -1,0 +1,226 @@
+"""Writing to the outbox, and the recipient's and the operator's changes to its rows.
+
+``notification_enqueue`` runs inside the transaction of the change it reports, so a message
+exists if and only if that change committed. It writes no audit row: the change already does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.audit.services import log_action
+from xiaoneng.errors import DomainError
+from xiaoneng.notify.models import Notification
+from xiaoneng.org.models import User
+
+_SUBJECT_MAX = Notification._meta.get_field("subject").max_length
+_LINK_MAX = Notification._meta.get_field("link").max_length
+
+
+def _object_ref(obj: Model | None) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def _link_of(obj: Model | None) -> str:
+    getter = getattr(obj, "get_absolute_url", None)
+    if getter is None:
+        return ""
+    try:
+        url = str(getter())
+    except NoReverseMatch:
+        return ""
+    return url if len(url) <= _LINK_MAX else ""
+
+
+def _unit_of(obj: Model | None, unit_id: int | None) -> int | None:
+    if unit_id is None and obj is not None:
+        return getattr(obj, "unit_id", None)
+    return unit_id
+
+
+def _build(
+    *,
+    channel: str,
+    kind: str,
+    subject: Any,
+    body: Any,
+    user: User | None,
+    address: str,
+    obj: Model | None,
+    unit_id: int | None,
+    case_number: str,
+    link: str,
+    now: Any,
+) -> Notification:
+    if channel not in Notification.Channel.values:
+        raise ValueError(f"unknown notification channel {channel!r}")
+    if channel == Notification.Channel.INBOX:
+        if user is None:
+            raise ValueError("an inbox notification needs a user")
+        address = ""
+    elif channel == Notification.Channel.EMAIL and not address and user is not None:
+        address = user.email
+    if channel != Notification.Channel.INBOX and not address:
+        raise ValueError(f"a {channel} notification needs an address")
+    object_type, object_id = _object_ref(obj)
+    return Notification(
+        created_at=now,
+        channel=channel,
+        kind=kind,
+        recipient_user=user,
+        recipient_address=address.strip(),
+        # Lazy translations are fixed here, in the language active when the change happened.
+        subject=str(subject)[:_SUBJECT_MAX],
+        body=str(body),
+        link=link or _link_of(obj),
+        object_type=object_type,
+        object_id=object_id,
+        case_number=case_number,
+        unit_id=_unit_of(obj, unit_id),
+        status=Notification.Status.PENDING,
+        next_attempt_at=now,
+    )
+
+
+def _require_transaction() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("notifications must be enqueued inside the transaction of the change")
+
+
+def notification_enqueue(
+    *,
+    channel: str,
+    kind: str,
+    subject: Any,
+    body: Any,
+    user: User | None = None,
+    address: str = "",
+    obj: Model | None = None,
+    unit_id: int | None = None,
+    case_number: str = "",
+    link: str = "",
+) -> Notification:
+    """Write one message to the outbox inside the caller's transaction.
+
+    ``user`` addresses a staff member (required for the inbox; an e-mail row without ``address``
+    uses the user's e-mail); ``address`` is a phone number (sms) or an e-mail address (email).
+    ``unit_id`` defaults to the object's unit; ``link`` to the object's ``get_absolute_url``.
+    """
+    _require_transaction()
+    notification = _build(
+        channel=channel,
+        kind=kind,
+        subject=subject,
+        body=body,
+        user=user,
+        address=address,
+        obj=obj,
+        unit_id=unit_id,
+        case_number=case_number,
+        link=link,
+        now=timezone.now(),
+    )
+    notification.save(force_insert=True)
+    return notification
+
+
+def notifications_enqueue_for_users(
+    *,
+    users: Iterable[User | None],
+    kind: str,
+    subject: Any,
+    body: Any,
+    obj: Model | None = None,
+    channels: Iterable[str] = (Notification.Channel.INBOX,),
+    unit_id: int | None = None,
+    case_number: str = "",
+    link: str = "",
+) -> list[Notification]:
+    """One inbox row per distinct active user, plus an e-mail row per user with an address when
+    ``"email"`` is among ``channels``. ``None`` entries and inactive logins are skipped."""
+    _require_transaction()
+    wanted = list(dict.fromkeys(channels))
+    unknown = set(wanted) - {Notification.Channel.INBOX, Notification.Channel.EMAIL}
+    if unknown:
+        raise ValueError(f"channels for users are inbox and email, not {sorted(unknown)}")
+    distinct: dict[int, User] = {}
+    for user in users:
+        if user is not None and user.is_active and user.pk not in distinct:
+            distinct[user.pk] = user
+    now = timezone.now()
+    rows: list[Notification] = []
+    for user in distinct.values():
+        for channel in wanted:
+            if channel == Notification.Channel.EMAIL and not user.email:
+                continue
+            rows.append(
+                _build(
+                    channel=channel,
+                    kind=kind,
+                    subject=subject,
+                    body=body,
+                    user=user,
+                    address="",
+                    obj=obj,
+                    unit_id=unit_id,
+                    case_number=case_number,
+                    link=link,
+                    now=now,
+                )
+            )
+    return Notification.objects.bulk_create(rows)
+
+
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
+    """The recipient marks one inbox message read (again is harmless)."""
+    if (
+        notification.channel != Notification.Channel.INBOX
+        or notification.recipient_user_id is None
+        or notification.recipient_user_id != user.pk
+    ):
+        raise DomainError(_("Only the recipient may mark a message read."))
+    if notification.read_at is None:
+        now = timezone.now()
+        with transaction.atomic():
+            Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+                read_at=now
+            )
+        notification.read_at = now
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread inbox message of ``user`` read; return how many."""
+    with transaction.atomic():
+        return Notification.objects.filter(
+            recipient_user=user, channel=Notification.Channel.INBOX, read_at__isnull=True
+        ).update(read_at=timezone.now())
+
+
+def notification_retry(*, notification: Notification, by: User | None) -> Notification:
+    """An operator puts a failed message back in the queue: due now, attempts counted afresh."""
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        if locked.status != Notification.Status.FAILED:
+            raise DomainError(_("Only a failed message can be sent again."))
+        attempts = locked.attempts
+        locked.status = Notification.Status.PENDING
+        locked.attempts = 0
+        locked.next_attempt_at = timezone.now()
+        locked.save(update_fields=["status", "attempts", "next_attempt_at"])
+        log_action(
+            action="notify.retry",
+            obj=locked,
+            actor=by,
+            summary={"channel": locked.channel, "kind": locked.kind, "attempts": attempts},
+        )
+    return locked
