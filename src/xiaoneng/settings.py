@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "xiaoneng.audit",
     "xiaoneng.workdays",
     "xiaoneng.catalog",
+    "xiaoneng.notify",
+    "xiaoneng.cases",
+    "xiaoneng.accountability",
     # Interface apps.
     "xiaoneng.office",
     "xiaoneng.demo",
@@ -75,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xiaoneng.office.context.office_context",
+                "xiaoneng.notify.context.unread_count",
             ],
         },
     },
@@ -164,7 +168,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+
 REDIS_URL = env_str("REDIS_URL", "")
+XIAONENG_SMS_BACKEND = env_str("XIAONENG_SMS_BACKEND", "xiaoneng.notify.sms.RecordingSmsBackend")
+XIAONENG_NOTIFY_MAX_ATTEMPTS = env_int("XIAONENG_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True

@@ -9,5 +9,6 @@ admin.site.site_title = "Xiaoneng"
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("inbox/", include("xiaoneng.notify.urls")),
     path("", include("xiaoneng.office.urls")),
 ]

@@ -102,3 +102,35 @@ POSTS = [
         "school_handler_b",
     ),
 ]
+
+# Category code -> bureau department code usually leading on it.
+CATEGORY_DEPARTMENTS = {
+    "fees": "finance",
+    "enrolment": "basic",
+    "aid": "aid",
+    "ethics": "personnel",
+    "safety": "safety",
+    "surroundings": "safety",
+    "management": "basic",
+    "tutoring": "basic",
+    "food": "sports",
+    "workload": "basic",
+    "teachers": "personnel",
+    "other": "office",
+}
+
+# Heads of the other bureau departments (logins too, with the same demo password).
+# (department code, username, full name, title)
+OTHER_HEADS = [
+    ("office", "office_head", "杨光", "办公室主任"),
+    ("personnel", "personnel_head", "许文博", "人事科科长"),
+    ("finance", "finance_head", "郭晓梅", "计划财务科科长"),
+    ("vocational", "vocational_head", "罗志远", "职业与成人教育科科长"),
+    ("legal", "legal_head", "梁静怡", "政策法规与行政审批科科长"),
+    ("safety", "safety_head", "宋建军", "安全稳定科科长"),
+    ("sports", "sports_head", "唐丽华", "体卫艺科科长"),
+    ("inspection", "inspection_head", "韩立新", "督导室主任"),
+    ("petition", "petition_head", "曹海燕", "信访办主任"),
+    ("exams", "exams_head", "彭国强", "招生考试中心主任"),
+    ("aid", "aid_head", "曾秀兰", "学生资助管理中心主任"),
+]

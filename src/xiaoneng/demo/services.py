@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from xiaoneng.cases.models import Category
+from xiaoneng.cases.services.categories import categories_seed
+from xiaoneng.catalog.services import policies_seed
 from xiaoneng.demo import data
 from xiaoneng.org.models import Department, Staff, Unit, User
 from xiaoneng.org.services import (
@@ -75,6 +78,24 @@ def _load_staff() -> None:
         )
 
 
+def _load_other_heads() -> None:
+    bureau = Unit.objects.get(code=data.BUREAU["code"])
+    for dept_code, username, full_name, title in data.OTHER_HEADS:
+        department = Department.objects.get(unit=bureau, code=dept_code)
+        if not User.objects.filter(username=username).exists():
+            staff_create(
+                username=username,
+                full_name=full_name,
+                unit=bureau,
+                department=department,
+                roles=["dept_head"],
+                password=data.DEMO_PASSWORD,
+                title=title,
+            )
+        if department.head_id is None:
+            department_set_head(department=department, head=_staff(username), by=None)
+
+
 def _staff(username: str) -> Staff:
     return Staff.objects.get(user__username=username)
 
@@ -97,12 +118,25 @@ def _load_posts_and_heads() -> None:
             )
 
 
+def _load_category_departments() -> None:
+    """Point each category at the bureau department that usually leads on it."""
+    bureau = Unit.objects.get(code=data.BUREAU["code"])
+    for code, dept_code in data.CATEGORY_DEPARTMENTS.items():
+        Category.objects.filter(code=code, default_department=None).update(
+            default_department=Department.objects.get(unit=bureau, code=dept_code)
+        )
+
+
 def demo_load() -> None:
     """Create whatever part of the demo organisation is missing."""
     with transaction.atomic():
+        policies_seed()
+        categories_seed()
         _load_units()
         _load_staff()
         _load_posts_and_heads()
+        _load_other_heads()
+        _load_category_departments()
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -43,6 +43,11 @@ class Unit(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     enquiry_phone = models.CharField(_("enquiry phone"), max_length=32, blank=True)
     supervision_phone = models.CharField(_("supervision phone"), max_length=32, blank=True)
+    reply_review_required = models.BooleanField(
+        _("replies reviewed by the head"),
+        default=True,
+        help_text=_("A handler's reply goes out only after the department head approves it."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 

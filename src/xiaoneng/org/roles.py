@@ -51,7 +51,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.EFFICIENCY_OFFICE: ["org.view_unit", "org.view_department", "org.view_post"],
     Role.INSPECTOR: ["org.view_unit", "org.view_department", "org.view_post"],
     Role.LEADER: ["org.view_unit", "org.view_department", "org.view_post"],
-    Role.SYSADMIN: [*_ORG_CONFIG, "org.view_staff"],
+    Role.SYSADMIN: [
+        *_ORG_CONFIG,
+        "org.view_staff",
+        "notify.view_notification",
+        "notify.change_notification",
+        "notify.view_smsrecord",
+    ],
     Role.SECADMIN: _ACCOUNTS,
     Role.AUDITOR: ["audit.view_auditentry", "audit.verify_auditentry"],
 }

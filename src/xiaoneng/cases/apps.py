@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "xiaoneng.cases"
+    label = "cases"
+    verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from xiaoneng import periodic
+        from xiaoneng.cases.sweeps import sweep
+
+        periodic.register("cases.sweep", lambda: sweep().summary())

@@ -1,0 +1,175 @@
+"""The clocks of a case, on top of the workdays clock services.
+
+A case has a reply clock (the whole time limit, paused while suspended), a sign-for clock per
+dispatch, an opinion clock per assisting department and a rating window. Limits come from the
+case's policy version, which the case keeps even when the policy is edited later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.cases.models import Case, CaseAssist
+from xiaoneng.errors import DomainError
+from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.selectors import clock_open_for, clock_thresholds, clocks_of
+from xiaoneng.workdays.services.clocks import (
+    clock_extend,
+    clock_pause,
+    clock_resume,
+    clock_schedule_next,
+    clock_start,
+    clock_stop,
+)
+
+SIGN_FOR = Clock.Stage.SIGN_FOR.value
+ASSIST = Clock.Stage.ASSIST_OPINION.value
+REPLY = Clock.Stage.REPLY.value
+RATING = Clock.Stage.RATING.value
+
+CASE_OWNER = "cases.case"
+ASSIST_OWNER = "cases.caseassist"
+
+
+@dataclass(frozen=True)
+class Marks:
+    prewarn_at: datetime | None
+    due_at: datetime
+    grace_due_at: datetime | None
+
+
+def _owner(case: Case, owner: Model | None) -> tuple[str, int]:
+    if isinstance(owner, CaseAssist):
+        return ASSIST_OWNER, owner.pk
+    return CASE_OWNER, case.pk
+
+
+def start(*, case: Case, stage: str, at: datetime, by: Any, owner: Model | None = None) -> Clock:
+    owner_type, owner_id = _owner(case, owner)
+    return clock_start(
+        owner_type=owner_type,
+        owner_id=owner_id,
+        stage=stage,
+        started_at=at,
+        policy_version=case.policy_version,
+        unit_id=case.unit_id,
+        by=by,
+    )
+
+
+def current(*, case: Case, stage: str, owner: Model | None = None) -> Clock | None:
+    """The open clock of the stage, else the latest one (stopped)."""
+    owner_type, owner_id = _owner(case, owner)
+    return clocks_of(owner_type=owner_type, owner_id=owner_id, stage=stage).order_by("-id").first()
+
+
+def case_clocks(case: Case) -> QuerySet[Clock]:
+    return clocks_of(owner_type=CASE_OWNER, owner_id=case.pk).order_by("id")
+
+
+def stop(*, case: Case, stage: str, at: datetime, by: Any, owner: Model | None = None) -> None:
+    owner_type, owner_id = _owner(case, owner)
+    clock = clock_open_for(owner_type=owner_type, owner_id=owner_id, stage=stage)
+    if clock is not None:
+        clock_stop(clock=clock, at=at, by=by)
+
+
+def stop_clock(clock: Clock, *, at: datetime) -> None:
+    clock_stop(clock=clock, at=at, reason="sweep")
+
+
+def stop_all(*, case: Case, at: datetime, by: Any) -> None:
+    for clock in case_clocks(case).exclude(state=Clock.State.STOPPED):
+        clock_stop(clock=clock, at=at, by=by)
+    assist_ids = list(case.assists.values_list("pk", flat=True))
+    for clock in Clock.objects.filter(owner_type=ASSIST_OWNER, owner_id__in=assist_ids).exclude(
+        state=Clock.State.STOPPED
+    ):
+        clock_stop(clock=clock, at=at, by=by)
+
+
+def _reply_clock(case: Case) -> Clock:
+    clock = clock_open_for(owner_type=CASE_OWNER, owner_id=case.pk, stage=REPLY)
+    if clock is None:
+        raise DomainError(_("This case has no running time limit."))
+    return clock
+
+
+def pause(*, case: Case, at: datetime, by: Any, reason: str) -> None:
+    clock_pause(clock=_reply_clock(case), at=at, reason=reason, by=by)
+
+
+def resume(*, case: Case, at: datetime, by: Any, restart: bool) -> None:
+    clock_resume(clock=_reply_clock(case), at=at, restart=restart, by=by)
+
+
+def restarts_after_supplement(*, case: Case) -> bool:
+    return case.policy_version.after_supplement == "restart"
+
+
+def check_extension(*, case: Case, extra_units: int) -> None:
+    """Refuse an extension the policy would not allow, before anyone is asked to approve it."""
+    version = case.policy_version
+    if extra_units <= 0:
+        raise DomainError(_("An extension must add at least one unit."))
+    if not version.extension_allowed:
+        raise DomainError(_("This time-limit policy allows no extension."))
+    cap = version.extension_max
+    if cap is not None and _reply_clock(case).extension_units + extra_units > cap:
+        raise DomainError(
+            _("That would exceed the policy's maximum extension of %(max)d.") % {"max": cap}
+        )
+
+
+def extend(*, case: Case, extra_units: int, by: Any, reason: str) -> None:
+    clock_extend(clock=_reply_clock(case), units=extra_units, reason=reason, approver=by, by=by)
+
+
+def is_overdue(*, case: Case, stage: str, at: datetime, owner: Model | None = None) -> bool:
+    owner_type, owner_id = _owner(case, owner)
+    clock = clock_open_for(owner_type=owner_type, owner_id=owner_id, stage=stage)
+    return clock is not None and clock.state == Clock.State.RUNNING and at > clock.due_at
+
+
+def due_display(*, case: Case, stage: str) -> str:
+    clock = current(case=case, stage=stage)
+    if clock is None:
+        return ""
+    return timezone.localtime(clock.due_at).strftime("%Y-%m-%d")
+
+
+# -- for the sweeper ----------------------------------------------------------------------------
+
+
+def due_for_check(*, now: datetime, limit: int) -> QuerySet[Clock]:
+    """Running clocks whose check time has come, locked; rows other sweepers hold are skipped."""
+    return (
+        Clock.objects.select_for_update(skip_locked=True)
+        .filter(next_check_at__lte=now, state=Clock.State.RUNNING)
+        .order_by("next_check_at", "id")[:limit]
+    )
+
+
+def owner_of(clock: Clock) -> Case | CaseAssist:
+    if clock.owner_type == ASSIST_OWNER:
+        return CaseAssist.objects.select_related("case").get(pk=clock.owner_id)
+    return Case.objects.select_related("lead_department__head", "handler__user", "post").get(
+        pk=clock.owner_id
+    )
+
+
+def thresholds(clock: Clock) -> Marks:
+    points = {threshold.kind: threshold.at for threshold in clock_thresholds(clock)}
+    return Marks(
+        prewarn_at=points.get("prewarn"), due_at=points["due"], grace_due_at=points.get("red")
+    )
+
+
+def schedule_next(clock: Clock, *, now: datetime, marks: Marks | None = None) -> None:
+    clock_schedule_next(clock=clock, now=now)

@@ -1,0 +1,59 @@
+"""Who may see a case and who may act on it. Deny by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from xiaoneng.cases.models import Case
+from xiaoneng.org.models import Staff
+from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles
+
+# Roles that supervise every unit of the bureau.
+GLOBAL_ROLES = frozenset({Role.EFFICIENCY_OFFICE, Role.LEADER, Role.INSPECTOR})
+
+
+def staff_for(user: Any) -> Staff | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_xiaoneng_staff", False)
+    if cached is False:
+        cached = Staff.objects.select_related("unit", "department").filter(user=user).first()
+        user._xiaoneng_staff = cached
+    return cached
+
+
+def has_global_scope(user: Any) -> bool:
+    return bool(user_roles(user) & GLOBAL_ROLES)
+
+
+def cases_visible_to(user: Any) -> QuerySet[Case]:
+    """Every case this person may open: all for the efficiency office, inspectors and leaders;
+    otherwise those of their department (lead or assisting), their own, and their posts'."""
+    if has_global_scope(user):
+        return Case.objects.all()
+    staff = staff_for(user)
+    if staff is None:
+        return Case.objects.none()
+    scope = Q(first_contact=staff) | Q(handler=staff)
+    scope |= Q(post__a_holder=staff) | Q(post__b_holder=staff)
+    if staff.department_id is not None:
+        scope |= Q(lead_department_id=staff.department_id)
+        scope |= Q(assists__department_id=staff.department_id)
+    return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
+
+
+def case_for_user(user: Any, pk: int, *, for_update: bool = False) -> Case:
+    """Fetch a case the person may see, or 404 — whether it exists elsewhere is not revealed."""
+    queryset = cases_visible_to(user).select_related(
+        "category", "unit", "lead_department", "handler__user", "first_contact__user", "post"
+    )
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    case = queryset.filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case

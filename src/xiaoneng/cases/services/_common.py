@@ -1,0 +1,137 @@
+"""Shared steps of every case transition: lock, state check, timeline event, audit row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.audit.services import log_action
+from xiaoneng.cases.models import Case, CaseEvent
+from xiaoneng.cases.permissions import has_global_scope, staff_for
+from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM, State
+from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.org.models import Staff
+from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles
+
+
+def now() -> datetime:
+    return timezone.now()
+
+
+def lock(case: Case) -> Case:
+    """Re-read the case under a row lock: the state we check is the state we change."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def state_label(state: str) -> str:
+    try:
+        return str(State(state).label)
+    except ValueError:
+        return state
+
+
+def require_state(case: Case, action: str) -> None:
+    if case.state in ALLOWED_FROM[action]:
+        return
+    if action == "sign_for" and case.state in {State.IN_PROGRESS, State.SUSPENDED}:
+        raise DomainError(_("This case has already been signed for; it cannot be signed again."))
+    raise DomainError(
+        _("This case is %(state)s; you cannot %(action)s it now.")
+        % {"state": state_label(case.state), "action": ACTION_LABELS[action]},
+        code="illegal_transition",
+    )
+
+
+def require_staff(user: Any) -> Staff:
+    staff = staff_for(user)
+    if staff is None:
+        raise PermissionDenied(_("Only staff members may do this."))
+    return staff
+
+
+def require_role(user: Any, *roles: Role) -> None:
+    if not user_roles(user) & set(roles):
+        raise PermissionDenied(_("Your role does not allow this action."))
+
+
+def is_efficiency_office(user: Any) -> bool:
+    return Role.EFFICIENCY_OFFICE in user_roles(user)
+
+
+def is_head_of(staff: Staff, department_id: int | None) -> bool:
+    return department_id is not None and staff.headed_departments.filter(pk=department_id).exists()
+
+
+def in_department(staff: Staff, department_id: int | None) -> bool:
+    return department_id is not None and staff.department_id == department_id
+
+
+def require_lead_department(user: Any, case: Case) -> Staff:
+    """The actor works in the lead department (or supervises everything)."""
+    staff = require_staff(user)
+    if in_department(staff, case.lead_department_id) or is_head_of(staff, case.lead_department_id):
+        return staff
+    if has_global_scope(user):
+        return staff
+    raise PermissionDenied(_("Only the lead department may do this."))
+
+
+def last_event(case: Case) -> CaseEvent | None:
+    return case.events.order_by("-at", "-id").first()
+
+
+def is_repeat(case: Case, action: str, user: Any, data: dict[str, Any] | None = None) -> bool:
+    """True when the latest event is this same action by the same person with the same data:
+    a repeated identical request (double click, client retry) is then answered, not redone."""
+    event = last_event(case)
+    if event is None or event.action != action:
+        return False
+    actor_id = getattr(user, "pk", None)
+    if event.actor_id != actor_id:
+        return False
+    return all(event.data.get(key) == value for key, value in (data or {}).items())
+
+
+def record(
+    case: Case,
+    *,
+    action: str,
+    user: Any,
+    from_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    public: bool = True,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Write the timeline event and the audit row for a change already applied to ``case``."""
+    actor = user if getattr(user, "is_authenticated", False) else None
+    event = CaseEvent.objects.create(
+        case=case,
+        at=at or now(),
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=case.state,
+        note=note,
+        data=data or {},
+        public=public,
+    )
+    log_action(
+        action=f"case.{action}",
+        obj=case,
+        actor=actor,
+        unit_id=case.unit_id,
+        summary={"number": case.number, "from": from_state, "to": case.state, **(data or {})},
+    )
+    return event
+
+
+def require_text(value: str, message: Any) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message)
+    return value

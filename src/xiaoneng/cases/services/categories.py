@@ -1,0 +1,24 @@
+"""Categories (topics) of cases: seeded with the education defaults, edited by the administrator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from xiaoneng.audit.services import log_action
+from xiaoneng.cases.categories import DEFAULT_CATEGORIES
+from xiaoneng.cases.models import Category
+
+
+def categories_seed(*, by: Any = None) -> list[Category]:
+    """Create the default categories that are missing; never touch existing ones."""
+    created = []
+    with transaction.atomic():
+        for order, (code, name) in enumerate(DEFAULT_CATEGORIES):
+            if Category.objects.filter(code=code).exists():
+                continue
+            category = Category.objects.create(code=code, name=name, sort_order=order)
+            log_action(action="cases.category.create", obj=category, actor=by)
+            created.append(category)
+    return created

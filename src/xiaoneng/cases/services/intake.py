@@ -1,0 +1,356 @@
+"""Registering a case (首问登记), answering it directly, dispatching it, and ending it early."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from xiaoneng.cases import clocks
+from xiaoneng.cases.identifiers import (
+    new_tracking_code,
+    new_tracking_secret,
+    next_case_number,
+    secret_hash,
+)
+from xiaoneng.cases.models import Case, CaseAssist, Category, Channel, Kind
+from xiaoneng.cases.notifications import (
+    department_people,
+    efficiency_office_staff,
+    notify_requester,
+    notify_staff,
+)
+from xiaoneng.cases.policies import policy_for
+from xiaoneng.cases.services._common import (
+    is_efficiency_office,
+    is_repeat,
+    lock,
+    now,
+    record,
+    require_state,
+    require_text,
+)
+from xiaoneng.cases.states import State
+from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.org.models import Department, Post, Staff, Unit
+
+MAX_CONTENT = 5000
+
+
+@dataclass(frozen=True)
+class Registered:
+    case: Case
+    # Shown once to the requester; only its hash is stored. None for a repeated request.
+    tracking_secret: str | None
+    created: bool
+
+
+def _validate_intake(
+    *,
+    kind: str,
+    channel: str,
+    content: str,
+    requester_phone: str,
+    requester_email: str,
+    is_anonymous: bool,
+) -> str:
+    if kind not in Kind.values:
+        raise DomainError(_("Unknown kind of request."))
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel."))
+    content = require_text(content, _("Please describe the matter."))
+    if len(content) > MAX_CONTENT:
+        raise DomainError(
+            _("The description is too long (at most %(max)d characters).") % {"max": MAX_CONTENT}
+        )
+    if is_anonymous and kind != Kind.REPORT:
+        raise DomainError(_("Only a report (举报) can be made anonymously."))
+    if (
+        not is_anonymous
+        and not (requester_phone or requester_email)
+        and channel in {Channel.ONLINE, Channel.OPEN311}
+    ):
+        raise DomainError(_("Please leave a phone number or e-mail address so we can reply."))
+    return content
+
+
+def case_register(
+    *,
+    by: Any,
+    channel: str,
+    kind: str,
+    category: Category,
+    content: str,
+    title: str = "",
+    unit: Unit | None = None,
+    unit_concerned: Unit | None = None,
+    person_concerned: str = "",
+    requester_name: str = "",
+    requester_phone: str = "",
+    requester_email: str = "",
+    requester_id_number: str = "",
+    is_anonymous: bool = False,
+    consent_publish: bool = False,
+    external_number: str = "",
+    registered_at: Any = None,
+) -> Registered:
+    """Register a request. ``by`` is the first-contact staff member, or None for the public."""
+    content = _validate_intake(
+        kind=kind,
+        channel=channel,
+        content=content,
+        requester_phone=requester_phone,
+        requester_email=requester_email,
+        is_anonymous=is_anonymous,
+    )
+    staff = Staff.objects.select_related("unit").filter(user=by).first() if by else None
+    if by is not None and staff is None:
+        raise PermissionDenied(_("Only staff members may register on someone's behalf."))
+    owner = unit or (staff.unit if staff else None) or unit_concerned
+    if owner is None:
+        owner = Unit.objects.filter(parent=None, kind=Unit.Kind.BUREAU).order_by("pk").first()
+    if owner is None:
+        raise DomainError(_("No unit is set up to receive requests."))
+    external_number = external_number.strip()
+    if external_number:
+        existing = Case.objects.filter(channel=channel, external_number=external_number).first()
+        if existing is not None:
+            return Registered(case=existing, tracking_secret=None, created=False)
+    at = registered_at or now()
+    try:
+        with transaction.atomic():
+            registered = _create_case(
+                staff=staff,
+                by=by,
+                channel=channel,
+                kind=kind,
+                category=category,
+                content=content,
+                title=title,
+                owner=owner,
+                unit_concerned=unit_concerned,
+                person_concerned=person_concerned,
+                requester_name=requester_name,
+                requester_phone=requester_phone,
+                requester_email=requester_email,
+                requester_id_number=requester_id_number,
+                is_anonymous=is_anonymous,
+                consent_publish=consent_publish,
+                external_number=external_number,
+                at=at,
+            )
+    except IntegrityError:
+        if not external_number:
+            raise
+        # The same external number arrived twice at once: the other request created it.
+        existing = Case.objects.get(channel=channel, external_number=external_number)
+        return Registered(case=existing, tracking_secret=None, created=False)
+    return registered
+
+
+def _create_case(
+    *, staff: Staff | None, by: Any, owner: Unit, at: Any, title: str, content: str, **fields: Any
+) -> Registered:
+    code, secret = new_tracking_code(), new_tracking_secret()
+    local_day = timezone.localtime(at).date()
+    case = Case.objects.create(
+        number=next_case_number(local_day),
+        tracking_code=code,
+        tracking_secret_hash=secret_hash(code, secret),
+        title=(title.strip() or content[:30])[:120],
+        content=content,
+        unit=owner,
+        first_contact=staff,
+        policy_version=policy_for(channel=fields["channel"], kind=fields["kind"]),
+        registered_at=at,
+        **fields,
+    )
+    clocks.start(case=case, stage=clocks.REPLY, at=at, by=by)
+    record(
+        case, action="register", user=by, data={"channel": case.channel, "kind": case.kind}, at=at
+    )
+    with override("zh-hans"):
+        message = _t(
+            "Your request %(number)s has been registered. Tracking code: %(code)s, "
+            "secret: %(secret)s."
+        ) % {"number": case.number, "code": code, "secret": secret}
+    notify_requester(case, kind="case.registered", message=message)
+    if staff is None:
+        notify_staff(
+            case,
+            efficiency_office_staff(),
+            kind="case.registered",
+            subject=_t("New request from the public"),
+        )
+    return Registered(case=case, tracking_secret=secret, created=True)
+
+
+def _require_first_contact_or_office(case: Case, by: Any) -> None:
+    if is_efficiency_office(by):
+        return
+    if case.first_contact is not None and case.first_contact.user_id == getattr(by, "pk", None):
+        return
+    raise PermissionDenied(
+        _("Only the first-contact officer or the efficiency office may do this.")
+    )
+
+
+def case_answer_directly(*, case: Case, by: Any, reply: str) -> Case:
+    """直办: the first-contact officer answers on the spot; the case goes to rating."""
+    from xiaoneng.cases.services.closing import issue_reply
+
+    reply = require_text(reply, _("Please write the answer."))
+    with transaction.atomic():
+        case = lock(case)
+        if is_repeat(case, "answer_directly", by):
+            return case
+        _require_first_contact_or_office(case, by)
+        require_state(case, "answer_directly")
+        issue_reply(case=case, by=by, text=reply, action="answer_directly")
+    return case
+
+
+def _default_post(department: Department) -> Post | None:
+    return department.posts.order_by("pk").first()
+
+
+def dispatch_to(
+    case: Case,
+    *,
+    lead: Department,
+    assisting: Iterable[Department],
+    post: Post | None,
+    at: Any,
+    by: Any,
+) -> None:
+    """Point the case at its lead department and start the sign-for and opinion clocks."""
+    assisting = [dept for dept in assisting if dept.pk != lead.pk]
+    if post is not None and post.department_id != lead.pk:
+        raise DomainError(_("The post must belong to the lead department."))
+    case.lead_department = lead
+    case.unit_id = lead.unit_id
+    case.post = post or _default_post(lead)
+    case.handler = None
+    case.state = State.DISPATCHED
+    case.save()
+    clocks.start(case=case, stage=clocks.SIGN_FOR, at=at, by=by)
+    for department in assisting:
+        assist, _created = CaseAssist.objects.get_or_create(case=case, department=department)
+        if assist.opinion == CaseAssist.Opinion.PENDING:
+            clocks.start(case=case, stage=clocks.ASSIST, at=at, by=by, owner=assist)
+    notify_staff(
+        case,
+        department_people(case, lead),
+        kind="case.dispatched",
+        subject=_t("A case to sign for"),
+    )
+    for department in assisting:
+        notify_staff(
+            case,
+            [department.head],
+            kind="case.assist",
+            subject=_t("Your opinion is asked as assisting department"),
+        )
+
+
+def case_dispatch(
+    *,
+    case: Case,
+    by: Any,
+    lead: Department,
+    assisting: Iterable[Department] = (),
+    post: Post | None = None,
+    note: str = "",
+) -> Case:
+    assisting = list(assisting)
+    with transaction.atomic():
+        case = lock(case)
+        data = {"lead": lead.pk, "assisting": sorted(d.pk for d in assisting)}
+        if is_repeat(case, "dispatch", by, data):
+            return case
+        _require_first_contact_or_office(case, by)
+        require_state(case, "dispatch")
+        from_state = case.state
+        dispatch_to(case, lead=lead, assisting=assisting, post=post, at=now(), by=by)
+        record(case, action="dispatch", user=by, from_state=from_state, note=note, data=data)
+    return case
+
+
+def _end(
+    case: Case,
+    *,
+    action: str,
+    state: State,
+    by: Any,
+    reason: str,
+    data: dict[str, Any] | None = None,
+) -> None:
+    from_state = case.state
+    case.state = state
+    case.final_reason = reason
+    case.closed_at = now()
+    case.save()
+    clocks.stop_all(case=case, at=case.closed_at, by=by)
+    record(case, action=action, user=by, from_state=from_state, note=reason, data=data)
+
+
+def case_withdraw(*, case: Case, by: Any, reason: str) -> Case:
+    """The requester withdraws (by their tracking link, ``by`` None) or the office records it."""
+    reason = require_text(reason, _("Please give the reason for withdrawing."))
+    with transaction.atomic():
+        case = lock(case)
+        if case.state == State.WITHDRAWN and is_repeat(case, "withdraw", by):
+            return case
+        if by is not None and not is_efficiency_office(by):
+            raise PermissionDenied(_("Only the requester or the efficiency office may withdraw."))
+        require_state(case, "withdraw")
+        _end(case, action="withdraw", state=State.WITHDRAWN, by=by, reason=reason)
+    return case
+
+
+def case_invalidate(*, case: Case, by: Any, reason: str) -> Case:
+    reason = require_text(reason, _("Please give the reason why the case is invalid."))
+    with transaction.atomic():
+        case = lock(case)
+        if case.state == State.INVALID and is_repeat(case, "invalidate", by):
+            return case
+        if not is_efficiency_office(by):
+            raise PermissionDenied(_("Only the efficiency office may mark a case invalid."))
+        require_state(case, "invalidate")
+        if case.kind == Kind.APPLICATION:
+            raise DomainError(
+                _("An application can only be refused through a denial filing (否定报备).")
+            )
+        _end(case, action="invalidate", state=State.INVALID, by=by, reason=reason)
+    return case
+
+
+def case_merge(*, case: Case, by: Any, into: Case, reason: str = "") -> Case:
+    """Merge a duplicate into another open case; its clocks stop, its timeline stays."""
+    with transaction.atomic():
+        case = lock(case)
+        into = lock(into)
+        if case.state == State.MERGED and case.merged_into_id == into.pk:
+            return case
+        if not is_efficiency_office(by):
+            raise PermissionDenied(_("Only the efficiency office may merge cases."))
+        if into.pk == case.pk or not into.is_open:
+            raise DomainError(_("A case can only be merged into another open case."))
+        require_state(case, "merge")
+        case.merged_into = into
+        _end(
+            case,
+            action="merge",
+            state=State.MERGED,
+            by=by,
+            reason=reason,
+            data={"into": into.number},
+        )
+        record(into, action="merged_in", user=by, from_state=into.state, data={"from": case.number})
+    return case

@@ -1,0 +1,98 @@
+"""The sweeper: thresholds, idempotence, crash safety, rating expiry, and no full scans."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xiaoneng.cases import clocks
+from xiaoneng.cases.models import Satisfaction, Signal
+from xiaoneng.cases.services import case_dispatch, case_reply, case_sign_for
+from xiaoneng.cases.states import State
+from xiaoneng.cases.sweeps import sweep
+
+pytestmark = pytest.mark.django_db
+
+
+def levels(clock) -> list[str]:
+    return sorted(Signal.objects.filter(clock=clock).values_list("level", flat=True))
+
+
+def test_signals_follow_the_thresholds(users, hotline_case, basic) -> None:
+    case = case_sign_for(
+        case=case_dispatch(case=hotline_case, by=users["intake"], lead=basic), by=users["handler_a"]
+    )
+    clock = clocks.current(case=case, stage=clocks.REPLY)
+    marks = clocks.thresholds(clock)
+    assert marks.prewarn_at < marks.due_at < marks.grace_due_at
+
+    sweep(now=marks.prewarn_at - timedelta(minutes=1))
+    assert levels(clock) == []
+    sweep(now=marks.prewarn_at + timedelta(minutes=1))
+    assert levels(clock) == ["prewarn"]
+    sweep(now=marks.due_at + timedelta(minutes=1))
+    assert levels(clock) == ["prewarn", "yellow"]
+    yellow = Signal.objects.get(clock=clock, level="yellow")
+    assert yellow.grace_due_at == marks.grace_due_at
+    sweep(now=marks.grace_due_at + timedelta(minutes=1))
+    assert levels(clock) == ["prewarn", "red", "yellow"]
+    assert case.violations.filter(kind="red_card").count() == 1
+    # A second run raises nothing new.
+    again = sweep(now=marks.grace_due_at + timedelta(minutes=2))
+    assert sum(again.raised.values()) == 0
+
+
+def test_interrupted_sweep_is_completed_by_the_next(
+    users, hotline_case, basic, monkeypatch
+) -> None:
+    case = case_dispatch(case=hotline_case, by=users["intake"], lead=basic)
+    clock = clocks.current(case=case, stage=clocks.REPLY)
+    later = clocks.thresholds(clock).grace_due_at + timedelta(hours=1)
+    from xiaoneng.cases import sweeps
+
+    original = sweeps._raise_signal
+    calls = {"n": 0}
+
+    def dies_on_second(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("killed")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(sweeps, "_raise_signal", dies_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        sweep(now=later)
+    monkeypatch.setattr(sweeps, "_raise_signal", original)
+    # The killed batch rolled back as a whole; the next run does everything once.
+    sweep(now=later)
+    assert levels(clock) == ["prewarn", "red", "yellow"]
+    assert case.violations.filter(source_key=f"red:{clock.pk}").count() == 1
+    # The sign-for clock, never stopped, went red too: a stage late is its own signal.
+    sign_for = clocks.current(case=case, stage=clocks.SIGN_FOR)
+    assert levels(sign_for) == ["prewarn", "red", "yellow"]
+    assert case.violations.filter(kind="late_sign_for").count() == 1
+
+
+def test_rating_window_closes_unrated(users, hotline_case, basic) -> None:
+    case = case_sign_for(
+        case=case_dispatch(case=hotline_case, by=users["intake"], lead=basic), by=users["head"]
+    )
+    case = case_reply(case=case, by=users["head"], text="已处理")
+    rating = clocks.current(case=case, stage=clocks.RATING)
+    sweep(now=rating.due_at + timedelta(minutes=1))
+    case.refresh_from_db()
+    assert case.state == State.CLOSED
+    assert case.satisfaction == Satisfaction.UNRATED
+    assert case.events.filter(action="close_unrated").count() == 1
+
+
+def test_sweep_reads_only_due_clocks(users, hotline_case, basic) -> None:
+    case_dispatch(case=hotline_case, by=users["intake"], lead=basic)
+    with CaptureQueriesContext(connection) as queries:
+        sweep()
+    selects = [q["sql"] for q in queries.captured_queries if "workdays_clock" in q["sql"]]
+    assert selects
+    assert all("next_check_at" in sql for sql in selects[:1])
