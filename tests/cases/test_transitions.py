@@ -214,3 +214,19 @@ def test_anonymous_only_for_reports(users, category) -> None:
         is_anonymous=True,
     )
     assert report.case.is_anonymous
+
+
+def test_available_actions_follow_the_lifecycle(users, hotline_case, basic) -> None:
+    from xiaoneng.cases.actions import available_actions
+
+    assert available_actions(hotline_case, users["intake"]) == ["answer_directly", "dispatch"]
+    assert available_actions(hotline_case, users["handler_a"]) == []
+    case = case_dispatch(case=hotline_case, by=users["intake"], lead=basic)
+    assert "sign_for" in available_actions(case, users["handler_a"])
+    assert "sign_for" not in available_actions(case, users["handler_b"])
+    assert "sign_for" in available_actions(case, users["head"])
+    case = case_sign_for(case=case, by=users["handler_a"])
+    handler_actions = available_actions(case, users["handler_a"])
+    assert {"reply", "suspend", "request_extension", "request_return"} <= set(handler_actions)
+    assert "withdraw" in available_actions(case, users["xiaoneng"])
+    assert available_actions(case, users["school_handler"]) == []
