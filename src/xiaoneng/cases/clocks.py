@@ -150,8 +150,10 @@ def due_display(*, case: Case, stage: str) -> str:
 def due_for_check(*, now: datetime, limit: int) -> QuerySet[Clock]:
     """Running clocks whose check time has come, locked; rows other sweepers hold are skipped."""
     return (
-        Clock.objects.select_for_update(skip_locked=True)
+        Clock.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(next_check_at__lte=now, state=Clock.State.RUNNING)
+        .select_related("policy_version")
+        .prefetch_related("pauses", "extensions", "policy_version__stage_limits")
         .order_by("next_check_at", "id")[:limit]
     )
 
