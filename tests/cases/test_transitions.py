@@ -230,3 +230,15 @@ def test_available_actions_follow_the_lifecycle(users, hotline_case, basic) -> N
     assert {"reply", "suspend", "request_extension", "request_return"} <= set(handler_actions)
     assert "withdraw" in available_actions(case, users["xiaoneng"])
     assert available_actions(case, users["school_handler"]) == []
+
+
+def test_supervisors_decide_but_do_not_handle(users, hotline_case, basic) -> None:
+    case = case_sign_for(
+        case=case_dispatch(case=hotline_case, by=users["intake"], lead=basic), by=users["head"]
+    )
+    for supervisor in ("xiaoneng", "leader", "inspector"):
+        with pytest.raises(PermissionDenied):
+            case_reply(case=case, by=users[supervisor], text="代为答复")
+        with pytest.raises(PermissionDenied):
+            case_suspend(case=case, by=users[supervisor], reason="代为中止")
+    assert Case.objects.get(pk=case.pk).state == State.IN_PROGRESS

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Case, CaseEvent
-from xiaoneng.cases.permissions import has_global_scope, staff_for
+from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM, State
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Staff
@@ -71,11 +71,10 @@ def in_department(staff: Staff, department_id: int | None) -> bool:
 
 
 def require_lead_department(user: Any, case: Case) -> Staff:
-    """The actor works in the lead department (or supervises everything)."""
+    """The actor works in (or heads) the lead department. Supervisors decide, they do not
+    handle: the efficiency office cannot reply or suspend on a department's behalf."""
     staff = require_staff(user)
     if in_department(staff, case.lead_department_id) or is_head_of(staff, case.lead_department_id):
-        return staff
-    if has_global_scope(user):
         return staff
     raise PermissionDenied(_("Only the lead department may do this."))
 
