@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from typing import Any
+
+from django.utils.functional import Promise, lazy
 
 
 class DomainError(Exception):
@@ -22,3 +24,12 @@ class PermissionDenied(DomainError):
 
     def __init__(self, message: str | Promise, *, code: str = "permission_denied") -> None:
         super().__init__(message, code=code)
+
+
+def _format(template: str | Promise, params: dict[str, Any]) -> str:
+    return str(template) % params
+
+
+# ``_("… %(x)s …") % params`` would fix the text in the language active when the error is
+# raised; this keeps it lazy, so the API can render one error in Chinese and in English.
+lazy_format = lazy(_format, str)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     # Domain apps.
     "xiaoneng.org",
     "xiaoneng.audit",
@@ -42,8 +43,10 @@ INSTALLED_APPS = [
     "xiaoneng.notify",
     "xiaoneng.cases",
     "xiaoneng.accountability",
+    "xiaoneng.api",
     # Interface apps.
     "xiaoneng.office",
+    "xiaoneng.portal",
     "xiaoneng.demo",
 ]
 
@@ -190,6 +193,8 @@ if PRODUCTION:
 # Name shown in the header of every page; the demo data sets the bureau's own name.
 XIAONENG_SITE_NAME = env_str("XIAONENG_SITE_NAME", "")
 XIAONENG_PERIODIC_INTERVAL = env_int("XIAONENG_PERIODIC_INTERVAL", 60, minimum=5)
+# Proxies in front of the server whose X-Forwarded-For may be trusted for the client address.
+XIAONENG_TRUSTED_PROXIES = env_int("XIAONENG_TRUSTED_PROXIES", 0, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -10,5 +10,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("inbox/", include("xiaoneng.notify.urls")),
+    path("api/v1/", include("xiaoneng.api.urls")),
+    path("portal/", include("xiaoneng.portal.urls")),
+    path("open311/v2/", include("xiaoneng.portal.open311_urls")),
     path("", include("xiaoneng.office.urls")),
 ]

@@ -47,8 +47,10 @@ def available_actions(case: Case, user: Any) -> list[str]:
     offer("decide_return", office)
     pending_extension = case.extension_requests.filter(decision=Decision.PENDING).exists()
     offer("request_extension", in_lead and not pending_extension)
-    offer("decide_extension", pending_extension and bool(roles & {Role.EFFICIENCY_OFFICE,
-                                                                  Role.LEADER}))
+    offer(
+        "decide_extension",
+        pending_extension and bool(roles & {Role.EFFICIENCY_OFFICE, Role.LEADER}),
+    )
     offer("suspend", in_lead)
     offer("resume", in_lead)
     offer("reply", in_lead and not case.reply_pending_review)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import Case, CaseAssist
-from xiaoneng.errors import DomainError
+from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.selectors import clock_open_for, clock_thresholds, clocks_of
 from xiaoneng.workdays.services.clocks import (
@@ -123,7 +123,9 @@ def check_extension(*, case: Case, extra_units: int) -> None:
     cap = version.extension_max
     if cap is not None and _reply_clock(case).extension_units + extra_units > cap:
         raise DomainError(
-            _("That would exceed the policy's maximum extension of %(max)d.") % {"max": cap}
+            lazy_format(
+                _("That would exceed the policy's maximum extension of %(max)d."), {"max": cap}
+            )
         )
 
 

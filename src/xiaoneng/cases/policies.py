@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import Channel, Kind
 from xiaoneng.catalog.models import PolicyVersion
 from xiaoneng.catalog.selectors import policy_current_version
-from xiaoneng.errors import DomainError
+from xiaoneng.errors import DomainError, lazy_format
 
 _BY_CHANNEL = {
     Channel.EFFICIENCY_OFFICE: "efficiency-referral",
@@ -31,7 +31,9 @@ def policy_for(*, channel: str, kind: str) -> PolicyVersion:
     version = policy_current_version(code=code)
     if version is None:
         raise DomainError(
-            _("The time-limit policy %(code)s is missing; ask the system administrator.")
-            % {"code": code}
+            lazy_format(
+                _("The time-limit policy %(code)s is missing; ask the system administrator."),
+                {"code": code},
+            )
         )
     return version

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import log_action
-from xiaoneng.errors import DomainError
+from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.org.models import Absence, Department, Post, Staff, Unit, User
 from xiaoneng.org.roles import ADMIN_ROLES, Role, role_label
 
@@ -23,16 +23,20 @@ def roles_validate(roles: Iterable[str]) -> set[Role]:
     try:
         wanted = {Role(code) for code in roles}
     except ValueError as exc:
-        raise DomainError(_("Unknown role: %(role)s.") % {"role": exc.args[0]}) from None
+        raise DomainError(
+            lazy_format(_("Unknown role: %(role)s."), {"role": exc.args[0]})
+        ) from None
     admin = sorted(wanted & ADMIN_ROLES)
     if len(admin) > 1:
         names = "、".join(role_label(code) for code in admin)
         raise DomainError(
-            _(
-                "One person may hold only one of the three administrator roles "
-                "(system, security, audit); refused: %(roles)s."
+            lazy_format(
+                _(
+                    "One person may hold only one of the three administrator roles "
+                    "(system, security, audit); refused: %(roles)s."
+                ),
+                {"roles": names},
             )
-            % {"roles": names}
         )
     return wanted
 
@@ -63,7 +67,7 @@ def staff_create(
     if department is not None and department.unit_id != unit.pk:
         raise DomainError(_("The department must belong to the staff member's unit."))
     if User.objects.filter(username=username).exists():
-        raise DomainError(_("The username %(name)s is taken.") % {"name": username})
+        raise DomainError(lazy_format(_("The username %(name)s is taken."), {"name": username}))
     user = User(username=username, full_name=full_name, email=email)
     if password:
         try:
@@ -199,11 +203,13 @@ def absence_check(
     if clashes and not head_covers:
         names = "、".join(post.name for post in clashes)
         raise DomainError(
-            _(
-                "The A and B holders of %(posts)s would be away at the same time. "
-                "Record it only if the department head covers the post."
+            lazy_format(
+                _(
+                    "The A and B holders of %(posts)s would be away at the same time. "
+                    "Record it only if the department head covers the post."
+                ),
+                {"posts": names},
             )
-            % {"posts": names}
         )
     if any(post.department.head_id is None for post in clashes):
         raise DomainError(_("The department has no head to cover the post; appoint one first."))

@@ -12,7 +12,7 @@ from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM, State
-from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
@@ -27,9 +27,9 @@ def lock(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def state_label(state: str) -> str:
+def state_label(state: str) -> object:
     try:
-        return str(State(state).label)
+        return State(state).label
     except ValueError:
         return state
 
@@ -38,10 +38,15 @@ def require_state(case: Case, action: str) -> None:
     if case.state in ALLOWED_FROM[action]:
         return
     if action == "sign_for" and case.state in {State.IN_PROGRESS, State.SUSPENDED}:
-        raise DomainError(_("This case has already been signed for; it cannot be signed again."))
+        raise DomainError(
+            _("This case has already been signed for; it cannot be signed again."),
+            code="illegal_transition",
+        )
     raise DomainError(
-        _("This case is %(state)s; you cannot %(action)s it now.")
-        % {"state": state_label(case.state), "action": ACTION_LABELS[action]},
+        lazy_format(
+            _("This case is %(state)s; you cannot %(action)s it now."),
+            {"state": state_label(case.state), "action": ACTION_LABELS[action]},
+        ),
         code="illegal_transition",
     )
 

@@ -37,7 +37,7 @@ from xiaoneng.cases.services._common import (
 )
 from xiaoneng.cases.services.intake import dispatch_to
 from xiaoneng.cases.states import State
-from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Staff
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import Capacity, post_acting_holder
@@ -53,11 +53,13 @@ def _signing_capacity(case: Case, staff: Staff) -> tuple[str, Staff | None]:
             standing_in_for = acting.standing_in_for
             return acting.capacity, standing_in_for
         raise PermissionDenied(
-            _(
-                "The case is for the post %(post)s: its A holder, or the B holder while A is away, "
-                "or the department head signs for it."
+            lazy_format(
+                _(
+                    "The case is for the post %(post)s: its A holder, or the B holder while A "
+                    "is away, or the department head signs for it."
+                ),
+                {"post": case.post.name},
             )
-            % {"post": case.post.name}
         )
     if in_department(staff, case.lead_department_id):
         return Capacity.A_HOLDER, None

@@ -37,7 +37,7 @@ from xiaoneng.cases.services._common import (
     require_text,
 )
 from xiaoneng.cases.states import State
-from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
 
 MAX_CONTENT = 5000
@@ -67,7 +67,10 @@ def _validate_intake(
     content = require_text(content, _("Please describe the matter."))
     if len(content) > MAX_CONTENT:
         raise DomainError(
-            _("The description is too long (at most %(max)d characters).") % {"max": MAX_CONTENT}
+            lazy_format(
+                _("The description is too long (at most %(max)d characters)."),
+                {"max": MAX_CONTENT},
+            )
         )
     if is_anonymous and kind != Kind.REPORT:
         raise DomainError(_("Only a report (举报) can be made anonymously."))

@@ -1,0 +1,31 @@
+"""The NinjaAPI of /api/v1/: authentication, error handlers, routers."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+
+from xiaoneng.api.auth import AUTH
+from xiaoneng.api.endpoints_cases import router as cases_router
+from xiaoneng.api.endpoints_other import router as other_router
+from xiaoneng.api.errors import install_handlers
+
+DESCRIPTION = """
+The Xiaoneng REST API. Integration clients send their key as `Authorization: Bearer xn_…` or
+`X-API-Key: xn_…`; staff may use their signed-in session (with the `X-CSRFToken` header on
+changes). Every error has the same body: `code`, `message` (in the request's language,
+`Accept-Language: zh-hans` or `en`), `message_zh`, `message_en` and `fields`.
+See docs/api.md for scopes, idempotent intake and pagination.
+"""
+
+api = NinjaAPI(
+    title="Xiaoneng API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=AUTH,
+    # The packaged Swagger UI (static/ninja/…), never a CDN: see apps.check_ninja_installed.
+    docs=Swagger(settings={"persistAuthorization": False}),
+)
+install_handlers(api)
+api.add_router("", cases_router)
+api.add_router("", other_router)

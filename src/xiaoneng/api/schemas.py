@@ -1,0 +1,290 @@
+"""Request and response bodies of the API, as they appear in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator, model_validator
+
+from xiaoneng.cases.models import CaseAssist, Channel, Kind, ReplyGrade, Satisfaction
+from xiaoneng.cases.states import State
+
+Text = Field("", max_length=5000)
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def aware(value: datetime) -> datetime:
+    """Naive times are office time (Asia/Shanghai); years outside 1970–2100 are refused."""
+    if not 1970 <= value.year <= 2100:
+        raise ValueError("year must be between 1970 and 2100")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def recent(value: datetime) -> datetime:
+    now = timezone.now()
+    if value > now + timedelta(minutes=5):
+        raise ValueError("must not be in the future")
+    if value < now - timedelta(days=366):
+        raise ValueError("must be within the last year")
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(aware)]
+RecentMoment = Annotated[datetime, AfterValidator(aware), AfterValidator(recent)]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class In(Schema):
+    """Input bodies: unknown fields are ignored, NUL characters refused (PostgreSQL stores none)."""
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> In:
+        if _has_nul(self.model_dump()):
+            raise ValueError("text must not contain NUL characters")
+        return self
+
+
+class Error(Schema):
+    code: str = Field(..., description="Machine-readable code, e.g. illegal_transition")
+    message: str = Field(..., description="In the language of the request")
+    message_zh: str
+    message_en: str
+    fields: dict[str, str] = Field(default_factory=dict, description="Problem per input field")
+
+
+class CaseCreate(In):
+    channel: Channel = Channel.API
+    kind: Kind
+    category: str = Field(..., max_length=32, description="Category code (GET /categories)")
+    content: str = Field(..., min_length=1, max_length=5000)
+    title: str = Field("", max_length=120)
+    unit: Id | None = Field(None, description="Unit that receives the case (GET /units)")
+    unit_concerned: Id | None = None
+    person_concerned: str = Field("", max_length=64)
+    requester_name: str = Field("", max_length=64)
+    requester_phone: str = Field("", max_length=32)
+    requester_email: str = Field("", max_length=254)
+    requester_id_number: str = Field("", max_length=32)
+    is_anonymous: bool = False
+    consent_publish: bool = False
+    external_number: str = Field(
+        "", max_length=64, description="The referring system's number: a repeat is not a new case"
+    )
+    registered_at: RecentMoment | None = Field(None, description="When the matter was received")
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    tracking_code: str
+    external_number: str
+    channel: Channel
+    kind: Kind
+    category: str
+    category_name: str
+    title: str
+    state: State
+    unit: int
+    unit_name: str
+    lead_department: int | None
+    lead_department_name: str
+    handler: str
+    requester_name: str = Field(..., description="Masked")
+    requester_phone: str = Field(..., description="Masked")
+    is_anonymous: bool
+    registered_at: datetime
+    replied_at: datetime | None
+    closed_at: datetime | None
+    satisfaction: str
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None = Field(None, description="Pass as ?cursor= for the next page")
+
+
+class TimelineEvent(Schema):
+    at: datetime
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    note: str
+    public: bool
+
+
+class ClockOut(Schema):
+    id: int
+    stage: str
+    state: str
+    started_at: datetime
+    due_at: datetime
+    stopped_at: datetime | None
+    provisional: bool
+    explanation: list[str] = Field(..., description="Why the deadline falls where it does")
+
+
+class AssistOut(Schema):
+    department: int
+    department_name: str
+    opinion: str
+
+
+class CaseDetail(CaseOut):
+    content: str
+    person_concerned: str
+    unit_concerned: int | None
+    reply_text: str
+    reply_grade: str
+    reply_pending_review: bool
+    resolved: bool | None
+    rating_comment: str
+    reopen_count: int
+    return_count: int
+    merged_into: str
+    final_reason: str
+    assists: list[AssistOut]
+    timeline: list[TimelineEvent]
+    clocks: list[ClockOut]
+    actions: list[str] = Field(..., description="Lifecycle actions the caller may take now")
+
+
+class CaseCreated(Schema):
+    case: CaseDetail
+    created: bool = Field(..., description="False when a repeated request found the case")
+    tracking_secret: str | None = Field(
+        None, description="Give it to the requester; shown only when the case is created"
+    )
+
+
+# -- lifecycle actions ---------------------------------------------------------------------
+
+
+class Empty(In):
+    pass
+
+
+class AnswerIn(In):
+    reply: str = Text
+
+
+class DispatchIn(In):
+    lead_department: Id
+    assisting: list[Id] = Field(default_factory=list, max_length=20)
+    post: Id | None = None
+    note: str = Text
+
+
+class AssignIn(In):
+    handler: Id = Field(..., description="Staff id of a member of the lead department")
+
+
+class AssistOpinionIn(In):
+    department: Id
+    opinion: CaseAssist.Opinion
+    reason: str = Text
+
+
+class ReasonBasisIn(In):
+    reason: str = Text
+    basis: str = Text
+
+
+class DecideReturnIn(In):
+    accept: bool
+    note: str = Text
+    new_lead: Id | None = None
+    assisting: list[Id] = Field(default_factory=list, max_length=20)
+
+
+class ExtensionIn(ReasonBasisIn):
+    extra_units: int = Field(..., ge=1, le=365)
+
+
+class DecideIn(In):
+    approve: bool
+    note: str = Text
+
+
+class SuspendIn(In):
+    reason: str = Text
+    for_supplement: bool = False
+
+
+class NoteIn(In):
+    note: str = Text
+
+
+class ReplyIn(In):
+    text: str = Text
+    grade: ReplyGrade | None = None
+
+
+class ReviewIn(DecideIn):
+    text: str | None = Field(None, max_length=5000)
+
+
+class RateIn(In):
+    satisfaction: Satisfaction
+    resolved: bool
+    comment: str = Field("", max_length=2000)
+
+
+class ReasonIn(In):
+    reason: str = Text
+
+
+class MergeIn(In):
+    into: Id = Field(..., description="Id of the open case this one duplicates")
+    reason: str = Text
+
+
+# -- organisation, categories, notifications ------------------------------------------------
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    parent: int | None
+
+
+class DepartmentOut(Schema):
+    id: int
+    unit: int
+    code: str
+    name: str
+    duties: str
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    default_department: int | None
+
+
+class NotificationOut(Schema):
+    id: int
+    created_at: datetime
+    kind: str
+    subject: str
+    body: str
+    case_number: str
+    read_at: datetime | None

@@ -1,0 +1,95 @@
+"""What a caller may see: cases in scope, filtered and paged by an opaque cursor."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.api.auth import Principal
+from xiaoneng.api.errors import ApiError
+from xiaoneng.cases.models import Case
+from xiaoneng.cases.permissions import cases_visible_to, staff_for
+
+CASE_RELATED = ("category", "unit", "lead_department", "handler__user", "first_contact__user")
+
+
+def cases_for(caller: Principal) -> QuerySet[Case]:
+    """Staff: what the office shows them. A client: its unit's cases and the ones it registered,
+    or every case for a client without a unit scope."""
+    client = caller.client
+    if client is None:
+        return cases_visible_to(caller.user)
+    if client.unit_id is None:
+        return Case.objects.all()
+    staff = staff_for(caller.user)
+    scope = Q(unit_id=client.unit_id)
+    if staff is not None:
+        scope |= Q(first_contact=staff)
+    return Case.objects.filter(scope)
+
+
+def case_for(caller: Principal, pk: int, *, for_update: bool = False) -> Case:
+    """One case in the caller's scope, or 404: whether it exists elsewhere is not revealed."""
+    case = cases_for(caller).select_related(*CASE_RELATED, "post").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def encode_cursor(case: Case) -> str:
+    raw = json.dumps([case.registered_at.isoformat(), case.pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        at, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        moment = parse_datetime(at)
+        if moment is None or not isinstance(pk, int):
+            raise ValueError
+    except (ValueError, TypeError, UnicodeError):
+        raise ApiError(
+            400,
+            "invalid",
+            _("The request is not valid; see the fields."),
+            fields={"cursor": _("Not a cursor this API gave out.")},
+        ) from None
+    return moment, pk
+
+
+def case_page(
+    queryset: QuerySet[Case], *, cursor: str | None, limit: int
+) -> tuple[list[Case], str | None]:
+    """Newest first by (registered_at, id); the cursor points after the last case returned."""
+    rows = queryset.order_by("-registered_at", "-id")
+    if cursor:
+        at, pk = decode_cursor(cursor)
+        rows = rows.filter(Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=pk))
+    page = list(rows.select_related(*CASE_RELATED)[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return page, encode_cursor(page[-1]) if more and page else None
+
+
+def case_filter(queryset: QuerySet[Case], filters: dict[str, Any]) -> QuerySet[Case]:
+    lookups = {
+        "state": "state",
+        "unit": "unit_id",
+        "lead_department": "lead_department_id",
+        "channel": "channel",
+        "kind": "kind",
+        "category": "category__code",
+        "registered_after": "registered_at__gte",
+        "registered_before": "registered_at__lt",
+        "external_number": "external_number",
+    }
+    wanted = {lookups[name]: value for name, value in filters.items() if value is not None}
+    return queryset.filter(**wanted) if wanted else queryset

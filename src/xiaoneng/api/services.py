@@ -1,0 +1,233 @@
+"""Integration clients and their keys, the audit row of each call, and idempotent intake."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.api.models import ApiClient, ApiIdempotency, ApiKey
+from xiaoneng.api.scopes import SCOPES, SERVICE_ROLES
+from xiaoneng.audit.services import log_action
+from xiaoneng.cases.models import Case
+from xiaoneng.cases.services import Registered, case_register
+from xiaoneng.errors import DomainError
+from xiaoneng.org.models import Department, Unit, User
+from xiaoneng.org.services import staff_create
+
+KEY_PREFIX = "xn_"
+DEFAULT_KEY_DAYS = 365
+# last_used_at is written at most this often per key: a call must stay cheap.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key: ApiKey
+    # Shown once; only its hash is stored.
+    plaintext: str
+
+
+def key_hash(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def key_prefix(plaintext: str) -> str:
+    """The 8 characters after ``xn_``: stored in clear to find the key, shown in lists."""
+    return plaintext[len(KEY_PREFIX) : len(KEY_PREFIX) + 8]
+
+
+def _validate_scopes(scopes: Iterable[str]) -> list[str]:
+    wanted = sorted(set(scopes))
+    unknown = [scope for scope in wanted if scope not in SCOPES]
+    if unknown:
+        raise DomainError(_("Unknown scope: %(scope)s.") % {"scope": ", ".join(unknown)})
+    return wanted
+
+
+def apiclient_create(
+    *,
+    name: str,
+    scopes: Iterable[str],
+    by: User | None,
+    unit: Unit | None = None,
+    department: Department | None = None,
+    roles: Iterable[str] = ("intake",),
+) -> ApiClient:
+    """Create a client and its service account (a staff member in ``unit`` or the bureau)."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Please give the client a name."))
+    wanted_scopes = _validate_scopes(scopes)
+    roles = list(roles)
+    forbidden = [role for role in roles if role not in SERVICE_ROLES]
+    if forbidden:
+        raise DomainError(
+            _("A service account may not hold the role %(role)s.") % {"role": forbidden[0]}
+        )
+    if ApiClient.objects.filter(name=name).exists():
+        raise DomainError(_("A client named %(name)s already exists.") % {"name": name})
+    home = unit or Unit.objects.filter(parent=None, kind=Unit.Kind.BUREAU).order_by("pk").first()
+    if home is None:
+        raise DomainError(_("No unit is set up to receive requests."))
+    username = f"api-{slugify(name) or secrets.token_hex(4)}"[:150]
+    if User.objects.filter(username=username).exists():
+        username = f"{username[:140]}-{secrets.token_hex(4)}"
+    with transaction.atomic():
+        staff = staff_create(
+            username=username,
+            full_name=name,
+            unit=home,
+            department=department,
+            roles=roles,
+            title=str(_("Integration client")),
+            by=by,
+        )
+        client = ApiClient.objects.create(
+            name=name, unit=unit, scopes=wanted_scopes, user=staff.user, created_by=by
+        )
+        log_action(
+            action="api.client.create",
+            obj=client,
+            actor=by,
+            unit_id=unit.pk if unit else None,
+            summary={"name": name, "scopes": wanted_scopes, "roles": sorted(roles)},
+        )
+    return client
+
+
+def apiclient_deactivate(*, client: ApiClient, by: User | None) -> ApiClient:
+    with transaction.atomic():
+        client.is_active = False
+        client.save(update_fields=["is_active"])
+        User.objects.filter(pk=client.user_id).update(is_active=False)
+        log_action(action="api.client.deactivate", obj=client, actor=by)
+    return client
+
+
+def apikey_issue(
+    *, client: ApiClient, by: User | None, days: int | None = DEFAULT_KEY_DAYS
+) -> IssuedKey:
+    """A new key for the client; older keys stay valid until revoked (rotation without downtime)."""
+    if not client.is_active:
+        raise DomainError(_("This client is deactivated."))
+    if days is not None and days <= 0:
+        raise DomainError(_("A key must be valid for at least one day."))
+    plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=days) if days is not None else None
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            client=client,
+            prefix=key_prefix(plaintext),
+            key_hash=key_hash(plaintext),
+            expires_at=expires_at,
+        )
+        log_action(
+            action="api.key.issue",
+            obj=client,
+            actor=by,
+            summary={"prefix": key.prefix, "expires": expires_at.isoformat() if expires_at else ""},
+        )
+    return IssuedKey(key=key, plaintext=plaintext)
+
+
+def apikey_revoke(*, key: ApiKey, by: User | None) -> ApiKey:
+    """Revoke at once; revoking again is harmless."""
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().get(pk=key.pk)
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+            log_action(
+                action="api.key.revoke",
+                obj=key.client,
+                actor=by,
+                summary={"prefix": key.prefix},
+            )
+    return key
+
+
+def apikey_authenticate(*, plaintext: str, at: datetime | None = None) -> ApiKey | None:
+    """The valid key of an active client with this plaintext, or None; notes when it was used."""
+    if not plaintext.startswith(KEY_PREFIX) or len(plaintext) > 100:
+        return None
+    at = at or timezone.now()
+    digest = key_hash(plaintext)
+    candidates = ApiKey.objects.select_related("client__user", "client__unit").filter(
+        prefix=key_prefix(plaintext)
+    )
+    for key in candidates:
+        if not hmac.compare_digest(key.key_hash, digest):
+            continue
+        if not key.is_valid(at) or not key.client.is_active or not key.client.user.is_active:
+            return None
+        if key.last_used_at is None or at - key.last_used_at > TOUCH_EVERY:
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=at)
+            key.last_used_at = at
+        return key
+    return None
+
+
+def apicall_record(
+    *, client: ApiClient, key_prefix: str, method: str, path: str, status: int
+) -> None:
+    """The audit row of one call of an integration client."""
+    with transaction.atomic():
+        log_action(
+            action="api.call",
+            actor=client.user,
+            unit_id=client.unit_id,
+            summary={
+                "client": client.name,
+                "key": key_prefix,
+                "method": method,
+                "path": path[:200],
+                "status": status,
+            },
+        )
+
+
+def _existing(*, user: Any, key: str, request_hash: str) -> Case | None:
+    row = ApiIdempotency.objects.select_related("case").filter(user=user, key=key).first()
+    if row is None:
+        return None
+    if row.request_hash != request_hash:
+        raise DomainError(
+            _("This Idempotency-Key was already used with a different request."),
+            code="idempotency_conflict",
+        )
+    return row.case
+
+
+def api_case_register(
+    *, by: Any, idempotency_key: str = "", request_hash: str = "", **fields: Any
+) -> Registered:
+    """Register a case; a repeated request with the same Idempotency-Key (or the same external
+    number) returns the case registered the first time, even when both arrive at once."""
+    if not idempotency_key:
+        return case_register(by=by, **fields)
+    existing = _existing(user=by, key=idempotency_key, request_hash=request_hash)
+    if existing is not None:
+        return Registered(case=existing, tracking_secret=None, created=False)
+    try:
+        with transaction.atomic():
+            registered = case_register(by=by, **fields)
+            ApiIdempotency.objects.create(
+                user=by, key=idempotency_key, request_hash=request_hash, case=registered.case
+            )
+    except IntegrityError:
+        # The same key arrived twice at once: the other request registered the case.
+        existing = _existing(user=by, key=idempotency_key, request_hash=request_hash)
+        if existing is None:
+            raise
+        return Registered(case=existing, tracking_secret=None, created=False)
+    return registered

@@ -1,0 +1,229 @@
+"""What the public may read: its own case (by code and secret), published results, contacts."""
+
+from __future__ import annotations
+
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.cases import clocks
+from xiaoneng.cases.identifiers import secret_hash, secret_matches
+from xiaoneng.cases.models import Case
+from xiaoneng.cases.states import State
+from xiaoneng.org.models import Unit
+from xiaoneng.portal.redact import case_names, case_personal_values, redact
+from xiaoneng.portal.timeline import PublicEvent, public_state, public_timeline
+from xiaoneng.workdays.explain import explain_clock
+from xiaoneng.workdays.models import Clock
+
+_CODE_CHARS = re.compile(r"[^A-Z0-9]")
+# Compared against when the code is unknown, so both failures cost the same.
+_DUMMY_HASH = secret_hash("XXXXXXXXXX", "XXXXXXXX")
+
+
+def normalize_code(code: str) -> str:
+    return _CODE_CHARS.sub("", (code or "").upper())[:16]
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def case_find_for_tracking(*, code: str, secret: str = "", phone_last4: str = "") -> Case | None:
+    """The case whose code matches with its secret, or with the last four digits of the
+    requester's phone. ``None`` for every kind of failure, told apart by nothing."""
+    code = normalize_code(code)
+    secret = (secret or "").strip()
+    last4 = _digits(phone_last4 or "")
+    case = Case.objects.filter(tracking_code=code).first() if code else None
+    if secret:
+        ok = secret_matches(code, secret, case.tracking_secret_hash if case else _DUMMY_HASH)
+    elif len(last4) == 4:
+        phone = _digits(case.requester_phone) if case and not case.is_anonymous else ""
+        ok = hmac.compare_digest((phone[-4:] if len(phone) >= 4 else "----"), last4)
+    else:
+        ok = False
+    return case if ok and case is not None else None
+
+
+def tracked_case(pk: int) -> Case:
+    return Case.objects.select_related(
+        "category",
+        "unit",
+        "lead_department__unit",
+        "lead_department__head__user",
+        "handler__user",
+    ).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class Tracking:
+    case: Case
+    title: str
+    reply: str
+    status: str
+    department: str
+    handler: str
+    head: str
+    due_at: datetime | None
+    due_lines: list[str]
+    timeline: list[PublicEvent]
+    can_rate: bool
+    rating_due_at: datetime | None
+
+
+def _department_label(case: Case) -> str:
+    department = case.lead_department
+    if department is None:
+        return ""
+    return f"{department.unit.short_name or department.unit.name} {department.name}"
+
+
+def tracking_view(case: Case) -> Tracking:
+    """Everything the track page shows for one case, with no one's personal data."""
+    reply_clock = clocks.current(case=case, stage=clocks.REPLY)
+    due_at = reply_clock.due_at if reply_clock is not None else None
+    due_lines = explain_clock(reply_clock).lines() if reply_clock is not None else []
+    rating_clock = clocks.current(case=case, stage=clocks.RATING)
+    can_rate = (
+        case.state == State.REPLIED
+        and rating_clock is not None
+        and rating_clock.state == Clock.State.RUNNING
+    )
+    if can_rate and rating_clock is not None:
+        can_rate = timezone.now() <= rating_clock.due_at
+    head = case.lead_department.head if case.lead_department else None
+    # The page is reached with a code and a secret that may have been passed on: it shows
+    # the requester's own words without their personal data, like every public page.
+    personal = case_personal_values(case)
+    return Tracking(
+        case=case,
+        title=redact(case.title, personal, patterns=False),
+        reply=redact(case.reply_text, personal, patterns=False),
+        status=public_state(case.state),
+        department=_department_label(case),
+        handler=case.handler.name if case.handler else "",
+        head=head.name if head else "",
+        due_at=due_at,
+        due_lines=due_lines,
+        timeline=public_timeline(case),
+        can_rate=can_rate,
+        rating_due_at=rating_clock.due_at if can_rate and rating_clock else None,
+    )
+
+
+# -- the results board -------------------------------------------------------------------------
+
+
+def _first_reply_clock(field: str) -> Subquery:
+    return Subquery(
+        Clock.objects.filter(
+            owner_type=clocks.CASE_OWNER, owner_id=OuterRef("pk"), stage=clocks.REPLY
+        )
+        .order_by("id")
+        .values(field)[:1]
+    )
+
+
+def with_first_reply(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate the first reply clock's stop and due moments (a reopened case has several)."""
+    return cases.annotate(
+        reply_stopped_at=_first_reply_clock("stopped_at"),
+        reply_due_at=_first_reply_clock("due_at"),
+    )
+
+
+def published_cases() -> QuerySet[Case]:
+    """Closed cases whose requester consented to publication of the result.
+
+    Anonymous reports are left out: the matter of a report alone can point the reported unit
+    at the whistleblower, whose identity must never reach it (DESIGN §8).
+    """
+    return Case.objects.filter(
+        state=State.CLOSED, consent_publish=True, is_anonymous=False
+    ).exclude(reply_text="")
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    number: str
+    title: str
+    kind: str
+    category: str
+    unit: str
+    registered_at: datetime
+    replied_at: datetime | None
+    closed_at: datetime | None
+    on_time: bool | None
+    result: str
+    responsible: str
+    handler: str
+    satisfaction: str
+
+
+def results_page(*, page: int, per_page: int = 20, category: str = "") -> Page:
+    cases = with_first_reply(published_cases()).select_related(
+        "category", "unit", "unit_concerned", "lead_department__head__user", "handler__user"
+    )
+    if category:
+        cases = cases.filter(category__code=category)
+    cases = cases.order_by("-closed_at", "-id")
+    paginator = Paginator(cases, per_page)
+    result_page = paginator.get_page(page)
+    result_page.object_list = [_published(case) for case in result_page.object_list]
+    return result_page
+
+
+def _published(case: Case) -> PublishedResult:
+    names = case_names(case)
+    head = case.lead_department.head if case.lead_department else None
+    stopped, due = case.reply_stopped_at, case.reply_due_at
+    unit = case.unit_concerned or case.unit
+    return PublishedResult(
+        number=case.number,
+        title=redact(case.title, names),
+        kind=case.get_kind_display(),
+        category=case.category.name,
+        unit=unit.name,
+        registered_at=case.registered_at,
+        replied_at=case.replied_at,
+        closed_at=case.closed_at,
+        on_time=(stopped <= due) if stopped and due else None,
+        result=redact(case.reply_text, names),
+        responsible=head.name if head else "",
+        handler=case.handler.name if case.handler else "",
+        satisfaction=case.get_satisfaction_display() if case.satisfaction else "",
+    )
+
+
+# -- contacts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contacts:
+    bureau: str
+    hotline: str
+    supervision_phone: str
+    supervising_body: str
+    address: str
+
+
+def portal_contacts() -> Contacts:
+    bureau = Unit.objects.filter(kind=Unit.Kind.BUREAU, parent=None).order_by("pk").first()
+    if bureau is None:
+        return Contacts(
+            bureau="", hotline="", supervision_phone="", supervising_body="", address=""
+        )
+    return Contacts(
+        bureau=bureau.name,
+        hotline=bureau.enquiry_phone,
+        supervision_phone=bureau.supervision_phone,
+        supervising_body=_("%(bureau)s efficiency office") % {"bureau": bureau.name},
+        address=bureau.address,
+    )

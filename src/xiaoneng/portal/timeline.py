@@ -1,0 +1,74 @@
+"""The case timeline in plain words for the person who asked: no staff notes, no codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from xiaoneng.cases.models import Case, CaseEvent
+from xiaoneng.cases.selectors import case_timeline
+from xiaoneng.cases.states import State
+from xiaoneng.org.models import Department
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: datetime
+    text: str
+
+
+def _sentence(event: CaseEvent, departments: dict[int, str]) -> str:
+    lead = departments.get(event.data.get("lead") or 0, "")
+    action = event.action
+    if action == "register":
+        return _("Your request was registered and accepted.")
+    if action in {"dispatch", "accept_return"}:
+        if lead:
+            return _("Passed to %(department)s to handle.") % {"department": lead}
+        return _("Passed to the responsible department to handle.")
+    texts = {
+        "sign_for": _("The department signed for your request and is handling it."),
+        "assign_handler": _("A handler was assigned to your request."),
+        "reject_return": _("The department was told to keep handling your request."),
+        "approve_extension": _("More time to handle your request was approved."),
+        "reject_extension": _("A request for more time was refused; the original date stands."),
+        "suspend": _("Handling was paused (waiting for materials or for a lawful reason)."),
+        "resume": _("Handling resumed."),
+        "reply": _("A reply was given to you."),
+        "answer_directly": _("A reply was given to you."),
+        "rate": _("You rated the reply."),
+        "reopen": _("Your request is being handled again."),
+        "close": _("Your request was closed."),
+        "close_unrated": _("Your request was closed without a rating."),
+        "withdraw": _("Your request was withdrawn."),
+        "invalidate": _("Your request was closed as invalid."),
+        "merge": _("Your request was merged with another request on the same matter."),
+        "merged_in": _("Another request on the same matter was joined to yours."),
+    }
+    return texts.get(action, _("Your request was updated."))
+
+
+def public_timeline(case: Case) -> list[PublicEvent]:
+    events = list(case_timeline(case=case, public_only=True))
+    lead_ids = {event.data.get("lead") for event in events if event.data.get("lead")}
+    departments = dict(Department.objects.filter(pk__in=lead_ids).values_list("pk", "name"))
+    return [PublicEvent(at=event.at, text=_sentence(event, departments)) for event in events]
+
+
+def public_state(state: str) -> str:
+    """Where the request stands, as the person who asked would say it."""
+    return {
+        State.REGISTERED: _("Received, being passed to a department"),
+        State.DISPATCHED: _("Passed to a department, waiting for it to sign for it"),
+        State.IN_PROGRESS: _("Being handled"),
+        State.RETURN_REQUESTED: _("Being handled"),
+        State.SUSPENDED: _("Paused, waiting for materials or for a lawful reason"),
+        State.REPLIED: _("Answered: please read the reply and rate it"),
+        State.REOPEN_REVIEW: _("Your rating is being reviewed by the efficiency office"),
+        State.CLOSED: _("Closed"),
+        State.WITHDRAWN: _("Withdrawn"),
+        State.INVALID: _("Closed as invalid"),
+        State.MERGED: _("Merged with another request on the same matter"),
+    }.get(state, _("Being handled"))

@@ -1,0 +1,213 @@
+"""The public portal's pages. Every view is public; each one parses, calls, renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from xiaoneng.cases.models import Case, Category
+from xiaoneng.cases.services import case_rate
+from xiaoneng.errors import DomainError
+from xiaoneng.portal import figures as figures_selectors
+from xiaoneng.portal import ratelimit
+from xiaoneng.portal.attachments import check_files, max_file_size, max_files
+from xiaoneng.portal.forms import RateForm, SubmitForm, TrackForm
+from xiaoneng.portal.selectors import (
+    case_find_for_tracking,
+    portal_contacts,
+    results_page,
+    tracked_case,
+    tracking_view,
+)
+from xiaoneng.portal.services import public_submit
+
+SESSION_CASE = "portal_case"
+SESSION_RECEIPT = "portal_receipt"
+
+
+def _too_many(request: HttpRequest, verdict: ratelimit.Verdict) -> HttpResponse:
+    response = render(request, "portal/too_many.html", status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+@login_not_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"contacts": portal_contacts()})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = SubmitForm(initial={"kind": request.GET.get("kind", "complaint")})
+        return render(request, "portal/submit.html", {"form": form})
+    verdict = ratelimit.hit(request, "submit")
+    if not verdict.allowed:
+        return _too_many(request, verdict)
+    limit = max_files() * max_file_size() + 256 * 1024
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+        form = SubmitForm()
+        form.add_error(None, _("The attachments are too large in all."))
+        return render(request, "portal/submit.html", {"form": form}, status=413)
+    form = SubmitForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "portal/submit.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    if data["website"]:
+        # A robot filled the hidden field: answer plainly and keep nothing.
+        form.add_error(None, _("Your request could not be accepted. Please try again."))
+        return render(request, "portal/submit.html", {"form": form}, status=400)
+    try:
+        checked = check_files(data["attachments"])
+        registered = public_submit(
+            kind=data["kind"],
+            category=data["category"],
+            content=data["content"],
+            title=data["title"],
+            unit_concerned=data["unit_concerned"],
+            person_concerned=data["person_concerned"],
+            requester_name=data["requester_name"],
+            requester_phone=data["requester_phone"],
+            requester_email=data["requester_email"],
+            is_anonymous=data["is_anonymous"],
+            consent_publish=data["consent_publish"],
+            files=checked,
+        )
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return render(request, "portal/submit.html", {"form": form}, status=400)
+    case = registered.case
+    request.session.cycle_key()
+    request.session[SESSION_RECEIPT] = {
+        "number": case.number,
+        "code": case.tracking_code,
+        "secret": registered.tracking_secret,
+        "copy_sent": bool(case.requester_phone or case.requester_email),
+        "anonymous": case.is_anonymous,
+    }
+    request.session[SESSION_CASE] = case.pk
+    return redirect("portal:receipt")
+
+
+@login_not_required
+@require_GET
+def receipt(request: HttpRequest) -> HttpResponse:
+    data = request.session.pop(SESSION_RECEIPT, None)
+    if data is None:
+        return redirect("portal:track")
+    response = render(request, "portal/receipt.html", {"receipt": data})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "portal/track.html", {"form": TrackForm()})
+    verdict = ratelimit.hit(request, "track")
+    if not verdict.allowed:
+        return _too_many(request, verdict)
+    form = TrackForm(request.POST)
+    case = None
+    if form.is_valid():
+        case = case_find_for_tracking(
+            code=form.cleaned_data["code"],
+            secret=form.cleaned_data["secret"],
+            phone_last4=form.cleaned_data["phone_last4"],
+        )
+        if case is not None:
+            request.session.cycle_key()
+            request.session[SESSION_CASE] = case.pk
+            return redirect("portal:track_detail")
+        # The same words for an unknown code and a wrong secret: nothing is revealed.
+        form = TrackForm(initial={"code": form.cleaned_data["code"]})
+        return render(request, "portal/track.html", {"form": form, "not_found": True})
+    return render(request, "portal/track.html", {"form": form})
+
+
+def _session_case(request: HttpRequest) -> Case | None:
+    pk = request.session.get(SESSION_CASE)
+    if not pk:
+        return None
+    try:
+        return tracked_case(int(pk))
+    except (Case.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+@login_not_required
+@require_GET
+def track_detail(request: HttpRequest) -> HttpResponse:
+    case = _session_case(request)
+    if case is None:
+        return redirect("portal:track")
+    response = render(
+        request,
+        "portal/track_detail.html",
+        {"t": tracking_view(case), "rate_form": RateForm(), "contacts": portal_contacts()},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    verdict = ratelimit.hit(request, "rate")
+    if not verdict.allowed:
+        return _too_many(request, verdict)
+    case = _session_case(request)
+    if case is None:
+        return redirect("portal:track")
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            case_rate(
+                case=case,
+                satisfaction=form.cleaned_data["satisfaction"],
+                resolved=form.cleaned_data["resolved"],
+                comment=form.cleaned_data["comment"],
+                by=None,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you. Your rating has been recorded."))
+        return redirect("portal:track_detail")
+    context = {"t": tracking_view(case), "rate_form": form, "contacts": portal_contacts()}
+    return render(request, "portal/track_detail.html", context, status=400)
+
+
+@login_not_required
+@require_POST
+def track_leave(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_CASE, None)
+    return redirect("portal:home")
+
+
+@login_not_required
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    category = request.GET.get("category", "")[:32]
+    page = results_page(page=request.GET.get("page", 1), category=category)
+    context = {
+        "page": page,
+        "categories": Category.objects.filter(is_active=True),
+        "category": category,
+        "contacts": portal_contacts(),
+    }
+    return render(request, "portal/results.html", context)
+
+
+@login_not_required
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    report = figures_selectors.monthly_figures(month=request.GET.get("month", ""))
+    return render(request, "portal/figures.html", {"report": report})

@@ -1,0 +1,77 @@
+"""Schemathesis against the live schema, in process through WSGI: no 5xx, and every response
+conforms to the schema (status code, content type, body)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis")
+
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from xiaoneng.audit.models import AuditEntry  # noqa: E402
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+EXAMPLES_PER_OPERATION = 8
+
+
+@contextmanager
+def keep_connection():
+    """The WSGI handler closes the connection around each request; the test transaction must
+    survive it (Django's test client does the same, and reconnects afterwards)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(hotline, new_case) -> None:
+    # A few real cases so that ids hit something now and then.
+    for n in range(3):
+        hotline.post("/cases", {**new_case, "external_number": f"st-{n}"})
+    with keep_connection():
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    headers = {"Authorization": f"Bearer {hotline.key}", "Accept-Language": "en"}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 25
+    failures = []
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case) -> None:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        try:
+            with keep_connection():
+                run()
+        except Exception as exc:
+            failures.append(f"{operation.label}: {exc}")
+    assert not failures, "\n\n".join(failures)
+    # The calls really reached the application (each client call leaves its audit row).
+    assert AuditEntry.objects.filter(action="api.call").count() > 5 * len(operations)
