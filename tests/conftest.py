@@ -43,3 +43,15 @@ def users(demo_org: None) -> dict[str, User]:
 @pytest.fixture
 def staff_of(demo_org: None):
     return _staff
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> object:
+    """Every test starts in the site's default language: a request that switched to English
+    must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

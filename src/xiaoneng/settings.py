@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "xiaoneng.cases",
     "xiaoneng.accountability",
     "xiaoneng.api",
+    "xiaoneng.documents",
     # Interface apps.
     "xiaoneng.office",
     "xiaoneng.portal",

@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("inbox/", include("xiaoneng.notify.urls")),
     path("api/v1/", include("xiaoneng.api.urls")),
+    path("office/catalog/", include("xiaoneng.catalog.urls")),
+    path("documents/", include("xiaoneng.documents.urls")),
     path("portal/", include("xiaoneng.portal.urls")),
     path("open311/v2/", include("xiaoneng.portal.open311_urls")),
     path("", include("xiaoneng.office.urls")),

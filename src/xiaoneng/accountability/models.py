@@ -64,3 +64,6 @@ class Violation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case or ''}"
+
+
+from xiaoneng.accountability.filings import DenialFiling  # noqa: E402, F401

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
@@ -100,19 +100,21 @@ def _raise_signal(clock: object, case: Case, level: str, *, marks: object, now: 
     )
     people = [case.handler, *department_people(case, case.lead_department)]
     if level == Signal.Level.PREWARN:
-        notify_staff(case, people, kind="case.prewarn", subject=_t("Pre-warning: deadline near"))
+        notify_staff(
+            case, people, kind="case.prewarn", subject=gettext("Pre-warning: deadline near")
+        )
     elif level == Signal.Level.YELLOW:
         notify_staff(
             case,
             [*people, *efficiency_office_staff()],
             kind="case.yellow",
-            subject=_t("Yellow card: deadline passed — reminder notice"),
+            subject=gettext("Yellow card: deadline passed — reminder notice"),
         )
         if stage == clocks.SIGN_FOR:
             violation_record_automatic(
                 kind=Violation.Kind.LATE_SIGN_FOR,
                 source_key=f"late_sign_for:{case.pk}:{case.return_count}",
-                description=_t("Not signed for by the deadline."),
+                description=gettext("Not signed for by the deadline."),
                 case=case,
                 department=case.lead_department,
                 unit_id=case.unit_id,
@@ -123,12 +125,12 @@ def _raise_signal(clock: object, case: Case, level: str, *, marks: object, now: 
             case,
             [*people, *efficiency_office_staff(), *leaders],
             kind="case.red",
-            subject=_t("Red card: escalated for rectification"),
+            subject=gettext("Red card: escalated for rectification"),
         )
         violation_record_automatic(
             kind=Violation.Kind.RED_CARD,
             source_key=f"red:{clock.pk}",
-            description=_t("Red card: the time limit and the reminder's limit both passed."),
+            description=gettext("Red card: the time limit and the reminder's limit both passed."),
             case=case,
             department=case.lead_department,
             staff=case.handler,

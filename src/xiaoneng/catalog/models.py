@@ -135,3 +135,6 @@ class PolicyStageLimit(models.Model):
     @property
     def effective_count_start(self) -> bool:
         return self.version.count_start if self.count_start is None else self.count_start
+
+
+from xiaoneng.catalog import guides  # noqa: E402, F401  (service guides and commitments)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
@@ -51,7 +50,7 @@ def issue_reply(*, case: Case, by: Any, text: str, action: str, grade: str = "")
     clocks.start(case=case, stage=clocks.RATING, at=at, by=by)
     record(case, action=action, user=by, from_state=from_state, data={"grade": grade}, at=at)
     with override("zh-hans"):
-        message = _t(
+        message = gettext(
             "Your request %(number)s has been answered. Please read the reply and rate it "
             "with your tracking code %(code)s."
         ) % {"number": case.number, "code": case.tracking_code}
@@ -90,7 +89,7 @@ def case_reply(*, case: Case, by: Any, text: str, grade: str = "") -> Case:
                 case,
                 [case.lead_department.head],
                 kind="case.reply_review",
-                subject=_t("A reply to review"),
+                subject=gettext("A reply to review"),
             )
             return case
         case.reply_drafted_by = staff
@@ -123,7 +122,7 @@ def case_review_reply(
             case,
             [case.reply_drafted_by],
             kind="case.reply_returned",
-            subject=_t("Your reply was sent back"),
+            subject=gettext("Your reply was sent back"),
         )
     return case
 
@@ -177,7 +176,7 @@ def case_rate(
                 case,
                 efficiency_office_staff(),
                 kind="case.unsatisfied",
-                subject=_t("An unsatisfied rating to review"),
+                subject=gettext("An unsatisfied rating to review"),
             )
     return case
 
@@ -210,7 +209,7 @@ def case_reopen(*, case: Case, by: Any, note: str) -> Case:
         violation_record_automatic(
             kind=Violation.Kind.FAULT_DISSATISFACTION,
             source_key=f"reopen:{case.pk}:{case.reopen_count}",
-            description=_t("Unsatisfied rating found to be the unit's fault; case reopened."),
+            description=gettext("Unsatisfied rating found to be the unit's fault; case reopened."),
             case=case,
             department=case.lead_department,
             staff=case.handler,
@@ -220,7 +219,7 @@ def case_reopen(*, case: Case, by: Any, note: str) -> Case:
             case,
             [case.handler, *department_people(case, case.lead_department)],
             kind="case.reopened",
-            subject=_t("A case was reopened"),
+            subject=gettext("A case was reopened"),
         )
     return case
 

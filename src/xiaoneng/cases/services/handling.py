@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
@@ -91,7 +90,7 @@ def case_sign_for(*, case: Case, by: Any) -> Case:
             violation_record_automatic(
                 kind=Violation.Kind.LATE_SIGN_FOR,
                 source_key=f"late_sign_for:{case.pk}:{case.return_count}",
-                description=_t("Signed for after the deadline."),
+                description=gettext("Signed for after the deadline."),
                 case=case,
                 department=case.lead_department,
                 staff=staff,
@@ -120,7 +119,9 @@ def case_assign_handler(*, case: Case, by: Any, handler: Staff) -> Case:
             from_state=case.state,
             data={"handler": handler.pk},
         )
-        notify_staff(case, [handler], kind="case.assigned", subject=_t("A case assigned to you"))
+        notify_staff(
+            case, [handler], kind="case.assigned", subject=gettext("A case assigned to you")
+        )
     return case
 
 
@@ -168,7 +169,7 @@ def case_assist_opinion(
             case,
             department_people(case, case.lead_department),
             kind="case.assist_opinion",
-            subject=_t("An assisting opinion arrived"),
+            subject=gettext("An assisting opinion arrived"),
         )
     return assist
 
@@ -211,7 +212,7 @@ def case_request_return(*, case: Case, by: Any, reason: str, basis: str) -> Retu
             case,
             efficiency_office_staff(),
             kind="case.return_requested",
-            subject=_t("A return to arbitrate"),
+            subject=gettext("A return to arbitrate"),
         )
     return request
 
@@ -268,7 +269,7 @@ def case_decide_return(
         violation_record_automatic(
             kind=Violation.Kind.BUCK_PASSING,
             source_key=f"return:{request.pk}",
-            description=_t("Return rejected: the case was within the department's remit."),
+            description=gettext("Return rejected: the case was within the department's remit."),
             case=case,
             department=request.department,
             staff=request.requested_by,
@@ -278,7 +279,7 @@ def case_decide_return(
             case,
             department_people(case, case.lead_department),
             kind="case.return_rejected",
-            subject=_t("Return rejected: handle the case"),
+            subject=gettext("Return rejected: handle the case"),
         )
     return case
 
@@ -325,7 +326,7 @@ def case_request_extension(
             case,
             efficiency_office_staff(),
             kind="case.extension_requested",
-            subject=_t("An extension to decide"),
+            subject=gettext("An extension to decide"),
         )
     return request
 
@@ -349,7 +350,7 @@ def case_decide_extension(*, case: Case, by: Any, approve: bool, note: str = "")
             clocks.extend(case=case, extra_units=request.extra_units, by=by, reason=request.reason)
             due = clocks.due_display(case=case, stage=clocks.REPLY)
             with override("zh-hans"):
-                message = _t(
+                message = gettext(
                     "The time limit of your request %(number)s was extended to %(due)s."
                 ) % {"number": case.number, "due": due}
             notify_requester(case, kind="case.extended", message=message)
@@ -365,7 +366,7 @@ def case_decide_extension(*, case: Case, by: Any, approve: bool, note: str = "")
             case,
             department_people(case, case.lead_department),
             kind="case.extension_decided",
-            subject=_t("Extension decided"),
+            subject=gettext("Extension decided"),
         )
     return case
 

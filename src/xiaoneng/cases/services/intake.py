@@ -8,9 +8,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from xiaoneng.cases import clocks
 from xiaoneng.cases.identifiers import (
@@ -179,7 +178,7 @@ def _create_case(
         case, action="register", user=by, data={"channel": case.channel, "kind": case.kind}, at=at
     )
     with override("zh-hans"):
-        message = _t(
+        message = gettext(
             "Your request %(number)s has been registered. Tracking code: %(code)s, "
             "secret: %(secret)s."
         ) % {"number": case.number, "code": code, "secret": secret}
@@ -189,7 +188,7 @@ def _create_case(
             case,
             efficiency_office_staff(),
             kind="case.registered",
-            subject=_t("New request from the public"),
+            subject=gettext("New request from the public"),
         )
     return Registered(case=case, tracking_secret=secret, created=True)
 
@@ -251,14 +250,14 @@ def dispatch_to(
         case,
         department_people(case, lead),
         kind="case.dispatched",
-        subject=_t("A case to sign for"),
+        subject=gettext("A case to sign for"),
     )
     for department in assisting:
         notify_staff(
             case,
             [department.head],
             kind="case.assist",
-            subject=_t("Your opinion is asked as assisting department"),
+            subject=gettext("Your opinion is asked as assisting department"),
         )
 
 

@@ -1,0 +1,202 @@
+"""Service guides (办事指南) and unit commitments (服务承诺), as numbered, published versions.
+
+A service item has a stable code; its guide is edited as a draft version and published. A
+published version is never changed again: an application keeps the version it was filed under,
+so a later edit of the guide does not alter a running application. Commitments work the same
+way, one published list per unit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PublishStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class ServiceItem(models.Model):
+    """A matter the public can apply for (事项); what it says lives in its versions."""
+
+    code = models.SlugField(_("code"), max_length=48, unique=True)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("responsible department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The case category an application for this item is filed under (cases.Category.code).
+    category_code = models.SlugField(_("case category"), max_length=32, default="other")
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ServiceItemVersion(models.Model):
+    class ItemType(models.TextChoices):
+        LICENCE = "licence", _("Administrative licence")
+        PUBLIC_SERVICE = "public_service", _("Public service")
+        OTHER = "other", _("Other")
+
+    item = models.ForeignKey(
+        ServiceItem,
+        verbose_name=_("service item"),
+        on_delete=models.PROTECT,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=PublishStatus.choices, default=PublishStatus.DRAFT
+    )
+    name = models.CharField(_("name"), max_length=100)
+    item_type = models.CharField(_("type"), max_length=16, choices=ItemType.choices)
+    legal_basis = models.TextField(_("legal basis"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    process_steps = models.TextField(_("process steps"), blank=True, help_text=_("One per line."))
+    statutory_limit = models.PositiveIntegerField(_("statutory time limit (working days)"))
+    committed_limit = models.PositiveIntegerField(_("committed time limit (working days)"))
+    fees = models.TextField(_("fees"), blank=True)
+    fee_basis = models.TextField(_("basis of the fees"), blank=True)
+    window_address = models.CharField(_("window address"), max_length=200, blank=True)
+    window_hours = models.CharField(_("window hours"), max_length=200, blank=True)
+    enquiry_phone = models.CharField(_("enquiry phone"), max_length=32, blank=True)
+    supervision_phone = models.CharField(_("supervision phone"), max_length=32, blank=True)
+    online = models.BooleanField(_("can be applied for online"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("service guide version")
+        verbose_name_plural = _("service guide versions")
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="catalog_guide_version"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(status="published"), name="catalog_guide_one_published"
+            ),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(status="draft"), name="catalog_guide_one_draft"
+            ),
+            models.CheckConstraint(
+                condition=Q(committed_limit__lte=F("statutory_limit")) & Q(committed_limit__gt=0),
+                name="catalog_guide_committed_within_statutory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.number}"
+
+    @property
+    def steps(self) -> list[str]:
+        return [line.strip() for line in self.process_steps.splitlines() if line.strip()]
+
+
+class GuideMaterial(models.Model):
+    """One required material (申请材料) of a guide version."""
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        COPY = "copy", _("Copy")
+        BOTH = "both", _("Original and copy")
+
+    version = models.ForeignKey(
+        ServiceItemVersion, on_delete=models.CASCADE, related_name="materials"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("material"), max_length=120)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    form = models.CharField(_("original or copy"), max_length=12, choices=Form.choices)
+    file_format = models.CharField(_("format"), max_length=60, blank=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    conditional = models.BooleanField(_("only where it applies"), default=False)
+
+    class Meta:
+        verbose_name = _("required material")
+        verbose_name_plural = _("required materials")
+        ordering = ["version", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="catalog_material_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def describe(self) -> str:
+        """「身份证（原件及复印件，1份）」: how the material reads in a notice."""
+        parts = [str(self.get_form_display()), f"{self.copies}份"]
+        if self.file_format:
+            parts.append(self.file_format)
+        return f"{self.name}（{'，'.join(parts)}）"
+
+
+class CommitmentVersion(models.Model):
+    """A unit's published list of service commitments (服务承诺)."""
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=PublishStatus.choices, default=PublishStatus.DRAFT
+    )
+    title = models.CharField(_("title"), max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service commitments")
+        verbose_name_plural = _("service commitments")
+        ordering = ["unit", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="catalog_commitment_version"),
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(status="published"),
+                name="catalog_commitment_one_published",
+            ),
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(status="draft"), name="catalog_commitment_one_draft"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+
+class CommitmentEntry(models.Model):
+    version = models.ForeignKey(CommitmentVersion, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("commitment"), max_length=300)
+
+    class Meta:
+        ordering = ["version", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,173 @@
+"""Forms of the office pages for guides, commitments, applications and denial filings.
+
+Forms parse input only; the rules (limits, duplicates, phones, reasons) live in the services,
+whose refusals the views attach to the field they name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.catalog.guides import GuideMaterial, ServiceItemVersion
+from xiaoneng.org.models import Department, Unit
+
+_FORMS = {
+    "original": "original",
+    "原件": "original",
+    "copy": "copy",
+    "复印件": "copy",
+    "both": "both",
+    "原件及复印件": "both",
+    "原件和复印件": "both",
+}
+_YES = {"1", "yes", "true", "y", "是", "按需", "conditional"}
+
+
+def materials_to_text(materials: list[GuideMaterial]) -> str:
+    """One line per material: name | copies | form | format | notes | conditional."""
+    return "\n".join(
+        " | ".join(
+            [
+                m.name,
+                str(m.copies),
+                m.form,
+                m.file_format,
+                m.notes,
+                "conditional" if m.conditional else "",
+            ]
+        ).rstrip(" |")
+        for m in materials
+    )
+
+
+def materials_from_text(text: str) -> list[dict[str, Any]]:
+    rows = []
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if not cells[0]:
+            continue
+        cells += [""] * (6 - len(cells))
+        rows.append(
+            {
+                "name": cells[0],
+                "copies": cells[1] or 1,
+                "form": _FORMS.get(cells[2], cells[2] or "original"),
+                "file_format": cells[3],
+                "notes": cells[4],
+                "conditional": cells[5].lower() in _YES,
+            }
+        )
+    return rows
+
+
+class ServiceItemForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=48)
+    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.all())
+    department = forms.ModelChoiceField(
+        label=_("Responsible department"),
+        queryset=Department.objects.select_related("unit"),
+        required=False,
+    )
+    category_code = forms.SlugField(label=_("Case category code"), initial="other")
+
+
+class GuideForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    item_type = forms.ChoiceField(label=_("Type"), choices=ServiceItemVersion.ItemType.choices)
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
+    conditions = forms.CharField(label=_("Conditions"), widget=forms.Textarea, required=False)
+    process_steps = forms.CharField(
+        label=_("Process steps"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("One step per line."),
+    )
+    statutory_limit = forms.IntegerField(label=_("Statutory limit (working days)"), min_value=0)
+    committed_limit = forms.IntegerField(label=_("Committed limit (working days)"), min_value=0)
+    fees = forms.CharField(label=_("Fees"), required=False)
+    fee_basis = forms.CharField(label=_("Basis of the fees"), required=False)
+    window_address = forms.CharField(label=_("Window address"), required=False)
+    window_hours = forms.CharField(label=_("Window hours"), required=False)
+    enquiry_phone = forms.CharField(label=_("Enquiry phone"), max_length=32, required=False)
+    supervision_phone = forms.CharField(label=_("Supervision phone"), max_length=32, required=False)
+    online = forms.BooleanField(label=_("Can be applied for online"), required=False)
+    materials = forms.CharField(
+        label=_("Required materials"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=_(
+            "One per line: name | copies | original, copy or both | format | notes | conditional"
+        ),
+    )
+
+
+class CommitmentsForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100, required=False)
+    entries = forms.CharField(
+        label=_("Commitments"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        help_text=_("One commitment per line."),
+    )
+
+
+class ApplicationForm(forms.Form):
+    requester_name = forms.CharField(label=_("Applicant"), max_length=64)
+    requester_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    requester_id_number = forms.CharField(label=_("ID number"), max_length=32, required=False)
+    content = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False)
+    provided = forms.TypedMultipleChoiceField(
+        label=_("Materials provided"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    not_applicable = forms.TypedMultipleChoiceField(
+        label=_("Does not apply"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, version: ServiceItemVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        materials = list(version.materials.order_by("position", "id"))
+        self.fields["provided"].choices = [(m.pk, m.describe()) for m in materials]
+        self.fields["not_applicable"].choices = [(m.pk, m.name) for m in materials if m.conditional]
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, required=False)
+    basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
+    head_opinion = forms.CharField(label=_("Head's opinion"), required=False)
+
+
+class SecondNoticeForm(forms.Form):
+    items = forms.TypedMultipleChoiceField(
+        label=_("Materials to ask for"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, version: ServiceItemVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [
+            (m.pk, m.name) for m in version.materials.order_by("position", "id")
+        ]
+
+
+class ExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=10)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+
+class FilingReviewForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Uphold the refusal")), ("0", _("Overturn it"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    instruction = forms.CharField(label=_("Instruction"), widget=forms.Textarea, required=False)

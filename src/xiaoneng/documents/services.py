@@ -1,0 +1,67 @@
+"""Producing a document file: number it (once), lay it out, and audit the download."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from xiaoneng.audit.services import log_action
+from xiaoneng.documents.content import TITLES, OfficialDocument
+from xiaoneng.documents.docx import render_docx
+from xiaoneng.documents.numbering import document_number
+from xiaoneng.documents.pdf import render_pdf
+
+FORMATS = {
+    "pdf": ("application/pdf", render_pdf),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        render_docx,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    content: bytes
+    content_type: str
+    filename: str
+    number: str
+
+
+def document_render(
+    *,
+    kind: str,
+    obj: Model,
+    build: Callable[..., OfficialDocument],
+    fmt: str,
+    by: Any,
+    case_number: str = "",
+    unit_id: int | None = None,
+) -> RenderedDocument:
+    """Number the document about ``obj`` (the first time), build and lay it out, and write the
+    audit row of the download, all in one transaction."""
+    content_type, render = FORMATS[fmt]
+    with transaction.atomic():
+        issued = document_number(kind=kind, obj=obj)
+        document = build(obj, number=issued.number)
+        content = render(document)
+        log_action(
+            action="documents.download",
+            obj=obj,
+            actor=by,
+            unit_id=unit_id,
+            summary={
+                "document": kind,
+                "number": issued.number,
+                "format": fmt,
+                "case": case_number,
+            },
+        )
+    name = f"{case_number or issued.number}-{TITLES.get(document.kind, kind)}.{fmt}"
+    return RenderedDocument(
+        content=content, content_type=content_type, filename=name, number=issued.number
+    )
