@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from xiaoneng.org.models import Department, Unit, User
 from xiaoneng.org.services import staff_create
 
 KEY_PREFIX = "xn_"
+_KEY_ALPHABET = string.ascii_letters + string.digits
 DEFAULT_KEY_DAYS = 365
 # last_used_at is written at most this often per key: a call must stay cheap.
 TOUCH_EVERY = timedelta(minutes=5)
@@ -122,7 +124,9 @@ def apikey_issue(
         raise DomainError(_("This client is deactivated."))
     if days is not None and days <= 0:
         raise DomainError(_("A key must be valid for at least one day."))
-    plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
+    # Letters and digits only: a key (or its prefix) starting with "-" would read as an option
+    # on the command line, and "_" or "-" are easy to lose when a key is copied by hand.
+    plaintext = KEY_PREFIX + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(43))
     expires_at = timezone.now() + timedelta(days=days) if days is not None else None
     with transaction.atomic():
         key = ApiKey.objects.create(
