@@ -75,7 +75,32 @@ ROLE_VIEWS = {
     "office:home": {"allowed": ["intake", "auditor", "leader"], "forbidden": []},
     "office:audit_log": {"allowed": ["auditor"], "forbidden": ["sysadmin", "secadmin", "leader"]},
     "office:audit_verify": {"allowed": ["auditor"], "forbidden": ["sysadmin", "xiaoneng"]},
+    "office:intake": {
+        "allowed": ["intake", "xiaoneng", "handler_a", "school_handler"],
+        "forbidden": ["auditor", "sysadmin", "leader"],
+    },
+    "office:intake_duplicates": {"allowed": ["intake"], "forbidden": ["auditor", "secadmin"]},
+    "office:case_list": {
+        "allowed": ["intake", "xiaoneng", "leader", "handler_a", "school_head"],
+        "forbidden": ["auditor", "sysadmin", "secadmin"],
+    },
+    "office:case_export": {"allowed": ["xiaoneng", "head"], "forbidden": ["auditor", "sysadmin"]},
+    "office:queue": {
+        "allowed": ["head", "school_head"],
+        "forbidden": ["handler_a", "intake", "xiaoneng"],
+    },
+    "office:console": {
+        "allowed": ["xiaoneng", "leader"],
+        "forbidden": ["head", "handler_a", "intake", "auditor"],
+    },
+    "office:org_units": {"allowed": ["sysadmin"], "forbidden": ["secadmin", "auditor", "xiaoneng"]},
+    "office:org_staff": {"allowed": ["sysadmin", "secadmin"], "forbidden": ["auditor", "head"]},
+    "office:org_absences": {"allowed": ["sysadmin", "head"], "forbidden": ["handler_a", "auditor"]},
+    "office:org_calendar": {"allowed": ["sysadmin"], "forbidden": ["secadmin", "head"]},
+    "office:org_policies": {"allowed": ["sysadmin"], "forbidden": ["xiaoneng", "auditor"]},
 }
+# POST-only views: a GET is refused before anything else.
+POST_VIEWS = {"office:console_bulk": {"allowed": ["xiaoneng"], "forbidden": ["head", "auditor"]}}
 
 
 @pytest.mark.parametrize("name", ROLE_VIEWS)
@@ -90,6 +115,137 @@ def test_view_permissions(client, demo_org, demo_password, name) -> None:
     for username in ROLE_VIEWS[name]["forbidden"]:
         client.login(username=username, password=demo_password)
         assert client.get(url).status_code == 403, username
+
+
+@pytest.mark.parametrize("name", POST_VIEWS)
+def test_post_view_permissions(client, demo_org, demo_password, name) -> None:
+    url = reverse(name)
+    assert client.post(url).status_code == 302
+    for username in POST_VIEWS[name]["allowed"]:
+        client.login(username=username, password=demo_password)
+        assert client.get(url).status_code == 405
+        assert client.post(url, {"action": "close_unrated"}).status_code == 302, username
+    for username in POST_VIEWS[name]["forbidden"]:
+        client.login(username=username, password=demo_password)
+        assert client.post(url).status_code == 403, username
+
+
+# Views of one object: anonymous → login, a role without access → 403, a person of another
+# unit or department → 404 (whether the case exists is not revealed), the right person → 200.
+OBJECT_VIEWS = {
+    "office:case_detail": "case",
+    "office:case_receipt": "case",
+    "office:clock_explain": "clock",
+    "office:attachment": "attachment",
+    "office:org_department": "department",
+    "office:org_policy": "policy",
+}
+POST_OBJECT_VIEWS = {
+    "office:case_act",
+    "office:case_reveal",
+    "office:org_absence_cancel",
+    "office:org_calendar_delete",
+}
+
+
+@pytest.fixture
+def scoped_case(users, demo_org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xiaoneng.cases import clocks
+    from xiaoneng.cases.models import Category
+    from xiaoneng.cases.services import attachment_add, case_dispatch, case_register
+    from xiaoneng.org.models import Department
+
+    case = case_register(
+        by=users["intake"],
+        channel="hotline",
+        kind="complaint",
+        category=Category.objects.get(code="enrolment"),
+        content="家长反映招生入学信息不公开，请核查。",
+        requester_phone="13800001111",
+    ).case
+    case = case_dispatch(
+        case=case,
+        by=users["intake"],
+        lead=Department.objects.get(unit__code="bureau", code="basic"),
+    )
+    attachment = attachment_add(
+        case=case, file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"), by=users["intake"]
+    )
+    clock = clocks.current(case=case, stage=clocks.REPLY)
+    return case, clock, attachment
+
+
+def _object_url(name: str, scoped_case) -> str:
+    from xiaoneng.catalog.models import TimeLimitPolicy
+    from xiaoneng.org.models import Department
+
+    case, clock, attachment = scoped_case
+    kind = OBJECT_VIEWS[name]
+    if kind == "case":
+        return reverse(name, args=[case.pk])
+    if kind == "clock":
+        return reverse(name, args=[case.pk, clock.pk])
+    if kind == "attachment":
+        return reverse(name, args=[case.pk, attachment.pk])
+    if kind == "department":
+        return reverse(name, args=[Department.objects.get(unit__code="bureau", code="basic").pk])
+    return reverse(name, args=[TimeLimitPolicy.objects.order_by("pk").first().pk])
+
+
+@pytest.mark.parametrize("name", OBJECT_VIEWS)
+def test_object_view_permissions(client, demo_password, scoped_case, name) -> None:
+    url = _object_url(name, scoped_case)
+    assert client.get(url).status_code == 302
+    if OBJECT_VIEWS[name] in {"department", "policy"}:
+        allowed, forbidden, out_of_scope = ["sysadmin"], ["secadmin", "xiaoneng"], []
+    else:
+        allowed = ["intake", "handler_a", "head", "xiaoneng", "leader"]
+        forbidden = ["auditor", "sysadmin"]
+        # A school's staff cannot open a bureau department's case by id, nor can another
+        # bureau department's head.
+        out_of_scope = ["school_handler", "school_head", "finance_head"]
+    for username in allowed:
+        client.login(username=username, password=demo_password)
+        assert client.get(url).status_code == 200, username
+    for username in forbidden:
+        client.login(username=username, password=demo_password)
+        assert client.get(url).status_code == 403, username
+    for username in out_of_scope:
+        client.login(username=username, password=demo_password)
+        assert client.get(url).status_code == 404, username
+
+
+def test_case_actions_respect_scope(client, demo_password, scoped_case) -> None:
+    case, _clock, _attachment = scoped_case
+    sign = reverse("office:case_act", args=[case.pk, "sign_for"])
+    reveal = reverse("office:case_reveal", args=[case.pk])
+    assert client.post(sign).status_code == 302  # anonymous: to the login page
+    client.login(username="auditor", password=demo_password)
+    assert client.post(sign).status_code == 403
+    client.login(username="school_handler", password=demo_password)
+    assert client.post(sign).status_code == 404
+    assert client.post(reveal, {"reason": "x"}).status_code == 404
+    # In scope but without the reveal permission: as absent as a case out of scope.
+    client.login(username="handler_a", password=demo_password)
+    assert client.post(reveal, {"reason": "x"}).status_code == 404
+    assert client.get(sign).status_code == 405
+    assert client.post(reverse("office:case_act", args=[case.pk, "fly"])).status_code == 404
+
+
+def test_org_post_views_are_for_administrators(client, demo_password, users) -> None:
+    from datetime import date
+
+    from xiaoneng.workdays.services.calendar import calendar_override_set
+
+    override = calendar_override_set(day=date(2031, 3, 3), kind="holiday", name="测试")
+    url = reverse("office:org_calendar_delete", args=[override.pk])
+    assert client.post(url).status_code == 302
+    client.login(username="head", password=demo_password)
+    assert client.post(url).status_code == 403
+    client.login(username="sysadmin", password=demo_password)
+    assert client.post(url).status_code == 302
 
 
 def _office_url_names() -> set[str]:
@@ -110,7 +266,8 @@ def _office_url_names() -> set[str]:
 
 def test_every_office_view_has_a_permission_test() -> None:
     public = {"office:login", "office:logout"}
-    assert _office_url_names() - public == set(ROLE_VIEWS)
+    tested = set(ROLE_VIEWS) | set(POST_VIEWS) | set(OBJECT_VIEWS) | POST_OBJECT_VIEWS
+    assert _office_url_names() - public == tested
 
 
 def test_auditor_verifies_the_chain_from_the_office(client, demo_org, demo_password) -> None:

@@ -1,4 +1,4 @@
-"""Template context for every page: the site name, the person, their roles."""
+"""Template context for every page: the site name, the person, their roles, unread count."""
 
 from __future__ import annotations
 
@@ -9,16 +9,13 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from xiaoneng.org.models import Staff, Unit
+from xiaoneng.cases.permissions import staff_for
+from xiaoneng.notify.context import LazyCount
+from xiaoneng.notify.selectors import inbox_unread_count
+from xiaoneng.office.person import unread_of
+from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import role_label
 from xiaoneng.org.selectors import user_roles
-
-
-def _staff_of(request: HttpRequest) -> Staff | None:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    return Staff.objects.select_related("unit", "department").filter(user=user).first()
 
 
 def _site_name(staff: Any) -> str:
@@ -30,12 +27,21 @@ def _site_name(staff: Any) -> str:
     return bureau.name if bureau else _("Xiaoneng efficiency supervision")
 
 
+def _unread(request: HttpRequest) -> int:
+    user = getattr(request, "user", None)
+    primed = unread_of(user)
+    return primed if primed is not None else inbox_unread_count(user=user)
+
+
 def office_context(request: HttpRequest) -> dict[str, Any]:
-    staff = SimpleLazyObject(lambda: _staff_of(request))
-    roles = SimpleLazyObject(lambda: sorted(user_roles(getattr(request, "user", None))))
+    user = getattr(request, "user", None)
+    # staff_for caches on the user, so the view's own lookup (or prime) is reused here.
+    staff = SimpleLazyObject(lambda: staff_for(user))
+    roles = SimpleLazyObject(lambda: sorted(user_roles(user)))
     return {
         "current_staff": staff,
         "current_roles": roles,
         "current_role_labels": SimpleLazyObject(lambda: [role_label(code) for code in roles]),
-        "site_name": SimpleLazyObject(lambda: _site_name(staff)),
+        "site_name": SimpleLazyObject(lambda: _site_name(staff_for(user))),
+        "current_unread": LazyCount(lambda: _unread(request)),
     }

@@ -9,7 +9,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from xiaoneng.office.person import prime
 from xiaoneng.org.selectors import user_roles
+
+# Roles that work on cases (everyone except the three administrators).
+CASE_ROLES = ("intake", "handler", "dept_head", "efficiency_office", "inspector", "leader")
 
 
 def role_required(
@@ -20,6 +24,7 @@ def role_required(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            prime(request.user)
             if not user_roles(request.user) & set(roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -28,3 +33,8 @@ def role_required(
         return wrapper
 
     return decorator
+
+
+def case_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view of one case: any case role may try; ``case_for_user`` decides by scope (404)."""
+    return role_required(*CASE_ROLES)(view)

@@ -48,9 +48,25 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.INTAKE: ["org.view_unit", "org.view_department"],
     Role.HANDLER: ["org.view_unit", "org.view_department"],
     Role.DEPT_HEAD: ["org.view_unit", "org.view_department", "org.view_post", "org.view_absence"],
-    Role.EFFICIENCY_OFFICE: ["org.view_unit", "org.view_department", "org.view_post"],
-    Role.INSPECTOR: ["org.view_unit", "org.view_department", "org.view_post"],
-    Role.LEADER: ["org.view_unit", "org.view_department", "org.view_post"],
+    # Revealing a requester's personal data is audited each time (DESIGN.md §8).
+    Role.EFFICIENCY_OFFICE: [
+        "org.view_unit",
+        "org.view_department",
+        "org.view_post",
+        "cases.reveal_requester",
+    ],
+    Role.INSPECTOR: [
+        "org.view_unit",
+        "org.view_department",
+        "org.view_post",
+        "cases.reveal_requester",
+    ],
+    Role.LEADER: [
+        "org.view_unit",
+        "org.view_department",
+        "org.view_post",
+        "cases.reveal_requester",
+    ],
     Role.SYSADMIN: [
         *_ORG_CONFIG,
         "org.view_staff",

@@ -1,5 +1,6 @@
 """Every case transition of DESIGN.md §4, each one transaction with its event and audit row."""
 
+from xiaoneng.cases.services.attachments import attachment_add
 from xiaoneng.cases.services.closing import (
     case_close,
     case_rate,
@@ -30,6 +31,7 @@ from xiaoneng.cases.services.intake import (
 
 __all__ = [
     "Registered",
+    "attachment_add",
     "case_answer_directly",
     "case_assign_handler",
     "case_assist_opinion",

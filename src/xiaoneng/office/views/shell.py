@@ -1,4 +1,4 @@
-"""Office shell: sign in and out, the home page, and the audit administrator's log viewer."""
+"""Office shell: sign in and out, the home page with the workbench, and the audit log viewer."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from django.shortcuts import render
 
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.audit.selectors import audit_chain_verify
-from xiaoneng.office.permissions import role_required
+from xiaoneng.office.permissions import CASE_ROLES, role_required
+from xiaoneng.office.person import prime
+from xiaoneng.office.workbench import workbench_for
 from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles
 
 
 class LoginView(auth_views.LoginView):
@@ -23,7 +26,12 @@ class LogoutView(auth_views.LogoutView):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "office/home.html", {})
+    """The person's home: their workbench (工作台) when they work on cases."""
+    prime(request.user)
+    workbench = None
+    if user_roles(request.user) & set(CASE_ROLES):
+        workbench = workbench_for(request.user)
+    return render(request, "office/home.html", {"workbench": workbench})
 
 
 @role_required(Role.AUDITOR)

@@ -1,0 +1,201 @@
+"""The case page's content: facts, clocks with colours, timeline, and the forms of the actions
+this person may take now. Used for the full page and for the htmx fragment after an action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from xiaoneng.cases.actions import available_actions
+from xiaoneng.cases.deadlines import Deadline, deadline_from_row, stage_for
+from xiaoneng.cases.models import Case, Decision, ExtensionRequest, ReturnRequest
+from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.states import ACTION_LABELS
+from xiaoneng.office.forms import ACTION_FORMS, DEPARTMENT_FORMS, ActionForm, active_departments
+from xiaoneng.office.labels import CAPACITY_LABELS, event_label
+from xiaoneng.office.person import may_reveal
+from xiaoneng.org.models import Department, Unit
+from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
+from xiaoneng.workdays.calendar import get_calendar
+from xiaoneng.workdays.models import Clock
+
+CASE_STAGES = ("sign_for", "reply", "rating")
+STAGE_LABELS = dict(Clock.Stage.choices)
+
+
+@dataclass
+class ActionPanel:
+    code: str
+    label: str
+    form: ActionForm
+    open: bool = False
+
+
+@dataclass
+class ClockRow:
+    stage: str
+    label: str
+    clock_id: int
+    started_at: Any
+    deadline: Deadline
+
+
+@dataclass
+class TimelineRow:
+    at: Any
+    label: str
+    actor: Any
+    note: str
+    detail: str = ""
+    public: bool = True
+
+
+@dataclass
+class Bound:
+    """A submitted action form to show again with its errors."""
+
+    action: str
+    form: ActionForm
+    errors: list[str] = field(default_factory=list)
+
+
+def suggest_lead(case: Case, departments: list[Department]) -> int | None:
+    """The lead department to suggest: the school's first office when a school is concerned,
+    else the department that usually leads on the category."""
+    concerned = case.unit_concerned
+    if concerned is not None and concerned.kind != Unit.Kind.BUREAU:
+        for department in departments:
+            if department.unit_id == concerned.pk:
+                return department.pk
+    return case.category.default_department_id
+
+
+def requester_view(case: Case, *, revealed: bool) -> dict[str, str]:
+    if case.is_anonymous:
+        return {"anonymous": "1"}
+    if revealed:
+        return {
+            "name": case.requester_name,
+            "phone": case.requester_phone,
+            "email": case.requester_email,
+            "id_number": case.requester_id_number,
+        }
+    return {
+        "name": mask_name(case.requester_name),
+        "phone": mask_phone(case.requester_phone),
+        "email": mask_email(case.requester_email) if case.requester_email else "",
+        "id_number": mask_id_number(case.requester_id_number),
+    }
+
+
+def _timeline(events: list[Any]) -> list[TimelineRow]:
+    rows = []
+    for event in events:
+        detail = ""
+        if event.action == "sign_for":
+            detail = str(CAPACITY_LABELS.get(event.data.get("capacity", ""), ""))
+        elif event.action == "attach":
+            detail = event.data.get("name", "")
+        elif event.action.startswith("signal_"):
+            detail = str(STAGE_LABELS.get(event.data.get("stage", ""), ""))
+        rows.append(
+            TimelineRow(
+                at=event.at,
+                label=event_label(event.action),
+                actor=event.actor,
+                note=event.note,
+                detail=detail,
+                public=event.public,
+            )
+        )
+    return rows
+
+
+def _forms(
+    case: Case, user: Any, actions: list[str], bound: Bound | None
+) -> tuple[list[ActionPanel], list[Department]]:
+    departments: list[Department] = []
+    if any(action in DEPARTMENT_FORMS for action in actions):
+        departments = active_departments()
+    panels = []
+    for action in actions:
+        if bound is not None and bound.action == action:
+            panels.append(ActionPanel(action, str(ACTION_LABELS[action]), bound.form, open=True))
+            continue
+        kwargs: dict[str, Any] = {"case": case, "user": user}
+        if action in DEPARTMENT_FORMS:
+            kwargs["departments"] = departments
+            if action == "dispatch":
+                kwargs["initial"] = {"lead": suggest_lead(case, departments)}
+        panels.append(
+            ActionPanel(action, str(ACTION_LABELS[action]), ACTION_FORMS[action](**kwargs))
+        )
+    return panels, departments
+
+
+def case_context(
+    request: Any, case: Case, *, bound: Bound | None = None, revealed: bool = False
+) -> dict[str, Any]:
+    user = request.user
+    now = timezone.now()
+    events = list(case.events.select_related("actor").order_by("at", "id"))
+    assists = []
+    if getattr(case, "assist_count", 1):
+        assists = list(
+            case.assists.select_related("department", "answered_by__user").order_by("id")
+        )
+    actions = available_actions(case, user)
+    panels, _departments = _forms(case, user, actions, bound)
+    calendar = get_calendar(case.unit_id)
+    clocks = []
+    for stage in CASE_STAGES:
+        clock_id = getattr(case, f"{stage}_id", None)
+        if clock_id is None:
+            continue
+        clocks.append(
+            ClockRow(
+                stage=stage,
+                label=str(STAGE_LABELS.get(stage, stage)),
+                clock_id=clock_id,
+                started_at=getattr(case, f"{stage}_started_at", None),
+                deadline=deadline_from_row(
+                    case, stage, calendar=calendar, now=now, version=case.policy_version
+                ),
+            )
+        )
+    current = stage_for(case)
+    deadline = next((row.deadline for row in clocks if row.stage == current), None)
+    pending_extension = None
+    if "decide_extension" in actions:
+        pending_extension = (
+            ExtensionRequest.objects.filter(case=case, decision=Decision.PENDING)
+            .select_related("requested_by__user")
+            .first()
+        )
+    pending_return = None
+    if "decide_return" in actions:
+        pending_return = (
+            ReturnRequest.objects.filter(case=case, decision=Decision.PENDING)
+            .select_related("requested_by__user", "department")
+            .first()
+        )
+    return {
+        "case": case,
+        "staff": staff_for(user),
+        "requester": requester_view(case, revealed=revealed),
+        "revealed": revealed,
+        "may_reveal": may_reveal(user) and not case.is_anonymous,
+        "timeline": _timeline(events),
+        "attachments": [event.data for event in events if event.action == "attach"],
+        "assists": assists,
+        "panels": panels,
+        "clocks": clocks,
+        "deadline": deadline,
+        "pending_extension": pending_extension,
+        "pending_return": pending_return,
+        # When the action is no longer offered (someone else was quicker), its form is gone:
+        # the message must still reach the person.
+        "bound_errors": bound.errors if bound and bound.action not in actions else [],
+    }

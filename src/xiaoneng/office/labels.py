@@ -1,0 +1,36 @@
+"""Words for the timeline: each event action as a person would say it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.cases.states import ACTION_LABELS
+
+EVENT_LABELS = {
+    **ACTION_LABELS,
+    "register": _("Registered"),
+    "reply": _("Reply sent"),
+    "reply_drafted": _("Reply drafted, awaiting the head's review"),
+    "reply_returned": _("Reply sent back by the head"),
+    "accept_return": _("Return accepted, case redispatched"),
+    "reject_return": _("Return rejected"),
+    "approve_extension": _("Extension approved"),
+    "reject_extension": _("Extension rejected"),
+    "signal_prewarn": _("Pre-warning raised"),
+    "signal_yellow": _("Yellow card raised"),
+    "signal_red": _("Red card raised"),
+    "assist_silent": _("Assisting department silent: counted as agreement"),
+    "close_unrated": _("Closed without a rating"),
+    "merged_in": _("Another case merged into this one"),
+    "attach": _("Attachment added"),
+}
+
+CAPACITY_LABELS = {
+    "a": _("as A holder"),
+    "b": _("as B holder, standing in for the A holder"),
+    "head": _("as department head"),
+}
+
+
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))

@@ -1,0 +1,278 @@
+"""The case page and its actions: every action is one POST that calls one service.
+
+With htmx the response is the case fragment (no full reload); without JavaScript the browser
+posts the same form, is redirected back to the page on success (POST/redirect/GET) and gets
+the page with the form's errors on failure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from xiaoneng.audit.services import log_action
+from xiaoneng.cases import services
+from xiaoneng.cases.models import Attachment, Case
+from xiaoneng.cases.permissions import case_for_user, cases_visible_to, staff_for
+from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM
+from xiaoneng.errors import DomainError
+from xiaoneng.office.casepage import Bound, case_context, requester_view
+from xiaoneng.office.forms import ACTION_FORMS, DEPARTMENT_FORMS, RevealForm, active_departments
+from xiaoneng.office.permissions import case_view
+from xiaoneng.office.person import REVEAL_PERMISSION
+from xiaoneng.office.selectors import case_for_page
+from xiaoneng.workdays.explain import explain_clock
+from xiaoneng.workdays.models import Clock
+
+
+def _render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    status: int = 200,
+    flash: list[Any] | None = None,
+    **kw: Any,
+) -> HttpResponse:
+    context = case_context(request, case, **kw)
+    context["flash"] = flash or []
+    template = "office/cases/_case.html" if request.htmx else "office/cases/detail.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@case_view
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, case_for_page(request.user, pk))
+
+
+def perform(action: str, case: Case, user: Any, form: Any) -> None:
+    """Call the one service behind ``action`` with the form's cleaned data."""
+    data = form.cleaned_data
+    if action == "answer_directly":
+        services.case_answer_directly(case=case, by=user, reply=data["reply"])
+    elif action == "dispatch":
+        if data["lead_department"] is None:
+            raise DomainError(_("Choose the lead department."))
+        services.case_dispatch(
+            case=case,
+            by=user,
+            lead=data["lead_department"],
+            assisting=data["assisting_departments"],
+            note=data["note"],
+        )
+    elif action == "sign_for":
+        services.case_sign_for(case=case, by=user)
+    elif action == "assign_handler":
+        services.case_assign_handler(case=case, by=user, handler=form.people[data["handler"]])
+    elif action == "assist_opinion":
+        staff = staff_for(user)
+        if staff is None or staff.department is None:
+            raise DomainError(_("Only the assisting department may give its opinion."))
+        services.case_assist_opinion(
+            case=case,
+            by=user,
+            department=staff.department,
+            opinion=data["opinion"],
+            reason=data["reason"],
+        )
+    elif action == "request_return":
+        services.case_request_return(case=case, by=user, reason=data["reason"], basis=data["basis"])
+    elif action == "decide_return":
+        services.case_decide_return(
+            case=case,
+            by=user,
+            accept=data["decision"] == "accept",
+            note=data["note"],
+            new_lead=data["lead_department"],
+            assisting=data["assisting_departments"],
+        )
+    elif action == "request_extension":
+        services.case_request_extension(
+            case=case,
+            by=user,
+            reason=data["reason"],
+            basis=data["basis"],
+            extra_units=data["extra_units"],
+        )
+    elif action == "decide_extension":
+        services.case_decide_extension(
+            case=case, by=user, approve=data["decision"] == "approve", note=data["note"]
+        )
+    elif action == "suspend":
+        services.case_suspend(
+            case=case, by=user, reason=data["reason"], for_supplement=data["for_supplement"]
+        )
+    elif action == "resume":
+        services.case_resume(case=case, by=user, note=data["note"])
+    elif action == "reply":
+        services.case_reply(case=case, by=user, text=data["text"], grade=data["grade"])
+    elif action == "review_reply":
+        services.case_review_reply(
+            case=case,
+            by=user,
+            approve=data["decision"] == "approve",
+            note=data["note"],
+            text=data["text"],
+        )
+    elif action == "rate":
+        services.case_rate(
+            case=case,
+            by=user,
+            satisfaction=data["satisfaction"],
+            resolved=data["resolved"],
+            comment=data["comment"],
+        )
+    elif action == "reopen":
+        services.case_reopen(case=case, by=user, note=data["note"])
+    elif action == "close":
+        services.case_close(case=case, by=user, note=data["note"])
+    elif action == "withdraw":
+        services.case_withdraw(case=case, by=user, reason=data["reason"])
+    elif action == "invalidate":
+        services.case_invalidate(case=case, by=user, reason=data["reason"])
+    elif action == "merge":
+        into = cases_visible_to(user).filter(number=data["into"].strip()).first()
+        if into is None:
+            raise DomainError(_("There is no case with that number that you may see."))
+        services.case_merge(case=case, by=user, into=into, reason=data["reason"])
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _done_message(action: str, case: Case) -> str:
+    return _("%(number)s: %(action)s — done.") % {
+        "number": case.number,
+        "action": ACTION_LABELS[action],
+    }
+
+
+@require_POST
+@case_view
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ALLOWED_FROM:
+        raise Http404
+    case = case_for_user(request.user, pk)
+    kwargs: dict[str, Any] = {"case": case, "user": request.user}
+    if action in DEPARTMENT_FORMS:
+        kwargs["departments"] = active_departments()
+    form = ACTION_FORMS[action](request.POST, **kwargs)
+    error = ""
+    if form.is_valid():
+        try:
+            perform(action, case, request.user, form)
+        except DomainError as exc:
+            error = str(exc)
+    else:
+        error = _("Please correct the marked fields.")
+    if error:
+        form.add_error(None, error)
+        page_case = case_for_page(request.user, pk)
+        bound = Bound(action=action, form=form, errors=[error])
+        if request.htmx and safe_next(request):
+            # An inline action on a list: tell the person there, without leaving the list.
+            return render(request, "office/_flash.html", {"flash": [("error", error)]})
+        return _render_case(request, page_case, bound=bound)
+    message = _done_message(action, case)
+    target = safe_next(request)
+    if request.htmx and target:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        messages.success(request, message)
+        return response
+    try:
+        page_case = case_for_page(request.user, pk)
+    except Http404:
+        # The action moved the case out of this person's scope (e.g. a return was accepted).
+        messages.success(request, message)
+        home = reverse("office:home")
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = home
+            return response
+        return HttpResponseRedirect(home)
+    if request.htmx:
+        return _render_case(request, page_case, flash=[("success", message)])
+    messages.success(request, message)
+    return HttpResponseRedirect(target or reverse("office:case_detail", args=[pk]))
+
+
+@require_POST
+@case_view
+def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the requester's details once, for a stated reason, with an audit row."""
+    case = case_for_page(request.user, pk)
+    if not request.user.has_perm(REVEAL_PERMISSION) or case.is_anonymous:
+        raise Http404
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _render_case(
+            request, case, flash=[("error", _("Please give the reason for revealing."))]
+        )
+    with transaction.atomic():
+        log_action(
+            action="case.reveal_requester",
+            obj=case,
+            actor=request.user,
+            unit_id=case.unit_id,
+            summary={"number": case.number, "reason": form.cleaned_data["reason"]},
+        )
+    flash = [("warning", _("Shown for this page only; your access was recorded."))]
+    return _render_case(request, case, revealed=True, flash=flash)
+
+
+@require_GET
+@case_view
+def clock_explain(request: HttpRequest, pk: int, clock_id: int) -> HttpResponse:
+    """How a deadline was computed: policy, counted days, holidays, pauses and extensions."""
+    case = case_for_user(request.user, pk)
+    clock = (
+        Clock.objects.filter(pk=clock_id, owner_type="cases.case", owner_id=case.pk)
+        .select_related("policy_version__policy")
+        .prefetch_related("pauses", "extensions__approver")
+        .first()
+    )
+    if clock is None:
+        raise Http404
+    context = {"case": case, "clock": clock, "lines": explain_clock(clock).lines()}
+    template = "office/cases/_explain.html" if request.htmx else "office/cases/explain.html"
+    return render(request, template, context)
+
+
+@require_GET
+@case_view
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    case = case_for_user(request.user, pk)
+    attachment = Attachment.objects.filter(pk=attachment_id, case=case).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_GET
+@case_view
+def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """受理回执: printable; the tracking secret appears only in the session that registered."""
+    case = case_for_page(request.user, pk)
+    secret = request.session.get(f"receipt_secret_{case.pk}")
+    context = {"case": case, "secret": secret, "requester": requester_view(case, revealed=False)}
+    return render(request, "office/cases/receipt.html", context)

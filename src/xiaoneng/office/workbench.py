@@ -1,0 +1,286 @@
+"""工作台: everything waiting for one person, grouped, with deadline colours and counts.
+
+The whole page costs a fixed number of queries whatever the number of cases: one for the
+person's posts (with whether each holder is away now), one aggregate for the group counts, one
+or two for the rows (the clocks ride along as annotations), one for the notices, and one
+calendar lookup for all colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.cases.deadlines import (
+    CLOCK_FIELDS,
+    NO_DEADLINE,
+    Deadline,
+    deadline_from_row,
+    with_case_clocks,
+)
+from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest
+from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.states import State
+from xiaoneng.notify.models import Notification
+from xiaoneng.org.models import Absence, Post, Staff
+from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles
+from xiaoneng.workdays.calendar import get_calendar
+from xiaoneng.workdays.models import Clock
+
+ROWS_LIMIT = 200
+ITEMS_SHOWN = 20
+
+GROUPS = [
+    ("dispatch", _("To dispatch"), "reply"),
+    ("sign_for", _("To sign for"), "sign_for"),
+    ("handle", _("To handle"), "reply"),
+    ("review", _("Replies to review"), "reply"),
+    ("assist", _("Assisting opinions"), "assist"),
+    ("decide", _("Extension and return decisions"), "reply"),
+    ("callbacks", _("Callbacks and reopen reviews"), "rating"),
+]
+SUPERVISION_GROUPS = {"decide", "callbacks"}
+
+
+@dataclass
+class Item:
+    case: Case
+    deadline: Deadline
+    standing_in_for: Staff | None = None
+    note: str = ""
+
+
+@dataclass
+class Group:
+    code: str
+    label: str
+    count: int = 0
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Workbench:
+    groups: list[Group]
+    notices: list[Notification]
+    acting_for: list[tuple[Post, Staff]]
+
+    @property
+    def total(self) -> int:
+        return sum(group.count for group in self.groups)
+
+
+def _away(holder: str, now: datetime) -> Exists:
+    return Exists(
+        Absence.objects.filter(
+            staff_id=OuterRef(f"{holder}_id"), starts_at__lte=now, ends_at__gt=now
+        )
+    )
+
+
+def _posts(staff: Staff, now: datetime) -> list[Post]:
+    return list(
+        Post.objects.filter(Q(a_holder=staff) | Q(b_holder=staff) | Q(department__head=staff))
+        .select_related("a_holder__user", "b_holder__user")
+        .annotate(a_away=_away("a_holder", now), b_away=_away("b_holder", now))
+    )
+
+
+def _acting(staff: Staff, posts: list[Post], heads: bool) -> tuple[dict[int, Any], dict[int, Any]]:
+    """Posts this person acts for now (→ whom they stand in for) and posts where they cover an
+    absent A holder's own cases (→ that A holder)."""
+    acting: dict[int, Any] = {}
+    covering: dict[int, Any] = {}
+    for post in posts:
+        if post.a_holder_id == staff.pk and not post.a_away:
+            acting[post.pk] = None
+        elif (
+            post.b_holder_id == staff.pk
+            and not post.b_away
+            and (post.a_away or not post.a_holder_id)
+        ):
+            acting[post.pk] = post.a_holder
+            if post.a_holder_id:
+                covering[post.pk] = post.a_holder
+        elif heads and post.a_away and post.b_away:
+            acting[post.pk] = post.a_holder
+    return acting, covering
+
+
+def _assist_clock(staff: Staff) -> dict[str, Subquery]:
+    assist = CaseAssist.objects.filter(
+        case_id=OuterRef(OuterRef("pk")),
+        department__head=staff,
+        opinion=CaseAssist.Opinion.PENDING,
+    ).values("pk")[:1]
+    latest = Clock.objects.filter(
+        owner_type="cases.caseassist", owner_id=Subquery(assist), stage="assist_opinion"
+    ).order_by("-id")
+    return {f"assist_{name}": Subquery(latest.values(name)[:1]) for name in CLOCK_FIELDS}
+
+
+def _conditions(
+    staff: Staff, roles: set[str], acting: dict[int, Any], covering: dict[int, Any]
+) -> dict[str, Q]:
+    dispatch = Q(state=State.REGISTERED, first_contact=staff)
+    if Role.EFFICIENCY_OFFICE in roles:
+        dispatch = Q(state=State.REGISTERED)
+    sign = Q(post_id__in=list(acting)) | Q(lead_department__head=staff)
+    if staff.department_id:
+        sign |= Q(post__isnull=True, lead_department_id=staff.department_id)
+    absent_a = [holder.pk for holder in covering.values()]
+    handle = Q(handler=staff)
+    if covering:
+        handle |= Q(handler_id__in=absent_a, post_id__in=list(covering))
+    conditions = {
+        "dispatch": dispatch,
+        "sign_for": Q(state=State.DISPATCHED) & sign,
+        "handle": Q(state__in=[State.IN_PROGRESS, State.SUSPENDED]) & handle,
+        "review": Q(
+            state=State.IN_PROGRESS, reply_pending_review=True, lead_department__head=staff
+        ),
+        "assist": Q(my_assist=True),
+    }
+    if Role.EFFICIENCY_OFFICE in roles:
+        conditions["decide"] = Q(state=State.RETURN_REQUESTED) | Q(pending_extension=True)
+        conditions["callbacks"] = Q(state__in=[State.REPLIED, State.REOPEN_REVIEW])
+    elif Role.LEADER in roles:
+        conditions["decide"] = Q(pending_extension=True)
+    return conditions
+
+
+def _base(staff: Staff) -> QuerySet[Case]:
+    pending = ExtensionRequest.objects.filter(case_id=OuterRef("pk"), decision=Decision.PENDING)
+    mine = CaseAssist.objects.filter(
+        case_id=OuterRef("pk"), department__head=staff, opinion=CaseAssist.Opinion.PENDING
+    )
+    return Case.objects.annotate(pending_extension=Exists(pending), my_assist=Exists(mine))
+
+
+def _rows(base: QuerySet[Case], condition: Q, staff: Staff) -> list[Case]:
+    rows = with_case_clocks(base.filter(condition), ("sign_for", "reply", "rating"))
+    rows = rows.annotate(**_assist_clock(staff)).select_related(
+        "category", "unit", "lead_department", "handler__user", "policy_version"
+    )
+    return list(rows.order_by("registered_at", "id")[:ROWS_LIMIT])
+
+
+def workbench_for(user: Any, *, now: datetime | None = None) -> Workbench:
+    now = now or timezone.now()
+    staff = staff_for(user)
+    if staff is None:
+        return Workbench(groups=[], notices=[], acting_for=[])
+    roles = user_roles(user)
+    posts = _posts(staff, now)
+    acting, covering = _acting(staff, posts, heads=Role.DEPT_HEAD in roles)
+    conditions = _conditions(staff, roles, acting, covering)
+    base = _base(staff)
+    counts = base.aggregate(
+        **{code: Count("pk", filter=condition) for code, condition in conditions.items()}
+    )
+    personal = Q()
+    supervision = Q()
+    for code, condition in conditions.items():
+        if code in SUPERVISION_GROUPS:
+            supervision |= condition
+        else:
+            personal |= condition
+    rows = _rows(base, personal, staff)
+    if supervision:
+        rows += _rows(base, supervision, staff)
+    calendar = get_calendar(None)
+    groups = []
+    for code, label, stage in GROUPS:
+        if code not in conditions:
+            continue
+        group = Group(code=code, label=str(label), count=counts[code] or 0)
+        seen: set[int] = set()
+        for case in rows:
+            if case.pk in seen or not _matches(code, case, staff, roles, acting, covering):
+                continue
+            seen.add(case.pk)
+            if len(group.items) >= ITEMS_SHOWN:
+                continue
+            group.items.append(_item(code, stage, case, staff, acting, calendar, now))
+        groups.append(group)
+    notices = list(
+        Notification.objects.filter(
+            recipient_user=user, channel=Notification.Channel.INBOX, read_at__isnull=True
+        ).order_by("-created_at", "-id")[:5]
+    )
+    acting_for = [(post, post.a_holder) for post in posts if acting.get(post.pk) is not None]
+    return Workbench(groups=groups, notices=notices, acting_for=acting_for)
+
+
+def _matches(
+    code: str,
+    case: Case,
+    staff: Staff,
+    roles: set[str],
+    acting: dict[int, Any],
+    covering: dict[int, Any],
+) -> bool:
+    """The same conditions as the query, in Python, to sort fetched rows into groups."""
+    state = case.state
+    if code == "dispatch":
+        return state == State.REGISTERED and (
+            Role.EFFICIENCY_OFFICE in roles or case.first_contact_id == staff.pk
+        )
+    if code == "sign_for":
+        head = case.lead_department is not None and case.lead_department.head_id == staff.pk
+        own = case.post_id is None and case.lead_department_id == staff.department_id
+        return state == State.DISPATCHED and (case.post_id in acting or head or own)
+    if code == "handle":
+        covered = covering.get(case.post_id)
+        mine = case.handler_id == staff.pk or (
+            covered is not None and case.handler_id == covered.pk
+        )
+        return state in {State.IN_PROGRESS, State.SUSPENDED} and mine
+    if code == "review":
+        head = case.lead_department is not None and case.lead_department.head_id == staff.pk
+        return state == State.IN_PROGRESS and case.reply_pending_review and head
+    if code == "assist":
+        return bool(case.my_assist)
+    if code == "decide":
+        if Role.EFFICIENCY_OFFICE in roles and state == State.RETURN_REQUESTED:
+            return True
+        return bool(case.pending_extension)
+    if code == "callbacks":
+        return state in {State.REPLIED, State.REOPEN_REVIEW}
+    return False
+
+
+def _item(
+    code: str,
+    stage: str,
+    case: Case,
+    staff: Staff,
+    acting: dict[int, Any],
+    calendar: Any,
+    now: datetime,
+) -> Item:
+    deadline = deadline_from_row(case, stage, calendar=calendar, now=now)
+    if deadline is NO_DEADLINE and stage != "reply":
+        deadline = deadline_from_row(case, "reply", calendar=calendar, now=now)
+    standing_in_for = None
+    if code == "sign_for":
+        standing_in_for = acting.get(case.post_id)
+    elif code == "handle" and case.handler_id != staff.pk:
+        standing_in_for = case.handler
+    note = ""
+    if code == "handle" and case.reply_pending_review:
+        note = str(_("Reply awaiting the head's review"))
+    elif code == "decide":
+        note = str(
+            _("Return to arbitrate")
+            if case.state == State.RETURN_REQUESTED
+            else _("Extension to decide")
+        )
+    elif code == "callbacks":
+        note = str(case.get_state_display())
+    return Item(case=case, deadline=deadline, standing_in_for=standing_in_for, note=note)
