@@ -78,6 +78,10 @@ def _may_sign(case: Case, staff: Any, head_of_lead: bool, in_lead: bool) -> bool
 def _pending_assist(case: Case, staff: Any) -> CaseAssist | None:
     if staff.department_id is None:
         return None
-    return case.assists.filter(
-        department_id=staff.department_id, opinion=CaseAssist.Opinion.PENDING
-    ).first()
+    # .all() so a page that prefetched the assists asks the database nothing more.
+    for assist in case.assists.all():
+        if assist.department_id == staff.department_id and (
+            assist.opinion == CaseAssist.Opinion.PENDING
+        ):
+            return assist
+    return None

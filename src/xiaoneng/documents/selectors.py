@@ -29,6 +29,21 @@ def _link(kind: str, name: str, pk: int, title: str = "") -> DocumentLink:
     )
 
 
+def case_page_documents(*, case: Case) -> list[DocumentLink]:
+    """The documents the case page links: the receipt and one per yellow or red card, in one
+    query. Notices and refusal decisions of an application are on the application's page."""
+    links = [_link(Kind.RECEIPT, "case_receipt", case.pk)]
+    signals = Signal.objects.filter(
+        case=case, revoked=False, level__in=[Signal.Level.YELLOW, Signal.Level.RED]
+    ).order_by("raised_at", "id")
+    for pk, level in signals.values_list("pk", "level"):
+        if level == Signal.Level.YELLOW:
+            links.append(_link(Kind.REMINDER, "signal_reminder", pk))
+        else:
+            links.append(_link(Kind.RECTIFICATION, "signal_rectification", pk))
+    return links
+
+
 def case_documents(*, case: Case) -> list[DocumentLink]:
     """Receipt, one-time notices, refusal decisions, reminders and rectification notices."""
     links = [_link(Kind.RECEIPT, "case_receipt", case.pk)]

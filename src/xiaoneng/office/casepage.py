@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from xiaoneng.cases.actions import available_actions
 from xiaoneng.cases.deadlines import Deadline, deadline_from_row, stage_for
-from xiaoneng.cases.models import Case, Decision, ExtensionRequest, ReturnRequest
+from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, ReturnRequest
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.states import ACTION_LABELS
+from xiaoneng.documents.selectors import case_page_documents
 from xiaoneng.office.forms import ACTION_FORMS, DEPARTMENT_FORMS, ActionForm, active_departments
 from xiaoneng.office.labels import CAPACITY_LABELS, event_label
 from xiaoneng.office.person import may_reveal
@@ -143,9 +145,23 @@ def case_context(
     events = list(case.events.select_related("actor").order_by("at", "id"))
     assists = []
     if getattr(case, "assist_count", 1):
-        assists = list(
-            case.assists.select_related("department", "answered_by__user").order_by("id")
+        prefetch_related_objects(
+            [case],
+            Prefetch(
+                "assists",
+                queryset=CaseAssist.objects.select_related(
+                    "department", "answered_by__user"
+                ).order_by("id"),
+            ),
         )
+        assists = list(case.assists.all())
+    else:
+        # No assisting department: say so to whatever reads ``case.assists`` (the available
+        # actions), so it asks the database nothing.
+        case._prefetched_objects_cache = {
+            **getattr(case, "_prefetched_objects_cache", {}),
+            "assists": CaseAssist.objects.none(),
+        }
     actions = available_actions(case, user)
     panels, _departments = _forms(case, user, actions, bound)
     calendar = get_calendar(case.unit_id)
@@ -189,6 +205,7 @@ def case_context(
         "may_reveal": may_reveal(user) and not case.is_anonymous,
         "timeline": _timeline(events),
         "attachments": [event.data for event in events if event.action == "attach"],
+        "documents": case_page_documents(case=case),
         "assists": assists,
         "panels": panels,
         "clocks": clocks,
