@@ -351,3 +351,18 @@ def test_admin_refuses_absence_leaving_post_uncovered(client, staff_of, demo_pas
     second = client.post("/admin/org/absence/add/", {**form, "staff": staff_of("handler_b").pk})
     assert second.status_code == 200
     assert "同时离岗" in second.content.decode()
+
+
+def test_sysadmin_home_warns_about_a_missing_next_year(client, demo_org, demo_password) -> None:
+    """No schedule loaded at all (as in a fresh test database): the warning names the years."""
+    from django.utils import timezone
+
+    client.login(username="sysadmin", password=demo_password)
+    body = client.get(reverse("office:home")).content.decode()
+    assert 'data-testid="calendar-status"' in body
+    assert str(timezone.localdate().year) in body
+    assert "暂定" in body
+    client.login(username="head", password=demo_password)
+    assert (
+        'data-testid="calendar-status"' not in client.get(reverse("office:home")).content.decode()
+    )

@@ -14,6 +14,7 @@ from xiaoneng.office.person import prime
 from xiaoneng.office.workbench import workbench_for
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.workdays.selectors import calendar_status
 
 
 class LoginView(auth_views.LoginView):
@@ -29,9 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """The person's home: their workbench (工作台) when they work on cases."""
     prime(request.user)
     workbench = None
-    if user_roles(request.user) & set(CASE_ROLES):
+    roles = user_roles(request.user)
+    if roles & set(CASE_ROLES):
         workbench = workbench_for(request.user)
-    return render(request, "office/home.html", {"workbench": workbench})
+    # The administrator must see a missing holiday schedule before deadlines go provisional.
+    calendar = calendar_status() if Role.SYSADMIN in roles else None
+    return render(request, "office/home.html", {"workbench": workbench, "calendar": calendar})
 
 
 @role_required(Role.AUDITOR)
