@@ -10,7 +10,6 @@ from xiaoneng.cases.models import Category
 from xiaoneng.cases.services.categories import categories_seed
 from xiaoneng.catalog.services import policies_seed
 from xiaoneng.demo import data
-from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.org.models import Department, Staff, Unit, User
 from xiaoneng.org.services import (
     department_create,
@@ -138,7 +137,6 @@ def demo_load() -> None:
         _load_posts_and_heads()
         _load_other_heads()
         _load_category_departments()
-        demo_guides_load()
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.cases.models import Case
 from xiaoneng.demo.data import DEMO_PASSWORD
+from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.demo.history import demo_history_load
 from xiaoneng.demo.services import demo_is_loaded, demo_load, demo_logins
 from xiaoneng.org.roles import role_label
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                 calendar_load()
                 self.stdout.write(_("Official working-day calendar loaded."))
             demo_load()
+            demo_guides_load()
             if not Case.objects.exists():
                 self.stdout.write(_("Creating six months of case history (about a minute)…"))
                 demo_history_load(cases=options["cases"])
