@@ -45,6 +45,13 @@ INSTALLED_APPS = [
     "xiaoneng.accountability",
     "xiaoneng.api",
     "xiaoneng.documents",
+    "xiaoneng.supervision",
+    "xiaoneng.assessment",
+    "xiaoneng.targets",
+    "xiaoneng.campaigns",
+    "xiaoneng.webhooks",
+    "xiaoneng.referrals",
+    "xiaoneng.ops",
     # Interface apps.
     "xiaoneng.office",
     "xiaoneng.portal",

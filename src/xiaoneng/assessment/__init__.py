@@ -1,0 +1,1 @@
+"""Metrics, rollups, dashboards, hotspots and bulletins."""

@@ -1,0 +1,1 @@
+"""Study campaigns, required submissions and learning records."""

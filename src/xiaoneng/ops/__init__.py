@@ -1,0 +1,1 @@
+"""Health checks, background tasks, backup and restore."""

@@ -1,0 +1,1 @@
+"""Supervision orders, reminders, callbacks and inspections."""

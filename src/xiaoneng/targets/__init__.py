@@ -1,0 +1,1 @@
+"""Yearly targets split into tasks with milestones and progress."""

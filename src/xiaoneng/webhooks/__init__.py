@@ -1,0 +1,1 @@
+"""Signed outbound webhooks for case events."""
