@@ -13,6 +13,8 @@ from xiaoneng.cases.models import Satisfaction, Signal
 from xiaoneng.cases.services import case_dispatch, case_reply, case_sign_for
 from xiaoneng.cases.states import State
 from xiaoneng.cases.sweeps import sweep
+from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.periods import Counting
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,32 @@ def test_sweep_reads_only_due_clocks(users, hotline_case, basic) -> None:
     selects = [q["sql"] for q in queries.captured_queries if "workdays_clock" in q["sql"]]
     assert selects
     assert all("next_check_at" in sql for sql in selects[:1])
+
+
+def test_clocks_of_other_owners_are_left_to_their_own_sweeps(users, hotline_case, basic) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from xiaoneng.workdays.services.clocks import clock_start
+
+    with transaction.atomic():
+        foreign = clock_start(
+            owner_type="supervision.order",
+            owner_id=hotline_case.pk,  # An id that also names a case must not confuse the sweep.
+            stage="supervision",
+            started_at=timezone.now() - timedelta(days=60),
+            counting=Counting.WORKDAYS,
+            limit=5,
+            unit_id=hotline_case.unit_id,
+            by=users["xiaoneng"],
+        )
+    assert foreign.next_check_at is not None
+    case_clocks_due = Clock.objects.filter(
+        owner_type="cases.case", state=Clock.State.RUNNING, next_check_at__isnull=False
+    ).count()
+    result = sweep(now=timezone.now() + timedelta(days=90))
+    assert result.checked == case_clocks_due
+    assert not Signal.objects.filter(clock=foreign).exists()
+    before = foreign.next_check_at
+    foreign.refresh_from_db()
+    assert foreign.next_check_at == before

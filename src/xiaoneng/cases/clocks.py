@@ -150,10 +150,15 @@ def due_display(*, case: Case, stage: str) -> str:
 
 
 def due_for_check(*, now: datetime, limit: int) -> QuerySet[Clock]:
-    """Running clocks whose check time has come, locked; rows other sweepers hold are skipped."""
+    """Running clocks of cases whose check time has come, locked; rows other sweepers hold are
+    skipped. Clocks of other owners (supervision orders, milestones) have their own sweeps."""
     return (
         Clock.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(next_check_at__lte=now, state=Clock.State.RUNNING)
+        .filter(
+            next_check_at__lte=now,
+            state=Clock.State.RUNNING,
+            owner_type__in=(CASE_OWNER, ASSIST_OWNER),
+        )
         .select_related("policy_version")
         .prefetch_related("pauses", "extensions", "policy_version__stage_limits")
         .order_by("next_check_at", "id")[:limit]
