@@ -127,3 +127,36 @@ def test_clocks_of_other_owners_are_left_to_their_own_sweeps(users, hotline_case
     before = foreign.next_check_at
     foreign.refresh_from_db()
     assert foreign.next_check_at == before
+
+
+def _crossing_cases(users, category, basic, count: int) -> list:
+    from xiaoneng.cases.services import case_register
+
+    made = []
+    for index in range(count):
+        registered = case_register(
+            by=users["intake"],
+            channel="hotline",
+            kind="complaint",
+            category=category,
+            title=f"批量{index}",
+            content="家长反映学校食堂卫生问题，请核查。",
+            requester_name="张家长",
+            requester_phone="13912345678",
+        )
+        made.append(case_dispatch(case=registered.case, by=users["intake"], lead=basic))
+    return made
+
+
+def test_sweep_queries_per_crossing_clock_are_bounded(users, category, basic) -> None:
+    """Owners, existing signals, recipients, the calendar and the audit chain are read once per
+    batch: each crossing clock costs only its own writes."""
+    made = _crossing_cases(users, category, basic, 8)
+    later = clocks.thresholds(clocks.current(case=made[0], stage=clocks.REPLY)).grace_due_at
+    with CaptureQueriesContext(connection) as captured:
+        result = sweep(now=later + timedelta(hours=1))
+    signals = sum(result.raised.values())
+    assert result.checked == 16 and signals == 48  # Sign-for and reply clocks, three levels.
+    audit_writes = [q for q in captured.captured_queries if "audit_auditentry" in q["sql"]]
+    assert len(audit_writes) == 1  # One bulk insert for the whole batch.
+    assert len(captured.captured_queries) <= 8 * signals

@@ -12,12 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
+from xiaoneng.audit.services import audit_batch
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseAssist, Satisfaction, Signal
 from xiaoneng.cases.notifications import department_people, efficiency_office_staff, notify_staff
@@ -25,6 +26,32 @@ from xiaoneng.cases.services._common import record
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
+from xiaoneng.workdays.calendar import calendar_pinned
+
+
+class _Batch:
+    """What one batch of locked clocks shares: their owners, the signals they already have,
+    and the people told about every card, each read once instead of once per signal."""
+
+    def __init__(self, due: list[object]) -> None:
+        self.owners = clocks.owners_of(due)
+        self.raised = set(Signal.objects.filter(clock__in=due).values_list("clock_id", "level"))
+        self._office: list[Staff] | None = None
+        self._leaders: list[Staff] | None = None
+
+    def office(self) -> list[Staff]:
+        if self._office is None:
+            self._office = efficiency_office_staff()
+        return self._office
+
+    def leaders(self) -> list[Staff]:
+        if self._leaders is None:
+            self._leaders = list(
+                Staff.objects.filter(user__groups__name=Role.LEADER, user__is_active=True)
+                .select_related("user")
+                .distinct()
+            )
+        return self._leaders
 
 
 @dataclass
@@ -42,17 +69,19 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     while True:
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch(), calendar_pinned():
             due = list(clocks.due_for_check(now=now, limit=batch))
+            shared = _Batch(due)
             for clock in due:
-                _check(clock, now=now, result=result)
+                _check(clock, shared.owners[clock.pk], shared, now=now, result=result)
         result.checked += len(due)
         if len(due) < batch:
             return result
 
 
-def _check(clock: object, *, now: datetime, result: SweepResult) -> None:
-    owner = clocks.owner_of(clock)
+def _check(
+    clock: object, owner: object, shared: _Batch, *, now: datetime, result: SweepResult
+) -> None:
     if clock.stage == clocks.ASSIST:
         _assist_silence(clock, owner, now=now, result=result)
         return
@@ -69,25 +98,36 @@ def _check(clock: object, *, now: datetime, result: SweepResult) -> None:
         levels = [Signal.Level.PREWARN]
     else:
         levels = []
+    people: list[Staff | None] | None = None
     for level in levels:
-        if _raise_signal(clock, case, level, marks=marks, now=now):
-            result.raised[level] += 1
+        if (clock.pk, level) in shared.raised:
+            continue  # Raised by an earlier run; this sweeper holds the clock's lock.
+        if people is None:
+            people = [case.handler, *department_people(case, case.lead_department)]
+        _raise_signal(clock, case, level, people, shared, marks=marks, now=now)
+        shared.raised.add((clock.pk, level))
+        result.raised[level] += 1
     clocks.schedule_next(clock, now=now, marks=marks)
 
 
-def _raise_signal(clock: object, case: Case, level: str, *, marks: object, now: datetime) -> bool:
-    try:
-        with transaction.atomic():
-            signal = Signal.objects.create(
-                clock=clock,
-                case=case,
-                unit_id=case.unit_id,
-                level=level,
-                raised_at=now,
-                grace_due_at=marks.grace_due_at if level == Signal.Level.YELLOW else None,
-            )
-    except IntegrityError:
-        return False  # Raised before, by this or another sweeper.
+def _raise_signal(
+    clock: object,
+    case: Case,
+    level: str,
+    people: list[Staff | None],
+    shared: _Batch,
+    *,
+    marks: object,
+    now: datetime,
+) -> None:
+    signal = Signal.objects.create(
+        clock=clock,
+        case=case,
+        unit_id=case.unit_id,
+        level=level,
+        raised_at=now,
+        grace_due_at=marks.grace_due_at if level == Signal.Level.YELLOW else None,
+    )
     stage = clock.stage
     record(
         case,
@@ -98,7 +138,6 @@ def _raise_signal(clock: object, case: Case, level: str, *, marks: object, now: 
         public=False,
         at=now,
     )
-    people = [case.handler, *department_people(case, case.lead_department)]
     if level == Signal.Level.PREWARN:
         notify_staff(
             case, people, kind="case.prewarn", subject=gettext("Pre-warning: deadline near")
@@ -106,7 +145,7 @@ def _raise_signal(clock: object, case: Case, level: str, *, marks: object, now: 
     elif level == Signal.Level.YELLOW:
         notify_staff(
             case,
-            [*people, *efficiency_office_staff()],
+            [*people, *shared.office()],
             kind="case.yellow",
             subject=gettext("Yellow card: deadline passed — reminder notice"),
         )
@@ -120,10 +159,9 @@ def _raise_signal(clock: object, case: Case, level: str, *, marks: object, now: 
                 unit_id=case.unit_id,
             )
     else:
-        leaders = Staff.objects.filter(user__groups__name=Role.LEADER, user__is_active=True)
         notify_staff(
             case,
-            [*people, *efficiency_office_staff(), *leaders],
+            [*people, *shared.office(), *shared.leaders()],
             kind="case.red",
             subject=gettext("Red card: escalated for rectification"),
         )
@@ -136,7 +174,6 @@ def _raise_signal(clock: object, case: Case, level: str, *, marks: object, now: 
             staff=case.handler,
             unit_id=case.unit_id,
         )
-    return True
 
 
 def _assist_silence(

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,8 +31,30 @@ _cache = _Cache()
 _lock = threading.Lock()
 
 
+_pinned: ContextVar[str | None] = ContextVar("calendar_pinned", default=None)
+
+
 def calendar_token() -> str:
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     return CalendarState.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+
+@contextmanager
+def calendar_pinned() -> Iterator[None]:
+    """Read the calendar token once for a batch of work (the sweeper's batch of clocks) instead
+    of once per clock; a change committed meanwhile is seen by the next batch."""
+    if _pinned.get() is not None:
+        yield
+        return
+    token = _pinned.set(
+        CalendarState.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    )
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def calendar_touch() -> None:
