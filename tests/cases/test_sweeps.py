@@ -159,4 +159,5 @@ def test_sweep_queries_per_crossing_clock_are_bounded(users, category, basic) ->
     assert result.checked == 16 and signals == 48  # Sign-for and reply clocks, three levels.
     audit_writes = [q for q in captured.captured_queries if "audit_auditentry" in q["sql"]]
     assert len(audit_writes) == 1  # One bulk insert for the whole batch.
-    assert len(captured.captured_queries) <= 8 * signals
+    # 220 for 48 signals now (1 056 for 60 before batching); most of it is violations.
+    assert len(captured.captured_queries) <= 5 * signals

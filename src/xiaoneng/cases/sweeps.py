@@ -24,6 +24,7 @@ from xiaoneng.cases.models import Case, CaseAssist, Satisfaction, Signal
 from xiaoneng.cases.notifications import department_people, efficiency_office_staff, notify_staff
 from xiaoneng.cases.services._common import record
 from xiaoneng.cases.states import State
+from xiaoneng.deferred import deferred_inserts
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
 from xiaoneng.workdays.calendar import calendar_pinned
@@ -36,6 +37,8 @@ class _Batch:
     def __init__(self, due: list[object]) -> None:
         self.owners = clocks.owners_of(due)
         self.raised = set(Signal.objects.filter(clock__in=due).values_list("clock_id", "level"))
+        # Signals to raise, written together once every clock of the batch is checked.
+        self.pending: list[tuple[object, Case, str, list[Staff | None], object]] = []
         self._office: list[Staff] | None = None
         self._leaders: list[Staff] | None = None
 
@@ -69,11 +72,12 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     while True:
-        with transaction.atomic(), audit_batch(), calendar_pinned():
+        with transaction.atomic(), audit_batch(), calendar_pinned(), deferred_inserts():
             due = list(clocks.due_for_check(now=now, limit=batch))
             shared = _Batch(due)
             for clock in due:
                 _check(clock, shared.owners[clock.pk], shared, now=now, result=result)
+            _raise_pending(shared, now=now)
         result.checked += len(due)
         if len(due) < batch:
             return result
@@ -104,30 +108,36 @@ def _check(
             continue  # Raised by an earlier run; this sweeper holds the clock's lock.
         if people is None:
             people = [case.handler, *department_people(case, case.lead_department)]
-        _raise_signal(clock, case, level, people, shared, marks=marks, now=now)
+        shared.pending.append((clock, case, level, people, marks))
         shared.raised.add((clock.pk, level))
         result.raised[level] += 1
     clocks.schedule_next(clock, now=now, marks=marks)
 
 
+def _raise_pending(shared: _Batch, *, now: datetime) -> None:
+    signals = Signal.objects.bulk_create(
+        Signal(
+            clock=clock,
+            case=case,
+            unit_id=case.unit_id,
+            level=level,
+            raised_at=now,
+            grace_due_at=marks.grace_due_at if level == Signal.Level.YELLOW else None,
+        )
+        for clock, case, level, _people, marks in shared.pending
+    )
+    for (clock, case, level, people, _marks), signal in zip(shared.pending, signals, strict=True):
+        _raise_signal(signal, clock, case, level, people, shared)
+
+
 def _raise_signal(
+    signal: Signal,
     clock: object,
     case: Case,
     level: str,
     people: list[Staff | None],
     shared: _Batch,
-    *,
-    marks: object,
-    now: datetime,
 ) -> None:
-    signal = Signal.objects.create(
-        clock=clock,
-        case=case,
-        unit_id=case.unit_id,
-        level=level,
-        raised_at=now,
-        grace_due_at=marks.grace_due_at if level == Signal.Level.YELLOW else None,
-    )
     stage = clock.stage
     record(
         case,
@@ -136,7 +146,7 @@ def _raise_signal(
         from_state=case.state,
         data={"stage": stage, "signal": signal.pk},
         public=False,
-        at=now,
+        at=signal.raised_at,
     )
     if level == Signal.Level.PREWARN:
         notify_staff(

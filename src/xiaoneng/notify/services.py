@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import deferred
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.notify.models import Notification
@@ -129,7 +130,7 @@ def notification_enqueue(
         link=link,
         now=timezone.now(),
     )
-    notification.save(force_insert=True)
+    deferred.insert([notification])
     return notification
 
 
@@ -177,7 +178,7 @@ def notifications_enqueue_for_users(
                     now=now,
                 )
             )
-    return Notification.objects.bulk_create(rows)
+    return deferred.insert(rows)
 
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:

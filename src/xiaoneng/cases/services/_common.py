@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import deferred
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.permissions import staff_for
@@ -113,7 +114,7 @@ def record(
 ) -> CaseEvent:
     """Write the timeline event and the audit row for a change already applied to ``case``."""
     actor = user if getattr(user, "is_authenticated", False) else None
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         at=at or now(),
         actor=actor,
@@ -124,6 +125,7 @@ def record(
         data=data or {},
         public=public,
     )
+    deferred.insert([event])
     log_action(
         action=f"case.{action}",
         obj=case,
