@@ -15,6 +15,7 @@ ALL_SCOPES = [
     "cases:read",
     "cases:act",
     "catalog:read",
+    "metrics:read",
     "notifications:read",
 ]
 

@@ -288,3 +288,43 @@ class NotificationOut(Schema):
     body: str
     case_number: str
     read_at: datetime | None
+
+
+# -- service guides (published versions only) ----------------------------------------------
+
+
+class ServiceItemOut(Schema):
+    code: str
+    name: str
+    item_type: str = Field(..., description="licence, public_service or other")
+    unit: int
+    unit_name: str
+    department: int | None
+    department_name: str
+    version: int
+    published_at: datetime | None
+    statutory_limit: int = Field(..., description="Working days")
+    committed_limit: int = Field(..., description="Working days, at most the statutory limit")
+    online: bool
+
+
+class GuideMaterialOut(Schema):
+    name: str
+    copies: int
+    form: str = Field(..., description="original, copy or both")
+    file_format: str
+    notes: str
+    conditional: bool = Field(..., description="Only needed where it applies")
+
+
+class ServiceItemDetail(ServiceItemOut):
+    legal_basis: str
+    conditions: str
+    process_steps: list[str]
+    fees: str
+    fee_basis: str
+    window_address: str
+    window_hours: str
+    enquiry_phone: str
+    supervision_phone: str
+    materials: list[GuideMaterialOut]

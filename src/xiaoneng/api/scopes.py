@@ -8,7 +8,7 @@ SCOPES = {
     "cases:create": _("register cases"),
     "cases:read": _("read cases (of its unit when the client has one)"),
     "cases:act": _("take lifecycle actions on cases"),
-    "catalog:read": _("read units, departments and categories"),
+    "catalog:read": _("read units, departments, categories and published service guides"),
     "notifications:read": _("read and acknowledge its service account's messages"),
     "metrics:read": _("read metrics and scorecards"),
 }

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, tuple[int, int]] = {
     "track": (30, 600),
     "rate": (20, 600),
     "open311_post": (30, 3600),
+    "guides": (120, 600),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoneng.portal import views
+from xiaoneng.portal import views, views_guides
 
 app_name = "portal"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("track/leave/", views.track_leave, name="track_leave"),
     path("results/", views.results, name="results"),
     path("figures/", views.figures, name="figures"),
+    path("guides/", views_guides.guide_list, name="guide_list"),
+    path("guides/<slug:code>/", views_guides.guide_detail, name="guide_detail"),
+    path("guides/<slug:code>/checklist/", views_guides.guide_checklist, name="guide_checklist"),
+    path("commitments/", views_guides.commitments, name="commitments"),
+    path("commitments/<slug:unit>/", views_guides.unit_commitments, name="unit_commitments"),
 ]
