@@ -30,7 +30,7 @@ run: setup
 	$(XN) serve
 
 test: setup
-	$(BIN)/pytest -m "not browser" -n auto
+	$(BIN)/pytest -m "not browser and not reliability" -n auto
 
 test-browser: setup
 	$(BIN)/pytest -m browser

@@ -13,6 +13,13 @@ def _fast_password_hasher(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_off_unless_marked(request: pytest.FixtureRequest, settings: object) -> None:
+    """The second factor is on by default (XIAONENG_REQUIRE_OTP); tests of other features sign
+    in leaders and administrators without it. Tests marked ``otp`` keep it on."""
+    settings.XIAONENG_REQUIRE_OTP = request.node.get_closest_marker("otp") is not None
+
+
 @pytest.fixture
 def demo_org(db: None) -> None:
     """The demo bureau, its schools, posts and one login per role, loaded through the services."""

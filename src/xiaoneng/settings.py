@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Domain apps.
     "xiaoneng.org",
     "xiaoneng.audit",
@@ -52,6 +57,7 @@ INSTALLED_APPS = [
     "xiaoneng.webhooks",
     "xiaoneng.referrals",
     "xiaoneng.ops",
+    "xiaoneng.security",
     # Interface apps.
     "xiaoneng.office",
     "xiaoneng.portal",
@@ -59,19 +65,29 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a database outage anywhere below becomes a clear 503 page, not a traceback.
+    "xiaoneng.ops.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "xiaoneng.security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in person unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "xiaoneng.audit.middleware.RequestContextMiddleware",
+    "xiaoneng.ops.middleware.LogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xiaoneng.security.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "xiaoneng.security.middleware.OTPRequiredMiddleware",
+    "xiaoneng.security.middleware.PasswordExpiryMiddleware",
+    # Last: turns a locked-out sign-in into the same page as a wrong password.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "xiaoneng.urls"
@@ -130,6 +146,10 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
+# Security policy (docs/security.md): every number is a setting with the baseline's default.
+XIAONENG_PASSWORD_MIN_CLASSES = env_int("XIAONENG_PASSWORD_MIN_CLASSES", 3, minimum=3)
+XIAONENG_PASSWORD_HISTORY = env_int("XIAONENG_PASSWORD_HISTORY", 5, minimum=1)
+XIAONENG_PASSWORD_MAX_AGE_DAYS = env_int("XIAONENG_PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -138,7 +158,33 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "xiaoneng.security.validators.CharacterClassesValidator"},
+    {"NAME": "xiaoneng.security.validators.UsernameNotContainedValidator"},
+    {"NAME": "xiaoneng.security.validators.PasswordHistoryValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "xiaoneng.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes): per account and, separately, per client address.
+AXES_FAILURE_LIMIT = env_int("XIAONENG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("XIAONENG_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "xiaoneng.security.views.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "xiaoneng.security.views.client_ip"
+AXES_VERBOSE = False
+# Second factor for the efficiency office, inspectors, leaders and the three administrators.
+XIAONENG_REQUIRE_OTP = env_bool("XIAONENG_REQUIRE_OTP", True)
+OTP_TOTP_ISSUER = env_str("XIAONENG_OTP_ISSUER", "Xiaoneng")
+XIAONENG_SESSION_IDLE_MINUTES = env_int("XIAONENG_SESSION_IDLE_MINUTES", 15, minimum=1)
+XIAONENG_SESSION_MAX_HOURS = env_int("XIAONENG_SESSION_MAX_HOURS", 8, minimum=1)
+XIAONENG_EXPORTS_PER_HOUR = env_int("XIAONENG_EXPORTS_PER_HOUR", 10, minimum=1)
+# The audit log is kept at least six months (GB/T 22239-2019); a lower value is refused.
+XIAONENG_AUDIT_RETENTION_DAYS = env_int("XIAONENG_AUDIT_RETENTION_DAYS", 180, minimum=180)
+XIAONENG_PERSONAL_DATA_RETENTION_DAYS = env_int(
+    "XIAONENG_PERSONAL_DATA_RETENTION_DAYS", 3 * 365, minimum=30
+)
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:home"
 LOGOUT_REDIRECT_URL = "office:login"
@@ -185,7 +231,7 @@ REDIS_URL = env_str("REDIS_URL", "")
 XIAONENG_SMS_BACKEND = env_str("XIAONENG_SMS_BACKEND", "xiaoneng.notify.sms.RecordingSmsBackend")
 XIAONENG_NOTIFY_MAX_ATTEMPTS = env_int("XIAONENG_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", XIAONENG_SESSION_MAX_HOURS * 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
@@ -204,11 +250,47 @@ XIAONENG_PERIODIC_INTERVAL = env_int("XIAONENG_PERIODIC_INTERVAL", 60, minimum=5
 # Proxies in front of the server whose X-Forwarded-For may be trusted for the client address.
 XIAONENG_TRUSTED_PROXIES = env_int("XIAONENG_TRUSTED_PROXIES", 0, minimum=0)
 
+LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "xiaoneng.ops.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "xiaoneng.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"waitress.queue": {"level": "ERROR"}},
+    # axes logs every successful sign-in at INFO; the audit log already records sign-ins.
+    "loggers": {"waitress.queue": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
+
+# Background work (docs/operations.md). No broker = embedded mode: the in-process periodic
+# thread of `xiaoneng serve` runs the jobs and nothing is queued.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "xiaoneng")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 3, minimum=1)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must never hold a request long: a message that cannot be queued is picked up by
+# the next beat tick from its table anyway.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Redis redelivers a task whose worker died after this many seconds (RabbitMQ at once).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5)
+}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Readiness: the sweeper's last run and the oldest due outbox row may be this old at most.
+XIAONENG_READY_SWEEP_MAX_AGE = env_int("XIAONENG_READY_SWEEP_MAX_AGE", 180, minimum=30)
+XIAONENG_READY_OUTBOX_MAX_AGE = env_int("XIAONENG_READY_OUTBOX_MAX_AGE", 600, minimum=60)

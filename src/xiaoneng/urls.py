@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("inbox/", include("xiaoneng.notify.urls")),
+    path("security/", include("xiaoneng.security.urls")),
     path("api/v1/", include("xiaoneng.api.urls")),
     path("office/catalog/", include("xiaoneng.catalog.urls")),
     path("documents/", include("xiaoneng.documents.urls")),

@@ -59,12 +59,16 @@ def test_export_masks_personal_data_and_is_audited(login, make_case) -> None:
 
     make_case()
     client = login("xiaoneng")
-    response = client.get(reverse("office:case_export"), {"q": "择校费"})
+    asked = client.get(reverse("office:case_export"), {"q": "择校费"})
+    assert asked.status_code == 200
+    assert "reason" in asked.content.decode()
+    assert not AuditEntry.objects.filter(action="case.export").exists()
+    response = client.post(reverse("office:case_export") + "?q=择校费", {"reason": "核查"})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.values)
-    assert rows[0][0] == "编号"
-    assert rows[1][10] == "张**"
-    assert rows[1][11] == "139****5678"
+    assert rows[1][0] == "编号"  # Row one is the watermark: who exported, when, why.
+    assert rows[2][10] == "张**"
+    assert rows[2][11] == "139****5678"
     entry = AuditEntry.objects.get(action="case.export")
     assert entry.summary["rows"] == 1

@@ -1,0 +1,46 @@
+"""Signal receivers: session timestamps at sign-in, ending sessions of deactivated accounts.
+
+Deactivation happens in more than one place (the security administrator's admin pages, API
+client revocation), so ending the sessions hangs on the user row itself: whoever turns
+``is_active`` off, the person's sessions go with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from xiaoneng.security.models import UserSession
+from xiaoneng.security.sessions import session_start
+
+
+@receiver(user_logged_in, dispatch_uid="xiaoneng.security.logged_in")
+def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is None or not hasattr(request, "session"):
+        return
+    from xiaoneng.security.services import password_changed_at, session_register
+
+    session_start(request.session, password_changed=password_changed_at(user=user))
+    if request.session.session_key is None:
+        request.session.save()
+    session_register(user=user, session_key=request.session.session_key)
+
+
+@receiver(user_logged_out, dispatch_uid="xiaoneng.security.logged_out")
+def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        UserSession.objects.filter(session_key=key).delete()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="xiaoneng.security.inactive")
+def _on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created or instance.is_active:
+        return
+    from xiaoneng.security.services import user_sessions_end
+
+    user_sessions_end(user=instance)
