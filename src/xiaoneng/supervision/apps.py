@@ -6,3 +6,9 @@ class SupervisionConfig(AppConfig):
     name = "xiaoneng.supervision"
     label = "supervision"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from xiaoneng import periodic
+        from xiaoneng.supervision.sweeps import supervision_sweep
+
+        periodic.register("supervision.sweep", lambda: supervision_sweep().summary())

@@ -1,0 +1,1 @@
+"""Office pages of the supervision app: orders, the closure report, callbacks, inspections."""
