@@ -32,7 +32,8 @@ def has_global_scope(user: Any) -> bool:
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
     """Every case this person may open: all for the efficiency office, inspectors and leaders;
-    otherwise those of their department (lead or assisting), their own, and their posts'."""
+    otherwise those of their department (lead or assisting), their own, and their posts',
+    except a case converted into a conduct complaint, which only the supervisors see."""
     if has_global_scope(user):
         return Case.objects.all()
     staff = staff_for(user)
@@ -43,7 +44,10 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     if staff.department_id is not None:
         scope |= Q(lead_department_id=staff.department_id)
         scope |= Q(assists__department_id=staff.department_id)
-    return Case.objects.filter(pk__in=Case.objects.filter(scope).values("pk"))
+    # A complaint turned into a conduct complaint names a person of that department; the
+    # complainant's identity must never reach them (confidential conduct complaints).
+    visible = Case.objects.filter(scope).filter(conduct_complaint__isnull=True)
+    return Case.objects.filter(pk__in=visible.values("pk"))
 
 
 def case_for_user(user: Any, pk: int, *, for_update: bool = False) -> Case:

@@ -17,7 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from xiaoneng.accountability.models import Violation
-from xiaoneng.accountability.services import violation_record_automatic
+from xiaoneng.accountability.services import (
+    violation_record_automatic,
+    violation_record_unfiled_denial,
+)
 from xiaoneng.audit.services import audit_batch
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseAssist, Satisfaction, Signal
@@ -159,6 +162,7 @@ def _raise_signal(
             kind="case.yellow",
             subject=gettext("Yellow card: deadline passed — reminder notice"),
         )
+        violation_record_unfiled_denial(case=case, stage=stage)
         if stage == clocks.SIGN_FOR:
             violation_record_automatic(
                 kind=Violation.Kind.LATE_SIGN_FOR,

@@ -27,6 +27,7 @@ class Kind:
     REMINDER = "reminder"
     WARNING = "warning"
     RECTIFICATION = "rectification"
+    CRITICISM = "criticism"
 
 
 TITLES = {
@@ -38,6 +39,7 @@ TITLES = {
     Kind.REMINDER: "催办通知书",
     Kind.WARNING: "效能告诫书",
     Kind.RECTIFICATION: "整改通知书",
+    Kind.CRITICISM: "通报批评",
 }
 
 # The word of the number: 教受〔2026〕3号.
@@ -50,6 +52,7 @@ PREFIXES = {
     Kind.REMINDER: "效催",
     Kind.WARNING: "效诫",
     Kind.RECTIFICATION: "效改",
+    Kind.CRITICISM: "效通",
 }
 
 
@@ -132,6 +135,21 @@ class EfficiencyWarningData:
     appeal_days: int = 15
 
 
+@dataclass(frozen=True)
+class CriticismData:
+    """通报批评: a public criticism, one rung of the sanction ladder, addressed to the units."""
+
+    number: str
+    person: str
+    unit: str
+    facts: str
+    basis: str
+    requirement: str
+    issuer: str
+    issued_on: date
+    addressee: str = "各科室、各直属单位"
+
+
 def supervision_order_document(data: SupervisionOrderData) -> OfficialDocument:
     body: list[Block] = [
         f"现将{data.source}交办的下列事项列为督办件，请你单位高度重视，"
@@ -169,6 +187,24 @@ def efficiency_warning_document(data: EfficiencyWarningData) -> OfficialDocument
         kind=Kind.WARNING,
         number=data.number,
         addressee=data.person,
+        body=body,
+        issuer=data.issuer,
+        issued_on=data.issued_on,
+    )
+
+
+def criticism_document(data: CriticismData) -> OfficialDocument:
+    body: list[Block] = [
+        f"经查，{data.unit}{data.person}{data.facts}",
+        f"上述行为违反了{data.basis}的规定，影响了机关效能和服务形象。根据机关效能建设有关规定，"
+        f"经研究，决定对{data.person}予以通报批评。",
+        f"希望{data.person}认真吸取教训，切实整改：{data.requirement}",
+        "各单位要引以为戒，举一反三，严格落实首问负责、限时办结、一次性告知等效能制度。",
+    ]
+    return OfficialDocument(
+        kind=Kind.CRITICISM,
+        number=data.number,
+        addressee=data.addressee,
         body=body,
         issuer=data.issuer,
         issued_on=data.issued_on,

@@ -1,0 +1,289 @@
+"""Violations (效能问题): recording (automatic and manual), review, responsible persons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.accountability.models import Violation, ViolationPerson
+from xiaoneng.audit.services import log_action
+from xiaoneng.cases.permissions import staff_for
+from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.notify.services import notification_enqueue
+from xiaoneng.org.models import Staff
+from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles
+
+# Appeals are filed within this many working days of the decision (see appeals.py).
+APPEAL_WORKDAYS = 5
+
+RECORDERS = frozenset({Role.INSPECTOR, Role.EFFICIENCY_OFFICE})
+
+
+def _create_once(
+    *,
+    kind: str,
+    source_key: str,
+    description: str,
+    case: Any,
+    department: Any,
+    staff: Any,
+    unit_id: int | None,
+    actor: Any,
+) -> tuple[Violation, bool]:
+    existing = Violation.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing, False
+    if unit_id is None:
+        unit_id = _unit_of(case=case, department=department, staff=staff)
+    try:
+        with transaction.atomic():
+            violation = Violation.objects.create(
+                kind=kind,
+                source_key=source_key,
+                description=description,
+                case=case,
+                department=department,
+                staff=staff,
+                unit_id=unit_id,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:
+        # Another process recorded it a moment ago.
+        return Violation.objects.get(source_key=source_key), False
+    log_action(
+        action="accountability.violation.record",
+        obj=violation,
+        actor=actor,
+        unit_id=unit_id,
+        summary={"kind": kind, "source": source_key},
+    )
+    return violation, True
+
+
+def _unit_of(*, case: Any, department: Any, staff: Any) -> int | None:
+    for holder in (department, staff, case):
+        unit_id = getattr(holder, "unit_id", None)
+        if unit_id is not None:
+            return unit_id
+    return None
+
+
+def violation_record_automatic(
+    *,
+    kind: str,
+    source_key: str,
+    description: str,
+    case: object | None = None,
+    department: object | None = None,
+    staff: object | None = None,
+    unit_id: int | None = None,
+) -> tuple[Violation, bool]:
+    """Record the violation once per source; a repeated trigger returns the existing row."""
+    with transaction.atomic():
+        return _create_once(
+            kind=kind,
+            source_key=source_key,
+            description=description,
+            case=case,
+            department=department,
+            staff=staff,
+            unit_id=unit_id,
+            actor=None,
+        )
+
+
+def violation_record_manual(
+    *,
+    by: Any,
+    kind: str,
+    description: str,
+    source_key: str,
+    unit_id: int | None = None,
+    department: Any = None,
+    staff: Any = None,
+    case: Any = None,
+) -> Violation:
+    """An inspector or the efficiency office records a violation (inspection finding, conduct
+    complaint finding). Pending until reviewed; once per ``source_key``."""
+    if not user_roles(by) & RECORDERS:
+        raise PermissionDenied(
+            _("Only an inspector or the efficiency office may record a violation.")
+        )
+    if kind not in Violation.Kind.values:
+        raise DomainError(_("Unknown violation kind."))
+    if not (description or "").strip():
+        raise DomainError(_("A description is required."))
+    with transaction.atomic():
+        violation, _created = _create_once(
+            kind=kind,
+            source_key=source_key,
+            description=description.strip(),
+            case=case,
+            department=department,
+            staff=staff,
+            unit_id=unit_id,
+            actor=by,
+        )
+    return violation
+
+
+# -- review and evidence -------------------------------------------------------------------
+
+
+def require_staff(by: Any) -> Staff:
+    staff = staff_for(by)
+    if staff is None:
+        raise PermissionDenied(_("Only staff members may do this."))
+    return staff
+
+
+def notify_people(people: list[Any], *, kind: str, subject: str, body: str, obj: Any) -> None:
+    """Inbox messages to staff members (each once); no complainant data ever goes in here."""
+    seen: set[int] = set()
+    for person in people:
+        if person is None or person.pk in seen or person.user_id is None:
+            continue
+        seen.add(person.pk)
+        notification_enqueue(
+            channel="inbox",
+            kind=kind,
+            subject=subject,
+            body=body,
+            user=person.user,
+            obj=obj,
+            unit_id=getattr(obj, "unit_id", None),
+        )
+
+
+def _locked(violation: Violation) -> Violation:
+    return Violation.objects.select_for_update().get(pk=violation.pk)
+
+
+def violation_review(
+    *,
+    by: Any,
+    violation: Violation,
+    confirm: bool,
+    grade: str = "",
+    persons: list[tuple[Staff, str]] | None = None,
+    note: str = "",
+) -> Violation:
+    """The efficiency office confirms a pending violation (grade and persons responsible
+    required) or dismisses it (reason required)."""
+    staff = require_staff(by)
+    if Role.EFFICIENCY_OFFICE not in user_roles(by):
+        raise PermissionDenied(_("Only the efficiency office reviews violations."))
+    note = (note or "").strip()
+    persons = persons or []
+    if confirm:
+        if grade not in Violation.Grade.values:
+            raise DomainError(_("Please choose the grade of the violation."))
+        if not persons:
+            raise DomainError(_("Please name at least one person responsible."))
+        if any(part not in ViolationPerson.Part.values for _staff, part in persons):
+            raise DomainError(_("Unknown part of a person responsible."))
+    elif not note:
+        raise DomainError(_("Please give the reason for dismissing the violation."))
+    with transaction.atomic():
+        violation = _locked(violation)
+        if violation.status != Violation.Status.PENDING:
+            raise DomainError(_("Only a pending violation can be reviewed."))
+        violation.status = Violation.Status.CONFIRMED if confirm else Violation.Status.DISMISSED
+        violation.grade = grade if confirm else ""
+        violation.reviewed_by = staff
+        violation.reviewed_at = timezone.now()
+        violation.review_note = note
+        violation.save()
+        violation.parts.all().delete()
+        if confirm:
+            ViolationPerson.objects.bulk_create(
+                ViolationPerson(violation=violation, staff=person, part=part)
+                for person, part in dict.fromkeys(persons)
+            )
+        log_action(
+            action="accountability.violation.review",
+            obj=violation,
+            actor=by,
+            summary={
+                "status": violation.status,
+                "grade": violation.grade,
+                "persons": [[person.pk, part] for person, part in persons] if confirm else [],
+            },
+        )
+        if confirm:
+            notify_people(
+                [person for person, _part in persons],
+                kind="accountability.violation_confirmed",
+                subject=gettext("A violation naming you was confirmed"),
+                body=gettext("Violation: %(kind)s. You may appeal within %(days)s working days.")
+                % {"kind": violation.get_kind_display(), "days": APPEAL_WORKDAYS},
+                obj=violation,
+            )
+    return violation
+
+
+def violation_attach_evidence(
+    *,
+    by: Any,
+    violation: Violation,
+    signal: Any = None,
+    inspection_ref: str = "",
+    file: Any = None,
+) -> Violation:
+    """Link a card, an inspection finding or an uploaded file to a pending violation."""
+    if not user_roles(by) & RECORDERS:
+        raise PermissionDenied(_("Only an inspector or the efficiency office may add evidence."))
+    with transaction.atomic():
+        violation = _locked(violation)
+        if violation.status != Violation.Status.PENDING:
+            raise DomainError(_("Evidence can be added only while the violation is pending."))
+        if signal is not None:
+            if violation.case_id is not None and signal.case_id != violation.case_id:
+                raise DomainError(_("The card belongs to another case."))
+            violation.signal = signal
+        if inspection_ref.strip():
+            violation.inspection_ref = inspection_ref.strip()[:64]
+        if file is not None:
+            violation.evidence_file = file
+        violation.save()
+        log_action(
+            action="accountability.violation.evidence",
+            obj=violation,
+            actor=by,
+            summary={
+                "signal": violation.signal_id,
+                "inspection": violation.inspection_ref,
+                "file": bool(file),
+            },
+        )
+    return violation
+
+
+def violation_record_unfiled_denial(*, case: Any, stage: str) -> Violation | None:
+    """An application whose reply deadline passed without an overdue denial filing (否定报备)
+    is an unfiled denial. Called by the case sweeper when the yellow card of a stage is raised."""
+    from xiaoneng.accountability.filings import DenialFiling
+    from xiaoneng.cases.models import Kind
+
+    if stage != "reply" or case.kind != Kind.APPLICATION:
+        return None
+    if case.denial_filings.filter(kind=DenialFiling.Kind.OVERDUE).exists():
+        return None
+    violation, _created = violation_record_automatic(
+        kind=Violation.Kind.UNFILED_DENIAL,
+        source_key=f"unfiled_denial:{case.pk}",
+        description=gettext(
+            "The promised time passed without a filing that the application cannot be "
+            "finished in time."
+        ),
+        case=case,
+        department=case.lead_department,
+        staff=case.handler,
+        unit_id=case.unit_id,
+    )
+    return violation
