@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Swagger
 from xiaoneng.api.auth import AUTH
 from xiaoneng.api.endpoints_cases import router as cases_router
 from xiaoneng.api.endpoints_catalog import router as catalog_router
+from xiaoneng.api.endpoints_metrics import router as metrics_router
 from xiaoneng.api.endpoints_other import router as other_router
 from xiaoneng.api.errors import install_handlers
 
@@ -30,4 +31,5 @@ api = NinjaAPI(
 install_handlers(api)
 api.add_router("", cases_router)
 api.add_router("", other_router)
+api.add_router("", metrics_router)
 api.add_router("", catalog_router)

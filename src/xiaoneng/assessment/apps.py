@@ -1,3 +1,5 @@
+"""Metrics, rollups, dashboards, hotspots and bulletins."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,11 @@ class AssessmentConfig(AppConfig):
     name = "xiaoneng.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from xiaoneng import periodic
+        from xiaoneng.assessment.hotspots import hotspots_detect
+        from xiaoneng.assessment.rollups import rollups_apply_all
+
+        periodic.register("assessment.rollups", rollups_apply_all)
+        periodic.register("assessment.hotspots", lambda: len(hotspots_detect()))

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from xiaoneng.assessment import views_bulletins
 
 app_name = "bulletins"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_bulletins.public_list, name="list"),
+    path("<int:pk>.pdf", views_bulletins.public_file, name="file"),
+]

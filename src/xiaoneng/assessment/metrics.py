@@ -1,0 +1,141 @@
+"""The metrics of DESIGN.md §7, each defined once, here, on the rollup counts.
+
+Every function takes ``Figures`` (the summed counts of a period and scope, see
+contributions.py for what each count is) and returns a percentage rounded to one decimal, or
+``None`` when its denominator is zero (shown as "—", never as 0 % or 100 %). docs/metrics.md
+repeats every formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from xiaoneng.assessment.models import MEASURES
+
+DEFAULT_WEIGHTS = (30, 35, 35)  # response, resolution, satisfaction
+
+
+@dataclass
+class Figures:
+    received: int = 0
+    dispatched: int = 0
+    signed: int = 0
+    signed_on_time: int = 0
+    replied: int = 0
+    replied_on_time: int = 0
+    reply_workdays: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    basically: int = 0
+    unsatisfied: int = 0
+    resolved: int = 0
+    unrated: int = 0
+    returned: int = 0
+    reopened: int = 0
+    repeat: int = 0
+
+    def add(self, other: Figures | dict) -> None:
+        for name in MEASURES:
+            value = other.get(name, 0) if isinstance(other, dict) else getattr(other, name)
+            setattr(self, name, getattr(self, name) + (value or 0))
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+def on_time_sign_for_rate(f: Figures) -> float | None:
+    """按时签收率 = dispatches signed for by their deadline / dispatches in the period (each
+    dispatch, including a redispatch after a return, counted on its dispatch day)."""
+    return _rate(f.signed_on_time, f.dispatched)
+
+
+def on_time_completion_rate(f: Figures) -> float | None:
+    """按时办结率 = replies given by the (extended) deadline of their reply clock / replies in
+    the period. Open overdue cases are reported beside it (selectors.open_overdue)."""
+    return _rate(f.replied_on_time, f.replied)
+
+
+def satisfaction_rate(f: Figures) -> float | None:
+    """满意率 = (satisfied + basically satisfied) / rated, ratings given in the period.
+    Replies closed without a rating are counted apart (``unrated``), never in the rate."""
+    return _rate(f.satisfied + f.basically, f.rated)
+
+
+def resolution_rate(f: Figures) -> float | None:
+    """解决率 = ratings saying "resolved" / rated."""
+    return _rate(f.resolved, f.rated)
+
+
+def return_rate(f: Figures) -> float | None:
+    """退单率 = return requests made in the period / dispatches in the period."""
+    return _rate(f.returned, f.dispatched)
+
+
+def reopen_rate(f: Figures) -> float | None:
+    """重办率 = reopenings in the period / replies in the period."""
+    return _rate(f.reopened, f.replied)
+
+
+def repeat_complaint_rate(f: Figures) -> float | None:
+    """重复投诉率 = cases received in the period from the same requester phone about the same
+    category as a case received within the 90 days before / cases received."""
+    return _rate(f.repeat, f.received)
+
+
+def average_reply_workdays(f: Figures) -> float | None:
+    """Average working days to reply = Σ working days from each reply clock's start to the
+    reply, less working days suspended / replies in the period."""
+    return round(f.reply_workdays / f.replied, 1) if f.replied else None
+
+
+def response_rate(f: Figures) -> float | None:
+    """响应率, the first of the 三率: the on-time sign-for rate."""
+    return on_time_sign_for_rate(f)
+
+
+def composite_score(f: Figures, weights: tuple[int, int, int] = DEFAULT_WEIGHTS) -> float | None:
+    """Composite score (三率) = (w₁·response + w₂·resolution + w₃·satisfaction) / (w₁+w₂+w₃),
+    default weights 30/35/35. A rate without a denominator is left out and the remaining
+    weights are renormalised; with no rate at all the score is None."""
+    parts = [
+        (weight, rate)
+        for weight, rate in zip(
+            weights, (response_rate(f), resolution_rate(f), satisfaction_rate(f)), strict=True
+        )
+        if rate is not None and weight
+    ]
+    total = sum(weight for weight, _rate_value in parts)
+    if not total:
+        return None
+    return round(sum(weight * rate for weight, rate in parts) / total, 1)
+
+
+@dataclass(frozen=True)
+class MetricValues:
+    on_time_sign_for_rate: float | None
+    on_time_completion_rate: float | None
+    satisfaction_rate: float | None
+    resolution_rate: float | None
+    return_rate: float | None
+    reopen_rate: float | None
+    repeat_complaint_rate: float | None
+    average_reply_workdays: float | None
+    composite_score: float | None
+
+
+def metric_values(f: Figures, weights: tuple[int, int, int] = DEFAULT_WEIGHTS) -> MetricValues:
+    return MetricValues(
+        on_time_sign_for_rate=on_time_sign_for_rate(f),
+        on_time_completion_rate=on_time_completion_rate(f),
+        satisfaction_rate=satisfaction_rate(f),
+        resolution_rate=resolution_rate(f),
+        return_rate=return_rate(f),
+        reopen_rate=reopen_rate(f),
+        repeat_complaint_rate=repeat_complaint_rate(f),
+        average_reply_workdays=average_reply_workdays(f),
+        composite_score=composite_score(f, weights),
+    )

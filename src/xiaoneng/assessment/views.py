@@ -1,0 +1,253 @@
+"""Office pages: dashboard, scorecard, hotspots, weights, Excel export."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
+from xiaoneng.assessment import selectors
+from xiaoneng.assessment.exports import dashboard_workbook
+from xiaoneng.assessment.forms import PeriodForm, WeightsForm
+from xiaoneng.assessment.models import AssessmentSettings
+from xiaoneng.audit.services import log_action
+from xiaoneng.cases.permissions import staff_for
+from xiaoneng.office.permissions import role_required
+from xiaoneng.org.models import Unit
+from xiaoneng.org.selectors import user_roles
+from xiaoneng.portal.figures import bar_chart
+from xiaoneng.security.export_views import export_with_reason
+from xiaoneng.security.exports import export_record
+
+BOARD_ROLES = ("leader", "efficiency_office")
+DASHBOARD_ROLES = (*BOARD_ROLES, "dept_head")
+
+
+def cases_url(period: selectors.Period | None = None, **filters: Any) -> str:
+    """The office case list behind a number. The list filters by registration date, so a
+    period is passed as registration dates (see docs/assessment.md for what it cannot filter)."""
+    params = {k: v for k, v in filters.items() if v not in (None, "", 0)}
+    if period is not None:
+        params["date_from"] = period.start.isoformat()
+        params["date_to"] = period.end.isoformat()
+    return f"{reverse('office:case_list')}?{urlencode(params)}"
+
+
+def _units() -> list[tuple[int, str]]:
+    return [
+        (pk, short or name)
+        for pk, short, name in Unit.objects.filter(is_active=True)
+        .order_by("sort_order", "id")
+        .values_list("pk", "short_name", "name")
+    ]
+
+
+def _head_department(request: HttpRequest) -> Any:
+    """The department a head (without a bureau-wide role) is limited to."""
+    staff = staff_for(request.user)
+    department = staff.headed_departments.order_by("pk").first() if staff else None
+    if department is None:
+        raise PermissionDenied
+    return department
+
+
+def _charts(points: list[selectors.TrendPoint]) -> list[Any]:
+    labels = [p.label[2:] for p in points]
+    received = [(label, float(p.figures.received)) for label, p in zip(labels, points, strict=True)]
+    return [
+        bar_chart(_("Cases received"), "", received, max([v for _l, v in received] + [1.0])),
+        bar_chart(
+            _("On-time completion rate (%)"),
+            "%",
+            [
+                (label, p.metrics.on_time_completion_rate)
+                for label, p in zip(labels, points, strict=True)
+            ],
+            100.0,
+        ),
+        bar_chart(
+            _("Satisfaction rate (%)"),
+            "%",
+            [(label, p.metrics.satisfaction_rate) for label, p in zip(labels, points, strict=True)],
+            100.0,
+        ),
+        bar_chart(
+            _("Composite score"),
+            "",
+            [(label, p.metrics.composite_score) for label, p in zip(labels, points, strict=True)],
+            100.0,
+        ),
+    ]
+
+
+def dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    roles = user_roles(request.user)
+    board = bool(roles & set(BOARD_ROLES))
+    form = PeriodForm(request.GET or None, units=_units() if board else [])
+    period = form.period()
+    department = None if board else _head_department(request)
+    unit_id = form.unit_id() if board else None
+    department_id = department.pk if department else None
+    card = selectors.scorecard(period, unit_id=unit_id, department_id=department_id)
+    scope = {"unit": unit_id, "department": department_id}
+    context: dict[str, Any] = {
+        "form": form,
+        "period": period,
+        "board": board,
+        "department": department,
+        "card": card,
+        "overdue": selectors.open_overdue(unit_id=unit_id, department_id=department_id),
+        "links": {
+            "received": cases_url(period, **scope),
+            "overdue": cases_url(None, overdue="on", **scope),
+            "all": cases_url(period, **scope),
+            "yellow": cases_url(period, level="yellow", **scope),
+            "red": cases_url(period, level="red", **scope),
+        },
+        "charts": _charts(
+            selectors.trend(end=period.end, unit_id=unit_id, department_id=department_id)
+        ),
+    }
+    if board:
+        departments = selectors.ranking(period, by="department", unit_id=unit_id)
+        units = selectors.ranking(period, by="unit", unit_id=unit_id)
+        context.update(
+            departments=[(row, cases_url(period, department=row.id)) for row in departments],
+            units=[(row, cases_url(period, unit=row.id)) for row in units],
+            cards=selectors.card_counts(period, unit_id=unit_id),
+            hotspots=[
+                (
+                    h,
+                    selectors.unit_name(h.unit_id),
+                    cases_url(period, unit=h.unit_id, category=h.category_id),
+                )
+                for h in selectors.hotspots(period, unit_id=unit_id)
+            ],
+        )
+    return context
+
+
+@role_required(*DASHBOARD_ROLES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "assessment/dashboard.html", dashboard_context(request))
+
+
+@role_required(*DASHBOARD_ROLES)
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    return export_with_reason(
+        request,
+        kind="assessment",
+        roles=DASHBOARD_ROLES,
+        title=gettext("Export the assessment to Excel"),
+        back="assessment:dashboard",
+        produce=lambda reason: _dashboard_file(request, reason),
+    )
+
+
+def _dashboard_file(request: HttpRequest, reason: str) -> HttpResponse:
+    context = dashboard_context(request)
+    content = dashboard_workbook(context, user=request.user, at=timezone.now())
+    with transaction.atomic():
+        export_record(
+            user=request.user,
+            kind="assessment",
+            reason=reason,
+            rows=len(context.get("departments", ())) + len(context.get("units", ())),
+            filters={
+                "from": context["period"].start.isoformat(),
+                "to": context["period"].end.isoformat(),
+            },
+        )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = (
+        f"assessment-{context['period'].start.isoformat()}-{context['period'].end.isoformat()}.xlsx"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(*BOARD_ROLES)
+def scorecard(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET or None, units=_units())
+    period = form.period()
+    unit_id = form.unit_id()
+    speech = selectors.speech_scorecard(period, unit_id=unit_id)
+    from xiaoneng.assessment.bulletins import speech_line
+
+    line = speech_line(
+        {
+            "speech": {
+                "hotline_received": speech.hotline.received,
+                "hotline_handled": speech.hotline.handled,
+                "office_received": speech.efficiency_office.received,
+                "office_handled": speech.efficiency_office.handled,
+                "on_time_share": speech.on_time_share,
+                "satisfaction_rate": speech.satisfaction_rate,
+            }
+        }
+    )
+    links = {
+        "hotline": cases_url(period, channel="hotline", unit=unit_id),
+        "office": cases_url(period, channel="efficiency_office", unit=unit_id),
+    }
+    return render(
+        request,
+        "assessment/scorecard.html",
+        {"form": form, "period": period, "speech": speech, "line": line, "links": links},
+    )
+
+
+@role_required(*BOARD_ROLES)
+def hotspots(request: HttpRequest) -> HttpResponse:
+    from xiaoneng.assessment.models import HotspotAlert
+
+    alerts = HotspotAlert.objects.select_related("category").order_by("-created_at", "-id")[:200]
+    names = dict(_units())
+    rows = [
+        (
+            alert,
+            names.get(alert.unit_id, ""),
+            cases_url(
+                selectors.Period(alert.window_end - timedelta(days=6), alert.window_end),
+                unit=alert.unit_id,
+                category=alert.category_id,
+            ),
+        )
+        for alert in alerts
+    ]
+    return render(request, "assessment/hotspots.html", {"rows": rows})
+
+
+@role_required("efficiency_office")
+def weights(request: HttpRequest) -> HttpResponse:
+    instance, _created = AssessmentSettings.objects.get_or_create(pk=1)
+    form = WeightsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            log_action(
+                action="assessment.weights",
+                obj=saved,
+                actor=request.user,
+                summary={
+                    "response": saved.weight_response,
+                    "resolution": saved.weight_resolution,
+                    "satisfaction": saved.weight_satisfaction,
+                },
+            )
+        messages.success(request, _("Weights saved."))
+        return redirect("assessment:weights")
+    return render(request, "assessment/weights.html", {"form": form})

@@ -1,0 +1,134 @@
+"""Bulletin pages: office list, draft, approve, publish, files; the public list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from xiaoneng.assessment import bulletins as service
+from xiaoneng.assessment.forms import BulletinForm, default_period
+from xiaoneng.assessment.models import Bulletin
+from xiaoneng.audit.services import log_action
+from xiaoneng.errors import DomainError
+from xiaoneng.office.permissions import role_required
+
+BOARD_ROLES = ("leader", "efficiency_office")
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@role_required(*BOARD_ROLES)
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    period = default_period()
+    form = BulletinForm(initial={"date_from": period.start, "date_to": period.end})
+    rows = Bulletin.objects.order_by("-period_to", "-id")[:100]
+    return render(request, "assessment/bulletin_list.html", {"rows": rows, "form": form})
+
+
+@require_POST
+@role_required("efficiency_office")
+def bulletin_create(request: HttpRequest) -> HttpResponse:
+    form = BulletinForm(request.POST)
+    if form.is_valid():
+        try:
+            bulletin = service.bulletin_create(
+                by=request.user,
+                period_from=form.cleaned_data["date_from"],
+                period_to=form.cleaned_data["date_to"],
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("assessment:bulletin_detail", pk=bulletin.pk)
+    rows = Bulletin.objects.order_by("-period_to", "-id")[:100]
+    return render(
+        request, "assessment/bulletin_list.html", {"rows": rows, "form": form}, status=400
+    )
+
+
+@role_required(*BOARD_ROLES)
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    document = service.bulletin_document(bulletin)
+    return render(
+        request,
+        "assessment/bulletin_detail.html",
+        {"bulletin": bulletin, "lines": document.plain_lines(), "c": bulletin.content},
+    )
+
+
+def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    actions = {
+        "approve": service.bulletin_approve,
+        "publish": service.bulletin_publish,
+        "refresh": service.bulletin_refresh,
+    }
+    try:
+        actions[action](bulletin=bulletin, by=request.user)
+    except DomainError as error:
+        messages.warning(request, error.message)
+    return redirect("assessment:bulletin_detail", pk=pk)
+
+
+@require_POST
+@role_required("leader")
+def bulletin_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "approve")
+
+
+@require_POST
+@role_required(*BOARD_ROLES)
+def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "publish")
+
+
+@require_POST
+@role_required("efficiency_office")
+def bulletin_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "refresh")
+
+
+def _file_response(bulletin: Bulletin, fmt: str) -> HttpResponse:
+    content = service.bulletin_file(bulletin=bulletin, fmt=fmt)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    name = f"bulletin-{bulletin.period_from.isoformat()}-{bulletin.period_to.isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(*BOARD_ROLES)
+def bulletin_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    bulletin = get_object_or_404(Bulletin, pk=pk)
+    with transaction.atomic():
+        log_action(
+            action="assessment.bulletin_download",
+            obj=bulletin,
+            actor=request.user,
+            summary={"format": fmt, "number": bulletin.number},
+        )
+    return _file_response(bulletin, fmt)
+
+
+# -- public -------------------------------------------------------------------------------------
+
+
+@login_not_required
+def public_list(request: HttpRequest) -> HttpResponse:
+    rows = Bulletin.objects.filter(state=Bulletin.State.PUBLISHED).order_by("-period_to", "-id")
+    return render(request, "assessment/public_list.html", {"rows": rows[:100]})
+
+
+@login_not_required
+def public_file(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(Bulletin, pk=pk, state=Bulletin.State.PUBLISHED)
+    return _file_response(bulletin, "pdf")
