@@ -1,0 +1,201 @@
+"""Sustained case creation through the API against the production-like server.
+
+    python bench/intake.py            20 000 requests
+    python bench/intake.py --quick       500 requests
+
+Starts ``xiaoneng serve --production`` (gunicorn, 2 workers, gthread) on a free port in a
+subprocess, on a fresh database (PostgreSQL when DATABASE_URL is set, else a temporary SQLite
+file), issues an API key, and has N client threads POST /api/v1/cases over keep-alive
+connections (http.client). Prints cases/s, latency percentiles, errors, and checks that the
+number of cases in the database equals the successful creates. Goal (DESIGN.md §9 / issue #10):
+at least 300 cases/s with p99 under 100 ms. The client runs on the same machine and takes
+CPU from the server: on 2 shared cores the figure is a floor, not the server's capacity.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _db import ROOT, BenchDatabase, machine
+
+GOAL_RATE = 300
+GOAL_P99_MS = 100
+WORKERS = 2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(port: int, server: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/categories")
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not start in time")
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, round(fraction * (len(sorted_values) - 1)))
+    return sorted_values[index]
+
+
+class Client(threading.Thread):
+    def __init__(
+        self,
+        port: int,
+        key: str,
+        numbers: list[int],
+        barrier: threading.Barrier,
+        prefix: str = "bench-",
+    ) -> None:
+        super().__init__(daemon=True)
+        self.port, self.key, self.numbers, self.barrier = port, key, numbers, barrier
+        self.prefix = prefix
+        self.latencies: list[float] = []
+        self.errors: dict[str, int] = {}
+
+    def run(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"}
+        self.barrier.wait()
+        for number in self.numbers:
+            body = json.dumps(
+                {
+                    "kind": "complaint",
+                    "category": "fees",
+                    "content": f"基准测试：家长反映学校违规收费，请核实。编号 {number}",
+                    "requester_name": "测试",
+                    "requester_phone": f"139{number:08d}",
+                    "external_number": f"{self.prefix}{number}",
+                }
+            )
+            began = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/cases", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                status = type(exc).__name__
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            elapsed = time.perf_counter() - began
+            if status == 201:
+                self.latencies.append(elapsed)
+            else:
+                self.errors[str(status)] = self.errors.get(str(status), 0) + 1
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="500 requests instead of 20 000")
+    parser.add_argument("--requests", type=int)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args(argv)
+    total = args.requests or (500 if args.quick else 20_000)
+    print(machine())
+    with BenchDatabase("xiaoneng_bench_intake", keep=args.keep) as db:
+        db.setup_django()
+        from xiaoneng.api.services import apiclient_create, apikey_issue
+        from xiaoneng.cases.models import Case
+
+        client = apiclient_create(
+            name="bench-hotline", scopes=["cases:create", "catalog:read"], roles=["intake"], by=None
+        )
+        key = apikey_issue(client=client, by=None).plaintext
+        port = free_port()
+        command = [
+            str(Path(sys.executable).parent / "xiaoneng"),
+            "serve",
+            "--production",
+            "--workers",
+            str(WORKERS),
+            "--port",
+            str(port),
+            "--access-log",
+            str(db.tmp / "access.log"),
+        ]
+        log = open(db.tmp / "server.log", "wb")  # noqa: SIM115 - closed below
+        server = subprocess.Popen(command, env=db.env(), cwd=ROOT, stdout=log, stderr=log)
+        try:
+            wait_ready(port, server)
+            print(
+                f"server: xiaoneng serve --production (gunicorn, {WORKERS} workers, gthread), "
+                f"database: {db.engine}; {args.clients} client threads, keep-alive"
+            )
+            # Warm up every worker (imports, URL resolver, connections) outside the timing.
+            warm = [Client(port, key, list(range(20)), threading.Barrier(1), prefix="warm-")]
+            for thread in warm:
+                thread.start()
+                thread.join()
+            numbers = list(range(total))
+            barrier = threading.Barrier(args.clients + 1)
+            clients = [
+                Client(port, key, numbers[index :: args.clients], barrier)
+                for index in range(args.clients)
+            ]
+            for thread in clients:
+                thread.start()
+            barrier.wait()
+            began = time.perf_counter()
+            for thread in clients:
+                thread.join()
+            seconds = time.perf_counter() - began
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            log.close()
+        latencies = sorted(value for thread in clients for value in thread.latencies)
+        errors: dict[str, int] = {}
+        for thread in clients:
+            for status, count in thread.errors.items():
+                errors[status] = errors.get(status, 0) + count
+        ok = len(latencies)
+        rate = ok / seconds
+        p50, p95, p99 = (percentile(latencies, f) * 1000 for f in (0.50, 0.95, 0.99))
+        print(f"{total:,} requests in {seconds:.1f} s: {ok:,} created, errors {errors or 0}")
+        print(
+            f"cases/s: {rate:,.0f}   "
+            f"(goal >= {GOAL_RATE}: {'met' if rate >= GOAL_RATE else 'NOT met'})"
+        )
+        print(
+            f"latency ms: p50 {p50:.1f}, p95 {p95:.1f}, p99 {p99:.1f}, "
+            f"mean {statistics.fmean(latencies) * 1000 if latencies else float('nan'):.1f}   "
+            f"(goal p99 < {GOAL_P99_MS}: {'met' if p99 < GOAL_P99_MS else 'NOT met'})"
+        )
+        in_db = Case.objects.filter(external_number__startswith="bench-").count()
+        print(f"cases in the database: {in_db:,} == successful creates {ok:,}: {in_db == ok}")
+        return 0 if in_db == ok and not errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,421 @@
+"""Importing the 12345 hotline centre's referral spreadsheet as hotline cases.
+
+Two passes over the file, both streaming: the first validates every row (and is the whole of
+the preview), the second registers the good rows through ``case_register`` in batches. In
+all-or-nothing mode the batches run inside one outer transaction, so any failure stores nothing;
+in good-rows mode each batch commits on its own and a failing batch is retried row by row.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.audit.services import audit_batch, log_action
+from xiaoneng.cases.models import CaseEvent
+from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.services import case_register
+from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles
+from xiaoneng.privacy import mask_name, mask_phone
+from xiaoneng.referrals.models import ReferralImport
+from xiaoneng.referrals.parsing import (
+    CHANNEL,
+    MAX_ROWS,
+    Checked,
+    FileRefused,
+    Referral,
+    RowError,
+    checked_rows,
+)
+
+IMPORTER_ROLES = frozenset({Role.INTAKE, Role.EFFICIENCY_OFFICE})
+IMPORT_BATCH = 200
+PREVIEW_ROWS = 20
+PROGRESS_EVERY = 1000
+MAX_REPORTED_ERRORS = 1000
+DEADLINE_EVENT = "centre_deadline"
+
+Progress = Callable[[str, int, int], None]  # (phase "check" | "import", done, total)
+Mode = ReferralImport.Mode
+Status = ReferralImport.Status
+
+
+@dataclass
+class Preview:
+    rows: int = 0
+    good: int = 0
+    already_imported: int = 0
+    error_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    errors_truncated: bool = False
+    sample: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def to_import(self) -> int:
+        return self.good - self.already_imported
+
+
+@dataclass
+class Report:
+    import_id: int
+    status: str
+    rows: int = 0
+    created: int = 0
+    skipped: int = 0
+    error_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    errors_truncated: bool = False
+    seconds: float = 0.0
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == Status.DONE and not self.error_rows
+
+
+class _RowFailed(Exception):
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def require_importer(by: Any) -> None:
+    if staff_for(by) is None or not user_roles(by) & IMPORTER_ROLES:
+        raise PermissionDenied(
+            _("Only first-contact officers and the efficiency office may import referrals.")
+        )
+
+
+@contextmanager
+def _opened(file: Any, name: str = "") -> Iterator[tuple[IO[bytes], str]]:
+    """A seekable binary handle on a path, an uploaded file, a stored file or a file object."""
+    if isinstance(file, str | Path):
+        with open(file, "rb") as handle:
+            yield handle, name or Path(file).name
+        return
+    if hasattr(file, "open") and hasattr(file, "name"):
+        file.open("rb")
+        try:
+            yield file, name or Path(file.name or "").name
+        finally:
+            file.seek(0)
+        return
+    yield file, name or Path(getattr(file, "name", "") or "").name
+
+
+def _scan(handle: IO[bytes], name: str, *, sample_size: int, progress: Progress | None) -> Preview:
+    preview = Preview()
+
+    def on_row(count: int) -> None:
+        if progress and count % PROGRESS_EVERY == 0:
+            progress("check", count, 0)
+
+    for item in checked_rows(handle, name, on_row=on_row):
+        preview.rows += 1
+        if item.errors:
+            preview.error_rows += 1
+            room = MAX_REPORTED_ERRORS - len(preview.errors)
+            preview.errors.extend(item.errors[: max(room, 0)])
+            preview.errors_truncated |= room < len(item.errors)
+            continue
+        preview.good += 1
+        preview.already_imported += item.already_imported
+        if len(preview.sample) < sample_size:
+            preview.sample.append(_sample_row(item))
+    if progress:
+        progress("check", preview.rows, preview.rows)
+    return preview
+
+
+def _sample_row(item: Checked) -> dict[str, Any]:
+    referral = item.referral
+    assert referral is not None
+    return {
+        "row": item.row,
+        "external_number": referral.external_number,
+        "received_at": timezone.localtime(referral.received_at),
+        "requester": mask_name(referral.requester),
+        "phone": mask_phone(referral.phone),
+        "category": referral.category.name,
+        "kind": referral.kind,
+        "deadline": referral.deadline,
+        "content": referral.content[:60],
+        "already_imported": item.already_imported,
+    }
+
+
+def referral_import_preview(
+    *, file: Any, name: str = "", sample_size: int = PREVIEW_ROWS, progress: Progress | None = None
+) -> Preview:
+    """Parse and validate the whole file; store nothing. Raises FileRefused for a bad file."""
+    with _opened(file, name) as (handle, file_name):
+        return _scan(handle, file_name, sample_size=sample_size, progress=progress)
+
+
+def referral_upload_store(*, by: Any, upload: Any) -> ReferralImport:
+    """Keep an uploaded file (privately) until its importer confirms the preview."""
+    require_importer(by)
+    name = Path(upload.name or "referrals").name[:200]
+    with transaction.atomic():
+        record = ReferralImport(created_by=by, file_name=name, status=Status.PREVIEWED)
+        record.upload.save(name, upload, save=False)
+        record.save()
+        log_action(
+            action="referrals.upload",
+            obj=record,
+            actor=by,
+            summary={"file": name, "bytes": getattr(upload, "size", None)},
+        )
+    return record
+
+
+def _store(by: Any, referral: Referral, import_id: int) -> bool:
+    registered = case_register(
+        by=by,
+        channel=CHANNEL,
+        kind=referral.kind,
+        category=referral.category,
+        content=referral.content,
+        requester_name=referral.requester,
+        requester_phone=referral.phone,
+        external_number=referral.external_number,
+        registered_at=referral.received_at,
+    )
+    if registered.created and referral.deadline is not None:
+        # The case model has no field for a deadline set by the referring centre: it goes on
+        # the timeline (internal), where the office sees it beside the case's own clocks.
+        with override("zh-hans"):
+            note = gettext("Deadline given by the hotline centre: %(date)s") % {
+                "date": referral.deadline.isoformat()
+            }
+        CaseEvent.objects.create(
+            case=registered.case,
+            at=timezone.now(),
+            actor=by,
+            action=DEADLINE_EVENT,
+            note=note,
+            data={"deadline": referral.deadline.isoformat(), "referral_import": import_id},
+            public=False,
+        )
+    return registered.created
+
+
+def _store_batch(by: Any, batch: list[Referral], import_id: int) -> tuple[int, int]:
+    created = skipped = 0
+    with transaction.atomic(), audit_batch():
+        for referral in batch:
+            try:
+                # No savepoint per row: a failing row abandons its whole batch anyway.
+                was_created = _store(by, referral, import_id)
+            except (DomainError, IntegrityError) as exc:
+                raise _RowFailed(RowError(referral.row, "", str(exc))) from exc
+            created += was_created
+            skipped += not was_created
+    return created, skipped
+
+
+def _import(
+    by: Any,
+    handle: IO[bytes],
+    name: str,
+    *,
+    mode: str,
+    import_id: int,
+    total: int,
+    progress: Progress | None,
+    report: Report,
+) -> list[RowError]:
+    """Register the good rows; counts go straight into ``report`` so a crash keeps them."""
+    done = 0
+    failures: list[RowError] = []
+
+    def flush(batch: list[Referral]) -> None:
+        nonlocal done
+        try:
+            made, repeated = _store_batch(by, batch, import_id)
+        except _RowFailed as exc:
+            if mode == Mode.ALL_OR_NOTHING:
+                raise
+            # Good rows: the batch rolled back whole; redo it row by row, keeping the good.
+            made = repeated = 0
+            for referral in batch:
+                try:
+                    one_made, one_repeated = _store_batch(by, [referral], import_id)
+                except _RowFailed as row_exc:
+                    failures.append(row_exc.error)
+                    continue
+                made += one_made
+                repeated += one_repeated
+            del exc
+        report.created += made
+        report.skipped += repeated
+        before, done = done, done + len(batch)
+        if progress and (done // PROGRESS_EVERY > before // PROGRESS_EVERY or done == total):
+            progress("import", done, total)
+
+    batch: list[Referral] = []
+    for item in checked_rows(handle, name):
+        if item.referral is None:
+            continue
+        if item.already_imported:
+            report.skipped += 1
+            continue
+        batch.append(item.referral)
+        if len(batch) >= IMPORT_BATCH:
+            flush(batch)
+            batch = []
+    if batch:
+        flush(batch)
+    return failures
+
+
+def _start(*, by: Any, mode: str, name: str, pending: ReferralImport | None) -> ReferralImport:
+    with transaction.atomic():
+        if pending is None:
+            return ReferralImport.objects.create(
+                created_by=by, file_name=name[:200], mode=mode, status=Status.RUNNING
+            )
+        record = ReferralImport.objects.select_for_update().get(pk=pending.pk)
+        if record.created_by_id != by.pk and Role.EFFICIENCY_OFFICE not in user_roles(by):
+            raise PermissionDenied(_("Only the person who uploaded the file may import it."))
+        if record.status != Status.PREVIEWED:
+            raise DomainError(_("This file has already been imported or refused."))
+        record.mode = mode
+        record.status = Status.RUNNING
+        record.save(update_fields=["mode", "status"])
+        return record
+
+
+def _finish(record: ReferralImport, by: Any, report: Report) -> None:
+    with transaction.atomic():
+        record.status = report.status
+        record.finished_at = timezone.now()
+        record.rows_total = report.rows
+        record.rows_created = report.created
+        record.rows_skipped = report.skipped
+        record.rows_error = report.error_rows
+        record.seconds = round(report.seconds, 3)
+        record.message = report.message
+        record.errors = [error.as_list() for error in report.errors]
+        record.errors_truncated = report.errors_truncated
+        if record.upload:
+            record.upload.delete(save=False)
+        record.save()
+        log_action(
+            action="referrals.import",
+            obj=record,
+            actor=by,
+            summary={
+                "file": record.file_name,
+                "mode": record.mode,
+                "status": record.status,
+                "rows": report.rows,
+                "created": report.created,
+                "skipped": report.skipped,
+                "error_rows": report.error_rows,
+            },
+        )
+
+
+def referral_import_run(
+    *,
+    by: Any,
+    file: Any = None,
+    mode: str,
+    progress: Progress | None = None,
+    name: str = "",
+    pending: ReferralImport | None = None,
+) -> Report:
+    """Import a referral file (or the ``pending`` upload) and record the run with its report."""
+    require_importer(by)
+    if mode not in Mode.values:
+        raise DomainError(_("Unknown import mode."))
+    if file is None and pending is None:
+        raise DomainError(_("No file to import."))
+    if pending is not None:
+        name = name or pending.file_name
+    elif not name:
+        name = Path(getattr(file, "name", None) or str(file)).name
+    record = _start(by=by, mode=mode, name=name, pending=pending)
+    source = record.upload if pending is not None else file
+    report = Report(import_id=record.pk, status=Status.RUNNING)
+    started = time.perf_counter()
+    try:
+        with _opened(source, name) as (handle, file_name):
+            scan = _scan(handle, file_name, sample_size=0, progress=progress)
+            report.rows, report.error_rows = scan.rows, scan.error_rows
+            report.errors, report.errors_truncated = scan.errors, scan.errors_truncated
+            if scan.error_rows and mode == Mode.ALL_OR_NOTHING:
+                report.status = Status.REJECTED
+                report.skipped = scan.already_imported
+            else:
+                handle.seek(0)
+                outer = transaction.atomic() if mode == Mode.ALL_OR_NOTHING else nullcontext()
+                with outer:
+                    failures = _import(
+                        by,
+                        handle,
+                        file_name,
+                        mode=mode,
+                        import_id=record.pk,
+                        total=scan.to_import + scan.already_imported,
+                        progress=progress,
+                        report=report,
+                    )
+                report.error_rows += len(failures)
+                report.errors = sorted(report.errors + failures, key=lambda e: e.row)[
+                    :MAX_REPORTED_ERRORS
+                ]
+                report.status = Status.DONE
+    except FileRefused as exc:
+        report.status = Status.REFUSED
+        report.message = str(exc)
+    except _RowFailed as exc:
+        # All or nothing: the outer transaction rolled back every batch.
+        report.status = Status.FAILED
+        report.created = report.skipped = 0
+        report.error_rows += 1
+        report.errors = [exc.error]
+        report.message = str(_("A row could not be registered; nothing was imported."))
+    except Exception:
+        report.status = Status.FAILED
+        if mode == Mode.ALL_OR_NOTHING:
+            report.created = report.skipped = 0
+            report.message = str(
+                _("The import stopped on an unexpected error; nothing was imported.")
+            )
+        else:
+            report.message = str(
+                _(
+                    "The import stopped on an unexpected error after the counted rows. "
+                    "Import the same file again: rows already imported are skipped."
+                )
+            )
+        report.seconds = time.perf_counter() - started
+        _finish(record, by, report)
+        raise
+    report.seconds = time.perf_counter() - started
+    _finish(record, by, report)
+    return report
+
+
+__all__ = [
+    "MAX_ROWS",
+    "Preview",
+    "Report",
+    "referral_import_preview",
+    "referral_import_run",
+    "referral_upload_store",
+    "require_importer",
+]
