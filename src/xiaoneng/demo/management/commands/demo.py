@@ -7,12 +7,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from xiaoneng.accountability.demo import demo_accountability_load
+from xiaoneng.assessment.rollups import rollups_rebuild
 from xiaoneng.cases.models import Case
 from xiaoneng.demo.data import DEMO_PASSWORD
 from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.demo.history import demo_history_load
 from xiaoneng.demo.services import demo_is_loaded, demo_load, demo_logins
 from xiaoneng.org.roles import role_label
+from xiaoneng.supervision.demo import demo_supervision_load
 from xiaoneng.workdays.models import CalendarYear
 from xiaoneng.workdays.services.calendar import calendar_load
 
@@ -42,6 +45,10 @@ class Command(BaseCommand):
             if not Case.objects.exists():
                 self.stdout.write(_("Creating six months of case history (about a minute)…"))
                 demo_history_load(cases=options["cases"])
+            demo_supervision_load()
+            demo_accountability_load()
+            # The dashboards read the rollups; build them now rather than at the first sweep.
+            rollups_rebuild()
             self.stdout.write(_("Demo data loaded."))
         self.stdout.write("")
         self.stdout.write(_("Demo logins (password for all: %(pw)s)") % {"pw": DEMO_PASSWORD})
