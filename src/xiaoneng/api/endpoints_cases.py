@@ -35,6 +35,8 @@ from xiaoneng.api.schemas import (
     ReasonBasisIn,
     ReasonIn,
     ReplyIn,
+    RequesterOut,
+    RevealIn,
     ReviewIn,
     SuspendIn,
 )
@@ -42,6 +44,7 @@ from xiaoneng.api.selectors import case_filter, case_for, case_page, cases_for
 from xiaoneng.api.services import api_case_register
 from xiaoneng.cases import services as cases
 from xiaoneng.cases.models import Case, Category, Channel, Kind
+from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Department, Post, Staff, Unit
 
@@ -167,6 +170,22 @@ def case_read(request: HttpRequest, case_id: CaseId):
     """The case with its timeline, clocks (due time, state, explanation) and possible actions."""
     caller = require_scope(request, "cases:read")
     return case_detail(case_for(caller, case_id), caller)
+
+
+@router.post(
+    "/cases/{case_id}/reveal-requester",
+    response={200: RequesterOut, **ERRORS},
+    summary="Reveal the requester's personal data (audited)",
+)
+def case_reveal_requester(request: HttpRequest, case_id: CaseId, payload: RevealIn):
+    """The requester's name, phone and e-mail in full, for a stated reason. Needs the
+    `cases:reveal` scope and a service account allowed to reveal; every call is in the audit
+    log with the client's name. An anonymous reporter is never revealed."""
+    caller = require_scope(request, "cases:reveal")
+    case = case_for(caller, case_id)
+    via = f"api:{caller.client.name}" if caller.client else "api"
+    shown = case_requester_reveal(by=caller.user, case=case, reason=payload.reason, via=via)
+    return {"name": shown.name, "phone": shown.phone, "email": shown.email}
 
 
 # -- lifecycle ----------------------------------------------------------------------------

@@ -183,6 +183,16 @@ class AnswerIn(In):
     reply: str = Text
 
 
+class RevealIn(In):
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class RequesterOut(Schema):
+    name: str
+    phone: str
+    email: str
+
+
 class DispatchIn(In):
     lead_department: Id
     assisting: list[Id] = Field(default_factory=list, max_length=20)

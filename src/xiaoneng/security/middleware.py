@@ -145,7 +145,7 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", content_security_policy(request.path))
         user = getattr(request, "user", None)
         private = (user is not None and user.is_authenticated) or request.path.startswith(
-            ("/portal/track/", "/portal/submit/")
+            ("/portal/track/", "/portal/submit/", "/api/")
         )
         if private:
             add_never_cache_headers(response)

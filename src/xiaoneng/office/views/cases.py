@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,10 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoneng.audit.services import log_action
 from xiaoneng.cases import services
 from xiaoneng.cases.models import Attachment, Case
 from xiaoneng.cases.permissions import case_for_user, cases_visible_to, staff_for
+from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM
 from xiaoneng.errors import DomainError
 from xiaoneng.office.casepage import Bound, case_context, requester_view
@@ -223,14 +222,7 @@ def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_case(
             request, case, flash=[("error", _("Please give the reason for revealing."))]
         )
-    with transaction.atomic():
-        log_action(
-            action="case.reveal_requester",
-            obj=case,
-            actor=request.user,
-            unit_id=case.unit_id,
-            summary={"number": case.number, "reason": form.cleaned_data["reason"]},
-        )
+    case_requester_reveal(by=request.user, case=case, reason=form.cleaned_data["reason"])
     flash = [("warning", _("Shown for this page only; your access was recorded."))]
     return _render_case(request, case, revealed=True, flash=flash)
 

@@ -7,15 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Case
+from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.errors import DomainError
 from xiaoneng.office.permissions import role_required
 from xiaoneng.office.person import REVEAL_PERMISSION
@@ -114,18 +113,9 @@ def callback_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please give the reason for revealing."))
         return redirect("supervision:callback_page", pk=case.pk)
-    with transaction.atomic():
-        log_action(
-            action="case.reveal_requester",
-            obj=case,
-            actor=request.user,
-            unit_id=case.unit_id,
-            summary={
-                "number": case.number,
-                "reason": form.cleaned_data["reason"],
-                "via": "callback",
-            },
-        )
+    case_requester_reveal(
+        by=request.user, case=case, reason=form.cleaned_data["reason"], via="callback"
+    )
     messages.warning(request, _("Shown for this page only; your access was recorded."))
     return _call_page(request, case, revealed=True)
 
