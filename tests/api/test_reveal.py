@@ -50,7 +50,9 @@ def test_a_client_needs_the_scope_and_a_permitted_account(case_id) -> None:
     response = not_permitted.post(f"/cases/{case_id}/reveal-requester", {"reason": REASON})
     assert response.status_code == 403
     assert _reveals() == []
-    permitted = _client(name="效能监察系统", scopes=[*ALL_SCOPES, "cases:reveal"], roles=["efficiency_office"])
+    permitted = _client(
+        name="效能监察系统", scopes=[*ALL_SCOPES, "cases:reveal"], roles=["efficiency_office"]
+    )
     response = permitted.post(f"/cases/{case_id}/reveal-requester", {"reason": REASON})
     assert response.status_code == 200
     assert response.json()["phone"] == "13912345678"
