@@ -15,7 +15,13 @@ from tests.factories import UserFactory
 from xiaoneng import periodic
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.notify.models import Notification, SmsRecord
-from xiaoneng.notify.relay import RelayResult, backoff, error_text, outbox_relay
+from xiaoneng.notify.relay import (
+    RelayResult,
+    backoff,
+    error_text,
+    outbox_relay,
+    outbox_relay_until_caught_up,
+)
 from xiaoneng.notify.services import notification_enqueue
 from xiaoneng.org.models import Unit
 from xiaoneng.org.services import unit_create
@@ -155,3 +161,12 @@ def test_relay_is_a_periodic_job_and_a_command(enqueue) -> None:
     call_command("relay", stdout=out)
     assert out.getvalue().strip() == "Notifications: 1 sent, 0 to retry later, 0 failed."
     assert str(RelayResult(sent=1)) == "sent 1, retried 0, failed 0"
+
+
+def test_the_periodic_relay_drains_a_burst_in_rounds(enqueue) -> None:
+    for i in range(5):
+        enqueue(channel="sms", address=f"1391234567{i}", body=str(i))
+    assert outbox_relay_until_caught_up(limit=2, seconds=0) == RelayResult(sent=2)
+    assert outbox_relay_until_caught_up(limit=2) == RelayResult(sent=3)
+    assert SmsRecord.objects.count() == 5
+    assert outbox_relay_until_caught_up(limit=2) == RelayResult()

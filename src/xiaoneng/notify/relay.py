@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -122,3 +123,22 @@ def outbox_relay(*, limit: int = 200, now: datetime | None = None) -> RelayResul
         if len(batch) < size:
             break
     return RelayResult(**counts)
+
+
+def outbox_relay_until_caught_up(
+    *, seconds: float = 40.0, limit: int = 200, now: datetime | None = None
+) -> RelayResult:
+    """The periodic job: relay rounds of ``limit`` until nothing due is left or ``seconds`` have
+    passed (one round at least), so a burst drains within the minute instead of at ``limit``
+    messages a minute, and a slow channel never makes one run overlap the next."""
+    deadline = time.monotonic() + seconds
+    total = RelayResult()
+    while True:
+        result = outbox_relay(limit=limit, now=now)
+        total = RelayResult(
+            sent=total.sent + result.sent,
+            retried=total.retried + result.retried,
+            failed=total.failed + result.failed,
+        )
+        if result.sent + result.retried + result.failed < limit or time.monotonic() >= deadline:
+            return total

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
@@ -56,5 +57,13 @@ class Command(BaseCommand):
             roles = "、".join(role_label(code) for code in login.roles)
             self.stdout.write(
                 f"  {login.username:<18} {login.full_name:<6} {roles}  ({login.where})"
+            )
+        if settings.XIAONENG_REQUIRE_OTP:
+            self.stdout.write("")
+            self.stdout.write(
+                _(
+                    "The efficiency office, inspector, leader and administrator logins also ask "
+                    "for a second-factor code: run `xiaoneng otp-code USERNAME` to get it."
+                )
             )
         self.stdout.write("")
