@@ -59,7 +59,7 @@ def job_run(*, name: str) -> str:
 
 
 def jobs_run_all() -> dict[str, str]:
-    """Run every job once; one failing job never stops the others (as ``periodic.run_all``)."""
+    """Run every job once; one failing job never stops the others."""
     results: dict[str, str] = {}
     for name in job_names():
         _refresh_connection()
