@@ -6,3 +6,9 @@ class CampaignsConfig(AppConfig):
     name = "xiaoneng.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from xiaoneng import periodic
+        from xiaoneng.campaigns.reminders import campaigns_remind
+
+        periodic.register("campaigns.remind", lambda: campaigns_remind().summary())

@@ -28,6 +28,7 @@ class Kind:
     WARNING = "warning"
     RECTIFICATION = "rectification"
     CRITICISM = "criticism"
+    CAMPAIGN_SUMMARY = "campaign_summary"
 
 
 TITLES = {
@@ -40,6 +41,7 @@ TITLES = {
     Kind.WARNING: "效能告诫书",
     Kind.RECTIFICATION: "整改通知书",
     Kind.CRITICISM: "通报批评",
+    Kind.CAMPAIGN_SUMMARY: "活动情况总结",
 }
 
 # The word of the number: 教受〔2026〕3号.
@@ -53,6 +55,7 @@ PREFIXES = {
     Kind.WARNING: "效诫",
     Kind.RECTIFICATION: "效改",
     Kind.CRITICISM: "效通",
+    Kind.CAMPAIGN_SUMMARY: "效总",
 }
 
 
