@@ -255,3 +255,28 @@ def test_list_pages_query_counts(users, login, django_assert_max_num_queries) ->
     client.logout()
     with django_assert_max_num_queries(5):
         assert client.get(reverse("bulletins:list")).status_code == 200
+
+
+def test_campaigns_and_study_feed_the_dashboard_and_the_bulletin(login, users) -> None:
+    from xiaoneng.campaigns.assessment import campaigns_bulletin_line
+    from xiaoneng.campaigns.demo import demo_campaigns_load
+
+    demo_campaigns_load()
+    page = login("leader").get(reverse("assessment:dashboard"), period_query())
+    summary = page.context["campaigns_summary"]
+    assert summary["participants"] > 0
+    assert summary["missing_reflections"] > 0
+    assert 'data-testid="campaigns-summary"' in page.content.decode()
+    head_page = login("head").get(reverse("assessment:dashboard"), period_query())
+    own = head_page.context["campaigns_summary"]
+    assert 0 < own["participants"] <= summary["participants"]
+    today = timezone.localdate()
+    bulletin = bulletin_create(by=users["xiaoneng"], period_from=today, period_to=today)
+    line = campaigns_bulletin_line()
+    assert bulletin.content["programme"] == [line]
+    docx_text = "\n".join(
+        p.text
+        for p in Document(io.BytesIO(bulletin_file(bulletin=bulletin, fmt="docx"))).paragraphs
+    )
+    assert "七、目标任务与学习讨论" in docx_text
+    assert line in docx_text

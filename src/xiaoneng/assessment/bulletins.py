@@ -110,7 +110,15 @@ def bulletin_content(period: Period) -> dict[str, Any]:
             }
             for h in hotspots(period)
         ],
+        "programme": programme_lines(),
     }
+
+
+def programme_lines() -> list[str]:
+    """The efficiency programme beyond cases: campaigns and study (and targets when present)."""
+    from xiaoneng.campaigns.assessment import campaigns_bulletin_line
+
+    return [campaigns_bulletin_line()]
 
 
 def speech_line(content: dict[str, Any]) -> str:
@@ -256,6 +264,8 @@ def bulletin_document(bulletin: Bulletin) -> OfficialDocument:
         [f"{h['unit']}：{h['category']}，7日内{h['count']}件" for h in c["hotspots"]]
         or "本期无热点预警。",
     ]
+    if c.get("programme"):  # Bulletins frozen before this section existed have none.
+        body += ["七、目标任务与学习讨论", list(c["programme"])]
     return OfficialDocument(
         kind=KIND,
         title="效能建设情况通报",

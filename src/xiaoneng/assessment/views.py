@@ -139,7 +139,21 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
 
 @role_required(*DASHBOARD_ROLES)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessment/dashboard.html", dashboard_context(request))
+    context = dashboard_context(request)
+    context.update(programme_context(context))
+    return render(request, "assessment/dashboard.html", context)
+
+
+def programme_context(context: dict[str, Any]) -> dict[str, Any]:
+    """Campaign participation and study hours (and targets) of the dashboard's scope: the
+    chosen unit, the head's unit, or everything."""
+    from xiaoneng.campaigns.assessment import campaigns_summary
+
+    unit_id = context["form"].unit_id() if context["board"] else None
+    if context["department"] is not None:
+        unit_id = context["department"].unit_id
+    unit_ids = [unit_id] if unit_id else None
+    return {"campaigns_summary": campaigns_summary(unit_ids=unit_ids)}
 
 
 @role_required(*DASHBOARD_ROLES)

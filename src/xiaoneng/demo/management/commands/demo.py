@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.accountability.demo import demo_accountability_load
 from xiaoneng.assessment.rollups import rollups_rebuild
+from xiaoneng.campaigns.demo import demo_campaigns_load
 from xiaoneng.cases.models import Case
 from xiaoneng.demo.data import DEMO_PASSWORD
 from xiaoneng.demo.guides import demo_guides_load
@@ -48,6 +49,7 @@ class Command(BaseCommand):
                 demo_history_load(cases=options["cases"])
             demo_supervision_load()
             demo_accountability_load()
+            demo_campaigns_load()
             # The dashboards read the rollups; build them now rather than at the first sweep.
             rollups_rebuild()
             self.stdout.write(_("Demo data loaded."))
