@@ -262,7 +262,7 @@ def test_appeal_deadline_in_working_days(users, confirmed) -> None:
         reviewed_at=timezone.now() - timedelta(days=20)
     )
     confirmed.refresh_from_db()
-    with pytest.raises(DomainError, match="appeal period"):
+    with pytest.raises(DomainError, match="申诉期限"):
         appeal_file(by=users["handler_a"], target="violation", obj=confirmed, grounds="x")
 
 

@@ -61,26 +61,26 @@ def test_backup_then_restore_into_an_empty_database(sqlite_only, hotline_case, t
 
     again = _xiaoneng("restore", str(archive), database_url=url)
     assert again.returncode == 1
-    assert "not empty" in again.stderr or "不是空" in again.stderr
+    assert "数据库不为空" in again.stderr
 
 
 def test_restore_refuses_a_non_empty_database(sqlite_only, demo_org, tmp_path) -> None:
     archive = backup_create(output=tmp_path / "b.tar.gz").path
-    with pytest.raises(DomainError, match="not empty"):
+    with pytest.raises(DomainError, match="数据库不为空"):
         backup_restore(path=archive)
 
 
 def test_restore_refuses_a_damaged_dump(sqlite_only, demo_org, tmp_path) -> None:
     archive = backup_create(output=tmp_path / "b.tar.gz").path
     damaged = _rewrite(archive, tmp_path, dump=b"garbage")
-    with pytest.raises(DomainError, match="checksum"):
+    with pytest.raises(DomainError, match="校验和不符"):
         backup_restore(path=damaged)
 
 
 def test_restore_refuses_a_backup_from_newer_code(sqlite_only, demo_org, tmp_path) -> None:
     archive = backup_create(output=tmp_path / "b.tar.gz").path
     newer = _rewrite(archive, tmp_path, schema={"cases": "9999_from_the_future"})
-    with pytest.raises(DomainError, match="newer version"):
+    with pytest.raises(DomainError, match="更新的版本"):
         backup_restore(path=newer)
 
 

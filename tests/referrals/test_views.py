@@ -113,7 +113,7 @@ def test_refused_file_shows_message_on_form(login, tmp_path) -> None:
     with translation.override("en"):
         response = client.post(UPLOAD, {"file": fake})
     assert response.status_code == 400
-    assert "not a spreadsheet" in response.content.decode()
+    assert "不是表格文件" in response.content.decode()
     assert not ReferralImport.objects.exists()
 
 

@@ -64,7 +64,7 @@ def test_plain_http_is_refused_with_a_clear_message(settings) -> None:
     with translation.override("en"), pytest.raises(DomainError) as refused:
         webhook_url_validate("http://hooks.example.cn/xn")
     assert "https://" in str(refused.value)
-    assert "loopback" in str(refused.value)
+    assert "仅本机地址" in str(refused.value)
     assert webhook_url_validate(" https://hooks.example.cn/xn ") == "https://hooks.example.cn/xn"
     for loopback in ("http://127.0.0.1:8080/h", "http://localhost/h", "http://[::1]:9/h"):
         assert webhook_url_validate(loopback) == loopback
