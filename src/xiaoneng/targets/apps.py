@@ -6,3 +6,9 @@ class TargetsConfig(AppConfig):
     name = "xiaoneng.targets"
     label = "targets"
     verbose_name = _("Targets")
+
+    def ready(self) -> None:
+        from xiaoneng import periodic
+        from xiaoneng.targets.sweeps import targets_sweep
+
+        periodic.register("targets.sweep", lambda: targets_sweep().summary())

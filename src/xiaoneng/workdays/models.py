@@ -116,6 +116,7 @@ class Clock(models.Model):
         ACCEPTANCE = "acceptance", _("Decision on acceptance")
         ONE_TIME_NOTICE = "one_time_notice", _("One-time notice")
         RECTIFICATION = "rectification", _("Rectification")
+        MILESTONE = "milestone", _("Milestone")
 
     class State(models.TextChoices):
         RUNNING = "running", _("Running")
