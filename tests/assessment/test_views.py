@@ -273,10 +273,31 @@ def test_campaigns_and_study_feed_the_dashboard_and_the_bulletin(login, users) -
     today = timezone.localdate()
     bulletin = bulletin_create(by=users["xiaoneng"], period_from=today, period_to=today)
     line = campaigns_bulletin_line()
-    assert bulletin.content["programme"] == [line]
+    assert bulletin.content["programme"][1] == line
+    assert bulletin.content["programme"][0].startswith(f"{today.year}年度")
     docx_text = "\n".join(
         p.text
         for p in Document(io.BytesIO(bulletin_file(bulletin=bulletin, fmt="docx"))).paragraphs
     )
     assert "七、目标任务与学习讨论" in docx_text
     assert line in docx_text
+
+
+def test_targets_feed_the_dashboard_and_the_bulletin(login, users) -> None:
+    from xiaoneng.targets.demo import demo_targets_load
+
+    demo_targets_load()
+    page = login("leader").get(reverse("assessment:dashboard"), period_query())
+    summary = page.context["targets_summary"]
+    assert summary["tasks"] == 8
+    assert summary["lagging"] > 0
+    assert 'data-testid="targets-summary"' in page.content.decode()
+    assert (
+        login("head")
+        .get(reverse("assessment:dashboard"), period_query())
+        .context["targets_summary"]["tasks"]
+        == 4
+    )
+    today = timezone.localdate()
+    bulletin = bulletin_create(by=users["xiaoneng"], period_from=today, period_to=today)
+    assert bulletin.content["programme"][0].startswith(f"{today.year}年度目标任务8项")

@@ -115,10 +115,11 @@ def bulletin_content(period: Period) -> dict[str, Any]:
 
 
 def programme_lines() -> list[str]:
-    """The efficiency programme beyond cases: campaigns and study (and targets when present)."""
+    """The efficiency programme beyond cases: this year's targets, campaigns and study."""
     from xiaoneng.campaigns.assessment import campaigns_bulletin_line
+    from xiaoneng.targets.assessment import targets_bulletin_line
 
-    return [campaigns_bulletin_line()]
+    return [targets_bulletin_line(year=timezone.localdate().year), campaigns_bulletin_line()]
 
 
 def speech_line(content: dict[str, Any]) -> str:

@@ -145,15 +145,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def programme_context(context: dict[str, Any]) -> dict[str, Any]:
-    """Campaign participation and study hours (and targets) of the dashboard's scope: the
-    chosen unit, the head's unit, or everything."""
+    """Target completion, campaign participation and study hours of the dashboard's scope:
+    the chosen unit, the head's unit, or everything."""
     from xiaoneng.campaigns.assessment import campaigns_summary
+    from xiaoneng.targets.assessment import targets_summary
 
     unit_id = context["form"].unit_id() if context["board"] else None
     if context["department"] is not None:
         unit_id = context["department"].unit_id
     unit_ids = [unit_id] if unit_id else None
-    return {"campaigns_summary": campaigns_summary(unit_ids=unit_ids)}
+    return {
+        "campaigns_summary": campaigns_summary(unit_ids=unit_ids),
+        "targets_summary": targets_summary(year=context["period"].end.year, unit_ids=unit_ids),
+    }
 
 
 @role_required(*DASHBOARD_ROLES)

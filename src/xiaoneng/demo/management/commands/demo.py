@@ -18,6 +18,7 @@ from xiaoneng.demo.history import demo_history_load
 from xiaoneng.demo.services import demo_is_loaded, demo_load, demo_logins
 from xiaoneng.org.roles import role_label
 from xiaoneng.supervision.demo import demo_supervision_load
+from xiaoneng.targets.demo import demo_targets_load
 from xiaoneng.workdays.models import CalendarYear
 from xiaoneng.workdays.services.calendar import calendar_load
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             demo_supervision_load()
             demo_accountability_load()
             demo_campaigns_load()
+            demo_targets_load()
             # The dashboards read the rollups; build them now rather than at the first sweep.
             rollups_rebuild()
             self.stdout.write(_("Demo data loaded."))
