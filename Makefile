@@ -8,7 +8,7 @@ XN := $(BIN)/xiaoneng
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test test-browser lint format messages bench ci clean
+.PHONY: setup run test test-browser lint format messages bench bench-full ci clean
 
 setup: $(STAMP)
 
@@ -53,6 +53,11 @@ messages: setup
 bench: setup
 	@for script in bench/*.py; do case $$script in */_*) continue;; esac; \
 		echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
+
+# The full sizes (a million cases; needs the local PostgreSQL and time).
+bench-full: setup
+	@for script in bench/*.py; do case $$script in */_*) continue;; esac; \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 ci:
 	bash .ci/run

@@ -31,6 +31,8 @@ OPEN_STATES = frozenset(
         State.REOPEN_REVIEW,
     }
 )
+# The same list, in a fixed order, wherever a query must match the partial index on open cases.
+OPEN_STATE_VALUES = sorted(str(state) for state in OPEN_STATES)
 FINAL_STATES = frozenset({State.CLOSED, State.WITHDRAWN, State.INVALID, State.MERGED})
 
 # action -> states it may start from

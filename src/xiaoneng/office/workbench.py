@@ -25,7 +25,7 @@ from xiaoneng.cases.deadlines import (
 )
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest
 from xiaoneng.cases.permissions import staff_for
-from xiaoneng.cases.states import State
+from xiaoneng.cases.states import OPEN_STATE_VALUES, State
 from xiaoneng.notify.models import Notification
 from xiaoneng.org.models import Absence, Post, Staff
 from xiaoneng.org.roles import Role
@@ -159,7 +159,10 @@ def _base(staff: Staff) -> QuerySet[Case]:
     mine = CaseAssist.objects.filter(
         case_id=OuterRef("pk"), department__head=staff, opinion=CaseAssist.Opinion.PENDING
     )
-    return Case.objects.annotate(pending_extension=Exists(pending), my_assist=Exists(mine))
+    # Every group concerns open cases; the filter lets the count use the open-case index.
+    return Case.objects.filter(state__in=OPEN_STATE_VALUES).annotate(
+        pending_extension=Exists(pending), my_assist=Exists(mine)
+    )
 
 
 def _rows(base: QuerySet[Case], condition: Q, staff: Staff) -> list[Case]:
