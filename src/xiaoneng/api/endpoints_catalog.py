@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 
 from xiaoneng.api.auth import require_scope
-from xiaoneng.api.schemas import Error, ServiceItemDetail, ServiceItemOut
+from xiaoneng.api.schemas import Error, In, ServiceItemDetail, ServiceItemOut
 from xiaoneng.catalog.guides import ServiceItemVersion
 from xiaoneng.portal.guides import guide_filters_parse, public_guide, public_versions_filtered
 
@@ -21,7 +21,7 @@ ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error}
 Code = Annotated[str, Field(max_length=48, pattern=r"^[-a-zA-Z0-9_]+$")]
 
 
-class ServiceItemFilters(Schema):
+class ServiceItemFilters(In):
     unit: str = Field("", max_length=32, description="Unit code (GET /units)")
     type: ServiceItemVersion.ItemType | None = None
     q: str = Field("", max_length=60, description="Words in the name, code or conditions")
