@@ -295,3 +295,8 @@ def test_pages_answer_get_only(school_item) -> None:
     client = Client()
     assert client.post(reverse("portal:guide_list")).status_code == 405
     assert client.post(reverse("portal:guide_detail", args=["school-bus"])).status_code == 405
+
+
+def test_nul_in_the_search_is_ignored_not_an_error(client, demo_org) -> None:
+    for query in ({"q": "转学\x00"}, {"unit": "school-1\x00"}):
+        assert client.get(reverse("portal:guide_list"), query).status_code == 200

@@ -35,6 +35,8 @@ class GuideFilters:
 def guide_filters_parse(*, q: str = "", unit: str = "", item_type: str = "") -> GuideFilters:
     """Clean the raw query string: unknown types are ignored, the search is trimmed."""
     item_type = item_type if item_type in ServiceItemVersion.ItemType.values else ""
+    # NUL can arrive in a query string but can never match (PostgreSQL refuses it in text).
+    q, unit = q.replace("\x00", ""), unit.replace("\x00", "")
     return GuideFilters(q=" ".join(q.split())[:MAX_QUERY], unit=unit[:32], item_type=item_type)
 
 
