@@ -301,3 +301,23 @@ def test_targets_feed_the_dashboard_and_the_bulletin(login, users) -> None:
     today = timezone.localdate()
     bulletin = bulletin_create(by=users["xiaoneng"], period_from=today, period_to=today)
     assert bulletin.content["programme"][0].startswith(f"{today.year}年度目标任务8项")
+
+
+def test_each_number_opens_exactly_the_cases_behind_it(figures, login) -> None:
+    client = login("leader")
+    page = client.get(reverse("assessment:dashboard"), period_query())
+    card, links = page.context["card"], page.context["links"]
+
+    def listed(url: str) -> int:
+        response = client.get(url)
+        assert response.status_code == 200
+        return len(response.context["cases"])
+
+    assert listed(links["received"]) == card.figures.received == 4
+    assert listed(links["replied"]) == card.figures.replied == 3
+    assert listed(links["rated"]) == card.figures.rated == 3
+    assert listed(links["unsatisfied"]) == card.figures.unsatisfied == 0
+    assert listed(links["returned"]) == card.figures.returned == 0
+    text = page.content.decode()
+    for key in ("replied", "rated", "returned", "reopened", "unsatisfied"):
+        assert links[key].replace("&", "&amp;") in text, key

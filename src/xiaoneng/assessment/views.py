@@ -34,8 +34,8 @@ DASHBOARD_ROLES = (*BOARD_ROLES, "dept_head")
 
 
 def cases_url(period: selectors.Period | None = None, **filters: Any) -> str:
-    """The office case list behind a number. The list filters by registration date, so a
-    period is passed as registration dates (see docs/assessment.md for what it cannot filter)."""
+    """The office case list behind a number: the period's dates refer to registration, or to
+    the event named by ``event`` (replied, rated, returned, reopened) the count is anchored on."""
     params = {k: v for k, v in filters.items() if v not in (None, "", 0)}
     if period is not None:
         params["date_from"] = period.start.isoformat()
@@ -111,6 +111,11 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
             "received": cases_url(period, **scope),
             "overdue": cases_url(None, overdue="on", **scope),
             "all": cases_url(period, **scope),
+            "replied": cases_url(period, event="replied", **scope),
+            "rated": cases_url(period, event="rated", **scope),
+            "unsatisfied": cases_url(period, event="rated", rating="unsatisfied", **scope),
+            "returned": cases_url(period, event="returned", **scope),
+            "reopened": cases_url(period, event="reopened", **scope),
             "yellow": cases_url(period, level="yellow", **scope),
             "red": cases_url(period, level="red", **scope),
         },

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
-from xiaoneng.cases.models import Case, Category, Channel, Kind, Signal
+from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
 from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.cases.states import State
 from xiaoneng.office.forms import OfficeForm, active_departments
@@ -63,6 +63,19 @@ class CaseFilterForm(OfficeForm):
     date_to = forms.DateField(
         label=_("Registered until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    event = forms.ChoiceField(
+        label=_("Happened in the dates"),
+        required=False,
+        choices=[
+            ("", _("Registered")),
+            ("replied", _("Replied")),
+            ("rated", _("Rated")),
+            ("returned", _("Return requested")),
+            ("reopened", _("Reopened")),
+        ],
+        help_text=_("Which event the dates refer to."),
+    )
+    rating = forms.ChoiceField(label=_("Rating"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -80,6 +93,7 @@ class CaseFilterForm(OfficeForm):
         for department in departments:
             units.setdefault(department.unit_id, department.unit.short_name or department.unit.name)
         self.fields["state"].choices = any_ + list(State.choices)
+        self.fields["rating"].choices = any_ + list(Satisfaction.choices)
         self.fields["unit"].choices = any_ + list(units.items())
         self.fields["department"].choices = any_ + [
             (d.pk, f"{d.unit.short_name or d.unit.name} · {d.name}") for d in departments
@@ -127,12 +141,38 @@ def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
             due_at__lt=timezone.now(),
         )
         cases = cases.filter(Exists(late))
+    if data.get("rating"):
+        cases = cases.filter(satisfaction=data["rating"])
+    return _dated(cases, data)
+
+
+# The events an assessment count is anchored on (assessment/contributions.py), so a number on
+# the dashboard opens exactly the cases behind it.
+EVENT_ACTIONS = {
+    "replied": ("reply", "answer_directly"),
+    "rated": ("rate",),
+    "returned": ("request_return",),
+    "reopened": ("reopen",),
+}
+
+
+def _dated(cases: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
     tz = office_tz()
-    if data.get("date_from"):
-        cases = cases.filter(registered_at__gte=start_of_day(data["date_from"], tz))
-    if data.get("date_to"):
-        cases = cases.filter(registered_at__lte=end_of_day(data["date_to"], tz))
-    return cases
+    start = start_of_day(data["date_from"], tz) if data.get("date_from") else None
+    end = end_of_day(data["date_to"], tz) if data.get("date_to") else None
+    actions = EVENT_ACTIONS.get(data.get("event") or "")
+    if actions is None:
+        if start is not None:
+            cases = cases.filter(registered_at__gte=start)
+        if end is not None:
+            return cases.filter(registered_at__lte=end)
+        return cases
+    events = CaseEvent.objects.filter(case_id=OuterRef("pk"), action__in=actions)
+    if start is not None:
+        events = events.filter(at__gte=start)
+    if end is not None:
+        events = events.filter(at__lte=end)
+    return cases.filter(Exists(events))
 
 
 def _keyset(cases: QuerySet[Case], sort: str, after: str) -> QuerySet[Case]:
