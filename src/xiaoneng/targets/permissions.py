@@ -60,11 +60,10 @@ def may_report(user: Any, task: Task) -> bool:
         return False
     if task.person_id == staff.pk:
         return True
-    roles = user_roles(user)
+    if may_sign_off(user, task):
+        return True
     in_department = task.department_id is not None and staff.department_id == task.department_id
-    return (in_department and bool(roles & {Role.DEPT_HEAD, Role.HANDLER})) or may_sign_off(
-        user, task
-    )
+    return in_department and bool(user_roles(user) & {Role.DEPT_HEAD, Role.HANDLER})
 
 
 def may_sign_off(user: Any, task: Task) -> bool:

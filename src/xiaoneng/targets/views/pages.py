@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.errors import DomainError
 from xiaoneng.office.permissions import role_required
-from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.supervision.models import Order
+from xiaoneng.supervision.permissions import ISSUERS
 from xiaoneng.targets import services
 from xiaoneng.targets.forms import (
     ListFilterForm,
@@ -43,8 +43,6 @@ from xiaoneng.targets.selectors import (
     years_with_targets,
 )
 from xiaoneng.workdays.deadlines import local_day
-
-ISSUERS = {Role.EFFICIENCY_OFFICE, Role.LEADER}
 
 
 def _is_manager(user: Any) -> bool:
@@ -268,7 +266,7 @@ def report_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.EFFICIENCY_OFFICE, Role.LEADER)
+@role_required(*ISSUERS)
 def task_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     task = task_for_user(request.user, pk)
     try:
