@@ -306,13 +306,3 @@ def conduct_find(
                 obj=complaint.violation,
             )
     return complaint
-
-
-def conduct_source_exposed(complaint: ConductComplaint) -> bool:
-    """Whether the person complained about can open the portal case this complaint came from
-    (its requester is masked there, but its content and masked name still are shown)."""
-    from xiaoneng.cases.permissions import cases_visible_to
-
-    if complaint.source_case_id is None or complaint.staff is None:
-        return False
-    return cases_visible_to(complaint.staff.user).filter(pk=complaint.source_case_id).exists()

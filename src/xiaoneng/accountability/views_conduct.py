@@ -16,7 +16,7 @@ from xiaoneng.accountability.access import (
     conduct_complaint_for_user,
     conduct_complaints_visible_to,
 )
-from xiaoneng.accountability.conduct import conduct_clock, conduct_source_exposed
+from xiaoneng.accountability.conduct import conduct_clock
 from xiaoneng.accountability.forms import (
     AcceptForm,
     ConductIntakeForm,
@@ -76,7 +76,6 @@ def _detail(request: HttpRequest, complaint: ConductComplaint, **forms: object) 
     context = {
         "complaint": complaint,
         "clock": conduct_clock(complaint),
-        "exposed": conduct_source_exposed(complaint),
         "accept_form": forms.get("accept_form") or (AcceptForm() if office and received else None),
         "extend_form": forms.get("extend_form")
         or (ExtendForm() if inspector and investigating and not complaint.extended else None),
