@@ -1,8 +1,9 @@
 """URLs of the API: include with ``path("api/v1/", include("xiaoneng.api.urls"))``.
 
 Every view is wrapped so that Django's LoginRequiredMiddleware lets it through (the API has its
-own authentication), each call of an integration client writes its audit row, and even a wrong
-method or an unknown path answers in the API's error format.
+own authentication), each call of an integration client writes its audit row, the calendar's
+version is read once per call, and even a wrong method or an unknown path answers in the API's
+error format.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from django.urls import URLPattern, URLResolver, re_path
 from xiaoneng.api.api import api
 from xiaoneng.api.errors import METHOD_NOT_ALLOWED, NOT_FOUND, error_response
 from xiaoneng.api.services import apicall_record
+from xiaoneng.workdays.calendar import calendar_pinned
 
 logger = logging.getLogger(__name__)
 
 
 def _wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def api_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        # One read of the calendar's version per call, not one per deadline it computes.
+        with calendar_pinned():
+            response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(
             "application/json"
         ):

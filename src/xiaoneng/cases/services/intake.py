@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.audit.services import audit_batch
 from xiaoneng.cases import clocks
 from xiaoneng.cases.identifiers import (
     new_tracking_code,
@@ -126,7 +127,9 @@ def case_register(
             return Registered(case=existing, tracking_secret=None, created=False)
     at = registered_at or now()
     try:
-        with transaction.atomic():
+        # The audit rows join the chain at the end: the chain head, which every writer of
+        # the platform locks, is held for one insert instead of the whole registration.
+        with transaction.atomic(), audit_batch():
             registered = _create_case(
                 staff=staff,
                 by=by,
