@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -18,12 +19,34 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
+def _history_key() -> str:
+    """Changes whenever the schema or the generator does, so a stale template is never used."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    sources = sorted((ROOT / "src" / "xiaoneng").glob("*/migrations/*.py"))
+    sources += sorted((ROOT / "src" / "xiaoneng" / "demo").glob("*.py"))
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+LOCAL_POSTGRESQL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
 class BenchDatabase:
-    def __init__(self, name: str, keep: bool = False) -> None:
+    """``cases``: start from a copy of a template database holding that many generated cases
+    (``xiaoneng bench-data``), built once on first use and kept for the next runs."""
+
+    def __init__(self, name: str, keep: bool = False, cases: int | None = None) -> None:
         self.name = name
         self.keep = keep
+        self.cases = cases
         self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}-"))
         url = os.environ.get("DATABASE_URL", "")
+        if cases and not url:
+            url = LOCAL_POSTGRESQL
         self.server = ""
         if url.startswith(("postgres://", "postgresql://")):
             parts = urlsplit(url)
@@ -50,10 +73,46 @@ class BenchDatabase:
             env.pop("DATABASE_URL", None)
         return env
 
+    def _template(self) -> str:
+        """The template database with ``cases`` generated cases, built if missing."""
+        import psycopg
+
+        prefix = f"xiaoneng_bench_tpl_{self.cases}_"
+        name = prefix + _history_key()
+        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as conn:
+            # Compared in Python: in LIKE, "_" matches any character (1000_ would match 1000000).
+            existing = [
+                row[0]
+                for row in conn.execute("SELECT datname FROM pg_database")
+                if row[0].startswith(prefix)
+            ]
+        if name in existing:
+            return name
+        for stale in existing:
+            if not stale.endswith("_building"):  # Another run may be building it right now.
+                self._admin(f"DROP DATABASE IF EXISTS {stale} WITH (FORCE)")
+        building = f"{name}_building"
+        self._admin(f"DROP DATABASE IF EXISTS {building} WITH (FORCE)")
+        self._admin(f"CREATE DATABASE {building}")
+        env = {**self.env(), "DATABASE_URL": f"{self.server}/{building}"}
+        xiaoneng = str(Path(sys.executable).parent / "xiaoneng")
+        print(f"building the template database {name} ({self.cases:,} cases, once)", flush=True)
+        for command in (["migrate", "-v0"], ["demo"], ["bench-data", "--cases", str(self.cases)]):
+            subprocess.run(
+                [xiaoneng, *command], env=env, check=True, stdout=subprocess.DEVNULL, cwd=ROOT
+            )
+        self._admin(f"ALTER DATABASE {building} RENAME TO {name}")
+        return name
+
     def __enter__(self) -> BenchDatabase:
         if self.server:
             self._admin(f"DROP DATABASE IF EXISTS {self.name}")
-            self._admin(f"CREATE DATABASE {self.name}")
+            if self.cases:
+                self._admin(f"CREATE DATABASE {self.name} TEMPLATE {self._template()}")
+            else:
+                self._admin(f"CREATE DATABASE {self.name}")
+        elif self.cases:
+            raise SystemExit("generated cases need PostgreSQL: set DATABASE_URL")
         os.environ.clear()
         os.environ.update(self.env())
         return self
@@ -63,6 +122,8 @@ class BenchDatabase:
         from django.core.management import call_command
 
         django.setup()
+        if self.cases:
+            return  # The template is migrated and holds the demo organisation.
         call_command("migrate", verbosity=0)
         from xiaoneng.demo.services import demo_load
 

@@ -1,7 +1,7 @@
 """Query-plan checks of the hot queries at scale on PostgreSQL.
 
     python bench/plans.py            1 000 000 cases
-    python bench/plans.py --quick      100 000 cases
+    python bench/plans.py --quick       30 000 cases
 
 Runs tests/perf/test_plans.py (the sweep's due clocks, a handler's workbench, the tracking
 lookup, the case list filters, the month scorecard) against a throwaway test database on the
@@ -26,10 +26,10 @@ from _db import ROOT, machine
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 000 cases instead of 1 000 000")
+    parser.add_argument("--quick", action="store_true", help="30 000 cases instead of 1 000 000")
     parser.add_argument("--cases", type=int)
     args = parser.parse_args()
-    cases = args.cases or (100_000 if args.quick else 1_000_000)
+    cases = args.cases or (30_000 if args.quick else 1_000_000)
     env = {
         **os.environ,
         "DATABASE_URL": os.environ.get(
