@@ -12,14 +12,17 @@ from xiaoneng.accountability.conduct import (
 )
 from xiaoneng.accountability.sanctions import sanction_decide, sanction_revoke, sanction_suggest
 from xiaoneng.accountability.violations import (
+    AutomaticViolation,
     violation_attach_evidence,
     violation_record_automatic,
+    violation_record_automatic_bulk,
     violation_record_manual,
     violation_record_unfiled_denial,
     violation_review,
 )
 
 __all__ = [
+    "AutomaticViolation",
     "appeal_decide",
     "appeal_file",
     "conduct_accept",
@@ -33,6 +36,7 @@ __all__ = [
     "signal_revoke",
     "violation_attach_evidence",
     "violation_record_automatic",
+    "violation_record_automatic_bulk",
     "violation_record_manual",
     "violation_record_unfiled_denial",
     "violation_review",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -95,6 +96,72 @@ def violation_record_automatic(
             unit_id=unit_id,
             actor=None,
         )
+
+
+@dataclass(frozen=True)
+class AutomaticViolation:
+    """One violation a sweep found, to be recorded with the others of its batch."""
+
+    kind: str
+    source_key: str
+    description: str
+    case: Any = None
+    department: Any = None
+    staff: Any = None
+    unit_id: int | None = None
+
+
+def violation_record_automatic_bulk(*, items: list[AutomaticViolation]) -> int:
+    """Record many automatic violations at once, each still once per source: one query finds
+    those already recorded, one insert writes the rest, each with its audit row. Returns how
+    many were new. The sweeper's red cards come in batches; one at a time cost 3 ms each."""
+    if not items:
+        return 0
+    with transaction.atomic():
+        keys = {item.source_key for item in items}
+        known = set(
+            Violation.objects.filter(source_key__in=keys).values_list("source_key", flat=True)
+        )
+        fresh = {item.source_key: item for item in items if item.source_key not in known}
+        at = timezone.now()
+        rows = [
+            Violation(
+                kind=item.kind,
+                source_key=item.source_key,
+                description=item.description,
+                case=item.case,
+                department=item.department,
+                staff=item.staff,
+                unit_id=item.unit_id
+                if item.unit_id is not None
+                else _unit_of(case=item.case, department=item.department, staff=item.staff),
+                created_at=at,
+            )
+            for item in fresh.values()
+        ]
+        try:
+            with transaction.atomic():
+                Violation.objects.bulk_create(rows)
+        except IntegrityError:
+            # Another process recorded one of them a moment ago: one at a time, each once.
+            created = 0
+            for item in fresh.values():
+                _violation, new = violation_record_automatic(**_fields(item))
+                created += new
+            return created
+        for violation in rows:
+            log_action(
+                action="accountability.violation.record",
+                obj=violation,
+                actor=None,
+                unit_id=violation.unit_id,
+                summary={"kind": violation.kind, "source": violation.source_key},
+            )
+    return len(rows)
+
+
+def _fields(item: AutomaticViolation) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in AutomaticViolation.__dataclass_fields__}
 
 
 def violation_record_manual(

@@ -187,5 +187,5 @@ def thresholds(clock: Clock) -> Marks:
     )
 
 
-def schedule_next(clock: Clock, *, now: datetime, marks: Marks | None = None) -> None:
-    clock_schedule_next(clock=clock, now=now)
+def schedule_next(clock: Clock, *, now: datetime, save: bool = True) -> None:
+    clock_schedule_next(clock=clock, now=now, save=save)

@@ -18,7 +18,8 @@ from django.utils.translation import gettext
 
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import (
-    violation_record_automatic,
+    AutomaticViolation,
+    violation_record_automatic_bulk,
     violation_record_unfiled_denial,
 )
 from xiaoneng.audit.services import audit_batch
@@ -31,6 +32,7 @@ from xiaoneng.deferred import deferred_inserts
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
 from xiaoneng.workdays.calendar import calendar_pinned
+from xiaoneng.workdays.models import Clock
 
 
 class _Batch:
@@ -42,6 +44,9 @@ class _Batch:
         self.raised = set(Signal.objects.filter(clock__in=due).values_list("clock_id", "level"))
         # Signals to raise, written together once every clock of the batch is checked.
         self.pending: list[tuple[object, Case, str, list[Staff | None], object]] = []
+        # Violations found and clocks rescheduled, also written together at the end.
+        self.violations: list[AutomaticViolation] = []
+        self.rescheduled: list[object] = []
         self._office: list[Staff] | None = None
         self._leaders: list[Staff] | None = None
 
@@ -81,6 +86,8 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
             for clock in due:
                 _check(clock, shared.owners[clock.pk], shared, now=now, result=result)
             _raise_pending(shared, now=now)
+            violation_record_automatic_bulk(items=shared.violations)
+            Clock.objects.bulk_update(shared.rescheduled, ["next_check_at"], batch_size=500)
         result.checked += len(due)
         if len(due) < batch:
             return result
@@ -114,7 +121,8 @@ def _check(
         shared.pending.append((clock, case, level, people, marks))
         shared.raised.add((clock.pk, level))
         result.raised[level] += 1
-    clocks.schedule_next(clock, now=now, marks=marks)
+    clocks.schedule_next(clock, now=now, save=False)
+    shared.rescheduled.append(clock)
 
 
 def _raise_pending(shared: _Batch, *, now: datetime) -> None:
@@ -164,13 +172,15 @@ def _raise_signal(
         )
         violation_record_unfiled_denial(case=case, stage=stage)
         if stage == clocks.SIGN_FOR:
-            violation_record_automatic(
-                kind=Violation.Kind.LATE_SIGN_FOR,
-                source_key=f"late_sign_for:{case.pk}:{case.return_count}",
-                description=gettext("Not signed for by the deadline."),
-                case=case,
-                department=case.lead_department,
-                unit_id=case.unit_id,
+            shared.violations.append(
+                AutomaticViolation(
+                    kind=Violation.Kind.LATE_SIGN_FOR,
+                    source_key=f"late_sign_for:{case.pk}:{case.return_count}",
+                    description=gettext("Not signed for by the deadline."),
+                    case=case,
+                    department=case.lead_department,
+                    unit_id=case.unit_id,
+                )
             )
     else:
         notify_staff(
@@ -179,14 +189,18 @@ def _raise_signal(
             kind="case.red",
             subject=gettext("Red card: escalated for rectification"),
         )
-        violation_record_automatic(
-            kind=Violation.Kind.RED_CARD,
-            source_key=f"red:{clock.pk}",
-            description=gettext("Red card: the time limit and the reminder's limit both passed."),
-            case=case,
-            department=case.lead_department,
-            staff=case.handler,
-            unit_id=case.unit_id,
+        shared.violations.append(
+            AutomaticViolation(
+                kind=Violation.Kind.RED_CARD,
+                source_key=f"red:{clock.pk}",
+                description=gettext(
+                    "Red card: the time limit and the reminder's limit both passed."
+                ),
+                case=case,
+                department=case.lead_department,
+                staff=case.handler,
+                unit_id=case.unit_id,
+            )
         )
 
 
@@ -195,7 +209,7 @@ def _assist_silence(
 ) -> None:
     marks = clocks.thresholds(clock)
     if now < marks.due_at:
-        clocks.schedule_next(clock, now=now, marks=marks)
+        clocks.schedule_next(clock, now=now)
         return
     assist = CaseAssist.objects.select_for_update().get(pk=assist.pk)
     clocks.stop_clock(clock, at=now)
@@ -219,7 +233,7 @@ def _assist_silence(
 def _rating_expired(clock: object, case: Case, *, now: datetime, result: SweepResult) -> None:
     marks = clocks.thresholds(clock)
     if now < marks.due_at:
-        clocks.schedule_next(clock, now=now, marks=marks)
+        clocks.schedule_next(clock, now=now)
         return
     case = Case.objects.select_for_update().get(pk=case.pk)
     clocks.stop_clock(clock, at=now)

@@ -158,6 +158,9 @@ def notifications_enqueue_for_users(
         if user is not None and user.is_active and user.pk not in distinct:
             distinct[user.pk] = user
     now = timezone.now()
+    # The same for every recipient: resolved once (a sweep batch sends thousands of these).
+    link = link or _link_of(obj)
+    subject, body = str(subject), str(body)
     rows: list[Notification] = []
     for user in distinct.values():
         for channel in wanted:

@@ -38,6 +38,7 @@ from xiaoneng.referrals.parsing import (
     RowError,
     checked_rows,
 )
+from xiaoneng.workdays.calendar import calendar_pinned
 
 IMPORTER_ROLES = frozenset({Role.INTAKE, Role.EFFICIENCY_OFFICE})
 IMPORT_BATCH = 200
@@ -362,7 +363,8 @@ def referral_import_run(
             else:
                 handle.seek(0)
                 outer = transaction.atomic() if mode == Mode.ALL_OR_NOTHING else nullcontext()
-                with outer:
+                # The calendar's version is read once for the run instead of twice a row.
+                with outer, calendar_pinned():
                     failures = _import(
                         by,
                         handle,

@@ -312,12 +312,14 @@ def clock_stop(
     return clock
 
 
-def clock_schedule_next(*, clock: Clock, now: datetime) -> datetime | None:
+def clock_schedule_next(*, clock: Clock, now: datetime, save: bool = True) -> datetime | None:
     """After a sweep looked at a clock: its next check is the first threshold after ``now``.
 
     Bookkeeping of the sweep, not a change of the clock's meaning, so it writes no audit row.
+    ``save=False`` leaves the write to the caller (the sweeper updates a batch at once).
     """
     upcoming = [t.at for t in clock_thresholds(clock) if t.at > now]
     clock.next_check_at = min(upcoming) if upcoming and clock.state == Clock.State.RUNNING else None
-    Clock.objects.filter(pk=clock.pk).update(next_check_at=clock.next_check_at)
+    if save:
+        Clock.objects.filter(pk=clock.pk).update(next_check_at=clock.next_check_at)
     return clock.next_check_at
