@@ -48,6 +48,37 @@ def test_manual_record_once_per_source_and_audited(users, staff_of, basic) -> No
     assert AuditEntry.objects.filter(action="accountability.violation.record").count() == 1
 
 
+def test_bulk_automatic_record_is_once_per_source_and_audited(basic) -> None:
+    from xiaoneng.accountability.services import (
+        AutomaticViolation,
+        violation_record_automatic,
+        violation_record_automatic_bulk,
+    )
+
+    def red(n: int) -> AutomaticViolation:
+        return AutomaticViolation(
+            kind=Violation.Kind.RED_CARD,
+            source_key=f"red:{n}",
+            description="红牌",
+            department=basic,
+        )
+
+    violation_record_automatic(kind=Violation.Kind.RED_CARD, source_key="red:1", description="红牌")
+    created = violation_record_automatic_bulk(items=[red(1), red(2), red(3), red(3)])
+    assert created == 2
+    assert sorted(Violation.objects.values_list("source_key", flat=True)) == [
+        "red:1",
+        "red:2",
+        "red:3",
+    ]
+    assert Violation.objects.get(source_key="red:2").unit_id == basic.unit_id
+    audited = AuditEntry.objects.filter(action="accountability.violation.record")
+    assert audited.count() == 3
+    assert violation_record_automatic_bulk(items=[red(2), red(3)]) == 0
+    assert violation_record_automatic_bulk(items=[]) == 0
+    assert audited.count() == 3
+
+
 @pytest.mark.parametrize("username", ["handler_a", "head", "leader", "intake", "sysadmin"])
 def test_manual_record_refused_to_other_roles(users, basic, username) -> None:
     with pytest.raises(PermissionDenied):
