@@ -1,7 +1,7 @@
 """Importing a 12345 referral spreadsheet: rows per second, total time and peak memory.
 
     python bench/import_referrals.py           50 000 rows
-    python bench/import_referrals.py --quick    5 000 rows
+    python bench/import_referrals.py --quick    2 000 rows
 
 Generates an .xlsx with openpyxl (write-only), imports it with ``referral_import_run`` into a
 fresh database (PostgreSQL when DATABASE_URL is set, else a temporary SQLite file), and checks
@@ -55,12 +55,12 @@ def generate(path: Path, rows: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5 000 rows instead of 50 000")
+    parser.add_argument("--quick", action="store_true", help="2 000 rows instead of 50 000")
     parser.add_argument("--rows", type=int)
     parser.add_argument("--mode", default="all-or-nothing", choices=["all-or-nothing", "good-rows"])
     parser.add_argument("--keep", action="store_true", help="keep the database and the file")
     args = parser.parse_args(argv)
-    rows = args.rows or (5_000 if args.quick else 50_000)
+    rows = args.rows or (2_000 if args.quick else 50_000)
     print(machine())
     with BenchDatabase("xiaoneng_bench_referrals", keep=args.keep) as db:
         db.setup_django()

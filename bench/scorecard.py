@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -31,6 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _db import machine  # noqa: E402
 
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "xiaoneng_bench_scorecard"
@@ -280,9 +282,7 @@ def main() -> int:
     DB_NAME = args.db
     cases = args.cases or 100_000
     equivalent = args.equivalent or (cases if args.quick else 10_000_000)
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(machine())
     admin(f"DROP DATABASE IF EXISTS {DB_NAME}")
     admin(f"CREATE DATABASE {DB_NAME}")
     try:
