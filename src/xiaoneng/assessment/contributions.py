@@ -22,6 +22,7 @@ from xiaoneng.cases.models import Case, CaseEvent, Satisfaction
 from xiaoneng.org.models import Department
 from xiaoneng.workdays.arithmetic import CalendarRangeError
 from xiaoneng.workdays.calendar import get_calendar
+from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock, ClockPause
 
 REPEAT_WINDOW_DAYS = 90
@@ -35,7 +36,9 @@ Counts = dict[str, int]
 
 
 def local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    """The office's calendar day of a moment, whatever time zone a request activated (and
+    without the per-call lookup of the active zone: a rebuild calls this millions of times)."""
+    return moment.astimezone(office_tz()).date() if timezone.is_aware(moment) else moment.date()
 
 
 class _Context:
