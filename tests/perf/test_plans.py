@@ -2,8 +2,9 @@
 rollups) analysed, none of them reads a big table sequentially.
 
 The queries are the ones the real code runs (captured while it runs), then EXPLAINed: the
-sweep's due-clock query, a handler's workbench, the public tracking lookup, the office case
-list with its common filters and keyset page, and the month scorecard from the rollups.
+sweep's due-clock query, a handler's and the efficiency office's workbench, the public tracking
+lookup, the office case list with its common filters and a page deep in it (keyset), the API
+case list, and the month scorecard from the rollups.
 `make bench-full` runs the same checks at a million cases (bench/plans.py).
 """
 
@@ -99,11 +100,23 @@ def _page(client, user, name: str, query: dict | None = None):
     return get
 
 
+def _api_list(client, key: str, query: dict | None = None):
+    def get() -> None:
+        headers = {"Authorization": f"Bearer {key}"}
+        assert client.get("/api/v1/cases", query or {}, headers=headers).status_code == 200
+
+    return get
+
+
 def test_hot_queries_never_scan_a_big_table(client, users) -> None:
+    from xiaoneng.api.services import apiclient_create, apikey_issue
+    from xiaoneng.cases.models import Case
     from xiaoneng.org.models import Unit
 
     _fill()
     school = Unit.objects.get(code="school-1").pk
+    middle = Case.objects.order_by("-registered_at", "-pk")[CASES // 2]
+    after = f"{middle.registered_at.isoformat()}|{middle.pk}"
     paths = {
         "sweep: due clocks": _sweep_due_clocks,
         "public tracking lookup": _tracking_lookup,
@@ -111,8 +124,18 @@ def test_hot_queries_never_scan_a_big_table(client, users) -> None:
         "workbench of the efficiency office": _page(client, users["xiaoneng"], "office:home"),
         "month scorecard": _month_scorecard,
     }
-    for query in ({}, {"state": "in_progress"}, {"unit": school}, {"overdue": "on"}):
+    for query in (
+        {},
+        {"state": "in_progress"},
+        {"unit": school},
+        {"overdue": "on"},
+        {"after": after},  # a page deep in the list (keyset)
+    ):
         paths[f"case list {query}"] = _page(client, users["xiaoneng"], "office:case_list", query)
+    api = apiclient_create(name="plans", scopes=["cases:read"], roles=["intake"], by=None)
+    key = apikey_issue(client=api, by=None).plaintext
+    paths["API case list"] = _api_list(client, key)
+    paths["API case list, state"] = _api_list(client, key, {"state": "in_progress"})
     failures, plans_of = [], {}
     for label, run in paths.items():
         with CaptureQueriesContext(connection) as captured:
