@@ -33,6 +33,9 @@ def _history_key() -> str:
 
 
 LOCAL_POSTGRESQL = "postgres://postgres@127.0.0.1:5432/postgres"
+# Generated cases behind the quick runs of make bench (a template built in about 90 s); the
+# full runs use 1 000 000.
+QUICK_CASES = 50_000
 
 
 class BenchDatabase:

@@ -1,7 +1,7 @@
 """Side by side with django-helpdesk: case creation and the list's first page at 100 000 rows.
 
     python bench/peer.py                     100 000 rows, 2 000 creates
-    python bench/peer.py --quick             100 000 rows,   300 creates
+    python bench/peer.py --quick              50 000 rows,   300 creates
     python bench/peer.py --rows N --creates N
 
 PostgreSQL only (DATABASE_URL, default the local server postgres://postgres@127.0.0.1:5432).
@@ -32,7 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _db import ROOT, BenchDatabase, machine
+from _db import QUICK_CASES, ROOT, BenchDatabase, machine
 
 HELPDESK_VERSION = "2.6.1"
 # Exact pins, so two runs months apart measure the same peer (Django as resolved for 2.6.1).
@@ -262,11 +262,11 @@ def report(ours: dict, theirs: dict) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="300 creates instead of 2 000")
+    parser.add_argument("--quick", action="store_true", help="50 000 rows, 300 creates")
     parser.add_argument("--rows", type=int, help="rows in each list")
     parser.add_argument("--creates", type=int)
     args = parser.parse_args()
-    rows = args.rows or 100_000
+    rows = args.rows or (QUICK_CASES if args.quick else 100_000)
     creates = args.creates or (300 if args.quick else 2_000)
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not url.startswith(("postgres://", "postgresql://")):

@@ -1,12 +1,12 @@
 """Query-plan checks of the hot queries at scale on PostgreSQL.
 
     python bench/plans.py            1 000 000 cases
-    python bench/plans.py --quick       30 000 cases
+    python bench/plans.py --quick       50 000 cases
 
 Runs tests/perf/test_plans.py (the sweep's due clocks, the workbench, the tracking lookup, the
 office and API case lists, the month scorecard) on the PostgreSQL server of DATABASE_URL
-(default: the local server). Up to 100 000 cases the test generates them itself
-(`bench-data`) in a throwaway test database; from 100 000 on, the test database is a copy of
+(default: the local server). Below 50 000 cases the test generates them itself
+(`bench-data`) in a throwaway test database; from 50 000 on, the test database is a copy of
 bench's template database holding that many (built once). Every hot query must avoid a
 sequential scan of the big tables. CI runs the same test at 30 000 cases.
 """
@@ -23,17 +23,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _db import LOCAL_POSTGRESQL, ROOT, BenchDatabase, machine
+from _db import LOCAL_POSTGRESQL, QUICK_CASES, ROOT, BenchDatabase, machine
 
-FROM_TEMPLATE = 100_000
+FROM_TEMPLATE = QUICK_CASES
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="30 000 cases instead of 1 000 000")
+    parser.add_argument("--quick", action="store_true", help="50 000 cases instead of 1 000 000")
     parser.add_argument("--cases", type=int)
     args = parser.parse_args()
-    cases = args.cases or (30_000 if args.quick else 1_000_000)
+    cases = args.cases or (QUICK_CASES if args.quick else 1_000_000)
     print(machine())
     print(f"query plans at {cases:,} cases (PostgreSQL)")
     started = time.perf_counter()

@@ -1,7 +1,7 @@
 """Public tracking lookups at a constant rate against the production-like server.
 
     python bench/tracking.py            1 000 000 generated cases, 3 runs of 60 s at 200/s
-    python bench/tracking.py --quick      100 000 generated cases, 3 runs of 20 s at 200/s
+    python bench/tracking.py --quick       50 000 generated cases, 3 runs of 10 s at 200/s
 
 Copies the PostgreSQL template of N generated cases (``xiaoneng bench-data``, built once; the
 local server unless DATABASE_URL is set), reads 2 000 random ones with their secrets
@@ -44,7 +44,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _db import ROOT, BenchDatabase, machine
+from _db import QUICK_CASES, ROOT, BenchDatabase, machine
 from intake import free_port, percentile, wait_ready
 
 GOAL_RATE = 200
@@ -206,7 +206,7 @@ def spread(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 000 cases, 20 s per run")
+    parser.add_argument("--quick", action="store_true", help="50 000 cases, 10 s per run")
     parser.add_argument("--cases", type=int)
     parser.add_argument("--rate", type=float, default=GOAL_RATE, help="lookups per second")
     parser.add_argument("--seconds", type=float)
@@ -214,8 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32, help="client keep-alive pool")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 × cores + 1)")
     args = parser.parse_args(argv)
-    cases = args.cases or (100_000 if args.quick else 1_000_000)
-    seconds = args.seconds or (20 if args.quick else 60)
+    cases = args.cases or (QUICK_CASES if args.quick else 1_000_000)
+    seconds = args.seconds or (10 if args.quick else 60)
     print(machine())
     with BenchDatabase("xiaoneng_bench_tracking", cases=cases) as db:
         db.setup_django()
