@@ -83,7 +83,8 @@ def test_every_case_has_a_whole_life(filled) -> None:
     first_actions = {events[0] for events in _actions_by_case(CaseEvent.objects.all()).values()}
     assert first_actions == {"register"}
     closed = Case.objects.filter(state__in=FINAL_STATES)
-    assert not closed.filter(closed_at=None).exclude(state="withdrawn").exists()
+    assert not closed.filter(closed_at=None).exists()
+    assert Case.objects.filter(state="withdrawn").exists()
     assert not Case.objects.filter(state="replied", replied_at=None).exists()
     assert ReturnRequest.objects.filter(decision="approved").exists()
     assert ReturnRequest.objects.filter(decision="rejected").exists()
@@ -92,6 +93,9 @@ def test_every_case_has_a_whole_life(filled) -> None:
     assert Case.objects.filter(satisfaction="unrated").exists()
     running = Clock.objects.filter(state="running", owner_type="cases.case")
     assert running.exists()
+    # Only open cases have running clocks.
+    finished = Case.objects.filter(state__in=FINAL_STATES).values("pk")
+    assert not running.filter(owner_id__in=finished).exists()
     assert not running.filter(next_check_at=None).exists()
     assert not Clock.objects.filter(state="stopped", stopped_at=None).exists()
 

@@ -20,6 +20,7 @@ from xiaoneng.cases.models import Channel, Kind, Satisfaction
 from xiaoneng.demo.history import CHANNELS, GIVEN, KINDS, MATTERS, SURNAMES
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+WITHDRAW_REASON = "问题已自行解决，申请撤回"
 HOUR = timedelta(hours=1)
 
 
@@ -222,7 +223,10 @@ class _Run:
         self.start_clock("reply")
         if rng.random() < 0.02:
             self.step(rng.uniform(1, 48))
-            self.event("withdraw", "withdrawn", None)
+            case["closed_at"], case["final_reason"] = self.t, WITHDRAW_REASON
+            self.event("withdraw", "withdrawn", None, note=WITHDRAW_REASON)
+            for stage in list(self.open_clocks):  # A withdrawn case's clocks stop with it.
+                self.stop_clock(stage)
             return
         intake = self.world.intake[1:]
         quick = case["kind"] in {Kind.INQUIRY, Kind.PRAISE} and case["first_contact_id"]

@@ -133,18 +133,29 @@ def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
             )
         )
     if data.get("overdue"):
-        # Read the few late clocks first (index on state and due): as a correlated EXISTS the
-        # planner walks the newest cases one by one, and with few late ones that is all of them.
-        late = Clock.objects.filter(
-            owner_type="cases.case",
-            stage__in=["sign_for", "reply"],
-            state=Clock.State.RUNNING,
-            due_at__lt=timezone.now(),
-        ).values_list("owner_id", flat=True)
-        cases = cases.filter(pk__in=list(late))
+        cases = cases.filter(pk__in=_late_case_ids())
     if data.get("rating"):
         cases = cases.filter(satisfaction=data["rating"])
     return _dated(cases, data)
+
+
+# Up to this many late cases are read first and matched by id; beyond it a subquery is better.
+LATE_IDS_READ_FIRST = 1000
+
+
+def _late_case_ids() -> list[int] | QuerySet[Clock]:
+    """Cases with a running sign-for or reply clock past its due moment. The planner walks the
+    newest cases and probes each one's clocks: fast when late cases are many (it soon has a
+    page), but with a handful it reads every case. So a few are read first (index on state and
+    due) and matched by id; many stay a subquery."""
+    late = Clock.objects.filter(
+        owner_type="cases.case",
+        stage__in=["sign_for", "reply"],
+        state=Clock.State.RUNNING,
+        due_at__lt=timezone.now(),
+    ).values_list("owner_id", flat=True)
+    ids = list(late[: LATE_IDS_READ_FIRST + 1])
+    return ids if len(ids) <= LATE_IDS_READ_FIRST else late
 
 
 # The events an assessment count is anchored on (assessment/contributions.py), so a number on
