@@ -66,6 +66,14 @@ def _locked_head() -> AuditChainHead:
     return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
+def audit_head_locked() -> AuditChainHead:
+    """The chain head, locked until the transaction ends, for a bulk writer that hashes and
+    copies its own rows (``bench-data``) and then stores the new head itself."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_head_locked must run inside the transaction of the rows")
+    return _locked_head()
+
+
 def _object_ref(obj: Model | None) -> tuple[str, str]:
     if obj is None:
         return "", ""

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.audit.models import AuditChainHead, AuditEntry
-from xiaoneng.audit.services import _locked_head, entry_content_hash
+from xiaoneng.audit.services import audit_head_locked, entry_content_hash
 from xiaoneng.cases.models import (
     Case,
     CaseCounter,
@@ -322,7 +322,7 @@ class _Writer:
         self.sim = Simulation(world, rng=rng, now=now)
         self.case_ids = _Ids(Case._meta.db_table)
         self.clock_ids = _Ids(Clock._meta.db_table)
-        self.head = _locked_head()
+        self.head = audit_head_locked()
         self.counters = dict(CaseCounter.objects.values_list("day", "value"))
         self.cases = self.events = self.clocks = self.audit_rows = self.open_cases = 0
 
