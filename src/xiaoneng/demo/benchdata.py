@@ -85,7 +85,8 @@ def bench_day_counts(
 
 
 class _Ids:
-    """Reserves primary keys in blocks so that rows can reference each other before COPY."""
+    """Reserves primary keys in blocks so that rows can reference each other before COPY.
+    nextval and setval are two steps: fine in a benchmark database, which has no other writer."""
 
     def __init__(self, table: str, block: int = 50_000) -> None:
         self.table, self.block = table, block
