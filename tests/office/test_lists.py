@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 
 from xiaoneng.audit.models import AuditEntry
+from xiaoneng.cases.models import Channel, Kind
 from xiaoneng.cases.services import case_dispatch
+from xiaoneng.cases.states import State
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,28 @@ def test_chinese_search_and_filters(login, make_case, users, basic) -> None:
     assert food.number in body
     assert fee.number not in body
     assert "139****5678" not in body or "张*" in body
+
+
+@pytest.mark.parametrize("read_first", [1000, 0])  # a few late cases by id; many by subquery
+def test_overdue_filter_shows_exactly_the_late_cases(
+    login, make_case, monkeypatch, read_first
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xiaoneng.office.views import lists
+    from xiaoneng.workdays.models import Clock
+
+    monkeypatch.setattr(lists, "LATE_IDS_READ_FIRST", read_first)
+    late = make_case(content="逾期的诉求，请尽快处理。")
+    on_time = make_case(content="未到期的诉求，请按时处理。")
+    Clock.objects.filter(owner_type="cases.case", owner_id=late.pk).update(
+        due_at=timezone.now() - timedelta(days=1)
+    )
+    body = login("xiaoneng").get(reverse("office:case_list"), {"overdue": "on"}).content.decode()
+    assert late.number in body
+    assert on_time.number not in body
 
 
 def test_keyset_pages(login, make_case, monkeypatch) -> None:
@@ -68,6 +92,9 @@ def test_export_masks_personal_data_and_is_audited(login, make_case) -> None:
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.values)
     assert rows[1][0] == "编号"  # Row one is the watermark: who exported, when, why.
+    # Labels in the exporter's language, translated once per export.
+    assert rows[2][2:4] == (str(Channel.HOTLINE.label), str(Kind.COMPLAINT.label))
+    assert rows[2][9] == str(State.REGISTERED.label) == "已登记"
     assert rows[2][10] == "张**"
     assert rows[2][11] == "139****5678"
     entry = AuditEntry.objects.get(action="case.export")
