@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from xiaoneng.web.client import client_address
+
 DEFAULTS: dict[str, tuple[int, int]] = {
     "submit": (10, 3600),
     "track": (30, 600),
@@ -34,20 +36,6 @@ def limit_for(action: str) -> tuple[int, int]:
     return getattr(settings, f"XIAONENG_RATE_{action.upper()}", DEFAULTS[action])
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The peer address; behind N trusted proxies, the Nth address from the right of XFF."""
-    proxies = int(getattr(settings, "XIAONENG_TRUSTED_PROXIES", 0) or 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _key(action: str, ip: str, window_start: int) -> str:
     digest = hashlib.sha256(ip.encode()).hexdigest()[:32]
     return f"xn:rl:{action}:{digest}:{window_start}"
@@ -58,7 +46,7 @@ def hit(request: HttpRequest, action: str) -> Verdict:
     limit, window = limit_for(action)
     now = int(time.time())
     window_start = now - now % window
-    key = _key(action, client_ip(request), window_start)
+    key = _key(action, client_address(request) or "unknown", window_start)
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)
