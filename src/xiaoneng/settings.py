@@ -258,6 +258,10 @@ XIAONENG_PERIODIC_INTERVAL = env_int("XIAONENG_PERIODIC_INTERVAL", 60, minimum=5
 # Addresses or networks of the reverse proxies in front of the server (nginx on loopback:
 # 127.0.0.1): only their X-Forwarded-For is believed (xiaoneng.web.client).
 XIAONENG_TRUSTED_PROXIES = env_networks("XIAONENG_TRUSTED_PROXIES")
+# Public portal submissions, counted only when accepted: per client address an hour (generous,
+# because a school or an estate sends everyone through one NAT address) and per phone number a day.
+XIAONENG_RATE_SUBMIT = (env_int("XIAONENG_SUBMIT_LIMIT_PER_ADDRESS", 100, minimum=1), 3600)
+XIAONENG_RATE_SUBMIT_PHONE = (env_int("XIAONENG_SUBMIT_LIMIT_PER_PHONE", 5, minimum=1), 86400)
 
 LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain")
 LOGGING = {
