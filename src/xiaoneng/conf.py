@@ -85,3 +85,19 @@ def secret_key(*, production: bool, data_dir: Path) -> str:
     key_file.write_text(value)
     key_file.chmod(0o600)
     return value
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (``127.0.0.1, 10.0.0.0/8``)."""
+    import ipaddress
+
+    values = env_list(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks such as 127.0.0.1 or 10.0.0.0/8 "
+                f"(got {value!r})."
+            ) from None
+    return values

@@ -8,7 +8,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from xiaoneng.conf import env_bool, env_choice, env_int, env_list, env_str, secret_key
+from xiaoneng.conf import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -172,7 +180,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("XIAONENG_LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "xiaoneng.security.views.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "xiaoneng.security.views.client_ip"
+AXES_CLIENT_IP_CALLABLE = "xiaoneng.web.client.client_address"
 AXES_VERBOSE = False
 # Second factor for the efficiency office, inspectors, leaders and the three administrators.
 XIAONENG_REQUIRE_OTP = env_bool("XIAONENG_REQUIRE_OTP", True)
@@ -247,8 +255,13 @@ if PRODUCTION:
 # Name shown in the header of every page; the demo data sets the bureau's own name.
 XIAONENG_SITE_NAME = env_str("XIAONENG_SITE_NAME", "")
 XIAONENG_PERIODIC_INTERVAL = env_int("XIAONENG_PERIODIC_INTERVAL", 60, minimum=5)
-# Proxies in front of the server whose X-Forwarded-For may be trusted for the client address.
-XIAONENG_TRUSTED_PROXIES = env_int("XIAONENG_TRUSTED_PROXIES", 0, minimum=0)
+# Addresses or networks of the reverse proxies in front of the server (nginx on loopback:
+# 127.0.0.1): only their X-Forwarded-For is believed (xiaoneng.web.client).
+XIAONENG_TRUSTED_PROXIES = env_networks("XIAONENG_TRUSTED_PROXIES")
+# Public portal submissions, counted only when accepted: per client address an hour (generous,
+# because a school or an estate sends everyone through one NAT address) and per phone number a day.
+XIAONENG_RATE_SUBMIT = (env_int("XIAONENG_SUBMIT_LIMIT_PER_ADDRESS", 100, minimum=1), 3600)
+XIAONENG_RATE_SUBMIT_PHONE = (env_int("XIAONENG_SUBMIT_LIMIT_PER_PHONE", 5, minimum=1), 86400)
 
 LOG_FORMAT = env_choice("LOG_FORMAT", ("plain", "json"), "plain")
 LOGGING = {

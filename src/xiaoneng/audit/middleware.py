@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from xiaoneng.audit.context import ActionContext, reset_context, set_context
+from xiaoneng.web.client import client_address
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -28,7 +29,7 @@ class RequestContextMiddleware:
         token = set_context(
             ActionContext(
                 request_id=request.request_id,
-                ip=request.META.get("REMOTE_ADDR") or None,
+                ip=client_address(request),
                 user=user,
             )
         )

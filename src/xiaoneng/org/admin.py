@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -144,9 +145,25 @@ class UserForm(forms.ModelForm):
         return groups
 
 
+class PasswordSetForm(AdminPasswordChangeForm):
+    """The administrator's "set password" form: the new password and its audit row commit
+    together (the action is recorded, never the password)."""
+
+    def save(self, commit: bool = True) -> Any:
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            log_action(
+                action="security.password_set",
+                obj=user,
+                summary={"usable": user.has_usable_password()},
+            )
+        return user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     form = type("UserChangeForm", (UserForm, DjangoUserAdmin.form), {})
+    change_password_form = PasswordSetForm
     list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
     fieldsets = (
         (None, {"fields": ("username", "password")}),

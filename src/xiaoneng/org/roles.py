@@ -74,7 +74,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "notify.change_notification",
         "notify.view_smsrecord",
     ],
-    Role.SECADMIN: _ACCOUNTS,
+    # The sign-in attempts django-axes keeps, read-only: a lock is lifted on the security
+    # page (/security/sign-ins/), where lifting it is audited.
+    Role.SECADMIN: [
+        *_ACCOUNTS,
+        "axes.view_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
+    ],
     Role.AUDITOR: ["audit.view_auditentry", "audit.verify_auditentry"],
 }
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,20 +45,38 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"contacts": portal_contacts()})
 
 
+def _submit_refused(
+    request: HttpRequest, form: SubmitForm, message: str, *, status: int
+) -> HttpResponse:
+    """The form again with everything the person typed and one clear message on top."""
+    if not hasattr(form, "cleaned_data"):
+        form.full_clean()
+    form.add_error(None, message)
+    return render(request, "portal/submit.html", {"form": form}, status=status)
+
+
+def _retry_time(seconds: int) -> str:
+    """When to try again, in the site's time zone: the hour today, with the date otherwise."""
+    at = timezone.localtime(timezone.now() + timedelta(seconds=seconds))
+    if at.date() == timezone.localdate():
+        return date_format(at, "H:i")
+    return date_format(at, "Y-m-d H:i")
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = SubmitForm(initial={"kind": request.GET.get("kind", "complaint")})
         return render(request, "portal/submit.html", {"form": form})
-    verdict = ratelimit.hit(request, "submit")
-    if not verdict.allowed:
-        return _too_many(request, verdict)
     limit = max_files() * max_file_size() + 256 * 1024
     if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
-        form = SubmitForm()
-        form.add_error(None, _("The attachments are too large in all."))
-        return render(request, "portal/submit.html", {"form": form}, status=413)
+        # The typed fields are kept; the files are dropped unread (Django has spooled them to
+        # temporary files, removed at the end of the request).
+        message = _("Attachments too large: each file at most %(size)d MB.") % {
+            "size": max_file_size() // (1024 * 1024)
+        }
+        return _submit_refused(request, SubmitForm(request.POST), message, status=413)
     form = SubmitForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "portal/submit.html", {"form": form}, status=400)
@@ -63,6 +85,15 @@ def submit(request: HttpRequest) -> HttpResponse:
         # A robot filled the hidden field: answer plainly and keep nothing.
         form.add_error(None, _("Your request could not be accepted. Please try again."))
         return render(request, "portal/submit.html", {"form": form}, status=400)
+    phone = "" if data["is_anonymous"] else data["requester_phone"]
+    verdict = ratelimit.submit_allowance(request, phone=phone)
+    if not verdict.allowed:
+        message = _("Too many submissions. Please try again after %(time)s.") % {
+            "time": _retry_time(verdict.retry_after)
+        }
+        response = _submit_refused(request, form, message, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         checked = check_files(data["attachments"])
         registered = public_submit(
@@ -82,6 +113,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         form.add_error(None, str(exc))
         return render(request, "portal/submit.html", {"form": form}, status=400)
+    ratelimit.submit_counted(request, phone=phone)
     case = registered.case
     request.session.cycle_key()
     request.session[SESSION_RECEIPT] = {

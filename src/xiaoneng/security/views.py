@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 from urllib.parse import urlencode
 
@@ -126,19 +125,3 @@ def lockout_response(
     form = AuthenticationForm(request)
     message = form.error_messages["invalid_login"] % {"username": form.username_field.verbose_name}
     return render(request, "office/login.html", {"form": form, "login_error": message, "next": ""})
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address lockouts count by: the same rule as the portal's rate limits.
-
-    None when there is no valid address (a test client's force_login, a broken proxy header):
-    axes stores the address in an inet column, which PostgreSQL refuses for anything else.
-    """
-    from xiaoneng.portal.ratelimit import client_ip as portal_client_ip
-
-    address = portal_client_ip(request)
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        return None
-    return address
