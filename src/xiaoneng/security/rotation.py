@@ -187,7 +187,12 @@ def data_keys_rotate(
                 action="security.data_keys_rotate",
                 summary={"key_id": ring.current_id, "rows": rows, "complete": complete},
             )
-    return RotationReport(key_id=ring.current_id, rows=rows, complete=complete)
+    report = RotationReport(key_id=ring.current_id, rows=rows, complete=complete)
+    if report.total and connection.vendor == "sqlite" and not connection.in_atomic_block:
+        # The old values stay in SQLite's free pages until the file is rewritten.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+    return report
 
 
 def encrypt_existing(apps: Any, models: list[tuple[str, str]]) -> None:
