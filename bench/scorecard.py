@@ -81,13 +81,16 @@ def fill(cases: int) -> None:
     }
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")  # bulk loading, not a request
-        # Registered over the last 365 days, minute-spread; phones repeat now and then.
+        # Registered over the last 365 days, minute-spread; requesters repeat now and then. The
+        # phone itself is encrypted, which SQL cannot do: the rows carry only its blind index
+        # (a stand-in value per requester), which is all the repeat-complaint rule compares.
         cursor.execute(
             """
             INSERT INTO cases_case (
                 number, tracking_code, tracking_secret_hash, external_number, channel, kind,
                 category_id, title, content, person_concerned, requester_name, requester_phone,
-                requester_email, requester_id_number, is_anonymous, consent_publish, unit_id,
+                requester_email, requester_id_number, requester_phone_index,
+                requester_id_index, is_anonymous, consent_publish, unit_id,
                 state, lead_department_id, policy_version_id, reply_text, reply_grade,
                 reply_pending_review, satisfaction, rating_comment, rated_by_callback,
                 reopen_count, return_count, final_reason, registered_at, updated_at
@@ -96,8 +99,8 @@ def fill(cases: int) -> None:
                    (%(channels)s::text[])[1 + g %% cardinality(%(channels)s::text[])],
                    (%(kinds)s::text[])[1 + (g / 7) %% cardinality(%(kinds)s::text[])],
                    (%(cats)s::bigint[])[1 + (g / 3) %% cardinality(%(cats)s::bigint[])],
-                   '测试工单', '基准测试内容', '', '', '139' || lpad((g %% 40000)::text, 8, '0'),
-                   '', '', false, false,
+                   '测试工单', '基准测试内容', '', '', '', '', '',
+                   'bench$' || lpad((g %% 40000)::text, 8, '0'), '', false, false,
                    (%(units)s::bigint[])[1 + (g / 11) %% cardinality(%(units)s::bigint[])],
                    'closed',
                    (%(depts)s::bigint[])[1 + (g / 11) %% cardinality(%(depts)s::bigint[])],

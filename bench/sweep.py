@@ -75,13 +75,14 @@ def fill(cases: int, crossing: int) -> None:
             INSERT INTO cases_case (
                 number, tracking_code, tracking_secret_hash, external_number, channel, kind,
                 category_id, title, content, person_concerned, requester_name, requester_phone,
-                requester_email, requester_id_number, is_anonymous, consent_publish, unit_id,
+                requester_email, requester_id_number, requester_phone_index,
+                requester_id_index, is_anonymous, consent_publish, unit_id,
                 state, lead_department_id, policy_version_id, reply_text, reply_grade,
                 reply_pending_review, satisfaction, rating_comment, rated_by_callback,
                 reopen_count, return_count, final_reason, registered_at, updated_at
             )
             SELECT 'BN' || g, 'T' || g, '', '', 'hotline', 'complaint', %(category)s,
-                   '测试工单', '基准测试内容', '', '', '', '', '', false, false, %(unit)s,
+                   '测试工单', '基准测试内容', '', '', '', '', '', '', '', false, false, %(unit)s,
                    'in_progress', %(lead)s, %(version)s, '', '', false, '', '', false,
                    0, 0, '', now() - interval '3 days', now()
             FROM generate_series(1, %(n)s) AS g

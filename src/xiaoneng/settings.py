@@ -193,6 +193,14 @@ XIAONENG_AUDIT_RETENTION_DAYS = env_int("XIAONENG_AUDIT_RETENTION_DAYS", 180, mi
 XIAONENG_PERSONAL_DATA_RETENTION_DAYS = env_int(
     "XIAONENG_PERSONAL_DATA_RETENTION_DAYS", 3 * 365, minimum=30
 )
+# Personal data at rest (docs/security.md): "id:base64key,..." (current first) or a key file.
+# Never stored in the database; in production one of the two is required (xiaoneng.E010).
+XIAONENG_DATA_KEYS = env_str("XIAONENG_DATA_KEYS", "")
+XIAONENG_DATA_KEY_FILE = env_str("XIAONENG_DATA_KEY_FILE", "")
+if XIAONENG_DATA_KEYS.strip():
+    from xiaoneng.security.datakeys import parse_keys
+
+    parse_keys(XIAONENG_DATA_KEYS, source="XIAONENG_DATA_KEYS")  # a typo fails at start-up
 LOGIN_URL = "office:login"
 LOGIN_REDIRECT_URL = "office:home"
 LOGOUT_REDIRECT_URL = "office:login"

@@ -59,8 +59,9 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         ALLOWED_HOSTS="xiaoneng.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         XIAONENG_DATA_DIR=str(tmp_path),
-        **extra,
+        XIAONENG_DATA_KEYS="k1:" + "A" * 43 + "=",
     )
+    env.update(extra)
     return env
 
 
@@ -74,6 +75,18 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_production_without_a_data_key(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(XIAONENG), "check", "--deploy"],
+        env=_production_env(tmp_path, XIAONENG_DATA_KEYS=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "xiaoneng.E010" in result.stdout + result.stderr
 
 
 def test_audit_retention_below_six_months_is_refused(tmp_path: Path) -> None:

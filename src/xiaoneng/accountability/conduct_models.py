@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.security.fields import EncryptedTextField
+
 
 class ConductComplaint(models.Model):
     class Status(models.TextChoices):
@@ -18,8 +20,8 @@ class ConductComplaint(models.Model):
         NOT_SUBSTANTIATED = "not_substantiated", _("Not substantiated")
 
     # Confidential: never shown to the unit or the person complained about.
-    complainant_name = models.CharField(_("complainant"), max_length=64, blank=True)
-    complainant_phone = models.CharField(_("complainant's phone"), max_length=32, blank=True)
+    complainant_name = EncryptedTextField(_("complainant"), max_length=64, blank=True)
+    complainant_phone = EncryptedTextField(_("complainant's phone"), max_length=32, blank=True)
     content = models.TextField(_("content"))
     unit = models.ForeignKey(
         "org.Unit",

@@ -71,25 +71,26 @@ def reply_workdays(clock: Any, pauses: list[Any], calendar: Any) -> int:
 
 def repeats_of(cases: list[dict[str, Any]]) -> dict[int, int]:
     """case id → the earlier case it repeats: same requester phone and category, registered
-    within the 90 days before (DESIGN §7, 重复投诉)."""
-    phones = {c["requester_phone"] for c in cases if c["requester_phone"]}
+    within the 90 days before (DESIGN §7, 重复投诉). Phones are compared through their keyed
+    blind index (the phone itself is encrypted)."""
+    phones = {c["requester_phone_index"] for c in cases if c["requester_phone_index"]}
     if not phones:
         return {}
     earliest = min(c["registered_at"] for c in cases) - timedelta(days=REPEAT_WINDOW_DAYS)
     history: dict[tuple[str, int], list[tuple[datetime, int]]] = defaultdict(list)
-    rows = Case.objects.filter(requester_phone__in=phones, registered_at__gte=earliest).values_list(
-        "requester_phone", "category_id", "registered_at", "pk"
-    )
+    rows = Case.objects.filter(
+        requester_phone_index__in=phones, registered_at__gte=earliest
+    ).values_list("requester_phone_index", "category_id", "registered_at", "pk")
     for phone, category_id, registered_at, pk in rows:
         history[(phone, category_id)].append((registered_at, pk))
     found: dict[int, int] = {}
     for case in cases:
-        if not case["requester_phone"]:
+        if not case["requester_phone_index"]:
             continue
         start = case["registered_at"] - timedelta(days=REPEAT_WINDOW_DAYS)
         earlier = [
             (at, pk)
-            for at, pk in history[(case["requester_phone"], case["category_id"])]
+            for at, pk in history[(case["requester_phone_index"], case["category_id"])]
             if start <= at and (at, pk) < (case["registered_at"], case["id"])
         ]
         if earlier:
@@ -112,7 +113,7 @@ def contributions_of(
             "kind",
             "category_id",
             "registered_at",
-            "requester_phone",
+            "requester_phone_index",
         )
     )
     events: dict[int, list[Any]] = defaultdict(list)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.states import OPEN_STATE_VALUES, State
+from xiaoneng.security.fields import BlindIndexField, EncryptedTextField
 
 
 class Channel(models.TextChoices):
@@ -107,11 +108,14 @@ class Case(models.Model):
         related_name="+",
     )
     person_concerned = models.CharField(_("person concerned"), max_length=64, blank=True)
-    # The requester's personal data: masked in every list, log and notification.
-    requester_name = models.CharField(_("requester"), max_length=64, blank=True)
-    requester_phone = models.CharField(_("phone"), max_length=32, blank=True)
-    requester_email = models.EmailField(_("e-mail"), blank=True)
-    requester_id_number = models.CharField(_("ID number"), max_length=32, blank=True)
+    # The requester's personal data: masked in every list, log and notification, encrypted at
+    # rest; equality (same phone, same ID number) goes through the keyed blind indexes.
+    requester_name = EncryptedTextField(_("requester"), max_length=64, blank=True)
+    requester_phone = EncryptedTextField(_("phone"), max_length=32, blank=True)
+    requester_email = EncryptedTextField(_("e-mail"), max_length=254, blank=True)
+    requester_id_number = EncryptedTextField(_("ID number"), max_length=32, blank=True)
+    requester_phone_index = BlindIndexField(source="requester_phone", kind="phone")
+    requester_id_index = BlindIndexField(source="requester_id_number", kind="id_number")
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     consent_publish = models.BooleanField(_("consents to publication"), default=False)
 
@@ -198,7 +202,8 @@ class Case(models.Model):
             models.Index(fields=["unit", "state", "-registered_at"], name="case_unit_state"),
             models.Index(fields=["lead_department", "state"], name="case_dept_state"),
             models.Index(fields=["handler", "state"], name="case_handler_state"),
-            models.Index(fields=["requester_phone", "registered_at"], name="case_phone"),
+            models.Index(fields=["requester_phone_index", "registered_at"], name="case_phone_idx"),
+            models.Index(fields=["requester_id_index", "registered_at"], name="case_id_number_idx"),
             # Open cases are a few per cent of a city's history; the workbench counts only
             # them, so it reads this small index instead of the whole table.
             models.Index(

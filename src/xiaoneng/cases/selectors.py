@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.states import OPEN_STATES
+from xiaoneng.security.datakeys import blind_index_candidates
 
 
 def case_timeline(*, case: Case, public_only: bool = False) -> QuerySet[CaseEvent]:
@@ -20,12 +21,20 @@ def open_cases() -> QuerySet[Case]:
     return Case.objects.filter(state__in=OPEN_STATES)
 
 
-def possible_duplicates(*, phone: str = "", content: str = "", days: int = 90) -> QuerySet[Case]:
-    """Cases from the same phone, or with the same opening words, in the last ``days`` days."""
+def possible_duplicates(
+    *, phone: str = "", content: str = "", id_number: str = "", days: int = 90
+) -> QuerySet[Case]:
+    """Cases from the same phone (or ID number), or with the same opening words, in the last
+    ``days`` days. Phones and ID numbers are encrypted: they are matched through their keyed
+    blind index, normalised (138-0013-8000 and +86 13800138000 are the same phone)."""
     since = timezone.now() - timedelta(days=days)
     recent = Case.objects.filter(registered_at__gte=since)
     if phone:
-        return recent.filter(requester_phone=phone).order_by("-registered_at")[:10]
+        indexes = blind_index_candidates(phone, kind="phone")
+        return recent.filter(requester_phone_index__in=indexes).order_by("-registered_at")[:10]
+    if id_number:
+        indexes = blind_index_candidates(id_number, kind="id_number")
+        return recent.filter(requester_id_index__in=indexes).order_by("-registered_at")[:10]
     snippet = content.strip()[:20]
     if len(snippet) >= 8:
         return recent.filter(content__contains=snippet).order_by("-registered_at")[:10]

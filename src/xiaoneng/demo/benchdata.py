@@ -37,6 +37,7 @@ from xiaoneng.cases.policies import policy_for
 from xiaoneng.demo.benchlife import Dept, Life, Policy, Simulation, Stage, World
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Department, Post, Staff, Unit, User
+from xiaoneng.security.fields import BlindIndexField, EncryptedTextField
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock, ClockExtension
@@ -492,6 +493,9 @@ def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     defaults = {f.attname: f.get_default() for f in fields}
     json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    # COPY bypasses the fields: personal data is encrypted and indexed here, as save() would.
+    encrypted = {f.attname: f for f in fields if isinstance(f, EncryptedTextField)}
+    indexes = {f.attname: f for f in fields if isinstance(f, BlindIndexField)}
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
@@ -499,5 +503,11 @@ def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
                 values = []
                 for f in fields:
                     value = row.get(f.attname, defaults[f.attname])
-                    values.append(Jsonb(value) if f.attname in json_fields else value)
+                    if f.attname in json_fields:
+                        value = Jsonb(value)
+                    elif f.attname in encrypted:
+                        value = f.get_db_prep_save(value, connection)
+                    elif f.attname in indexes:
+                        value = f.index_of(row.get(f.source, ""))
+                    values.append(value)
                 copy.write_row(values)

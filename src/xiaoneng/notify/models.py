@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.privacy import mask_email, mask_phone
+from xiaoneng.security.fields import EncryptedTextField
 
 
 class Notification(models.Model):
@@ -38,7 +39,8 @@ class Notification(models.Model):
         related_name="notifications",
         db_index=False,  # notify_inbox_idx starts with this column
     )
-    recipient_address = models.CharField(_("recipient address"), max_length=254, blank=True)
+    # A member of the public's phone or e-mail address: personal data, encrypted at rest.
+    recipient_address = EncryptedTextField(_("recipient address"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -90,7 +92,7 @@ class SmsRecord(models.Model):
     """A text message the default SMS backend recorded instead of sending (see ``sms.py``)."""
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
-    phone = models.CharField(_("phone"), max_length=32)
+    phone = EncryptedTextField(_("phone"), max_length=32)
     text = models.TextField(_("text"))
 
     class Meta:

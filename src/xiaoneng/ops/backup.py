@@ -3,6 +3,9 @@
 SQLite is copied with its online backup API (consistent while the server writes); PostgreSQL
 with ``pg_dump --format=custom``. Restore goes into an EMPTY database only, after checking the
 checksum and that this code knows every migration the backup was taken at.
+
+Personal data is in the dump as ciphertext only (docs/security.md): the manifest names the
+data key it needs (id and check value, never the key), and restore refuses to start without it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng import __version__
 from xiaoneng.errors import DomainError
+from xiaoneng.security import datakeys
 
 MANIFEST = "manifest.json"
 FORMAT = "xiaoneng-backup/1"
@@ -99,6 +103,34 @@ def _dump(target: Path) -> None:
     )
 
 
+def _data_keys_manifest() -> dict[str, Any]:
+    """Which keys the personal data in the dump needs: ids and check values, never the keys."""
+    ring = datakeys.keyring()
+    return {
+        "current": ring.current_id,
+        "check": {key_id: datakeys.key_check_value(key_id) for key_id in ring.keys},
+    }
+
+
+def _check_data_key(manifest: dict[str, Any]) -> None:
+    """The dump holds personal data only as ciphertext: without its key it cannot be read."""
+    wanted = manifest.get("data_keys") or {}
+    key_id = wanted.get("current")
+    if not key_id:
+        return  # taken before personal data was encrypted
+    ring = datakeys.keyring()
+    check = (wanted.get("check") or {}).get(key_id)
+    if key_id not in ring.keys or datakeys.key_check_value(key_id) != check:
+        raise DomainError(
+            _(
+                "The personal data in this backup is encrypted with key %(key)s, which is not "
+                "configured here (or differs). Set XIAONENG_DATA_KEYS (or "
+                "XIAONENG_DATA_KEY_FILE) to include that key, then restore again."
+            )
+            % {"key": key_id}
+        )
+
+
 def backup_create(*, output: Path | None = None) -> BackupResult:
     """Write the database and a manifest to a tar.gz archive; return its path and manifest."""
     vendor = connection.vendor
@@ -124,6 +156,7 @@ def backup_create(*, output: Path | None = None) -> BackupResult:
             "database": {"vendor": vendor, "version": database_version()},
             "created_at": now.isoformat(timespec="seconds"),
             "dump": {"name": dump.name, "sha256": _sha256(dump), "size": dump.stat().st_size},
+            "data_keys": _data_keys_manifest(),
         }
         manifest_path = Path(scratch) / MANIFEST
         manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -243,6 +276,7 @@ def backup_restore(*, path: Path) -> RestoreResult:
                 % {"source": source_vendor, "target": vendor}
             )
         newer = _check_schema(manifest)
+        _check_data_key(manifest)
         if not database_is_empty():
             raise DomainError(
                 _(

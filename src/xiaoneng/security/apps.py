@@ -8,4 +8,4 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security")
 
     def ready(self) -> None:
-        from xiaoneng.security import receivers  # noqa: F401  (connects the signal receivers)
+        from xiaoneng.security import checks, receivers  # noqa: F401  (registers checks, receivers)

@@ -14,6 +14,7 @@ from typing import Any
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.signals import setting_changed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -61,3 +62,12 @@ def _on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
     from xiaoneng.security.services import user_sessions_end
 
     user_sessions_end(user=instance)
+
+
+@receiver(setting_changed, dispatch_uid="xiaoneng.security.data_keys_changed")
+def _on_data_keys_changed(sender: Any, setting: str, **kwargs: Any) -> None:
+    """Tests switch keys with the settings fixture; the keyring is otherwise built once."""
+    if setting in {"XIAONENG_DATA_KEYS", "XIAONENG_DATA_KEY_FILE", "SECRET_KEY", "PRODUCTION"}:
+        from xiaoneng.security.datakeys import keyring
+
+        keyring.cache_clear()

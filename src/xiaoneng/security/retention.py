@@ -27,6 +27,8 @@ from xiaoneng.notify.models import Notification
 from xiaoneng.privacy import mask_email, mask_phone
 
 PERSONAL_FIELDS = ("requester_name", "requester_phone", "requester_email", "requester_id_number")
+# The keyed indexes of the phone and ID number go with them (update() bypasses the fields).
+INDEX_FIELDS = ("requester_phone_index", "requester_id_index")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,9 @@ def retention_run(*, now: datetime, dry_run: bool = False) -> RetentionReport:
         ids = list(due.select_for_update().values_list("pk", flat=True))
         blanked = 0
         if not dry_run and ids:
-            Case.objects.filter(pk__in=ids).update(**dict.fromkeys(PERSONAL_FIELDS, ""))
+            Case.objects.filter(pk__in=ids).update(
+                **dict.fromkeys(PERSONAL_FIELDS + INDEX_FIELDS, "")
+            )
             # The SMS and e-mail sent to the requester carry the address too.
             blanked = _mask_notification_addresses(ids)
         old_audit = AuditEntry.objects.filter(created_at__lt=audit_cutoff).count()
