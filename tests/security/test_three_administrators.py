@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.security.conftest import PROBE
 from xiaoneng.api.selectors import cases_for
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.permissions import cases_visible_to, has_case_scope
+from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.notify.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,8 @@ def test_a_key_whose_service_account_became_an_administrator_reads_nothing(users
 
 
 def test_an_administrator_given_a_case_role_as_well_still_sees_no_case(users, probe) -> None:
+    from xiaoneng.cases.permissions import has_case_scope
+
     auditor = users["auditor"]
     auditor.groups.add(Group.objects.get(name="efficiency_office"))
     auditor = type(auditor).objects.get(pk=auditor.pk)  # no cached roles
