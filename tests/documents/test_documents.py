@@ -45,7 +45,7 @@ def test_one_time_notice_lists_every_missing_material_and_the_phones(application
     notice = application.notices.get()
     number = document_number(kind=Kind.ONE_TIME_NOTICE, obj=notice).number
     assert number == f"教补〔{YEAR}〕1号"
-    document = builders.notice_document(notice, number=number)
+    document = builders.notice_document(notice, number=number, full_name=True)
     for text in both(document):
         assert "一次性告知书" in text
         assert number in text

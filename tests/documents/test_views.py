@@ -11,6 +11,7 @@ from tests.documents.pdftext import pdf_text
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.cases.services.applications import application_decide_acceptance
 from xiaoneng.documents.selectors import case_documents
+from xiaoneng.privacy import mask_name
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,41 @@ def test_downloads_are_scoped_and_need_a_known_format(client, demo_password, app
     bad = reverse("documents:case_receipt", args=[application.case_id, "exe"])
     assert client.get(bad).status_code == 404
     assert not AuditEntry.objects.filter(action="documents.download").exists()
+
+
+def test_downloaded_documents_mask_the_requesters_name(client, demo_password, users, application):
+    """Item 7(a) of issue 20: every role that can open the case downloads the receipt, the
+    one-time notice and the refusal; none of them names the requester in full (the reveal
+    action is the only way to the full name). Read back from the real PDF and DOCX files."""
+    case = application.case
+    application_decide_acceptance(
+        case=case,
+        accept=False,
+        by=users["personnel_head"],
+        reason="不属于本机关职责",
+        basis="《行政许可法》第三十二条",
+    )
+    full, masked = case.requester_name, mask_name(case.requester_name)
+    assert masked.startswith("林*")
+    assert "小雨" not in masked
+    links = case_documents(case=case)
+    assert [link.kind for link in links] == ["receipt", "one_time_notice", "not_accepted"]
+    for username in ("intake", "personnel_head", "xiaoneng", "leader"):
+        assert client.login(username=username, password=demo_password)
+        for link in links:
+            pdf = pdf_text(client.get(link.pdf_url).content)
+            docx = docx_text(client.get(link.docx_url).content)
+            for text in (pdf, docx):
+                assert link.title in text, (username, link.kind)
+                assert masked in text, (username, link.kind)
+                assert "小雨" not in text, (username, link.kind)
+                assert full not in text, (username, link.kind)
+
+
+def test_the_requesters_own_copy_may_name_them_in_full(application) -> None:
+    from xiaoneng.documents.builders import receipt_document
+    from xiaoneng.documents.docx import render_docx
+
+    document = receipt_document(application.case, number="x", full_name=True)
+    assert document.addressee == application.case.requester_name
+    assert application.case.requester_name in docx_text(render_docx(document))

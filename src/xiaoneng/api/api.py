@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
 
-from xiaoneng.api.auth import AUTH
+from xiaoneng.api.auth import AUTH, CASE_AUTH
 from xiaoneng.api.endpoints_cases import router as cases_router
 from xiaoneng.api.endpoints_catalog import router as catalog_router
 from xiaoneng.api.endpoints_metrics import router as metrics_router
@@ -29,7 +29,7 @@ api = NinjaAPI(
     docs=Swagger(settings={"persistAuthorization": False}),
 )
 install_handlers(api)
-api.add_router("", cases_router)
+api.add_router("", cases_router, auth=CASE_AUTH)
 api.add_router("", other_router)
 api.add_router("", metrics_router)
 api.add_router("", catalog_router)

@@ -16,10 +16,11 @@ from xiaoneng.api.errors import ApiError, lazy_format
 from xiaoneng.api.models import ApiClient
 from xiaoneng.api.services import apikey_authenticate
 from xiaoneng.audit.context import current_context, set_context
-from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.permissions import has_case_scope, staff_for
 
 INVALID_KEY = _("The API key is not valid, has expired or was revoked.")
 MISSING_SCOPE = _("This key does not allow that: it lacks the scope %(scope)s.")
+NO_CASE_SCOPE = _("Your account does not work on cases: administrators never see case content.")
 
 
 @dataclass
@@ -54,13 +55,26 @@ def _client_principal(request: HttpRequest, plaintext: str) -> Principal:
     return principal
 
 
+def _door(found: Principal | None, *, cases: bool) -> Principal | None:
+    """At the door of the case routes, a caller without a case scope (an administrator by
+    session, or a key whose service account was made one) is refused before its request body
+    is even read (三员分立)."""
+    if cases and found is not None and not has_case_scope(found.user):
+        raise ApiError(403, "no_case_scope", NO_CASE_SCOPE)
+    return found
+
+
 class BearerKey(HttpBearer):
     """``Authorization: Bearer xn_…``"""
+
+    def __init__(self, *, cases: bool = False) -> None:
+        super().__init__()
+        self.cases = cases
 
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
         if not token:
             return None
-        return _client_principal(request, token)
+        return _door(_client_principal(request, token), cases=self.cases)
 
 
 class HeaderKey(APIKeyHeader):
@@ -68,10 +82,14 @@ class HeaderKey(APIKeyHeader):
 
     param_name = "X-API-Key"
 
+    def __init__(self, *, cases: bool = False) -> None:
+        super().__init__()
+        self.cases = cases
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
         if not key:
             return None
-        return _client_principal(request, key)
+        return _door(_client_principal(request, key), cases=self.cases)
 
 
 class StaffSession(APIKeyCookie):
@@ -79,8 +97,9 @@ class StaffSession(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
-    def __init__(self) -> None:
+    def __init__(self, *, cases: bool = False) -> None:
         super().__init__(csrf=True)
+        self.cases = cases
 
     def __call__(self, request: HttpRequest) -> Principal | None:
         user = getattr(request, "user", None)
@@ -88,7 +107,7 @@ class StaffSession(APIKeyCookie):
             return None
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise ApiError(403, "csrf_failed", _("CSRF check failed: send the X-CSRFToken header."))
-        return Principal(user=user)
+        return _door(Principal(user=user), cases=self.cases)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover
         return None
@@ -99,10 +118,17 @@ def principal(request: HttpRequest) -> Principal:
 
 
 def require_scope(request: HttpRequest, scope: str) -> Principal:
+    """The caller, if it may use ``scope``. Every ``cases:*`` scope also needs a case scope, so
+    an administrator (by session, or a key whose service account was made one) is refused
+    before anything is read or written (三员分立)."""
     caller = principal(request)
     if not caller.allows(scope):
         raise ApiError(403, "missing_scope", lazy_format(MISSING_SCOPE, {"scope": scope}))
+    if scope.startswith("cases:") and not has_case_scope(caller.user):
+        raise ApiError(403, "no_case_scope", NO_CASE_SCOPE)
     return caller
 
 
 AUTH = [BearerKey(), HeaderKey(), StaffSession()]
+# The case routes: the same ways in, each also asking for a case scope.
+CASE_AUTH = [BearerKey(cases=True), HeaderKey(cases=True), StaffSession(cases=True)]

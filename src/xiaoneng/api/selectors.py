@@ -15,17 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.api.auth import Principal
 from xiaoneng.api.errors import ApiError
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.permissions import cases_visible_to, staff_for
+from xiaoneng.cases.permissions import cases_visible_to, has_case_scope, staff_for
 
 CASE_RELATED = ("category", "unit", "lead_department", "handler__user", "first_contact__user")
 
 
 def cases_for(caller: Principal) -> QuerySet[Case]:
     """Staff: what the office shows them. A client: its unit's cases and the ones it registered,
-    or every case for a client without a unit scope."""
+    or every case for a client without a unit scope; none when its service account has no case
+    scope (an administrator role given to it later, or no case role at all)."""
     client = caller.client
     if client is None:
         return cases_visible_to(caller.user)
+    if not has_case_scope(caller.user):
+        return Case.objects.none()
     if client.unit_id is None:
         return Case.objects.all()
     staff = staff_for(caller.user)

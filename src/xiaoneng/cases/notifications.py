@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from xiaoneng.cases.models import Case
+from xiaoneng.cases.permissions import is_administrator
 from xiaoneng.notify.services import notification_enqueue, notifications_enqueue_for_users
 from xiaoneng.org.models import Department, Staff, User
 from xiaoneng.org.roles import Role
@@ -16,7 +17,11 @@ from xiaoneng.org.selectors import post_acting_holder
 
 
 def _users(staff: Iterable[Staff | None]) -> list[User]:
-    return [member.user for member in staff if member is not None]
+    """The logins to tell; an administrator made a department head or post holder is skipped,
+    since the message carries the case's title (三员分立)."""
+    return [
+        member.user for member in staff if member is not None and not is_administrator(member.user)
+    ]
 
 
 def notify_staff(case: Case, staff: Iterable[Staff | None], *, kind: str, subject: str) -> None:

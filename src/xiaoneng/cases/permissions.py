@@ -1,4 +1,10 @@
-"""Who may see a case and who may act on it. Deny by default."""
+"""Who may see a case and who may act on it. Deny by default.
+
+Every door to case content (office pages, API by session or key, documents, exports, search,
+supervision) asks ``has_case_scope`` first, through ``cases_visible_to``: the three
+administrators (三员分立) have no case scope at all, whatever department their staff record
+sits in and whatever other role they were given; a person without a case role has none either.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,13 @@ from django.http import Http404
 
 from xiaoneng.cases.models import Case
 from xiaoneng.org.models import Staff
-from xiaoneng.org.roles import Role
+from xiaoneng.org.roles import ADMIN_ROLES, Role
 from xiaoneng.org.selectors import user_roles
 
 # Roles that supervise every unit of the bureau.
 GLOBAL_ROLES = frozenset({Role.EFFICIENCY_OFFICE, Role.LEADER, Role.INSPECTOR})
+# Roles that work on cases: every role except the three administrators.
+CASE_ROLES = frozenset(Role) - ADMIN_ROLES
 
 
 def staff_for(user: Any) -> Staff | None:
@@ -26,14 +34,29 @@ def staff_for(user: Any) -> Staff | None:
     return cached
 
 
+def has_case_scope(user: Any) -> bool:
+    """Whether this login may see any case at all: it holds a case role and no administrator
+    role. An administrator who was also given a case role still sees none (三员分立)."""
+    roles = user_roles(user)
+    return bool(roles & CASE_ROLES) and not roles & ADMIN_ROLES
+
+
+def is_administrator(user: Any) -> bool:
+    """Holds one of the three administrator roles: never told a case's content (三员分立)."""
+    return bool(user_roles(user) & ADMIN_ROLES)
+
+
 def has_global_scope(user: Any) -> bool:
-    return bool(user_roles(user) & GLOBAL_ROLES)
+    return has_case_scope(user) and bool(user_roles(user) & GLOBAL_ROLES)
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
-    """Every case this person may open: all for the efficiency office, inspectors and leaders;
+    """Every case this person may open: none without a case scope (the three administrators,
+    staff without a case role); all for the efficiency office, inspectors and leaders;
     otherwise those of their department (lead or assisting), their own, and their posts',
     except a case converted into a conduct complaint, which only the supervisors see."""
+    if not has_case_scope(user):
+        return Case.objects.none()
     if has_global_scope(user):
         return Case.objects.all()
     staff = staff_for(user)

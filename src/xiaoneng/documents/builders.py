@@ -1,5 +1,9 @@
 """Documents built from a case and what hangs off it: receipt, one-time notice, denial
-decision, and the reminder and rectification notices of a yellow or red card."""
+decision, and the reminder and rectification notices of a yellow or red card.
+
+Staff download these from the case page, so the requester's name is masked (张*) like on every
+other staff view; only a copy made for the requester themself (``full_name=True``) names them
+in full. Revealing the name stays the audited reveal action."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from xiaoneng.cases.models import Case, Signal
 from xiaoneng.catalog.guides import ServiceItemVersion
 from xiaoneng.documents.content import Block, Kind, OfficialDocument, chinese_date
 from xiaoneng.org.models import Unit
+from xiaoneng.privacy import mask_name
 from xiaoneng.workdays.deadlines import deadline_compute
 from xiaoneng.workdays.models import Clock
 
@@ -34,8 +39,11 @@ def _application(case: Case) -> Application | None:
     return Application.objects.select_related("service_item_version").filter(case=case).first()
 
 
-def _addressee(case: Case) -> str:
-    return case.requester_name.strip() or "申请人"
+def _addressee(case: Case, *, full_name: bool) -> str:
+    name = case.requester_name.strip()
+    if not name:
+        return "申请人"
+    return name if full_name else mask_name(name)
 
 
 def _phones(case: Case, version: ServiceItemVersion | None) -> list[str]:
@@ -63,7 +71,7 @@ def _reply_due(case: Case) -> str:
     return chinese_date(clock.due_at) if clock else ""
 
 
-def receipt_document(case: Case, *, number: str) -> OfficialDocument:
+def receipt_document(case: Case, *, number: str, full_name: bool = False) -> OfficialDocument:
     """受理回执: what was received, when, and what happens next."""
     application = _application(case)
     version = application.service_item_version if application else None
@@ -90,7 +98,7 @@ def receipt_document(case: Case, *, number: str) -> OfficialDocument:
     return OfficialDocument(
         kind=Kind.RECEIPT,
         number=number,
-        addressee=_addressee(case),
+        addressee=_addressee(case, full_name=full_name),
         body=body,
         issuer=case.unit.name,
         issued_on=timezone.localdate(
@@ -118,7 +126,9 @@ def _receipt_status(application: Application, case: Case) -> str:
     return "本机关将在五个工作日内作出是否受理的决定。"
 
 
-def notice_document(notice: OneTimeNotice, *, number: str) -> OfficialDocument:
+def notice_document(
+    notice: OneTimeNotice, *, number: str, full_name: bool = False
+) -> OfficialDocument:
     """一次性告知书: every missing material at once, with the item's basis, conditions, fees,
     time limit and the enquiry and supervision phones."""
     application = notice.application
@@ -161,7 +171,7 @@ def notice_document(notice: OneTimeNotice, *, number: str) -> OfficialDocument:
         kind=Kind.ONE_TIME_NOTICE,
         title="补正材料告知书（补充）" if notice.is_second else "",
         number=number,
-        addressee=_addressee(case),
+        addressee=_addressee(case, full_name=full_name),
         body=body,
         issuer=case.unit.name,
         issued_on=timezone.localdate(notice.issued_at),
@@ -169,7 +179,9 @@ def notice_document(notice: OneTimeNotice, *, number: str) -> OfficialDocument:
     )
 
 
-def denial_decision_document(filing: DenialFiling, *, number: str) -> OfficialDocument:
+def denial_decision_document(
+    filing: DenialFiling, *, number: str, full_name: bool = False
+) -> OfficialDocument:
     """不予受理决定书 / 不予许可决定书, from the filing that every refusal has."""
     case = filing.case
     application = _application(case)
@@ -190,7 +202,7 @@ def denial_decision_document(filing: DenialFiling, *, number: str) -> OfficialDo
     return OfficialDocument(
         kind=Kind.NOT_ACCEPTED if not_accepted else Kind.NOT_APPROVED,
         number=number,
-        addressee=_addressee(case),
+        addressee=_addressee(case, full_name=full_name),
         body=body,
         issuer=case.unit.name,
         issued_on=timezone.localdate(decided),

@@ -43,12 +43,14 @@ class NotificationAdmin(_ReadOnlyAdmin):
     search_fields = ["kind", "case_number"]
     list_select_related = ["recipient_user"]
     actions = ["retry"]
-    # The full address stays out of the change page too.
-    exclude = ["recipient_address"]
+    # The full address stays out of the change page too; so do the subject and the text, which
+    # carry a case's title and the news about it: the operator (an administrator, 三员分立)
+    # sees that a message went out, never what it said.
+    exclude = ["recipient_address", "subject", "body"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         fields = super().get_readonly_fields(request, obj)
-        return [name for name in fields if name != "recipient_address"] + ["recipient"]
+        return [name for name in fields if name not in self.exclude] + ["recipient"]
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj: Notification) -> str:

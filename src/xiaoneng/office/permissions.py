@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from xiaoneng.office.person import prime
+from xiaoneng.org.roles import ADMIN_ROLES
 from xiaoneng.org.selectors import user_roles
 
 # Roles that work on cases (everyone except the three administrators).
@@ -19,13 +20,18 @@ CASE_ROLES = ("intake", "handler", "dept_head", "efficiency_office", "inspector"
 def role_required(
     *roles: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Allow the view only to people holding at least one of ``roles``; 403 for everyone else."""
+    """Allow the view only to people holding at least one of ``roles``; 403 for everyone else.
+    A view that names no administrator role also refuses anyone holding one, even beside a
+    business role: the three administrators stay out of the business (三员分立)."""
+    wanted = set(roles)
+    admins_allowed = bool(wanted & ADMIN_ROLES)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             prime(request.user)
-            if not user_roles(request.user) & set(roles):
+            held = user_roles(request.user)
+            if not held & wanted or (not admins_allowed and held & ADMIN_ROLES):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

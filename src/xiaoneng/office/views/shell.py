@@ -9,7 +9,8 @@ from django.shortcuts import render
 
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.audit.selectors import audit_chain_verify
-from xiaoneng.office.permissions import CASE_ROLES, role_required
+from xiaoneng.cases.permissions import has_case_scope
+from xiaoneng.office.permissions import role_required
 from xiaoneng.office.person import prime
 from xiaoneng.office.workbench import workbench_for
 from xiaoneng.org.roles import Role
@@ -32,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     prime(request.user)
     workbench = None
     roles = user_roles(request.user)
-    if roles & set(CASE_ROLES):
+    if has_case_scope(request.user):
         workbench = workbench_for(request.user)
     # The administrator must see a missing holiday schedule before deadlines go provisional.
     calendar = calendar_status() if Role.SYSADMIN in roles else None

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.cases.permissions import is_administrator
 from xiaoneng.cases.services.attachments import MAX_ATTACHMENT_BYTES, MAX_NAME, sniff_content_type
 from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.notify.services import notification_enqueue
@@ -47,6 +48,8 @@ def notify_people(
     for member in people:
         if member is None or member.user_id in seen or not member.user.is_active:
             continue
+        if is_administrator(member.user):
+            continue  # 三员分立: the message names the matter under supervision.
         seen.add(member.user_id)
         notification_enqueue(
             channel="inbox",
