@@ -44,11 +44,12 @@ class NotificationAdmin(_ReadOnlyAdmin):
     list_select_related = ["recipient_user"]
     actions = ["retry"]
     # The full address stays out of the change page too.
-    exclude = ["recipient_address"]
+    exclude = ["recipient_address", "sealed"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         fields = super().get_readonly_fields(request, obj)
-        return [name for name in fields if name != "recipient_address"] + ["recipient"]
+        hidden = {"recipient_address", "sealed"}
+        return [name for name in fields if name not in hidden] + ["recipient"]
 
     @admin.display(description=_("recipient"))
     def recipient(self, obj: Notification) -> str:

@@ -39,6 +39,7 @@ from xiaoneng.cases.services._common import (
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
+from xiaoneng.sealing import Secret
 
 MAX_CONTENT = 5000
 
@@ -181,11 +182,17 @@ def _create_case(
         case, action="register", user=by, data={"channel": case.channel, "kind": case.kind}, at=at
     )
     with override("zh-hans"):
-        message = gettext(
+        template = gettext(
             "Your request %(number)s has been registered. Tracking code: %(code)s, "
             "secret: %(secret)s."
-        ) % {"number": case.number, "code": code, "secret": secret}
-    notify_requester(case, kind="case.registered", message=message)
+        )
+    # The secret goes to the gateway only; every stored copy shows it as ******.
+    notify_requester(
+        case,
+        kind="case.registered",
+        message=template,
+        params={"number": case.number, "code": code, "secret": Secret(secret)},
+    )
     if staff is None:
         notify_staff(
             case,
