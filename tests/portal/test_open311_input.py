@@ -83,7 +83,9 @@ def test_a_body_over_the_upload_limit_is_a_413(client, api_key) -> None:
 
 
 def test_a_title_made_from_the_description_carries_no_personal_data(client, api_key) -> None:
-    description = "我是王小明，电话 138 0013 8000，邮箱 wxm@example.cn，孩子入学报名系统一直打不开。"
+    description = (
+        "我是王小明，电话 138 0013 8000，邮箱 wxm@example.cn，孩子入学报名系统一直打不开。"
+    )
     response = _post(client, api_key, description=description, last_name="王", first_name="小明")
     assert response.status_code == 201
     case = Case.objects.get()
