@@ -1,6 +1,10 @@
-"""Masking of personal data for lists, exports, notifications and logs (138****1234, 张*)."""
+"""Masking of personal data for lists, exports, notifications and logs (138****1234, 张*), and
+redaction of free text before it is published or made into a title (``redact``)."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
 
 
 def mask_phone(phone: str) -> str:
@@ -31,3 +35,46 @@ def mask_email(address: str) -> str:
     if not domain:
         return mask_name(address)
     return f"{local[:1]}***@{domain}"
+
+
+# ID numbers, phone numbers (mobile, landline with area code), e-mail addresses.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE = re.compile(
+    r"(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)"
+)
+_LONG_DIGITS = re.compile(r"\d{7,}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+REDACTED = "***"
+
+
+def redact(text: str, names: Iterable[str] = (), *, patterns: bool = True) -> str:
+    """The text with the given names (or other known values) masked and, with ``patterns``,
+    every ID number, phone number and e-mail address as well."""
+    if not text:
+        return ""
+    if patterns:
+        text = _ID_NUMBER.sub(REDACTED, text)
+        text = _EMAIL.sub(REDACTED, text)
+        text = _PHONE.sub(REDACTED, text)
+        text = _LONG_DIGITS.sub(REDACTED, text)
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        text = text.replace(name, REDACTED)
+        # A Chinese name is also written as surname + title (张老师, 王校长): mask the given name.
+        if len(name) >= 2 and not name.isascii():
+            text = text.replace(name[1:], REDACTED) if len(name) >= 3 else text
+    return text
+
+
+def case_names(case: object) -> list[str]:
+    """The names a case's published text must not show: requester and person concerned."""
+    return [
+        getattr(case, "requester_name", "") or "",
+        getattr(case, "person_concerned", "") or "",
+    ]
+
+
+def case_personal_values(case: object) -> list[str]:
+    """Every personal value a case holds, for masking text shown back to the requester."""
+    fields = ("requester_phone", "requester_email", "requester_id_number")
+    return [*case_names(case), *(getattr(case, field, "") or "" for field in fields)]

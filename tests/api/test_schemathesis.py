@@ -3,6 +3,7 @@ conforms to the schema (status code, content type, body)."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -75,3 +76,29 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(hotline, new
     assert not failures, "\n\n".join(failures)
     # The calls really reached the application (each client call leaves its audit row).
     assert AuditEntry.objects.filter(action="api.call").count() > 5 * len(operations)
+
+
+@pytest.mark.django_db
+def test_every_operation_refuses_an_oversized_body_with_a_4xx(hotline, settings) -> None:
+    """Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE on every route with a body: 413 in the API's
+    error format (401/404/405 first where those apply), never a 5xx."""
+    with keep_connection():
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    with_body = [op for op in operations if op.method.upper() in {"POST", "PUT", "PATCH"}]
+    assert with_body
+    body = '{"content": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1) + '"}'
+    seen = set()
+    for operation in with_body:
+        path = re.sub(r"\{[^}]+\}", "1", operation.path)
+        response = hotline.client.post(
+            path,
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {hotline.key}"},
+        )
+        assert response.status_code < 500, (operation.label, response.content[:300])
+        seen.add(response.status_code)
+        if response.status_code == 413:
+            assert response.json()["code"] == "too_large"
+    assert 413 in seen

@@ -24,3 +24,13 @@ class SlowSmsBackend(RecordingSmsBackend):
     def send(self, *, phone: str, text: str) -> None:
         time.sleep(0.005)
         super().send(phone=phone, text=text)
+
+
+class CapturingSmsBackend(RecordingSmsBackend):
+    """The gateway as a test sees it: keeps what it was handed (in memory only) and records."""
+
+    handed: list[tuple[str, str]] = []
+
+    def send(self, *, phone: str, text: str) -> None:
+        type(self).handed.append((phone, str.__str__(text)))
+        super().send(phone=phone, text=text)

@@ -126,3 +126,35 @@ def test_deadline_on_a_units_local_calendar(official: None, unit: object) -> Non
     )
     assert run("deadline", "2026-09-30", "5", "--unit-code", unit.code)[0] == "2026-10-14\n"
     assert run("deadline", "2026-09-30", "5")[0] == "2026-10-13\n"
+
+
+@pytest.mark.parametrize(
+    ("n", "unit"),
+    [
+        ("99999999", "hours"),  # beyond year 9999: OverflowError before
+        ("900000", "hours"),  # beyond the calendar but a valid datetime
+        ("100000", "months"),  # year 10 334: ValueError before
+        ("99999999999999999999", "days"),
+        ("99999999999999999999", "workdays"),
+    ],
+)
+def test_deadline_beyond_the_calendar_is_a_clear_error(official: None, n: str, unit: str) -> None:
+    with pytest.raises(CommandError, match="outside the calendar"):
+        run("deadline", "2026-05-06", n, "--unit", unit)
+
+
+def test_a_line_beyond_the_calendar_does_not_stop_the_batch(official: None) -> None:
+    lines = (
+        "2026-05-06 99999999 hours\n2026-09-30 5\n2026-05-06 100000 months\n"
+        "2026-10-01T23:30 2 hours\n"
+    )
+    out, err = StringIO(), StringIO()
+    with translation.override("en"), pytest.raises(CommandError) as failed:
+        call_command("deadline", "-", stdin=StringIO(lines), stdout=out, stderr=err)
+    assert out.getvalue().splitlines() == [
+        "error: line 1: The date is outside the calendar (2000–2100).",
+        "2026-10-13",
+        "error: line 3: The date is outside the calendar (2000–2100).",
+        "2026-10-02T01:30+08:00",
+    ]
+    assert "2 of 4 lines" in str(failed.value)

@@ -9,6 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +103,8 @@ SERVER_ERROR = _("Something went wrong on our side; the error was recorded.")
 INVALID_INPUT = _("The request is not valid; see the fields.")
 MALFORMED = _("The request body is not valid JSON.")
 METHOD_NOT_ALLOWED = _("This method is not allowed here.")
+TOO_LARGE = _("The request is too large (at most %(max)s MB).")
+TOO_MANY_FIELDS = _("The request has too many fields or files.")
 
 
 def _field_name(loc: list[Any]) -> str:
@@ -135,6 +144,15 @@ def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResp
     return error_response(api, request, exc.status_code, code, str(exc))
 
 
+def _too_large(request: HttpRequest, exc: SuspiciousOperation, api: NinjaAPI) -> HttpResponse:
+    # Django refuses the body before anything was parsed, so nothing was stored either.
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        message = lazy_format(TOO_LARGE, {"max": f"{limit / 1_048_576:.1f}"})
+        return error_response(api, request, 413, "too_large", message)
+    return error_response(api, request, 413, "too_large", TOO_MANY_FIELDS)
+
+
 def _not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
     return error_response(api, request, 404, "not_found", NOT_FOUND)
 
@@ -151,6 +169,9 @@ def install_handlers(api: NinjaAPI) -> None:
         ApiError: _api_error,
         HttpError: _http_error,
         Http404: _not_found,
+        RequestDataTooBig: _too_large,
+        TooManyFieldsSent: _too_large,
+        TooManyFilesSent: _too_large,
         Exception: _unexpected,
     }
     for exc_class, handler in handlers.items():

@@ -6,7 +6,8 @@ details. Messages carry the case number and never the requester's personal data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.permissions import is_administrator
@@ -57,8 +58,11 @@ def efficiency_office_staff() -> list[Staff]:
     )
 
 
-def notify_requester(case: Case, *, kind: str, message: str) -> None:
-    """Text for the requester in Chinese, the language of the public channels."""
+def notify_requester(
+    case: Case, *, kind: str, message: str, params: Mapping[str, Any] | None = None
+) -> None:
+    """Text for the requester in Chinese, the language of the public channels. With
+    ``params``, ``message`` is a %-template whose ``Secret`` parameters are never stored."""
     if case.is_anonymous:
         return
     if case.requester_phone:
@@ -67,6 +71,7 @@ def notify_requester(case: Case, *, kind: str, message: str) -> None:
             kind=kind,
             subject=case.number,
             body=message,
+            params=params,
             address=case.requester_phone,
             obj=case,
             unit_id=case.unit_id,
@@ -78,6 +83,7 @@ def notify_requester(case: Case, *, kind: str, message: str) -> None:
             kind=kind,
             subject=case.number,
             body=message,
+            params=params,
             address=case.requester_email,
             obj=case,
             unit_id=case.unit_id,

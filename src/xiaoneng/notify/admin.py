@@ -43,10 +43,19 @@ class NotificationAdmin(_ReadOnlyAdmin):
     search_fields = ["kind", "case_number"]
     list_select_related = ["recipient_user"]
     actions = ["retry"]
-    # The full address stays out of the change page too; so do the subject and the text, which
-    # carry a case's title and the news about it: the operator (an administrator, 三员分立)
-    # sees that a message went out, never what it said.
-    exclude = ["recipient_address", "subject", "body"]
+    # The full address stays out of the change page too; so do the subject, the text, its
+    # template and parameters, which carry a case's title and the news about it: the operator
+    # (an administrator, 三员分立) sees that a message went out, never what it said. The sealed
+    # secret is shown to nobody.
+    exclude = [
+        "recipient_address",
+        "subject",
+        "body",
+        "template",
+        "params",
+        "secret_params",
+        "sealed",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         fields = super().get_readonly_fields(request, obj)

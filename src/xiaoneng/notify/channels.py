@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from xiaoneng.notify.models import Notification
-from xiaoneng.notify.sms import sms_backend
+from xiaoneng.notify.sms import OutgoingText, sms_backend
+from xiaoneng.sealing import unseal
 
 Deliver = Callable[[Notification], None]
 
@@ -30,6 +31,14 @@ def channel_for(name: str) -> Deliver:
         raise LookupError(f"no delivery channel named {name!r}") from None
 
 
+def message_text(notification: Notification) -> str:
+    """The body as it leaves: the template with the sealed secrets filled in, else the body."""
+    if not notification.sealed:
+        return notification.body
+    params = {**notification.params, **unseal(notification.sealed)}
+    return notification.template % params
+
+
 def deliver_inbox(notification: Notification) -> None:
     """The row itself is the in-app message: nothing leaves the system."""
 
@@ -37,7 +46,7 @@ def deliver_inbox(notification: Notification) -> None:
 def deliver_email(notification: Notification) -> None:
     send_mail(
         subject=notification.subject,
-        message=notification.body,
+        message=message_text(notification),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[notification.recipient_address],
         fail_silently=False,
@@ -45,8 +54,9 @@ def deliver_email(notification: Notification) -> None:
 
 
 def deliver_sms(notification: Notification) -> None:
-    text = notification.body or notification.subject
-    sms_backend().send(phone=notification.recipient_address, text=text)
+    shown = notification.body or notification.subject
+    text = message_text(notification) or shown
+    sms_backend().send(phone=notification.recipient_address, text=OutgoingText(text, shown=shown))
 
 
 register(Notification.Channel.INBOX, deliver_inbox)

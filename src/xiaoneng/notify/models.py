@@ -42,7 +42,14 @@ class Notification(models.Model):
     # A member of the public's phone or e-mail address: personal data, encrypted at rest.
     recipient_address = EncryptedTextField(_("recipient address"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
+    # The stored rendering: secret parameters appear as ****** (see sealing.py).
     body = models.TextField(_("message"), blank=True)
+    # A message with parameters keeps its template, its public parameters, the names of its
+    # secret ones and those secrets sealed until the relay has sent the message.
+    template = models.TextField(_("message template"), blank=True)
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
+    secret_params = models.JSONField(_("secret parameters"), default=list, blank=True)
+    sealed = models.TextField(_("sealed secret parameters"), blank=True, editable=False)
     link = models.CharField(_("link"), max_length=300, blank=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 from xiaoneng.notify.channels import channel_for
 from xiaoneng.notify.models import Notification
 from xiaoneng.privacy import mask_email, mask_phone
+from xiaoneng.sealing import SealError, mask_values, unseal
 
 log = logging.getLogger("xiaoneng.notify")
 
@@ -56,13 +58,21 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=steps[min(max(attempts, 1), len(steps)) - 1])
 
 
-def error_text(exc: BaseException) -> str:
-    """A short description of a failure with e-mail addresses and phone numbers masked."""
-    message = " ".join(str(exc).split())
+def error_text(exc: BaseException, hide: Iterable[str] = ()) -> str:
+    """A short description of a failure with e-mail addresses, phone numbers and the values in
+    ``hide`` (a message's secrets, which a gateway may quote back) masked."""
+    message = mask_values(" ".join(str(exc).split()), hide)
     message = _EMAIL.sub(lambda m: mask_email(m.group()), message)
     message = _LONG_NUMBER.sub(lambda m: mask_phone(m.group()), message)
     text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
     return text[:_ERROR_MAX]
+
+
+def _secret_values(notification: Notification) -> list[str]:
+    try:
+        return list(unseal(notification.sealed).values())
+    except SealError:
+        return []
 
 
 def _attempt(notification: Notification, now: datetime) -> str:
@@ -73,9 +83,11 @@ def _attempt(notification: Notification, now: datetime) -> str:
         with transaction.atomic():
             channel_for(notification.channel)(notification)
     except Exception as exc:
-        notification.last_error = error_text(exc)
+        # A gateway may quote the message it refused: its secrets never reach a log or a row.
+        notification.last_error = error_text(exc, _secret_values(notification))
         if notification.attempts >= max_attempts():
             notification.status = Notification.Status.FAILED
+            notification.sealed = ""  # the secret is needed no longer: discard it
             outcome = "failed"
             log.error(
                 "notification %s (%s to %s) failed for good after %s attempts: %s",
@@ -96,11 +108,14 @@ def _attempt(notification: Notification, now: datetime) -> str:
                 notification.next_attempt_at.isoformat(timespec="seconds"),
                 notification.last_error,
             )
-        notification.save(update_fields=["attempts", "status", "next_attempt_at", "last_error"])
+        notification.save(
+            update_fields=["attempts", "status", "next_attempt_at", "last_error", "sealed"]
+        )
         return outcome
     notification.status = Notification.Status.SENT
     notification.sent_at = now
-    notification.save(update_fields=["attempts", "status", "sent_at"])
+    notification.sealed = ""  # delivered: the secret is discarded
+    notification.save(update_fields=["attempts", "status", "sent_at", "sealed"])
     return "sent"
 
 

@@ -6,7 +6,7 @@ exists if and only if that change committed. It writes no audit row: the change 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection, transaction
@@ -20,6 +20,7 @@ from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.notify.models import Notification
 from xiaoneng.org.models import User
+from xiaoneng.sealing import MASK, seal, split_params
 
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 _LINK_MAX = Notification._meta.get_field("link").max_length
@@ -48,12 +49,29 @@ def _unit_of(obj: Model | None, unit_id: int | None) -> int | None:
     return unit_id
 
 
+def _render(body: Any, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The stored fields of a body: the body itself, or a template rendered with its secret
+    parameters masked, the public parameters and the secret ones sealed for the relay."""
+    if params is None:
+        return {"body": str(body)}
+    template = str(body)
+    public, secret = split_params(params)
+    return {
+        "body": template % {**public, **dict.fromkeys(secret, MASK)},
+        "template": template,
+        "params": public,
+        "secret_params": sorted(secret),
+        "sealed": seal(secret),
+    }
+
+
 def _build(
     *,
     channel: str,
     kind: str,
     subject: Any,
     body: Any,
+    params: Mapping[str, Any] | None = None,
     user: User | None,
     address: str,
     obj: Model | None,
@@ -81,7 +99,7 @@ def _build(
         recipient_address=address.strip(),
         # Lazy translations are fixed here, in the language active when the change happened.
         subject=str(subject)[:_SUBJECT_MAX],
-        body=str(body),
+        **_render(body, params),
         link=link or _link_of(obj),
         object_type=object_type,
         object_id=object_id,
@@ -103,6 +121,7 @@ def notification_enqueue(
     kind: str,
     subject: Any,
     body: Any,
+    params: Mapping[str, Any] | None = None,
     user: User | None = None,
     address: str = "",
     obj: Model | None = None,
@@ -115,6 +134,8 @@ def notification_enqueue(
     ``user`` addresses a staff member (required for the inbox; an e-mail row without ``address``
     uses the user's e-mail); ``address`` is a phone number (sms) or an e-mail address (email).
     ``unit_id`` defaults to the object's unit; ``link`` to the object's ``get_absolute_url``.
+    With ``params``, ``body`` is a %-template: parameters wrapped in ``sealing.Secret`` reach
+    the channel only and are stored as ``******`` (sealed until sent, then discarded).
     """
     _require_transaction()
     notification = _build(
@@ -122,6 +143,7 @@ def notification_enqueue(
         kind=kind,
         subject=subject,
         body=body,
+        params=params,
         user=user,
         address=address,
         obj=obj,
@@ -216,6 +238,13 @@ def notification_retry(*, notification: Notification, by: User | None) -> Notifi
         locked = Notification.objects.select_for_update().get(pk=notification.pk)
         if locked.status != Notification.Status.FAILED:
             raise DomainError(_("Only a failed message can be sent again."))
+        if locked.secret_params and not locked.sealed:
+            raise DomainError(
+                _(
+                    "This message carried a one-time secret that was discarded when it failed; "
+                    "it cannot be sent again."
+                )
+            )
         attempts = locked.attempts
         locked.status = Notification.Status.PENDING
         locked.attempts = 0

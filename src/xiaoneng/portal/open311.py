@@ -29,6 +29,8 @@ from xiaoneng.workdays.models import Clock
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
 DEFAULT_DAYS = 90
 MAX_ROWS = 1000
+# Date filters outside these years name no case and would overflow the date arithmetic.
+MIN_YEAR, MAX_YEAR = 1900, 9000
 GROUP = "教育"
 OPEN311_KINDS = [Kind.COMPLAINT, Kind.INQUIRY, Kind.SUGGESTION, Kind.HELP]
 
@@ -182,13 +184,24 @@ def visible_requests() -> QuerySet[Case]:
 
 
 def _moment(value: str, name: str) -> datetime:
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is not None:
-            moment = datetime(day.year, day.month, day.day)
+    """The moment a date parameter names; a 400 for anything that is not a real date (month
+    13, 30 February, hour 25) or lies outside the years a case can carry."""
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is not None:
+                moment = datetime(day.year, day.month, day.day)
+    except ValueError:  # well formed, but no such date or time
+        moment = None
     if moment is None:
         raise Open311Error(400, _("%(name)s is not an ISO 8601 date.") % {"name": name})
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise Open311Error(
+            400,
+            _("%(name)s must lie between the years %(min)d and %(max)d.")
+            % {"name": name, "min": MIN_YEAR, "max": MAX_YEAR},
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from xiaoneng.cases.models import Category, Channel, Kind
+from xiaoneng.cases.services.intake import MAX_CONTENT
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Unit
 from xiaoneng.portal import open311, ratelimit
@@ -25,7 +27,15 @@ from xiaoneng.portal.selectors import portal_contacts
 from xiaoneng.portal.services import open311_key_check, public_submit
 
 CHANGESET = "2026-01-01T00:00:00+08:00"
-MAX_DESCRIPTION = 4000
+# The longest value each free-text parameter may carry; longer is refused, never cut.
+MAX_LENGTHS = {
+    "description": MAX_CONTENT,
+    "address_string": 200,
+    "first_name": 32,
+    "last_name": 32,
+    "phone": 32,
+    "email": 254,
+}
 
 
 def _check_jurisdiction(request: HttpRequest) -> None:
@@ -35,16 +45,33 @@ def _check_jurisdiction(request: HttpRequest) -> None:
         raise Open311Error(404, _("Unknown jurisdiction_id."))
 
 
+def _refuse_nul(params: QueryDict, path: dict[str, Any]) -> None:
+    """PostgreSQL stores no NUL character and the portal and the API refuse them: so does
+    every Open311 parameter, with a 400 naming it instead of a database error."""
+    named = [(name, value) for name, values in params.lists() for value in values]
+    named += [(name, value) for name, value in path.items() if isinstance(value, str)]
+    for name, value in named:
+        if "\x00" in value or "\x00" in name:
+            raise Open311Error(
+                400,
+                _("%(name)s must not contain NUL characters.") % {"name": name.replace("\x00", "")},
+            )
+
+
 def endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
     """Public, answers Open311 errors in the spec's format, in the requested format."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
         try:
+            _refuse_nul(request.GET, kwargs)
             _check_jurisdiction(request)
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as error:
             return render_error(error, fmt)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            # Django refused the body before it was read: nothing was stored.
+            return render_error(Open311Error(413, _("The request is too large.")), fmt)
 
     return login_not_required(wrapper)
 
@@ -97,6 +124,19 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(rows, fmt, root="service_requests")
 
 
+def _text(data: Any, name: str) -> str:
+    """A free-text parameter, stripped; a 400 for more than its maximum, as the portal and the
+    API refuse it (a silent cut would lose what the person wrote)."""
+    value = data.get(name, "").strip()
+    if len(value) > MAX_LENGTHS[name]:
+        raise Open311Error(
+            400,
+            _("%(name)s is too long (at most %(max)d characters).")
+            % {"name": name, "max": MAX_LENGTHS[name]},
+        )
+    return value
+
+
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     verdict = ratelimit.hit(request, "open311_post")
     if not verdict.allowed:
@@ -104,6 +144,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         response["Retry-After"] = str(verdict.retry_after)
         return response
     data = request.POST
+    _refuse_nul(data, {})
     if open311_key_check(data.get("api_key", "")) is None:
         raise Open311Error(403, _("A valid api_key is required."))
     code = data.get("service_code", "").strip()
@@ -120,21 +161,21 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         unit = Unit.objects.filter(code=data["attribute[unit]"], is_active=True).first()
         if unit is None:
             raise Open311Error(400, _("attribute[unit] is not one of the listed values."))
-    description = data.get("description", "").strip()
-    where = data.get("address_string", "").strip()
+    description = _text(data, "description")
+    where = _text(data, "address_string")
     if where:
         description = f"{description}\n{_('Place')}: {where}".strip()
-    name = f"{data.get('last_name', '').strip()}{data.get('first_name', '').strip()}"
+    name = f"{_text(data, 'last_name')}{_text(data, 'first_name')}"
     try:
         registered = public_submit(
             channel=Channel.OPEN311,
             kind=kind,
             category=category,
-            content=description[:MAX_DESCRIPTION],
+            content=description,
             unit_concerned=unit,
-            requester_name=name[:64],
-            requester_phone=data.get("phone", "").strip()[:32],
-            requester_email=data.get("email", "").strip()[:254],
+            requester_name=name,
+            requester_phone=_text(data, "phone"),
+            requester_email=_text(data, "email"),
             consent_publish=data.get("attribute[consent_publish]", "") == "true",
         )
     except DomainError as exc:

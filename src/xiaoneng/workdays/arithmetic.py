@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, timedelta
 from enum import StrEnum
 from itertools import accumulate, compress
 
@@ -69,15 +69,20 @@ def add_hours(start: datetime, hours: float) -> datetime:
     Aware datetimes are added in UTC so that a zone with daylight saving would not skew the
     elapsed time (Asia/Shanghai has none today, but the arithmetic should not rely on it).
     """
-    if start.tzinfo is None:
-        return start + timedelta(hours=hours)
-    return (start.astimezone(UTC) + timedelta(hours=hours)).astimezone(start.tzinfo)
+    try:
+        if start.tzinfo is None:
+            return start + timedelta(hours=hours)
+        return (start.astimezone(UTC) + timedelta(hours=hours)).astimezone(start.tzinfo)
+    except OverflowError:  # beyond year 9999: far outside any calendar
+        raise CalendarRangeError("the result falls outside the calendar") from None
 
 
 def add_months_raw(start: date, n: int) -> date:
     """The corresponding day ``n`` months later (民法典 art. 202); the month's last day if none."""
     month_index = start.year * 12 + start.month - 1 + n
     year, month = divmod(month_index, 12)
+    if not MINYEAR <= year <= MAXYEAR:
+        raise CalendarRangeError("the result falls outside the calendar")
     last = _stdlib_calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(start.day, last))
 

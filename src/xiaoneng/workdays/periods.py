@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from xiaoneng.workdays.arithmetic import WorkCalendar, add_hours, add_months_raw
+from xiaoneng.workdays.arithmetic import (
+    CalendarRangeError,
+    WorkCalendar,
+    add_hours,
+    add_months_raw,
+)
 
 
 class Counting(StrEnum):
@@ -150,6 +155,10 @@ def compute_period(
             due_at += added
             applied.append(AppliedPause(pause.start, pause.end, pause.restart, 0, added))
         due_at = due_at.astimezone(tz)
+        # Refused like a day-based period that ends beyond the calendar: a due moment there
+        # could never be checked against working days, reminders or statistics.
+        if not cal.covers(due_at.date()):
+            raise CalendarRangeError("the result falls outside the calendar")
         return Period(
             counting=counting,
             limit=limit,

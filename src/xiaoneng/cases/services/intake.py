@@ -39,8 +39,11 @@ from xiaoneng.cases.services._common import (
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
+from xiaoneng.privacy import redact
+from xiaoneng.sealing import Secret
 
 MAX_CONTENT = 5000
+TITLE_FROM_CONTENT = 30
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,23 @@ def case_register(
     return registered
 
 
+def _title_from(content: str, fields: dict[str, Any]) -> str:
+    """A title for a request that came without one (Open311, some hotline rows). Titles reach
+    lists, notifications and exports, so the personal data in the words is redacted first,
+    exactly as for published text, and only then cut."""
+    personal = [
+        fields.get(name) or ""
+        for name in (
+            "requester_name",
+            "person_concerned",
+            "requester_phone",
+            "requester_email",
+            "requester_id_number",
+        )
+    ]
+    return redact(" ".join(content.split()), personal)[:TITLE_FROM_CONTENT]
+
+
 def _create_case(
     *, staff: Staff | None, by: Any, owner: Unit, at: Any, title: str, content: str, **fields: Any
 ) -> Registered:
@@ -168,7 +188,7 @@ def _create_case(
         number=next_case_number(local_day),
         tracking_code=code,
         tracking_secret_hash=secret_hash(code, secret),
-        title=(title.strip() or content[:30])[:120],
+        title=(title.strip() or _title_from(content, fields))[:120],
         content=content,
         unit=owner,
         first_contact=staff,
@@ -181,11 +201,17 @@ def _create_case(
         case, action="register", user=by, data={"channel": case.channel, "kind": case.kind}, at=at
     )
     with override("zh-hans"):
-        message = gettext(
+        template = gettext(
             "Your request %(number)s has been registered. Tracking code: %(code)s, "
             "secret: %(secret)s."
-        ) % {"number": case.number, "code": code, "secret": secret}
-    notify_requester(case, kind="case.registered", message=message)
+        )
+    # The secret goes to the gateway only; every stored copy shows it as ******.
+    notify_requester(
+        case,
+        kind="case.registered",
+        message=template,
+        params={"number": case.number, "code": code, "secret": Secret(secret)},
+    )
     if staff is None:
         notify_staff(
             case,

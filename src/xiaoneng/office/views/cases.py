@@ -28,6 +28,7 @@ from xiaoneng.office.forms import ACTION_FORMS, DEPARTMENT_FORMS, RevealForm, ac
 from xiaoneng.office.permissions import case_view
 from xiaoneng.office.person import REVEAL_PERMISSION
 from xiaoneng.office.selectors import case_for_page
+from xiaoneng.sealing import SealError, unseal
 from xiaoneng.workdays.explain import explain_clock
 from xiaoneng.workdays.models import Clock
 
@@ -260,11 +261,20 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
     )
 
 
+def _receipt_secret(sealed: object) -> str | None:
+    if not isinstance(sealed, str) or not sealed:
+        return None
+    try:
+        return unseal(sealed, purpose="receipt").get("secret")
+    except SealError:  # sealed under a SECRET_KEY no longer configured
+        return None
+
+
 @require_GET
 @case_view
 def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """受理回执: printable; the tracking secret appears only in the session that registered."""
     case = case_for_page(request.user, pk)
-    secret = request.session.get(f"receipt_secret_{case.pk}")
+    secret = _receipt_secret(request.session.get(f"receipt_secret_{case.pk}"))
     context = {"case": case, "secret": secret, "requester": requester_view(case, revealed=False)}
     return render(request, "office/cases/receipt.html", context)

@@ -15,6 +15,7 @@ from xiaoneng.errors import DomainError
 from xiaoneng.office.forms import IntakeForm
 from xiaoneng.office.permissions import role_required
 from xiaoneng.org.roles import Role
+from xiaoneng.sealing import seal
 
 INTAKE_ROLES = (Role.INTAKE, Role.HANDLER, Role.DEPT_HEAD, Role.EFFICIENCY_OFFICE)
 
@@ -71,8 +72,11 @@ def intake(request: HttpRequest) -> HttpResponse:
             else:
                 case = registered.case
                 if registered.tracking_secret:
-                    # Shown on the receipt of this session only; the database keeps a hash.
-                    request.session[f"receipt_secret_{case.pk}"] = registered.tracking_secret
+                    # Shown on the receipt of this session only; the database keeps a hash,
+                    # and the session (a table row too) keeps it sealed.
+                    request.session[f"receipt_secret_{case.pk}"] = seal(
+                        {"secret": registered.tracking_secret}, purpose="receipt"
+                    )
                     messages.success(
                         request,
                         _("Registered as %(number)s, tracking code %(code)s.")
