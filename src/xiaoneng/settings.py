@@ -190,6 +190,17 @@ XIAONENG_SESSION_MAX_HOURS = env_int("XIAONENG_SESSION_MAX_HOURS", 8, minimum=1)
 XIAONENG_EXPORTS_PER_HOUR = env_int("XIAONENG_EXPORTS_PER_HOUR", 10, minimum=1)
 # The audit log is kept at least six months (GB/T 22239-2019); a lower value is refused.
 XIAONENG_AUDIT_RETENTION_DAYS = env_int("XIAONENG_AUDIT_RETENTION_DAYS", 180, minimum=180)
+# Tamper evidence (docs/security.md "Tamper-evident audit log"): the chain's MAC keys (current
+# first) and the checkpoint signing key live outside the database; production refuses to run
+# without them (system checks xiaoneng.E020, E021).
+XIAONENG_AUDIT_KEY = env_str("XIAONENG_AUDIT_KEY", "")
+XIAONENG_AUDIT_KEY_FILE = env_str("XIAONENG_AUDIT_KEY_FILE", "")
+XIAONENG_AUDIT_SIGNING_KEY_FILE = env_str("XIAONENG_AUDIT_SIGNING_KEY_FILE", "")
+XIAONENG_AUDIT_VERIFY_KEY_FILE = env_str("XIAONENG_AUDIT_VERIFY_KEY_FILE", "")
+XIAONENG_AUDIT_CHECKPOINT_DIR = Path(
+    env_str("XIAONENG_AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit-checkpoints"))
+)
+XIAONENG_AUDIT_CHECKPOINT_INTERVAL = env_int("XIAONENG_AUDIT_CHECKPOINT_INTERVAL", 3600, minimum=60)
 XIAONENG_PERSONAL_DATA_RETENTION_DAYS = env_int(
     "XIAONENG_PERSONAL_DATA_RETENTION_DAYS", 3 * 365, minimum=30
 )

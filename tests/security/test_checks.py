@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tests.factories import UserFactory
+from xiaoneng.audit.keys import new_audit_key, signing_key_pair_write
 from xiaoneng.errors import DomainError
 from xiaoneng.org.checks import (
     check_administrator_roles_separated,
@@ -60,8 +61,12 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         XIAONENG_DATA_DIR=str(tmp_path),
         XIAONENG_DATA_KEYS="k1:" + "A" * 43 + "=",
+        XIAONENG_AUDIT_KEY=new_audit_key(),
+        XIAONENG_AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing.pem"),
     )
     env.update(extra)
+    if not (tmp_path / "audit-signing.pem").exists():
+        signing_key_pair_write(tmp_path / "audit-signing.pem")
     return env
 
 

@@ -6,3 +6,13 @@ class AuditConfig(AppConfig):
     name = "xiaoneng.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from xiaoneng import periodic
+        from xiaoneng.audit import checks  # noqa: F401  (registers the system checks)
+        from xiaoneng.audit.checkpoints import audit_checkpoint_due
+
+        # Every minute in `xiaoneng serve`, from Celery beat in production; it signs only when
+        # the newest checkpoint is older than XIAONENG_AUDIT_CHECKPOINT_INTERVAL (an hour). Two
+        # runs at once at worst write two valid lines.
+        periodic.register("audit.checkpoint", lambda: audit_checkpoint_due())

@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 GENESIS_HASH = "0" * 64
 
 
+class Scheme(models.IntegerChoices):
+    """How a row's hash was made. Legacy rows keep their plain hash; they may only precede the
+    first keyed row, so nobody can "downgrade" a keyed row to a hash anyone can recompute."""
+
+    SHA256 = 1, _("SHA-256 (before keyed chaining)")
+    HMAC_SHA256 = 2, _("HMAC-SHA256")
+
+
 class AuditEntry(models.Model):
     """One recorded action. Rows are never updated or deleted (a trigger enforces it on PostgreSQL).
 
@@ -37,6 +45,9 @@ class AuditEntry(models.Model):
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
     entry_hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # No default: every writer states the scheme, so a forgotten field never means "legacy".
+    scheme = models.PositiveSmallIntegerField(_("hash scheme"), choices=Scheme.choices)
+    key_id = models.CharField(_("key id"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")
@@ -54,6 +65,8 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     count = models.BigIntegerField(default=0)
+    # The key of the last row: a different current key makes the next append record a rotation.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,9 +14,12 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xiaoneng.audit.context import current_context
-from xiaoneng.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
+from xiaoneng.audit.keys import Keyring, audit_keyring
+from xiaoneng.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry, Scheme
+from xiaoneng.errors import DomainError
 
 # Entries held back by ``audit_batch`` until the batch appends them to the chain in one step.
 _pending: ContextVar[list[AuditEntry] | None] = ContextVar("audit_pending", default=None)
@@ -34,8 +38,7 @@ def _clean_summary(summary: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(cleaned, default=str, ensure_ascii=False))
 
 
-def entry_content_hash(entry: AuditEntry) -> str:
-    """The hash of a row's content chained to its predecessor's hash."""
+def _canonical(entry: Any) -> bytes:
     created = entry.created_at.astimezone(UTC).isoformat(timespec="microseconds")
     content = [
         created,
@@ -50,8 +53,26 @@ def entry_content_hash(entry: AuditEntry) -> str:
         entry.summary,
         entry.prev_hash,
     ]
+    if entry.scheme != Scheme.SHA256:
+        # The scheme and key are sealed too, so neither can be swapped without the key.
+        content += [entry.scheme, entry.key_id]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return canonical.encode("utf-8")
+
+
+def entry_content_hash(entry: Any, *, secret: bytes | None = None) -> str:
+    """The seal of a row's content chained to its predecessor's hash: HMAC-SHA256 with the key
+    the row names (``secret`` if given), or plain SHA-256 for rows from before keyed chaining.
+
+    Raises ``LookupError`` when the row's key is not in the keyring."""
+    canonical = _canonical(entry)
+    if entry.scheme == Scheme.SHA256:
+        return hashlib.sha256(canonical).hexdigest()
+    if secret is None:
+        secret = audit_keyring().secret(entry.key_id)
+        if secret is None:
+            raise LookupError(entry.key_id)
+    return hmac.new(secret, canonical, hashlib.sha256).hexdigest()
 
 
 def _locked_head() -> AuditChainHead:
@@ -125,14 +146,57 @@ def log_action(
     return entry
 
 
-def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
+def _rotation_entry(head: AuditChainHead, keyring: Keyring) -> AuditEntry:
+    context = current_context()
+    return AuditEntry(
+        created_at=timezone.now(),
+        action="audit.key.rotated",
+        ip=context.ip,
+        request_id=context.request_id,
+        summary={"from_key": head.key_id or "legacy", "to_key": keyring.current.key_id},
+    )
+
+
+def audit_chain_seal(head: AuditChainHead, entries: list[Any]) -> list[Any]:
+    """Chain ``entries`` after ``head`` in memory with the current key; the caller stores the
+    returned rows and the head. One HMAC per row.
+
+    When the current key differs from the key of the last row, a first ``audit.key.rotated``
+    row, sealed with the new key, links the old key to the new one."""
+    keyring = audit_keyring()
+    current = keyring.current
+    if head.key_id != current.key_id:
+        if head.count:
+            entries = [_rotation_entry(head, keyring), *entries]
+        head.key_id = current.key_id
+    last = head.last_hash
     for entry in entries:
-        entry.prev_hash = head.last_hash
-        entry.entry_hash = entry_content_hash(entry)
-        head.last_hash = entry.entry_hash
+        entry.prev_hash = last
+        entry.scheme = Scheme.HMAC_SHA256
+        entry.key_id = current.key_id
+        last = entry.entry_hash = entry_content_hash(entry, secret=current.secret)
+    head.last_hash = last
+    return entries
+
+
+def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
+    entries = audit_chain_seal(head, entries)
+    if not entries:
+        return
     AuditEntry.objects.bulk_create(entries)
     head.count += len(entries)
-    head.save(update_fields=["last_hash", "count"])
+    head.save(update_fields=["last_hash", "count", "key_id"])
+
+
+def audit_key_rotate() -> AuditEntry:
+    """Record now that the chain moved to the current key (otherwise the next write does)."""
+    with transaction.atomic():
+        head = _locked_head()
+        if head.key_id == audit_keyring().current.key_id or not head.count:
+            raise DomainError(_("The audit chain already uses the current key."))
+        previous = head.last_hash
+        _append(head, [])
+        return AuditEntry.objects.get(prev_hash=previous)
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.audit.models import AuditChainHead, AuditEntry
-from xiaoneng.audit.services import audit_head_locked, entry_content_hash
+from xiaoneng.audit.services import audit_chain_seal, audit_head_locked
 from xiaoneng.cases.models import (
     Case,
     CaseCounter,
@@ -301,18 +301,21 @@ def bench_data_fill(
 
 
 class _AuditRow:
-    """What ``entry_content_hash`` reads, without building a model instance per row."""
+    """What ``audit_chain_seal`` reads and writes, without building a model instance per row."""
 
     __slots__ = (
         "action",
         "actor_id",
         "actor_label",
         "created_at",
+        "entry_hash",
         "ip",
+        "key_id",
         "object_id",
         "object_type",
         "prev_hash",
         "request_id",
+        "scheme",
         "summary",
         "unit_id",
     )
@@ -458,21 +461,15 @@ class _Writer:
                 }
                 entries.append(entry)
         entries.sort(key=lambda e: e.created_at)
-        last = self.head.last_hash
-        rows = []
-        for entry in entries:
-            entry.prev_hash = last
-            last = entry_content_hash(entry)
-            rows.append({name: getattr(entry, name) for name in _AuditRow.__slots__})
-            rows[-1]["entry_hash"] = last
+        sealed = audit_chain_seal(self.head, entries)
+        rows = [{name: getattr(entry, name) for name in _AuditRow.__slots__} for entry in sealed]
         _copy(AuditEntry, rows)
-        self.head.last_hash = last
         self.head.count += len(rows)
         self.audit_rows += len(rows)
 
     def finish(self) -> None:
         AuditChainHead.objects.filter(pk=self.head.pk).update(
-            last_hash=self.head.last_hash, count=self.head.count
+            last_hash=self.head.last_hash, count=self.head.count, key_id=self.head.key_id
         )
         with connection.cursor() as cursor:
             cursor.executemany(
