@@ -97,3 +97,13 @@ def test_the_oversized_refusal_speaks_the_persons_language(client, settings, cat
     assert response.status_code == 413
     assert "Attachments too large: each file at most 1 MB." in response.content.decode()
     assert Case.objects.count() == 0
+
+
+def test_the_daily_phone_limit_ends_at_local_midnight(client, settings, category) -> None:
+    settings.XIAONENG_RATE_SUBMIT_PHONE = (1, 86400)
+    with time_machine.travel(FROZEN, tick=False):
+        assert _post(client, category).status_code == 302
+        response = _post(client, category, REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    assert "提交过于频繁，请在 2026-05-07 00:00 后再试。" in response.content.decode()
+    assert response["Retry-After"] == str((10 * 60 + 40) * 60)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -51,9 +52,11 @@ def _key(action: str, subject: str, window_start: int) -> str:
 
 
 def _window(action: str) -> tuple[int, int, int, int]:
+    """Fixed windows aligned to the site's local clock, so "a day" ends at local midnight."""
     limit, window = limit_for(action)
     now = int(time.time())
-    window_start = now - now % window
+    offset = int(timezone.localtime().utcoffset().total_seconds())
+    window_start = now - (now + offset) % window
     return limit, window, window_start, max(1, window_start + window - now)
 
 
