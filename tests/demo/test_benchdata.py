@@ -144,3 +144,19 @@ def test_the_rollups_see_the_history(filled) -> None:
     assert sum(counts.get("received", 0) for counts in totals.values()) >= 3000
     assert sum(counts.get("replied_on_time", 0) for counts in totals.values()) > 0
     assert sum(counts.get("returned", 0) for counts in totals.values()) > 0
+
+
+@on_postgresql
+def test_requesters_are_copied_as_ciphertext_with_their_blind_index(filled) -> None:
+    from xiaoneng.cases.models import Case
+    from xiaoneng.security.datakeys import blind_index
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM cases_case WHERE requester_phone NOT LIKE '$xn$%%' "
+            "OR requester_name NOT LIKE '$xn$%%' OR requester_phone_index = ''"
+        )
+        assert cursor.fetchone()[0] == 0
+    case = Case.objects.order_by("id").first()
+    assert case.requester_phone.startswith("139")
+    assert case.requester_phone_index == blind_index(case.requester_phone, kind="phone")
