@@ -159,6 +159,12 @@ def test_every_surface_says_the_same_for_every_month(history, settings) -> None:
         assert [r["metrics"] for r in ranking] == [
             _values(row.metrics) for row, _link in dashboard["units"]
         ]
+        # By the unit concerned: the same rows on the dashboard, in the bulletin, in the data.
+        schools = [(row.name, row.figures.as_dict()) for row, _links in dashboard["schools"]]
+        assert [(r["unit_name"], r["figures"]) for r in data["units_concerned"]] == schools
+        assert [(r["name"], r["received"]) for r in content["schools"]] == [
+            (name, f["received"]) for name, f in schools
+        ]
         # The speech's scorecard: the same definitions over the two referral channels.
         referrals = figures_for(period, channels=REFERRAL_CHANNELS)
         expected = metric_values(referrals)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.assessment import selectors
+from xiaoneng.assessment.concerned import ConcernedRow, concerned_ranking
 from xiaoneng.assessment.definitions import metric_rows
 from xiaoneng.org.models import Unit
 
@@ -57,6 +58,7 @@ class Report:
     definitions: list[dict[str, Any]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     unit: Unit | None = None
+    schools: list[ConcernedRow] = field(default_factory=list)
 
     @property
     def month_label(self) -> str:
@@ -127,6 +129,7 @@ def monthly_figures(*, month: str = "", unit: Unit | None = None) -> Report:
     report.definitions = metric_rows(card.figures, card.metrics)
     ranked = {row.id: row for row in selectors.ranking(period, by="unit", unit_id=unit_id)}
     report.rows = [(u, ranked[u.pk]) for u in public_units() if u.pk in ranked]
+    report.schools = concerned_ranking(period, unit_id=unit_id)
     points = selectors.trend(end=period.end, months=MONTHS_SHOWN, unit_id=unit_id)
     labels = [f"{p.month:02d}" if p.month != 1 else f"{p.year % 100:02d}/01" for p in points]
     received = [(label, float(p.figures.received)) for label, p in zip(labels, points, strict=True)]

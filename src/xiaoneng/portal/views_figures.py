@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from xiaoneng.api.errors import error_body
 from xiaoneng.assessment import selectors
+from xiaoneng.assessment.concerned import ConcernedRow, concerned_ranking
 from xiaoneng.assessment.definitions import definition_url, metric_rows
 from xiaoneng.org.models import Unit
 from xiaoneng.portal import figures as figures_selectors
@@ -94,6 +95,9 @@ def figures_data(
         for row in metric_rows(card.figures, card.metrics)
     }
     return {
+        "units_concerned": [
+            _concerned(row) for row in concerned_ranking(period, unit_id=unit.pk if unit else None)
+        ],
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "unit": unit.code if unit else None,
@@ -101,6 +105,19 @@ def figures_data(
         "figures": card.figures.as_dict(),
         "metrics": dict(card.metrics.__dict__),
         "parts": parts,
+    }
+
+
+def _concerned(row: ConcernedRow) -> dict[str, Any]:
+    """Requests about one unit (涉及单位): the same counts and metrics, by the unit concerned."""
+    return {
+        "unit": row.code,
+        "unit_name": row.name,
+        "complaints": row.complaints,
+        "complaints_per_1000_pupils": row.per_thousand,
+        "categories": [{"category": name, "received": n} for _id, name, n in row.categories],
+        "figures": row.figures.as_dict(),
+        "metrics": dict(row.metrics.__dict__),
     }
 
 
