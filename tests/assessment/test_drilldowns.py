@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoneng.assessment.bulletins import bulletin_create
 from xiaoneng.assessment.hotspots import hotspots_detect
 from xiaoneng.assessment.rollups import rollups_apply_all
 from xiaoneng.cases.models import Case
@@ -84,6 +85,14 @@ def test_crafted_numbers_open_their_records(username) -> None:
     today = timezone.localdate()
     period = {"date_from": today - timedelta(days=1), "date_to": today + timedelta(days=1)}
     assert _walk(client, reverse("assessment:dashboard"), period) >= 15
+    if username == "xiaoneng":
+        bulletin = bulletin_create(
+            by=User.objects.get(username=username),
+            period_from=period["date_from"],
+            period_to=period["date_to"],
+        )
+        detail = reverse("assessment:bulletin_detail", args=[bulletin.pk])
+        assert _walk(client, detail, {}) == 14
 
 
 def test_a_case_counted_twice_is_listed_once_and_counted_twice(
