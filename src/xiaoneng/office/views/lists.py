@@ -126,7 +126,7 @@ class CaseFilterForm(OfficeForm):
         self.fields["counted"].choices = any_ + counted_choices()
         self.fields["concerned"].choices = any_ + [
             (pk, short or name)
-            for pk, short, name in Unit.objects.filter(is_active=True)
+            for pk, short, name in Unit.objects.all()
             .order_by("sort_order", "id")
             .values_list("pk", "short_name", "name")
         ]
