@@ -121,3 +121,19 @@ def test_the_counted_filter_keeps_to_what_the_reader_may_see(users, make_case, f
     client.force_login(users["school_handler"])
     response = client.get(reverse("office:case_list"), {"counted": "received"})
     assert TOTAL.search(response.content.decode())[1] == "0"
+
+
+@pytest.mark.usefixtures("crafted")
+def test_a_heads_hidden_records_follow_the_other_filters(users, basic) -> None:
+    """The return against basic is on a case now with finance: the head cannot open it, the
+    list still counts it, and only where the list's other filters would keep it."""
+    rollups_apply_all()
+    client = Client()
+    client.force_login(users["head"])
+    today = timezone.localdate()
+    query = {"counted": "returned", "department": basic.pk, "date_from": today, "date_to": today}
+    html = client.get(reverse("office:case_list"), query).content.decode()
+    assert TOTAL.search(html)[1] == "1"
+    assert "您无权打开" in html
+    other = client.get(reverse("office:case_list"), {**query, "channel": "efficiency_office"})
+    assert TOTAL.search(other.content.decode())[1] == "0"

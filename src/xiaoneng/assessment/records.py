@@ -136,16 +136,24 @@ def counted_filter(cases: QuerySet[Case], data: dict[str, Any]) -> tuple[QuerySe
 
 
 def list_total(
-    cases: QuerySet[Case], records: Any, data: dict[str, Any], *, headed: list[int]
+    cases: QuerySet[Case],
+    records: Any,
+    data: dict[str, Any],
+    *,
+    headed: list[int],
+    everything: QuerySet[Case] | None = None,
 ) -> tuple[int, int]:
     """The number a figure says (records counted: a case counted twice counts twice), and how
     many of them are in cases the reader cannot open. A head's own figures count what their
     department did (a return, say) on cases since sent elsewhere, which they no longer see:
-    those stay in the total, as on the dashboard, and are said to be hidden."""
+    those stay in the total, as on the dashboard, and are said to be hidden. ``everything`` is
+    the list's other filters applied to all cases."""
     shown = records.filter(case_id__in=cases.values("pk"))
     counted = data.get("counted")
-    if counted and headed:
-        hidden = records.filter(department_id__in=headed).exclude(case_id__in=cases.values("pk"))
+    if counted and headed and everything is not None:
+        hidden = records.filter(
+            department_id__in=headed, case_id__in=everything.values("pk")
+        ).exclude(case_id__in=cases.values("pk"))
         not_shown = counted_total(hidden, counted)
         return counted_total(shown, counted) + not_shown, not_shown
     if counted:

@@ -136,8 +136,10 @@ def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
     return _filtered(user, data)[0]
 
 
-def _filtered(user: Any, data: dict[str, Any]) -> tuple[QuerySet[Case], Any]:
-    cases = cases_visible_to(user)
+def _filtered(
+    user: Any, data: dict[str, Any], base: QuerySet[Case] | None = None
+) -> tuple[QuerySet[Case], Any]:
+    cases = cases_visible_to(user) if base is None else base
     text = (data.get("q") or "").strip()
     if text:
         # icontains is a LIKE that matches Chinese on SQLite and PostgreSQL alike; on
@@ -268,7 +270,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if records is not None:
         staff = staff_for(request.user)
         headed = list(staff.headed_departments.values_list("pk", flat=True)) if staff else []
-        total, not_shown = list_total(matching, records, data, headed=headed)
+        # The same filters without the reader's visibility: what their figure counted.
+        everything = _filtered(request.user, data, base=Case.objects.all())[0] if headed else None
+        total, not_shown = list_total(matching, records, data, headed=headed, everything=everything)
     elif any(value not in (None, "", False) for key, value in data.items() if key != "sort"):
         total = matching.count()
     cases = _keyset(matching, sort, request.GET.get("after", ""))
