@@ -183,7 +183,7 @@ def test_excel_export(figures, login) -> None:
     headers = [c.value for c in summary[4]]
     values = [c.value for c in summary[5]]
     assert values[headers.index("received")] == 4
-    assert len(book.worksheets) == 4
+    assert [s.title for s in book.worksheets] == ["汇总", "科室", "单位", "涉及单位", "警示牌"]
     entry = AuditEntry.objects.get(action="assessment.export")
     assert entry.summary["reason"] == "月度效能通报"
 

@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from xiaoneng.assessment.rollups import rollups_apply_all
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import case_rate
@@ -95,24 +96,25 @@ def test_figures_count_received_on_time_and_satisfaction(client, users, category
     with time_machine.travel(due + timedelta(days=1)):
         late = staff_reply(late, users, basic)
         case_rate(case=late, satisfaction="unsatisfied", resolved=False)
+    rollups_apply_all()
     today = timezone.localdate()
     months = {(today.year, today.month)}
     for back in range(1, 4):
         day = today.replace(day=1) - timedelta(days=28 * back)
         months.add((day.year, day.month))
     reports = [monthly_figures(month=f"{y}-{m:02d}") for y, m in sorted(months)]
-    total = [sum(getattr(r.total, f) for r in reports) for f in ("received", "replied", "on_time")]
-    rated = [sum(getattr(r.total, f) for r in reports) for f in ("rated", "satisfied")]
-    assert total == [2, 2, 1]
-    assert rated == [2, 1]
+    counted = ("received", "replied", "replied_on_time", "rated", "satisfied", "unsatisfied")
+    total = [sum(getattr(r.card.figures, f) for r in reports) for f in counted]
+    assert total == [2, 2, 1, 2, 1, 1]
     this_month = monthly_figures()
-    assert this_month.total.on_time_rate == 100.0
-    assert this_month.total.satisfaction_rate == 100.0
-    assert [row.unit for row in this_month.rows] == ["市教育局"]
+    assert this_month.card.metrics.on_time_completion_rate == 100.0
+    assert this_month.card.metrics.satisfaction_rate == 100.0
+    assert [unit.short_name or unit.name for unit, _row in this_month.rows] == ["市教育局"]
 
 
 def test_figures_page_draws_tables_and_svg_charts(client, users, category, basic) -> None:
     _closed_case(client, users, category, basic)
+    rollups_apply_all()
     html = client.get(reverse("portal:figures")).content.decode()
     assert html.count("<svg") == 3
     assert "<rect" in html

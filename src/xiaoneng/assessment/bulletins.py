@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.assessment.concerned import concerned_ranking
 from xiaoneng.assessment.models import Bulletin
 from xiaoneng.assessment.selectors import (
     Period,
@@ -83,6 +84,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
             "satisfaction_rate": speech.satisfaction_rate,
         },
         "units": rank_rows("unit"),
+        "schools": concerned_rows(period),
         "departments": rank_rows("department"),
         "cards": {"yellow": cards["yellow"], "red": cards["red"], "rows": cards["rows"]},
         "violations": [
@@ -112,6 +114,34 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         ],
         "programme": programme_lines(),
     }
+
+
+def concerned_rows(period: Period) -> list[dict[str, Any]]:
+    """The requests about each unit (涉及单位), most complaints first (concerned.py)."""
+    return [
+        {
+            "rank": row.rank,
+            "name": row.name,
+            "received": row.figures.received,
+            "complaints": row.complaints,
+            "per_thousand": row.per_thousand,
+            "repeat": row.figures.repeat,
+            "categories": [[name, n] for _id, name, n in row.categories],
+            "on_time_completion_rate": row.metrics.on_time_completion_rate,
+            "satisfaction_rate": row.metrics.satisfaction_rate,
+        }
+        for row in concerned_ranking(period)
+    ]
+
+
+def _concerned_line(r: dict[str, Any]) -> str:
+    per = "" if r["per_thousand"] is None else f"（每千名学生{r['per_thousand']:g}件）"
+    categories = "、".join(f"{name}{n}件" for name, n in r["categories"])
+    return (
+        f"{r['name']}：被反映{r['received']}件，其中投诉{r['complaints']}件{per}，"
+        f"重复投诉{r['repeat']}件；{categories or '—'}；"
+        f"按时办结率{_pct(r['on_time_completion_rate'])}，满意率{_pct(r['satisfaction_rate'])}"
+    )
 
 
 def programme_lines() -> list[str]:
@@ -247,6 +277,13 @@ def bulletin_document(bulletin: Bulletin) -> OfficialDocument:
             for r in c["units"]
         ]
         or "本期无数据。",
+    ]
+    if "schools" in c:  # Bulletins frozen before the figures by unit concerned have none.
+        body += [
+            "按涉及单位（诉求所反映的学校和单位）：",
+            [_concerned_line(r) for r in c["schools"]] or "本期无涉及单位的诉求。",
+        ]
+    body += [
         "三、科室排名（按综合得分）",
         [
             f"{r['name']}：综合得分{_score(r['composite_score'])}，"

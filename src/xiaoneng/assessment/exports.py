@@ -87,6 +87,36 @@ def dashboard_workbook(context: dict[str, Any], *, user: Any, at: datetime) -> b
                     *_metric_cells(row.metrics),
                 ]
             )
+    if "schools" in context:
+        schools = book.create_sheet(_("Units concerned"))
+        schools.append(
+            [
+                _("Rank"),
+                _("Unit concerned"),
+                _("Received"),
+                _("Complaints"),
+                _("Complaints per 1 000 pupils"),
+                _("Repeat complaints"),
+                _("Replied"),
+                _("Rated"),
+                *_metric_headers(),
+            ]
+        )
+        for row, _links in context["schools"]:
+            f = row.figures
+            schools.append(
+                [
+                    row.rank,
+                    row.name,
+                    f.received,
+                    row.complaints,
+                    _rate(row.per_thousand),
+                    f.repeat,
+                    f.replied,
+                    f.rated,
+                    *_metric_cells(row.metrics),
+                ]
+            )
     if "cards" in context:
         cards = book.create_sheet(_("Cards"))
         cards.append([_("Unit"), _("Yellow cards"), _("Red cards")])

@@ -47,49 +47,77 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
 
+# Each rate's numerator and denominator, by the metric's name (the name used by the API,
+# figures.json and the exports). The rate functions below read them from here, so the n shown
+# beside a rate is the n the rate was computed from.
+PARTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "on_time_sign_for_rate": (("signed_on_time",), "dispatched"),
+    "on_time_completion_rate": (("replied_on_time",), "replied"),
+    "satisfaction_rate": (("satisfied", "basically"), "rated"),
+    "resolution_rate": (("resolved",), "rated"),
+    "return_rate": (("returned",), "dispatched"),
+    "reopen_rate": (("reopened",), "replied"),
+    "repeat_complaint_rate": (("repeat",), "received"),
+    "average_reply_workdays": (("reply_workdays",), "replied"),
+}
+
+
+def numerator(f: Figures, metric: str) -> int:
+    return sum(getattr(f, name) for name in PARTS[metric][0])
+
+
+def denominator(f: Figures, metric: str) -> int:
+    return getattr(f, PARTS[metric][1])
+
+
+def _of(f: Figures, metric: str) -> float | None:
+    return _rate(numerator(f, metric), denominator(f, metric))
+
+
 def on_time_sign_for_rate(f: Figures) -> float | None:
     """按时签收率 = dispatches signed for by their deadline / dispatches in the period (each
     dispatch, including a redispatch after a return, counted on its dispatch day)."""
-    return _rate(f.signed_on_time, f.dispatched)
+    return _of(f, "on_time_sign_for_rate")
 
 
 def on_time_completion_rate(f: Figures) -> float | None:
     """按时办结率 = replies given by the (extended) deadline of their reply clock / replies in
     the period. Open overdue cases are reported beside it (selectors.open_overdue)."""
-    return _rate(f.replied_on_time, f.replied)
+    return _of(f, "on_time_completion_rate")
 
 
 def satisfaction_rate(f: Figures) -> float | None:
     """满意率 = (satisfied + basically satisfied) / rated, ratings given in the period.
     Replies closed without a rating are counted apart (``unrated``), never in the rate."""
-    return _rate(f.satisfied + f.basically, f.rated)
+    return _of(f, "satisfaction_rate")
 
 
 def resolution_rate(f: Figures) -> float | None:
     """解决率 = ratings saying "resolved" / rated."""
-    return _rate(f.resolved, f.rated)
+    return _of(f, "resolution_rate")
 
 
 def return_rate(f: Figures) -> float | None:
     """退单率 = return requests made in the period / dispatches in the period."""
-    return _rate(f.returned, f.dispatched)
+    return _of(f, "return_rate")
 
 
 def reopen_rate(f: Figures) -> float | None:
     """重办率 = reopenings in the period / replies in the period."""
-    return _rate(f.reopened, f.replied)
+    return _of(f, "reopen_rate")
 
 
 def repeat_complaint_rate(f: Figures) -> float | None:
     """重复投诉率 = cases received in the period from the same requester phone about the same
     category as a case received within the 90 days before / cases received."""
-    return _rate(f.repeat, f.received)
+    return _of(f, "repeat_complaint_rate")
 
 
 def average_reply_workdays(f: Figures) -> float | None:
     """Average working days to reply = Σ working days from each reply clock's start to the
     reply, less working days suspended / replies in the period."""
-    return round(f.reply_workdays / f.replied, 1) if f.replied else None
+    n, d = numerator(f, "average_reply_workdays"), denominator(f, "average_reply_workdays")
+    return round(n / d, 1) if d else None
 
 
 def response_rate(f: Figures) -> float | None:

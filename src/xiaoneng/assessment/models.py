@@ -94,6 +94,53 @@ class Rollup(models.Model):
         return f"{self.day} {self.unit_id}/{self.department_id} {self.channel}"
 
 
+class CaseCount(models.Model):
+    """What one case contributes to one rollup key: the rollup rows before they are summed.
+
+    The rollup row of a key is the sum of these rows, so a number on a page opens exactly the
+    cases it counts (``selectors.counted_rows``), and figures by the unit a request is about
+    (涉及单位, ``concerned_unit_id``, 0 for none) are sums of the same counts. Written with the
+    case's ``CaseFact`` by rollups.py.
+    """
+
+    case_id = models.BigIntegerField()
+    day = models.DateField()
+    unit_id = models.BigIntegerField()
+    department_id = models.BigIntegerField(default=0)
+    channel = models.CharField(max_length=24)
+    kind = models.CharField(max_length=16)
+    category_id = models.BigIntegerField()
+    concerned_unit_id = models.BigIntegerField(default=0)
+    received = models.IntegerField(default=0)
+    dispatched = models.IntegerField(default=0)
+    signed = models.IntegerField(default=0)
+    signed_on_time = models.IntegerField(default=0)
+    replied = models.IntegerField(default=0)
+    replied_on_time = models.IntegerField(default=0)
+    reply_workdays = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basically = models.IntegerField(default=0)
+    unsatisfied = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    unrated = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    repeat = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "unit_id"], name="assessment_count_day_unit"),
+            models.Index(fields=["case_id"], name="assessment_count_case"),
+            models.Index(
+                fields=["concerned_unit_id", "day"], name="assessment_count_concerned_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.day}"
+
+
 class AssessmentSettings(models.Model):
     """The composite-score weights (one row), editable by the efficiency office."""
 

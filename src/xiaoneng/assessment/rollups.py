@@ -25,11 +25,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import BigIntegerField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xiaoneng.assessment.contributions import Counts, Key, contributions_of
-from xiaoneng.assessment.models import MEASURES, CaseFact, RepeatComplaint, Rollup, RollupCursor
+from xiaoneng.assessment.models import (
+    MEASURES,
+    CaseCount,
+    CaseFact,
+    RepeatComplaint,
+    Rollup,
+    RollupCursor,
+)
 from xiaoneng.cases.models import Case, CaseEvent
 
 SETTLE = timedelta(seconds=60)
@@ -52,6 +60,24 @@ def _unflatten(stored: list[list[Any]]) -> dict[Key, Counts]:
 
 def _key_filter(key: Key) -> dict[str, Any]:
     return dict(zip(KEY_FIELDS, (date.fromisoformat(key[0]), *key[1:]), strict=True))
+
+
+def _case_counts(contributions: dict[int, dict[Key, Counts]]) -> list[CaseCount]:
+    """The per-case rows of the rollups, with the unit each case is about (涉及单位)."""
+    concerned = dict(
+        Case.objects.filter(pk__in=list(contributions)).values_list("pk", "unit_concerned_id")
+    )
+    return [
+        CaseCount(
+            case_id=case_id,
+            concerned_unit_id=concerned.get(case_id) or 0,
+            **_key_filter(key),
+            **counts,
+        )
+        for case_id, per_case in contributions.items()
+        for key, counts in per_case.items()
+        if any(counts.values())
+    ]
 
 
 def _apply_delta(deltas: dict[Key, Counts]) -> None:
@@ -89,6 +115,8 @@ def _refresh_cases(case_ids: set[int]) -> int:
     CaseFact.objects.bulk_create(
         [CaseFact(case_id=case_id, contributions=_flatten(c)) for case_id, c in new.items()]
     )
+    CaseCount.objects.filter(case_id__in=case_ids).delete()
+    CaseCount.objects.bulk_create(_case_counts(new), batch_size=2000)
     known = set(
         RepeatComplaint.objects.filter(case_id__in=repeats).values_list("case_id", flat=True)
     )
@@ -157,6 +185,7 @@ def rollups_rebuild(*, batch: int = BATCH) -> int:
         top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         Rollup.objects.all().delete()
         CaseFact.objects.all().delete()
+        CaseCount.objects.all().delete()
         totals: dict[Key, Counts] = defaultdict(lambda: defaultdict(int))
         ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
         known = set(RepeatComplaint.objects.values_list("case_id", flat=True))
@@ -169,6 +198,7 @@ def rollups_rebuild(*, batch: int = BATCH) -> int:
             CaseFact.objects.bulk_create(
                 [CaseFact(case_id=pk, contributions=_flatten(c)) for pk, c in contributions.items()]
             )
+            CaseCount.objects.bulk_create(_case_counts(contributions), batch_size=5000)
             RepeatComplaint.objects.bulk_create(
                 [
                     RepeatComplaint(case_id=c, earlier_id=e)
@@ -202,18 +232,18 @@ def live_totals(
     return totals
 
 
-def rollup_totals() -> dict[Key, Counts]:
-    totals: dict[Key, Counts] = {}
-    for row in Rollup.objects.values(*KEY_FIELDS, *MEASURES):
+def rollup_totals(model: Any = Rollup) -> dict[Key, Counts]:
+    """Stored counts per key: of the rollup table, or summed from the per-case rows."""
+    totals: dict[Key, Counts] = defaultdict(lambda: defaultdict(int))
+    for row in model.objects.values(*KEY_FIELDS, *MEASURES).iterator(chunk_size=5000):
         key = (row["day"].isoformat(), *(row[f] for f in KEY_FIELDS[1:]))
-        totals[key] = {name: row[name] for name in MEASURES if row[name]}  # type: ignore[index]
+        for name in MEASURES:
+            if row[name]:
+                totals[key][name] += row[name]  # type: ignore[index]
     return totals
 
 
-def rollups_check() -> list[str]:
-    """Differences between the rollups and a live computation, one line each."""
-    live = live_totals()
-    stored = rollup_totals()
+def _differences(live: dict[Key, Counts], stored: dict[Key, Counts], what: str) -> list[str]:
     problems = []
     for key in sorted(set(live) | set(stored)):
         a = {k: v for k, v in live.get(key, {}).items() if v}
@@ -222,6 +252,33 @@ def rollups_check() -> list[str]:
             if a.get(name, 0) != b.get(name, 0):
                 problems.append(
                     f"{'/'.join(str(part) for part in key)} {name}: "
-                    f"rollup {b.get(name, 0)} live {a.get(name, 0)}"
+                    f"{what} {b.get(name, 0)} live {a.get(name, 0)}"
                 )
     return problems
+
+
+def _concerned_differences() -> list[str]:
+    """Per-case rows whose unit concerned is not the case's (any more)."""
+    wrong = (
+        CaseCount.objects.annotate(
+            actual=Coalesce(
+                Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("unit_concerned_id")),
+                0,
+                output_field=BigIntegerField(),
+            )
+        )
+        .exclude(concerned_unit_id=F("actual"))
+        .values_list("case_id", "concerned_unit_id", "actual")
+        .distinct()
+    )
+    return [f"case {c} unit concerned: counted {s} live {a}" for c, s, a in wrong[:1000]]
+
+
+def rollups_check() -> list[str]:
+    """Differences between the rollups (and their per-case rows) and a live computation."""
+    live = live_totals()
+    return (
+        _differences(live, rollup_totals(Rollup), "rollup")
+        + _differences(live, rollup_totals(CaseCount), "per-case")
+        + _concerned_differences()
+    )

@@ -4,6 +4,7 @@ hotspots and open overdue cases come from their own tables."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -42,6 +43,18 @@ def month_period(year: int, month: int) -> Period:
     start = date(year, month, 1)
     following = date(year + month // 12, month % 12 + 1, 1)
     return Period(start, following - timedelta(days=1))
+
+
+MONTH_FORMAT = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str) -> Period:
+    """``YYYY-MM`` → that month, the same date range (office time zone) on every surface.
+    Raises ValueError for anything else."""
+    match = MONTH_FORMAT.match(text or "")
+    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
+        raise ValueError(text)
+    return month_period(int(match[1]), int(match[2]))
 
 
 def weights() -> tuple[int, int, int]:

@@ -17,9 +17,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from xiaoneng.assessment import selectors
+from xiaoneng.assessment.concerned import concerned_ranking
 from xiaoneng.assessment.exports import dashboard_workbook
 from xiaoneng.assessment.forms import PeriodForm, WeightsForm
 from xiaoneng.assessment.models import AssessmentSettings
+from xiaoneng.assessment.records import (
+    COUNTED,
+    KINDS_COMPLAINTS,
+    counted_rows,
+    counted_total,
+)
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.office.permissions import role_required
@@ -34,13 +41,27 @@ DASHBOARD_ROLES = (*BOARD_ROLES, "dept_head")
 
 
 def cases_url(period: selectors.Period | None = None, **filters: Any) -> str:
-    """The office case list behind a number: the period's dates refer to registration, or to
-    the event named by ``event`` (replied, rated, returned, reopened) the count is anchored on."""
+    """The office case list with these filters; the period's dates refer to registration."""
     params = {k: v for k, v in filters.items() if v not in (None, "", 0)}
     if period is not None:
         params["date_from"] = period.start.isoformat()
         params["date_to"] = period.end.isoformat()
     return f"{reverse('office:case_list')}?{urlencode(params)}"
+
+
+def counted_url(period: selectors.Period, counted: str, **scope: Any) -> str:
+    """The office case list of exactly the records a figure counts (assessment/records.py):
+    the figure's dates, unit and department as the rollups took them."""
+    return cases_url(period, counted=counted, **scope)
+
+
+def count_links(period: selectors.Period, **scope: Any) -> dict[str, str]:
+    """A link for every count of a scope (a scorecard, a ranking row)."""
+    return {name: counted_url(period, name, **scope) for name in COUNTED}
+
+
+def cards_url(period: selectors.Period, **scope: Any) -> str:
+    return cases_url(period, event="carded", **scope)
 
 
 def _units() -> list[tuple[int, str]]:
@@ -108,16 +129,10 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "card": card,
         "overdue": selectors.open_overdue(unit_id=unit_id, department_id=department_id),
         "links": {
-            "received": cases_url(period, **scope),
+            **count_links(period, **scope),
             "overdue": cases_url(None, overdue="on", **scope),
-            "all": cases_url(period, **scope),
-            "replied": cases_url(period, event="replied", **scope),
-            "rated": cases_url(period, event="rated", **scope),
-            "unsatisfied": cases_url(period, event="rated", rating="unsatisfied", **scope),
-            "returned": cases_url(period, event="returned", **scope),
-            "reopened": cases_url(period, event="reopened", **scope),
-            "yellow": cases_url(period, level="yellow", **scope),
-            "red": cases_url(period, level="red", **scope),
+            "yellow": cards_url(period, level="yellow", unit=unit_id),
+            "red": cards_url(period, level="red", unit=unit_id),
         },
         "charts": _charts(
             selectors.trend(end=period.end, unit_id=unit_id, department_id=department_id)
@@ -126,20 +141,41 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     if board:
         departments = selectors.ranking(period, by="department", unit_id=unit_id)
         units = selectors.ranking(period, by="unit", unit_id=unit_id)
+        cards = selectors.card_counts(period, unit_id=unit_id)
+        for row in cards["rows"]:
+            row["links"] = {
+                level: cards_url(period, level=level, unit=row["unit_id"])
+                for level in ("yellow", "red")
+            }
         context.update(
-            departments=[(row, cases_url(period, department=row.id)) for row in departments],
-            units=[(row, cases_url(period, unit=row.id)) for row in units],
-            cards=selectors.card_counts(period, unit_id=unit_id),
+            departments=[(row, count_links(period, department=row.id)) for row in departments],
+            units=[(row, count_links(period, unit=row.id)) for row in units],
+            cards=cards,
             hotspots=[
-                (
-                    h,
-                    selectors.unit_name(h.unit_id),
-                    cases_url(period, unit=h.unit_id, category=h.category_id),
-                )
+                (h, selectors.unit_name(h.unit_id), *hotspot_link(h))
                 for h in selectors.hotspots(period, unit_id=unit_id)
+            ],
+            schools=[
+                (row, count_links(period, concerned=row.id))
+                for row in concerned_ranking(period, unit_id=unit_id)
             ],
         )
     return context
+
+
+def hotspot_link(alert: Any) -> tuple[str, int]:
+    """The complaints and reports received in the alert's 7 days at its unit and category, as
+    the detector counted them, and how many that is now (a late registration can add one)."""
+    window = selectors.Period(alert.window_end - timedelta(days=6), alert.window_end)
+    scope = {"unit": alert.unit_id, "category": alert.category_id, "complaints": "on"}
+    rows = counted_rows(
+        "received",
+        start=window.start,
+        end=window.end,
+        unit_id=alert.unit_id,
+        kinds=KINDS_COMPLAINTS,
+    ).filter(category_id=alert.category_id)
+    return counted_url(window, "received", **scope), counted_total(rows, "received")
 
 
 @role_required(*DASHBOARD_ROLES)
@@ -223,8 +259,8 @@ def scorecard(request: HttpRequest) -> HttpResponse:
         }
     )
     links = {
-        "hotline": cases_url(period, channel="hotline", unit=unit_id),
-        "office": cases_url(period, channel="efficiency_office", unit=unit_id),
+        "hotline": count_links(period, channel="hotline", unit=unit_id),
+        "office": count_links(period, channel="efficiency_office", unit=unit_id),
     }
     return render(
         request,
@@ -239,18 +275,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
 
     alerts = HotspotAlert.objects.select_related("category").order_by("-created_at", "-id")[:200]
     names = dict(_units())
-    rows = [
-        (
-            alert,
-            names.get(alert.unit_id, ""),
-            cases_url(
-                selectors.Period(alert.window_end - timedelta(days=6), alert.window_end),
-                unit=alert.unit_id,
-                category=alert.category_id,
-            ),
-        )
-        for alert in alerts
-    ]
+    rows = [(alert, names.get(alert.unit_id, ""), *hotspot_link(alert)) for alert in alerts]
     return render(request, "assessment/hotspots.html", {"rows": rows})
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.assessment import bulletins as service
 from xiaoneng.assessment.forms import BulletinForm, default_period
 from xiaoneng.assessment.models import Bulletin
+from xiaoneng.assessment.selectors import Period, card_counts, scorecard
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.office.permissions import role_required
@@ -53,14 +57,59 @@ def bulletin_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+DRAFT_COUNTS = [
+    ("received", _("Received")),
+    ("dispatched", _("Dispatched")),
+    ("signed_on_time", _("Signed for on time")),
+    ("replied", _("Replied")),
+    ("replied_on_time", _("Replied on time")),
+    ("rated", _("Rated")),
+    ("satisfied_or_basically", _("Satisfied or basically satisfied")),
+    ("resolved", _("Resolved")),
+    ("unrated", _("Closed without a rating")),
+    ("returned", _("Return requested")),
+    ("reopened", _("Reopened")),
+    ("repeat", _("Repeat complaint")),
+]
+
+
+def draft_counts(bulletin: Bulletin) -> tuple[list[tuple[Any, int, str]], bool]:
+    """The draft's frozen counts, each linked to the cases it counts now, and whether the
+    figures changed since the draft was made (then the draft should be recomputed)."""
+    from xiaoneng.assessment.views import cards_url, counted_url
+
+    period = Period(bulletin.period_from, bulletin.period_to)
+    frozen = bulletin.content.get("figures", {})
+    rows = []
+    for name, label in DRAFT_COUNTS:
+        n = frozen.get("satisfied", 0) + frozen.get("basically", 0)
+        n = n if name == "satisfied_or_basically" else frozen.get(name, 0)
+        rows.append((label, n, counted_url(period, name)))
+    cards = bulletin.content.get("cards", {})
+    rows.append((_("Yellow cards"), cards.get("yellow", 0), cards_url(period, level="yellow")))
+    rows.append((_("Red cards"), cards.get("red", 0), cards_url(period, level="red")))
+    live_cards = card_counts(period)
+    changed = scorecard(period).figures.as_dict() != frozen or any(
+        live_cards[level] != cards.get(level, 0) for level in ("yellow", "red")
+    )
+    return rows, changed
+
+
 @role_required(*BOARD_ROLES)
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_object_or_404(Bulletin, pk=pk)
     document = service.bulletin_document(bulletin)
+    counts, changed = draft_counts(bulletin)
     return render(
         request,
         "assessment/bulletin_detail.html",
-        {"bulletin": bulletin, "lines": document.plain_lines(), "c": bulletin.content},
+        {
+            "bulletin": bulletin,
+            "lines": document.plain_lines(),
+            "c": bulletin.content,
+            "counts": counts,
+            "changed": changed,
+        },
     )
 
 

@@ -48,7 +48,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(AuditedAdmin):
-    list_display = ("name", "code", "kind", "parent", "is_active")
+    list_display = ("name", "code", "kind", "parent", "enrolment", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code")
 

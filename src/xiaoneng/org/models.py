@@ -49,6 +49,8 @@ class Unit(models.Model):
         help_text=_("A handler's reply goes out only after the department head approves it."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Pupils enrolled (schools): complaints about the school are also shown per 1 000 pupils.
+    enrolment = models.PositiveIntegerField(_("pupils enrolled"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:

@@ -1,53 +1,28 @@
 """The public monthly figures: cases received, on-time completion and satisfaction, per unit.
 
-Definitions (DESIGN §7): on-time completion rate = replied by the due moment / replied in the
-month, judged on each case's first reply clock; satisfaction rate = (satisfied + basically
-satisfied) / rated in the month. Computed live with grouped aggregate queries.
+Nothing is computed here: every figure is the assessment's (assessment/metrics.py over the
+rollups, through assessment/selectors.py), for the same month as on the office dashboard and
+in the bulletins, so the portal, the dashboard, the bulletin, the exports and the API say the
+same numbers. This module only chooses the month and lays out the page and the charts.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import Any
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.cases.models import Case, Satisfaction
+from xiaoneng.assessment import selectors
+from xiaoneng.assessment.concerned import ConcernedRow, concerned_ranking
+from xiaoneng.assessment.definitions import metric_rows
 from xiaoneng.org.models import Unit
-from xiaoneng.portal.selectors import with_first_reply
 
 MONTHS_SHOWN = 12
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 Month = tuple[int, int]
-
-
-@dataclass
-class Counts:
-    received: int = 0
-    replied: int = 0
-    on_time: int = 0
-    rated: int = 0
-    satisfied: int = 0
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return round(100 * self.on_time / self.replied, 1) if self.replied else None
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    unit: str
-    counts: Counts
 
 
 @dataclass(frozen=True)
@@ -77,9 +52,13 @@ class Chart:
 class Report:
     month: Month
     months: list[Month]
-    rows: list[UnitRow] = field(default_factory=list)
-    total: Counts = field(default_factory=Counts)
+    period: selectors.Period
+    card: selectors.Scorecard
+    rows: list[tuple[Any, selectors.RankRow]] = field(default_factory=list)
+    definitions: list[dict[str, Any]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    unit: Unit | None = None
+    schools: list[ConcernedRow] = field(default_factory=list)
 
     @property
     def month_label(self) -> str:
@@ -89,89 +68,25 @@ class Report:
     def month_choices(self) -> list[str]:
         return [f"{y}-{m:02d}" for y, m in reversed(self.months)]
 
+    @property
+    def total(self) -> selectors.Scorecard:
+        return self.card
+
 
 def _shift(month: Month, by: int) -> Month:
     index = month[0] * 12 + month[1] - 1 + by
     return index // 12, index % 12 + 1
 
 
-def _start(month: Month) -> datetime:
-    return timezone.make_aware(datetime(month[0], month[1], 1))
-
-
-def parse_month(value: str) -> Month:
-    today = timezone.localdate()
-    match = _MONTH.match(value or "")
-    if match:
-        year, month = int(match[1]), int(match[2])
-        if (
-            2000 <= year <= today.year
-            and 1 <= month <= 12
-            and (year, month)
-            <= (
-                today.year,
-                today.month,
-            )
-        ):
-            return year, month
-    return today.year, today.month
-
-
-def _key(moment: date | datetime | None) -> Month | None:
-    if moment is None:
-        return None
-    if isinstance(moment, datetime) and timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return moment.year, moment.month
-
-
-def _grouped(start: datetime, end: datetime) -> dict[tuple[Month, int], Counts]:
-    """Three grouped queries over the months shown, keyed by (month, unit id)."""
-    counts: dict[tuple[Month, int], Counts] = defaultdict(Counts)
-    received = (
-        Case.objects.filter(registered_at__gte=start, registered_at__lt=end)
-        .annotate(month=TruncMonth("registered_at"))
-        .values("month", "unit_id")
-        .annotate(n=Count("pk"))
-    )
-    for row in received:
-        counts[(_key(row["month"]), row["unit_id"])].received += row["n"]
-    replied = (
-        with_first_reply(Case.objects.filter(replied_at__isnull=False))
-        .filter(reply_stopped_at__gte=start, reply_stopped_at__lt=end)
-        .annotate(month=TruncMonth("reply_stopped_at"))
-        .values("month", "unit_id")
-        .annotate(n=Count("pk"), ok=Count("pk", filter=Q(reply_stopped_at__lte=F("reply_due_at"))))
-    )
-    for row in replied:
-        entry = counts[(_key(row["month"]), row["unit_id"])]
-        entry.replied += row["n"]
-        entry.on_time += row["ok"]
-    rated = (
-        Case.objects.filter(rated_at__gte=start, rated_at__lt=end)
-        .exclude(satisfaction__in=["", Satisfaction.UNRATED])
-        .annotate(month=TruncMonth("rated_at"))
-        .values("month", "unit_id")
-        .annotate(
-            n=Count("pk"),
-            good=Count(
-                "pk", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY])
-            ),
-        )
-    )
-    for row in rated:
-        entry = counts[(_key(row["month"]), row["unit_id"])]
-        entry.rated += row["n"]
-        entry.satisfied += row["good"]
-    return counts
-
-
-def _add(total: Counts, part: Counts) -> None:
-    total.received += part.received
-    total.replied += part.replied
-    total.on_time += part.on_time
-    total.rated += part.rated
-    total.satisfied += part.satisfied
+def parse_month(value: str, *, today: date | None = None) -> Month:
+    """The month asked for, or the current month when it is missing, malformed or future."""
+    today = today or timezone.localdate()
+    try:
+        period = selectors.parse_month(value)
+    except ValueError:
+        return today.year, today.month
+    chosen = (period.start.year, period.start.month)
+    return chosen if chosen <= (today.year, today.month) else (today.year, today.month)
 
 
 def bar_chart(title: str, unit: str, points: list[tuple[str, float | None]], top: float) -> Chart:
@@ -200,42 +115,40 @@ def bar_chart(title: str, unit: str, points: list[tuple[str, float | None]], top
     return Chart(title=title, unit=unit, bars=bars)
 
 
-def monthly_figures(*, month: str = "") -> Report:
+def public_units() -> list[Unit]:
+    return list(Unit.objects.filter(is_active=True).order_by("sort_order", "id"))
+
+
+def monthly_figures(*, month: str = "", unit: Unit | None = None) -> Report:
     chosen = parse_month(month)
     months = [_shift(chosen, -offset) for offset in range(MONTHS_SHOWN - 1, -1, -1)]
-    counts = _grouped(_start(months[0]), _start(_shift(chosen, 1)))
-    report = Report(month=chosen, months=months)
-    per_month: dict[Month, Counts] = defaultdict(Counts)
-    unit_ids = set()
-    for (key_month, unit_id), entry in counts.items():
-        _add(per_month[key_month], entry)
-        if key_month == chosen:
-            unit_ids.add(unit_id)
-    units = Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "id")
-    for unit in units:
-        entry = counts[(chosen, unit.pk)]
-        report.rows.append(UnitRow(unit=unit.short_name or unit.name, counts=entry))
-    report.total = per_month[chosen]
-    labels = [f"{m:02d}" if m != 1 else f"{y % 100:02d}/{m:02d}" for y, m in months]
-    received = [
-        (label, float(per_month[m].received)) for label, m in zip(labels, months, strict=True)
-    ]
+    period = selectors.month_period(*chosen)
+    unit_id = unit.pk if unit else None
+    card = selectors.scorecard(period, unit_id=unit_id)
+    report = Report(month=chosen, months=months, period=period, card=card, unit=unit)
+    report.definitions = metric_rows(card.figures, card.metrics)
+    ranked = {row.id: row for row in selectors.ranking(period, by="unit", unit_id=unit_id)}
+    report.rows = [(u, ranked[u.pk]) for u in public_units() if u.pk in ranked]
+    report.schools = concerned_ranking(period, unit_id=unit_id)
+    points = selectors.trend(end=period.end, months=MONTHS_SHOWN, unit_id=unit_id)
+    labels = [f"{p.month:02d}" if p.month != 1 else f"{p.year % 100:02d}/01" for p in points]
+    received = [(label, float(p.figures.received)) for label, p in zip(labels, points, strict=True)]
     top = max([value for _label, value in received] + [1.0])
     report.charts = [
         bar_chart(_("Cases received"), "", received, top),
         bar_chart(
             _("On-time completion rate (%)"),
             "%",
-            [(label, per_month[m].on_time_rate) for label, m in zip(labels, months, strict=True)],
+            [
+                (label, p.metrics.on_time_completion_rate)
+                for label, p in zip(labels, points, strict=True)
+            ],
             100.0,
         ),
         bar_chart(
             _("Satisfaction rate (%)"),
             "%",
-            [
-                (label, per_month[m].satisfaction_rate)
-                for label, m in zip(labels, months, strict=True)
-            ],
+            [(label, p.metrics.satisfaction_rate) for label, p in zip(labels, points, strict=True)],
             100.0,
         ),
     ]

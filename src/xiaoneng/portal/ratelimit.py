@@ -33,6 +33,7 @@ DEFAULTS: dict[str, tuple[int, int]] = {
     "rate": (20, 600),
     "open311_post": (30, 3600),
     "guides": (120, 600),
+    "figures": (120, 600),
 }
 
 

@@ -121,21 +121,26 @@ def tracking_view(case: Case) -> Tracking:
 # -- the results board -------------------------------------------------------------------------
 
 
-def _first_reply_clock(field: str) -> Subquery:
+def _last_reply_clock(field: str) -> Subquery:
     return Subquery(
         Clock.objects.filter(
-            owner_type=clocks.CASE_OWNER, owner_id=OuterRef("pk"), stage=clocks.REPLY
+            owner_type=clocks.CASE_OWNER,
+            owner_id=OuterRef("pk"),
+            stage=clocks.REPLY,
+            stopped_at__isnull=False,
         )
-        .order_by("id")
+        .order_by("-id")
         .values(field)[:1]
     )
 
 
-def with_first_reply(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate the first reply clock's stop and due moments (a reopened case has several)."""
+def with_last_reply(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate the stop and due moments of the reply clock of the published (last) reply.
+    On time means what the assessment counts as ``replied_on_time``: stopped at or before
+    the (extended) due moment (assessment/contributions.py)."""
     return cases.annotate(
-        reply_stopped_at=_first_reply_clock("stopped_at"),
-        reply_due_at=_first_reply_clock("due_at"),
+        reply_stopped_at=_last_reply_clock("stopped_at"),
+        reply_due_at=_last_reply_clock("due_at"),
     )
 
 
@@ -168,7 +173,7 @@ class PublishedResult:
 
 
 def results_page(*, page: int, per_page: int = 20, category: str = "") -> Page:
-    cases = with_first_reply(published_cases()).select_related(
+    cases = with_last_reply(published_cases()).select_related(
         "category", "unit", "unit_concerned", "lead_department__head__user", "handler__user"
     )
     if category:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoneng.portal import views, views_guides
+from xiaoneng.portal import views, views_figures, views_guides
 
 app_name = "portal"
 
@@ -13,7 +13,8 @@ urlpatterns = [
     path("track/rate/", views.rate, name="rate"),
     path("track/leave/", views.track_leave, name="track_leave"),
     path("results/", views.results, name="results"),
-    path("figures/", views.figures, name="figures"),
+    path("figures/", views_figures.figures, name="figures"),
+    path("figures.json", views_figures.figures_json, name="figures_json"),
     path("guides/", views_guides.guide_list, name="guide_list"),
     path("guides/<slug:code>/", views_guides.guide_detail, name="guide_detail"),
     path("guides/<slug:code>/checklist/", views_guides.guide_checklist, name="guide_checklist"),

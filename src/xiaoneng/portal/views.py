@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiaoneng.cases.models import Case, Category
 from xiaoneng.cases.services import case_rate
 from xiaoneng.errors import DomainError
-from xiaoneng.portal import figures as figures_selectors
 from xiaoneng.portal import ratelimit
 from xiaoneng.portal.attachments import check_files, max_file_size, max_files
 from xiaoneng.portal.forms import RateForm, SubmitForm, TrackForm
@@ -236,10 +235,3 @@ def results(request: HttpRequest) -> HttpResponse:
         "contacts": portal_contacts(),
     }
     return render(request, "portal/results.html", context)
-
-
-@login_not_required
-@require_GET
-def figures(request: HttpRequest) -> HttpResponse:
-    report = figures_selectors.monthly_figures(month=request.GET.get("month", ""))
-    return render(request, "portal/figures.html", {"report": report})

@@ -21,12 +21,20 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.assessment.records import (
+    KINDS_COMPLAINTS,
+    counted_choices,
+    counted_filter,
+    list_total,
+    records_wanted,
+)
 from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
 from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
-from xiaoneng.cases.permissions import cases_visible_to
+from xiaoneng.cases.permissions import cases_visible_to, staff_for
 from xiaoneng.cases.states import State
 from xiaoneng.office.forms import OfficeForm, active_departments
 from xiaoneng.office.permissions import CASE_ROLES, role_required
+from xiaoneng.org.models import Unit
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.security.exports import export_record, workbook_watermark
@@ -72,10 +80,23 @@ class CaseFilterForm(OfficeForm):
             ("rated", _("Rated")),
             ("returned", _("Return requested")),
             ("reopened", _("Reopened")),
+            ("carded", _("Card raised")),
         ],
         help_text=_("Which event the dates refer to."),
     )
     rating = forms.ChoiceField(label=_("Rating"), required=False)
+    counted = forms.ChoiceField(
+        label=_("Counted as"),
+        required=False,
+        help_text=_(
+            "Only the cases an assessment figure counts, with unit, department and dates "
+            "taken as the figure takes them."
+        ),
+    )
+    concerned = forms.TypedChoiceField(
+        label=_("Unit concerned"), required=False, coerce=int, empty_value=None
+    )
+    complaints = forms.BooleanField(label=_("Complaints and reports only"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -102,10 +123,23 @@ class CaseFilterForm(OfficeForm):
         self.fields["kind"].choices = any_ + list(Kind.choices)
         self.fields["category"].choices = any_ + [(c.pk, c.name) for c in categories]
         self.fields["level"].choices = any_ + list(Signal.Level.choices)
+        self.fields["counted"].choices = any_ + counted_choices()
+        self.fields["concerned"].choices = any_ + [
+            (pk, short or name)
+            for pk, short, name in Unit.objects.all()
+            .order_by("sort_order", "id")
+            .values_list("pk", "short_name", "name")
+        ]
 
 
 def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
-    cases = cases_visible_to(user)
+    return _filtered(user, data)[0]
+
+
+def _filtered(
+    user: Any, data: dict[str, Any], base: QuerySet[Case] | None = None
+) -> tuple[QuerySet[Case], Any]:
+    cases = cases_visible_to(user) if base is None else base
     text = (data.get("q") or "").strip()
     if text:
         # icontains is a LIKE that matches Chinese on SQLite and PostgreSQL alike; on
@@ -116,17 +150,20 @@ def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
             | Q(number=text)
             | Q(tracking_code=text.upper())
         )
-    for name, column in (
-        ("state", "state"),
-        ("unit", "unit_id"),
-        ("department", "lead_department_id"),
-        ("channel", "channel"),
-        ("kind", "kind"),
-        ("category", "category_id"),
-    ):
+    records = None
+    columns = [("state", "state"), ("channel", "channel"), ("kind", "kind")]
+    columns += [("category", "category_id"), ("concerned", "unit_concerned_id")]
+    if records_wanted(data):
+        # Unit, department and dates are the figure's (where and when it was counted).
+        cases, records = counted_filter(cases, data)
+    else:
+        columns += [("unit", "unit_id"), ("department", "lead_department_id")]
+    for name, column in columns:
         if data.get(name) not in (None, ""):
             cases = cases.filter(**{column: data[name]})
-    if data.get("level"):
+    if data.get("complaints"):
+        cases = cases.filter(kind__in=KINDS_COMPLAINTS)
+    if data.get("level") and records is None:
         cases = cases.filter(
             Exists(
                 Signal.objects.filter(case_id=OuterRef("pk"), level=data["level"], revoked=False)
@@ -136,7 +173,9 @@ def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
         cases = cases.filter(pk__in=_late_case_ids())
     if data.get("rating"):
         cases = cases.filter(satisfaction=data["rating"])
-    return _dated(cases, data)
+    if records is not None:
+        return cases, records
+    return _dated(cases, data), None
 
 
 # Up to this many late cases are read first and matched by id; beyond it a subquery is better.
@@ -225,7 +264,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     sort = data.get("sort") or "newest"
-    cases = _keyset(filtered_cases(request.user, data), sort, request.GET.get("after", ""))
+    matching, records = _filtered(request.user, data)
+    # The stated total only for a list opened from a figure (no COUNT over the whole table).
+    total, not_shown = None, 0
+    if records is not None:
+        staff = staff_for(request.user)
+        headed = list(staff.headed_departments.values_list("pk", flat=True)) if staff else []
+        # The same filters without the reader's visibility: what their figure counted.
+        everything = _filtered(request.user, data, base=Case.objects.all())[0] if headed else None
+        total, not_shown = list_total(matching, records, data, headed=headed, everything=everything)
+    elif data.get("overdue"):
+        total = matching.count()  # late cases are few: read by id (_late_case_ids)
+    cases = _keyset(matching, sort, request.GET.get("after", ""))
     cases = with_case_clocks(cases).select_related(
         "category", "unit", "lead_department", "handler__user", "policy_version"
     )
@@ -248,6 +298,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "next_query": next_query,
         "first_page": bool(request.GET.get("after")),
         "reset_query": export_query.urlencode(),
+        "total": total,
+        "counted": bool(records is not None),
+        "not_shown": not_shown,
     }
     return render(request, "office/cases/list.html", context)
 
