@@ -30,7 +30,7 @@ def test_lifecycle_from_dispatch_to_reply_with_b_holder(login, hotline_case, bas
     # Without JavaScript: POST, then redirected back to the page with a message.
     response = act(client, hotline_case, "dispatch", {"lead": basic.pk}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("office:case_detail", args=[hotline_case.pk])
-    assert "派单，已完成" in response.content.decode()
+    assert "已派单至基础教育科，等待签收。" in response.content.decode()
     assert Case.objects.get(pk=hotline_case.pk).state == "dispatched"
 
     now = timezone.now()
@@ -53,12 +53,12 @@ def test_lifecycle_from_dispatch_to_reply_with_b_holder(login, hotline_case, bas
     assert "办理中" in body
     assert "以B岗身份代A岗办理" in body
     response = act(client, hotline_case, "reply", {"text": "经核查，已责令学校退还。"}, **HTMX)
-    assert "答复已拟稿，待负责人审核" in response.content.decode()
+    assert "答复稿已提交负责人审核。" in response.content.decode()
 
     client = login("head")
     assert hotline_case.number in client.get(reverse("office:queue")).content.decode()
     response = act(client, hotline_case, "review_reply", {"decision": "approve"}, **HTMX)
-    assert "已答复" in response.content.decode()
+    assert "答复已审核通过并发送给诉求人。" in response.content.decode()
     assert Case.objects.get(pk=hotline_case.pk).state == "replied"
 
     client = login("xiaoneng")
@@ -67,7 +67,7 @@ def test_lifecycle_from_dispatch_to_reply_with_b_holder(login, hotline_case, bas
     response = act(
         client, hotline_case, "rate", {"satisfaction": "satisfied", "resolved": "yes"}, **HTMX
     )
-    assert "已办结" in response.content.decode()
+    assert "评价已记录，工单已办结。" in response.content.decode()
 
 
 def test_errors_come_back_on_the_form_in_chinese(login, hotline_case, basic, users):

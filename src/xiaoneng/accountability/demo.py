@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from xiaoneng.accountability.models import ConductComplaint, Violation
+from xiaoneng.accountability.appeals import appeal_file
+from xiaoneng.accountability.models import Appeal, ConductComplaint, Violation
 from xiaoneng.accountability.services import (
     conduct_accept,
     conduct_intake,
@@ -54,6 +55,15 @@ def demo_accountability_load() -> None:
                 measure="warning",
                 reason="工作时间擅离岗位，影响群众办事。",
                 mitigating="主动说明情况，态度端正。",
+            )
+        sanction = confirmed.sanctions.order_by("pk").first()
+        if sanction is not None and not Appeal.objects.filter(sanction=sanction).exists():
+            # The person concerned appeals: the leader's queue has a decision to take.
+            appeal_file(
+                by=handler.user,
+                target=Appeal.Target.SANCTION,
+                obj=sanction,
+                grounds="当日系经科长同意外出送达材料，有外出登记可查，请求撤销效能告诫。",
             )
         violation_record_manual(
             by=inspector,

@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseAssist, Decision
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.states import ALLOWED_FROM, State
@@ -43,7 +46,7 @@ def available_actions(case: Case, user: Any) -> list[str]:
     offer("sign_for", _may_sign(case, staff, head_of_lead, in_lead))
     offer("assign_handler", head_of_lead or office)
     offer("assist_opinion", _pending_assist(case, staff) is not None)
-    offer("request_return", in_lead)
+    offer("request_return", in_lead and not case.reply_pending_review)
     offer("decide_return", office)
     pending_extension = case.extension_requests.filter(decision=Decision.PENDING).exists()
     offer("request_extension", in_lead and not pending_extension)
@@ -51,7 +54,7 @@ def available_actions(case: Case, user: Any) -> list[str]:
         "decide_extension",
         pending_extension and bool(roles & {Role.EFFICIENCY_OFFICE, Role.LEADER}),
     )
-    offer("suspend", in_lead)
+    offer("suspend", in_lead and not case.reply_pending_review)
     offer("resume", in_lead)
     offer("reply", in_lead and not case.reply_pending_review)
     offer("review_reply", head_of_lead and case.reply_pending_review)
@@ -85,3 +88,114 @@ def _pending_assist(case: Case, staff: Any) -> CaseAssist | None:
         ):
             return assist
     return None
+
+
+# -- what each action did, in the user's words -------------------------------------------------
+#
+# action -> {outcome: message}. The outcome is the timeline event the action wrote (a reply is
+# either sent or drafted for review; a decision approves or rejects), so the message says what
+# really happened. Shared by the office's flash messages and any other caller.
+MESSAGES: dict[str, dict[str, Any]] = {
+    "answer_directly": {
+        "answer_directly": _("Answered directly; the reply was sent to the requester."),
+    },
+    "dispatch": {"dispatch": _("Dispatched to %(lead)s; it now has to sign for the case.")},
+    "sign_for": {"sign_for": _("Signed for: the case is now being handled by %(lead)s.")},
+    "assign_handler": {"assign_handler": _("%(handler)s is now the handler of the case.")},
+    "assist_opinion": {"assist_opinion": _("Your opinion was sent to the lead department.")},
+    "request_return": {
+        "request_return": _(
+            "Return request submitted; waiting for the efficiency office's decision."
+        ),
+    },
+    "decide_return": {
+        "accept_return": _("Return accepted: the case was dispatched to %(lead)s."),
+        "reject_return": _(
+            "Return rejected: the case is back with %(lead)s, and a buck-passing violation "
+            "was recorded for review."
+        ),
+    },
+    "request_extension": {
+        "request_extension": _(
+            "Extension request submitted; waiting for the efficiency office's approval."
+        ),
+    },
+    "decide_extension": {
+        "approve_extension": _(
+            "Extension approved: the reply is now due %(due)s; the requester was told."
+        ),
+        "reject_extension": _("Extension rejected: the original time limit stands."),
+    },
+    "suspend": {
+        "suspend": _("Case suspended: its time limit is paused until the case is resumed."),
+    },
+    "resume": {"resume": _("Case resumed: its time limit runs again.")},
+    "reply": {
+        "reply_drafted": _("Draft reply submitted to the head for review."),
+        "reply": _("Reply sent to the requester; the rating period has begun."),
+    },
+    "review_reply": {
+        "reply": _("Reply approved and sent to the requester."),
+        "reply_returned": _("Draft reply sent back to the handler for changes."),
+    },
+    "rate": {
+        "rate": _("Rating recorded; the case is closed."),
+        "rate_unsatisfied": _("Unsatisfied rating recorded; the case awaits the reopen review."),
+    },
+    "reopen": {"reopen": _("Case reopened: it is back with %(lead)s with a new time limit.")},
+    "close": {"close": _("Case closed.")},
+    "withdraw": {"withdraw": _("Case withdrawn; its time limits stopped.")},
+    "invalidate": {"invalidate": _("Case marked invalid; its time limits stopped.")},
+    "merge": {"merge": _("Case merged into %(into)s.")},
+}
+
+# Consequences for the requests that were still waiting (cases/services/pending.py).
+SIDE_EFFECTS = {
+    "extension_withdrawn": _("The pending extension request was withdrawn."),
+    "assist_withdrawn": _("Opinions still awaited from assisting departments are no longer asked."),
+    "return_withdrawn": _("The pending return request was withdrawn."),
+}
+
+
+def _outcome(action: str, case: Case, written: list[Any]) -> str:
+    outcomes = MESSAGES[action]
+    found = next((event for event in reversed(written) if event.action in outcomes), None)
+    if found is None:
+        # A repeated identical request wrote nothing: say what the earlier one did.
+        found = case.events.filter(action__in=list(outcomes)).order_by("-at", "-id").first()
+    code = found.action if found is not None else next(iter(outcomes))
+    if code == "rate" and case.state == State.REOPEN_REVIEW:
+        return "rate_unsatisfied"
+    return code
+
+
+def _values(case: Case) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "lead": case.lead_department.name if case.lead_department_id else "",
+        "handler": str(case.handler.user) if case.handler_id else "",
+        "into": case.merged_into.number if case.merged_into_id else "",
+        "due": "",
+    }
+    if case.state in {State.IN_PROGRESS, State.SUSPENDED}:
+        values["due"] = clocks.due_display(case=case, stage=clocks.REPLY)
+    return values
+
+
+def last_event_id(case: Case) -> int:
+    """Call before the action: the message reads the events written after this one."""
+    return case.events.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def action_message(action: str, case: Case, *, after_event_id: int) -> str:
+    """What ``action`` did to ``case``, in the user's words (``case`` read after the action)."""
+    case = Case.objects.select_related("lead_department", "handler__user", "merged_into").get(
+        pk=case.pk
+    )
+    written = list(case.events.filter(id__gt=after_event_id).order_by("id"))
+    message = str(MESSAGES[action][_outcome(action, case, written)]) % _values(case)
+    seen = {event.action for event in written}
+    extra = [str(text) for code, text in SIDE_EFFECTS.items() if code in seen]
+    return gettext("%(number)s: %(message)s") % {
+        "number": case.number,
+        "message": " ".join([message, *extra]),
+    }

@@ -241,6 +241,8 @@ class CaseAssist(models.Model):
         DISAGREE = "disagree", _("Disagrees")
         REFER_UP = "refer_up", _("Agrees, refers upward")
         SILENT = "silent", _("Silent: counted as agreement")
+        # The case moved on (replied, redispatched, ended) before the opinion came.
+        WITHDRAWN = "withdrawn", _("No longer asked")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assists")
     department = models.ForeignKey(
@@ -270,6 +272,8 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    # The case moved on so the request no longer applies (docs/cases.md, "Pending requests").
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class ReturnRequest(models.Model):

@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from xiaoneng.cases.models import Case, CaseEvent
-from xiaoneng.cases.states import OPEN_STATES
+from xiaoneng.cases.models import Case, CaseEvent, Decision, ExtensionRequest
+from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATES
 from xiaoneng.security.datakeys import blind_index_candidates
 
 
@@ -39,3 +39,11 @@ def possible_duplicates(
     if len(snippet) >= 8:
         return recent.filter(content__contains=snippet).order_by("-registered_at")[:10]
     return Case.objects.none()
+
+
+def extensions_awaiting_decision() -> QuerySet[ExtensionRequest]:
+    """Extension requests a decider can act on now: pending, on a case in a state where the
+    decision may be taken (the services withdraw the others; this keeps any queue honest)."""
+    return ExtensionRequest.objects.filter(
+        decision=Decision.PENDING, case__state__in=ALLOWED_FROM["decide_extension"]
+    )

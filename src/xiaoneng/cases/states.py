@@ -41,7 +41,10 @@ ALLOWED_FROM: dict[str, frozenset[State]] = {
     "dispatch": frozenset({State.REGISTERED}),
     "sign_for": frozenset({State.DISPATCHED}),
     "assign_handler": frozenset({State.IN_PROGRESS, State.SUSPENDED}),
-    "assist_opinion": frozenset({State.DISPATCHED, State.IN_PROGRESS, State.SUSPENDED}),
+    # An assisting opinion stays open while a return is arbitrated (docs/cases.md).
+    "assist_opinion": frozenset(
+        {State.DISPATCHED, State.IN_PROGRESS, State.SUSPENDED, State.RETURN_REQUESTED}
+    ),
     "request_return": frozenset({State.DISPATCHED, State.IN_PROGRESS}),
     "decide_return": frozenset({State.RETURN_REQUESTED}),
     "request_extension": frozenset({State.IN_PROGRESS, State.SUSPENDED}),

@@ -106,6 +106,12 @@ MATTERS = {
 }
 
 
+# Matters about 第一中学 that its own office handles (the school has staff in the demo); the
+# others about schools are handled by bureau departments.
+SCHOOL_HANDLED = {"management", "workload", "food", "fees"}
+SCHOOL_WITH_STAFF = "school-1"
+
+
 def _weighted(rng: random.Random, items: list[tuple[Any, int]]) -> Any:
     return rng.choices([item for item, _w in items], weights=[w for _i, w in items])[0]
 
@@ -115,6 +121,7 @@ class Actors:
     users: dict[str, User]
     schools: list[Unit]
     bureau_departments: dict[str, Department]
+    school_office: Department | None
 
     @classmethod
     def load(cls) -> Actors:
@@ -122,6 +129,9 @@ class Actors:
             users={user.username: user for user in User.objects.all()},
             schools=list(Unit.objects.filter(kind=Unit.Kind.SCHOOL).order_by("pk")),
             bureau_departments={d.code: d for d in Department.objects.filter(unit__code="bureau")},
+            school_office=Department.objects.filter(
+                unit__code=SCHOOL_WITH_STAFF, code="principal"
+            ).first(),
         )
 
 
@@ -200,7 +210,7 @@ class _Life:
                 case_answer_directly(case=case, by=users["intake"], reply="已当场答复相关政策。")
             self.rate(case)
             return
-        lead = case.category.default_department or self.actors.bureau_departments["office"]
+        lead = self.lead_for(case)
         with self.at(rng.uniform(0.2, 3)):
             case = case_dispatch(case=case, by=users["xiaoneng"], lead=lead)
         if rng.random() < 0.08:
@@ -223,6 +233,18 @@ class _Life:
             with self.at(rng.uniform(30, 60) if late else rng.uniform(0.5, 8)):
                 case = case_sign_for(case=case, by=_signer(case, self.actors))
         self.handle(case)
+
+    def lead_for(self, case: Case) -> Department:
+        school = self.actors.school_office
+        concerned = case.unit_concerned
+        if (
+            school is not None
+            and concerned is not None
+            and concerned.code == SCHOOL_WITH_STAFF
+            and case.category.code in SCHOOL_HANDLED
+        ):
+            return school
+        return case.category.default_department or self.actors.bureau_departments["office"]
 
     def handle(self, case: Case) -> None:
         rng = self.rng

@@ -13,6 +13,7 @@ from xiaoneng.cases.actions import available_actions
 from xiaoneng.cases.deadlines import Deadline, deadline_from_row, stage_for
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, ReturnRequest
 from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.services.pending import CAUSE_LABELS
 from xiaoneng.cases.states import ACTION_LABELS
 from xiaoneng.documents.selectors import case_page_documents
 from xiaoneng.office.forms import ACTION_FORMS, DEPARTMENT_FORMS, ActionForm, active_departments
@@ -100,6 +101,8 @@ def _timeline(events: list[Any]) -> list[TimelineRow]:
             detail = str(CAPACITY_LABELS.get(event.data.get("capacity", ""), ""))
         elif event.action == "attach":
             detail = event.data.get("name", "")
+        elif event.action.endswith("_withdrawn"):
+            detail = str(CAUSE_LABELS.get(event.data.get("cause", ""), ""))
         elif event.action.startswith("signal_"):
             detail = str(STAGE_LABELS.get(event.data.get("stage", ""), ""))
         rows.append(

@@ -227,6 +227,12 @@ class DecideReturnForm(DispatchForm):
         ],
     )
     field_order = ["decision", "lead", "assisting", "note"]
+    # Said before the form is sent, not discovered afterwards (docs/cases.md).
+    warning = _(
+        "Rejecting the return records a buck-passing (推诿扯皮) violation against the department "
+        "and the person who asked for it. The violation starts pending review by the efficiency "
+        "office, like every automatic violation, and can be dismissed there."
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

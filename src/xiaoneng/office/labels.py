@@ -23,6 +23,9 @@ EVENT_LABELS = {
     "close_unrated": _("Closed without a rating"),
     "merged_in": _("Another case merged into this one"),
     "attach": _("Attachment added"),
+    "extension_withdrawn": _("Extension request withdrawn"),
+    "return_withdrawn": _("Return request withdrawn"),
+    "assist_withdrawn": _("Assisting opinion no longer asked"),
 }
 
 CAPACITY_LABELS = {

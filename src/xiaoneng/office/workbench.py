@@ -25,7 +25,7 @@ from xiaoneng.cases.deadlines import (
 )
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest
 from xiaoneng.cases.permissions import staff_for
-from xiaoneng.cases.states import OPEN_STATE_VALUES, State
+from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATE_VALUES, State
 from xiaoneng.notify.models import Notification
 from xiaoneng.org.models import Absence, Post, Staff
 from xiaoneng.org.roles import Role
@@ -46,6 +46,8 @@ GROUPS = [
     ("callbacks", _("Callbacks and reopen reviews"), "rating"),
 ]
 SUPERVISION_GROUPS = {"decide", "callbacks"}
+ASSIST_STATES = sorted(str(state) for state in ALLOWED_FROM["assist_opinion"])
+EXTENSION_STATES = sorted(str(state) for state in ALLOWED_FROM["decide_extension"])
 
 
 @dataclass
@@ -144,13 +146,16 @@ def _conditions(
         "review": Q(
             state=State.IN_PROGRESS, reply_pending_review=True, lead_department__head=staff
         ),
-        "assist": Q(my_assist=True),
+        "assist": Q(my_assist=True, state__in=ASSIST_STATES),
     }
+    # Only what the reader can act on now: an extension on a case in another state waits for
+    # nothing from them (docs/cases.md, "Pending requests").
+    extension = Q(pending_extension=True, state__in=EXTENSION_STATES)
     if Role.EFFICIENCY_OFFICE in roles:
-        conditions["decide"] = Q(state=State.RETURN_REQUESTED) | Q(pending_extension=True)
+        conditions["decide"] = Q(state=State.RETURN_REQUESTED) | extension
         conditions["callbacks"] = Q(state__in=[State.REPLIED, State.REOPEN_REVIEW])
     elif Role.LEADER in roles:
-        conditions["decide"] = Q(pending_extension=True)
+        conditions["decide"] = extension
     return conditions
 
 
@@ -248,11 +253,11 @@ def _matches(
         head = case.lead_department is not None and case.lead_department.head_id == staff.pk
         return state == State.IN_PROGRESS and case.reply_pending_review and head
     if code == "assist":
-        return bool(case.my_assist)
+        return bool(case.my_assist) and state in ASSIST_STATES
     if code == "decide":
         if Role.EFFICIENCY_OFFICE in roles and state == State.RETURN_REQUESTED:
             return True
-        return bool(case.pending_extension)
+        return bool(case.pending_extension) and state in EXTENSION_STATES
     if code == "callbacks":
         return state in {State.REPLIED, State.REOPEN_REVIEW}
     return False

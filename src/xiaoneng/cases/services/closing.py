@@ -18,6 +18,7 @@ from xiaoneng.cases.notifications import (
     notify_requester,
     notify_staff,
 )
+from xiaoneng.cases.services import pending as waiting
 from xiaoneng.cases.services._common import (
     is_efficiency_office,
     is_head_of,
@@ -48,6 +49,9 @@ def issue_reply(*, case: Case, by: Any, text: str, action: str, grade: str = "")
     case.save()
     clocks.stop(case=case, stage=clocks.REPLY, at=at, by=by)
     clocks.start(case=case, stage=clocks.RATING, at=at, by=by)
+    # Once answered, neither more time nor an assisting opinion can change the reply.
+    waiting.withdraw_extension(case, by=by, cause=waiting.REPLIED, at=at)
+    waiting.withdraw_assists(case, by=by, cause=waiting.REPLIED, at=at)
     record(case, action=action, user=by, from_state=from_state, data={"grade": grade}, at=at)
     with override("zh-hans"):
         message = gettext(
@@ -65,6 +69,15 @@ def case_reply(*, case: Case, by: Any, text: str, grade: str = "") -> Case:
         if is_repeat(case, "reply_drafted", by) and case.reply_text == text:
             return case
         staff = require_lead_department(by, case)
+        if case.state == State.RETURN_REQUESTED:
+            raise DomainError(
+                _(
+                    "A return of this case is waiting for the efficiency office's decision; "
+                    "reply once the case stays with your department."
+                )
+            )
+        if case.state == State.SUSPENDED:
+            raise DomainError(_("The case is suspended: resume it before replying."))
         require_state(case, "reply")
         if case.channel in GRADED_CHANNELS and grade not in ReplyGrade.values:
             raise DomainError(

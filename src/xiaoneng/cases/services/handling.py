@@ -20,6 +20,7 @@ from xiaoneng.cases.notifications import (
     notify_requester,
     notify_staff,
 )
+from xiaoneng.cases.services import pending as waiting
 from xiaoneng.cases.services._common import (
     in_department,
     is_efficiency_office,
@@ -184,7 +185,17 @@ def case_request_return(*, case: Case, by: Any, reason: str, basis: str) -> Retu
             return pending
         staff = require_lead_department(by, case)
         require_state(case, "request_return")
+        if case.reply_pending_review:
+            raise DomainError(
+                _(
+                    "A reply to this case is waiting for the head's review: a case the "
+                    "department has answered cannot be returned. Ask the head to send the draft "
+                    "back first."
+                )
+            )
         at = now()
+        # The return decides who handles the case at all; more time for it makes no sense.
+        waiting.withdraw_extension(case, by=by, cause=waiting.RETURN_REQUESTED, at=at)
         request = ReturnRequest.objects.create(
             case=case,
             department=case.lead_department,
@@ -241,6 +252,13 @@ def case_decide_return(
             request.decision = Decision.APPROVED
             request.save()
             case.return_count += 1
+            waiting.withdraw_assists(
+                case,
+                by=by,
+                cause=waiting.REDISPATCHED,
+                at=at,
+                keep={department.pk for department in assisting},
+            )
             dispatch_to(case, lead=new_lead, assisting=assisting, post=None, at=at, by=by)
             record(
                 case,
@@ -300,6 +318,13 @@ def case_request_extension(
                 return pending
             raise DomainError(_("An extension request is already waiting for a decision."))
         staff = require_lead_department(by, case)
+        if case.state == State.RETURN_REQUESTED:
+            raise DomainError(
+                _(
+                    "A return of this case is waiting for the efficiency office's decision; "
+                    "ask for an extension once the case stays with your department."
+                )
+            )
         require_state(case, "request_extension")
         at = now()
         if clocks.is_overdue(case=case, stage=clocks.REPLY, at=at):
@@ -380,6 +405,13 @@ def case_suspend(*, case: Case, by: Any, reason: str, for_supplement: bool = Fal
             return case
         require_lead_department(by, case)
         require_state(case, "suspend")
+        if case.reply_pending_review:
+            raise DomainError(
+                _(
+                    "A reply to this case is waiting for the head's review; it cannot be "
+                    "suspended now. Ask the head to send the draft back first."
+                )
+            )
         at = now()
         clocks.pause(case=case, at=at, by=by, reason=reason)
         case.state = State.SUSPENDED

@@ -36,6 +36,7 @@ from xiaoneng.cases.services._common import (
     require_state,
     require_text,
 )
+from xiaoneng.cases.services.pending import withdraw_all_pending
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
@@ -328,6 +329,7 @@ def _end(
     case.closed_at = now()
     case.save()
     clocks.stop_all(case=case, at=case.closed_at, by=by)
+    withdraw_all_pending(case, by=by, at=case.closed_at)
     record(case, action=action, user=by, from_state=from_state, note=reason, data=data)
 
 

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.cases import services
+from xiaoneng.cases.actions import action_message, last_event_id
 from xiaoneng.cases.models import Attachment, Case
 from xiaoneng.cases.permissions import case_for_user, cases_visible_to, staff_for
 from xiaoneng.cases.services.reveal import case_requester_reveal
-from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM
+from xiaoneng.cases.states import ALLOWED_FROM
 from xiaoneng.errors import DomainError
 from xiaoneng.office.casepage import Bound, case_context, requester_view
 from xiaoneng.office.forms import ACTION_FORMS, DEPARTMENT_FORMS, RevealForm, active_departments
@@ -154,13 +155,6 @@ def safe_next(request: HttpRequest) -> str | None:
     return None
 
 
-def _done_message(action: str, case: Case) -> str:
-    return _("%(number)s: %(action)s — done.") % {
-        "number": case.number,
-        "action": ACTION_LABELS[action],
-    }
-
-
 @require_POST
 @case_view
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -172,6 +166,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         kwargs["departments"] = active_departments()
     form = ACTION_FORMS[action](request.POST, **kwargs)
     error = ""
+    after_event_id = last_event_id(case)
     if form.is_valid():
         try:
             perform(action, case, request.user, form)
@@ -187,7 +182,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             # An inline action on a list: tell the person there, without leaving the list.
             return render(request, "office/_flash.html", {"flash": [("error", error)]})
         return _render_case(request, page_case, bound=bound)
-    message = _done_message(action, case)
+    message = action_message(action, case, after_event_id=after_event_id)
     target = safe_next(request)
     if request.htmx and target:
         response = HttpResponse(status=204)

@@ -14,8 +14,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
-from xiaoneng.cases.models import Case, Decision, ExtensionRequest, Signal
+from xiaoneng.cases.models import Case, Signal
 from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.selectors import extensions_awaiting_decision
 from xiaoneng.cases.services import case_close, case_decide_extension
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError
@@ -65,7 +66,7 @@ def console(request: HttpRequest) -> HttpResponse:
     context = {
         "returns": _cases(Case.objects.filter(state=State.RETURN_REQUESTED)),
         "extensions": list(
-            ExtensionRequest.objects.filter(decision=Decision.PENDING)
+            extensions_awaiting_decision()
             .select_related("case__unit", "case__lead_department", "requested_by__user")
             .order_by("requested_at")[:LIMIT]
         ),

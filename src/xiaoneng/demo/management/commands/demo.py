@@ -16,6 +16,7 @@ from xiaoneng.demo.data import DEMO_PASSWORD
 from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.demo.history import demo_history_load
 from xiaoneng.demo.services import demo_is_loaded, demo_load, demo_logins
+from xiaoneng.demo.showcase import demo_showcase_load
 from xiaoneng.org.roles import role_label
 from xiaoneng.supervision.demo import demo_supervision_load
 from xiaoneng.targets.demo import demo_targets_load
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             if not Case.objects.exists():
                 self.stdout.write(_("Creating six months of case history (about a minute)…"))
                 demo_history_load(cases=options["cases"])
+            demo_showcase_load()
             demo_supervision_load()
             demo_accountability_load()
             demo_campaigns_load()
