@@ -152,7 +152,8 @@ def _conditions(
     conditions: dict[str, Q] = {}
     if pool_posts:
         # The pools of the units whose first-contact post this person acts for now (A/B rule).
-        conditions["intake"] = IN_POOL & Q(unit__first_contact_post_id__in=pool_posts)
+        units = Unit.objects.filter(first_contact_post_id__in=pool_posts).values("pk")
+        conditions["intake"] = IN_POOL & Q(unit_id__in=units)
     conditions |= {
         "dispatch": dispatch,
         "sign_for": Q(state=State.DISPATCHED) & sign,
