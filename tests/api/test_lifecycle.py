@@ -27,9 +27,14 @@ def test_create_and_follow_through_the_lifecycle(hotline, staff_api, new_case) -
     assert case["state"] == "registered"
     assert case["clocks"][0]["stage"] == "reply"
     assert case["clocks"][0]["explanation"]
+    # It waits in the bureau's intake pool: the client cannot act on it, the pool's worker can.
+    assert "dispatch" not in case["actions"]
+    intake = staff_api("intake")
+    assert ok(intake.get(f"/cases/{case_id}"))["actions"][:2] == ["accept", "answer_directly"]
+    case = ok(intake.post(f"/cases/{case_id}/accept"))
     assert "dispatch" in case["actions"]
 
-    case = ok(hotline.post(f"/cases/{case_id}/dispatch", {"lead_department": basic.pk}))
+    case = ok(intake.post(f"/cases/{case_id}/dispatch", {"lead_department": basic.pk}))
     assert case["state"] == "dispatched"
     assert case["lead_department_name"] == basic.name
 
@@ -67,7 +72,7 @@ def test_create_and_follow_through_the_lifecycle(hotline, staff_api, new_case) -
     final = ok(hotline.get(f"/cases/{case_id}"))
     assert final["state"] == "closed"
     actions = [event["action"] for event in final["timeline"]]
-    assert actions[:3] == ["register", "dispatch", "sign_for"]
+    assert actions[:4] == ["register", "accept", "dispatch", "sign_for"]
     assert "reply_drafted" not in actions  # not public
     assert all(clock["stopped_at"] for clock in final["clocks"])
 
@@ -75,7 +80,7 @@ def test_create_and_follow_through_the_lifecycle(hotline, staff_api, new_case) -
 def test_return_requested_and_rejected(hotline, staff_api, new_case) -> None:
     basic = Department.objects.get(unit__code="bureau", code="basic")
     case_id = ok(hotline.post("/cases", new_case), 201)["case"]["id"]
-    ok(hotline.post(f"/cases/{case_id}/dispatch", {"lead_department": basic.pk}))
+    ok(staff_api("intake").post(f"/cases/{case_id}/dispatch", {"lead_department": basic.pk}))
     head, office = staff_api("head"), staff_api("xiaoneng")
     case = ok(
         head.post(f"/cases/{case_id}/request-return", {"reason": "非本科职能", "basis": "三定方案"})
@@ -93,7 +98,7 @@ def test_assign_assist_merge_withdraw_invalidate(hotline, staff_api, new_case) -
     office, head = staff_api("xiaoneng"), staff_api("head")
     first = ok(hotline.post("/cases", new_case), 201)["case"]["id"]
     dispatch = {"lead_department": basic.pk, "assisting": [safety.pk]}
-    ok(hotline.post(f"/cases/{first}/dispatch", dispatch))
+    ok(staff_api("intake").post(f"/cases/{first}/dispatch", dispatch))
     ok(head.post(f"/cases/{first}/sign-for"))
     handler_b = Staff.objects.get(user__username="handler_b")
     case = ok(head.post(f"/cases/{first}/assign-handler", {"handler": handler_b.pk}))
@@ -117,7 +122,9 @@ def test_assign_assist_merge_withdraw_invalidate(hotline, staff_api, new_case) -
     assert case["state"] == "invalid"
 
     fifth = ok(hotline.post("/cases", {**new_case, "external_number": "x-5"}), 201)["case"]["id"]
-    case = ok(hotline.post(f"/cases/{fifth}/answer-directly", {"reply": "已当场解答政策。"}))
+    case = ok(
+        staff_api("intake").post(f"/cases/{fifth}/answer-directly", {"reply": "已解答政策。"})
+    )
     assert case["state"] == "replied"
 
 
@@ -147,7 +154,7 @@ def test_list_filters_and_cursor_pagination(hotline, new_case) -> None:
 def test_notifications_read_and_ack(staff_api, hotline, new_case) -> None:
     basic = Department.objects.get(unit__code="bureau", code="basic")
     case_id = ok(hotline.post("/cases", new_case), 201)["case"]["id"]
-    ok(hotline.post(f"/cases/{case_id}/dispatch", {"lead_department": basic.pk}))
+    ok(staff_api("intake").post(f"/cases/{case_id}/dispatch", {"lead_department": basic.pk}))
     head = staff_api("head")
     inbox = ok(head.get("/notifications", unread=True))
     assert inbox

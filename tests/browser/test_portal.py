@@ -43,7 +43,8 @@ def test_phone_submit_track_read_reply_and_rate(phone_page, live_server, users) 
     no_sideways_scroll(page)
     page.get_by_role("button", name="提交").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "您的诉求已收到"
+    assert page.get_by_role("heading", level=1).inner_text() == "已提交，等待受理"
+    assert "首问责任人" in page.get_by_test_id("next-step").inner_text()
     code = page.get_by_test_id("tracking-code").inner_text().strip()
     secret = page.get_by_test_id("tracking-secret").inner_text().strip()
     no_sideways_scroll(page)

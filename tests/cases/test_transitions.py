@@ -7,6 +7,7 @@ import pytest
 
 from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.services import (
+    case_accept,
     case_answer_directly,
     case_assign_handler,
     case_close,
@@ -51,6 +52,7 @@ def force_state(case: Case, state: str) -> Case:
 def attempts(users, basic, finance):
     """One call per action, made by a person who would be entitled in the right state."""
     return {
+        "accept": lambda c: case_accept(case=c, by=users["intake"]),
         "answer_directly": lambda c: case_answer_directly(case=c, by=users["intake"], reply="答"),
         "dispatch": lambda c: case_dispatch(case=c, by=users["intake"], lead=basic),
         "sign_for": lambda c: case_sign_for(case=c, by=users["head"]),
@@ -219,7 +221,12 @@ def test_anonymous_only_for_reports(users, category) -> None:
 def test_available_actions_follow_the_lifecycle(users, hotline_case, basic) -> None:
     from xiaoneng.cases.actions import available_actions
 
-    assert available_actions(hotline_case, users["intake"]) == ["answer_directly", "dispatch"]
+    # The first-contact officer may also mark a registered case invalid (with a reason).
+    assert available_actions(hotline_case, users["intake"]) == [
+        "answer_directly",
+        "dispatch",
+        "invalidate",
+    ]
     assert available_actions(hotline_case, users["handler_a"]) == []
     case = case_dispatch(case=hotline_case, by=users["intake"], lead=basic)
     assert "sign_for" in available_actions(case, users["handler_a"])

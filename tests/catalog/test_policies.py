@@ -17,9 +17,12 @@ pytestmark = pytest.mark.django_db
 
 EXPECTED = {
     # code: {stage: (amount, counting)} — DESIGN.md §5
+    # Every preset also has the intake pool's acceptance limit (a local default).
     "hotline-consult": {"sign_for": (1, "workdays"), "reply": (5, "workdays")},
     "hotline-complaint": {"sign_for": (1, "workdays"), "reply": (15, "workdays")},
-    "urgent": {"sign_for": (2, "hours"), "reply": (0, "days")},
+    "bureau-consult": {"intake": (1, "workdays"), "reply": (5, "workdays")},
+    "bureau-complaint": {"intake": (1, "workdays"), "reply": (15, "workdays")},
+    "urgent": {"sign_for": (2, "hours"), "reply": (0, "days"), "intake": (1, "hours")},
     "efficiency-referral": {"sign_for": (7, "workdays"), "reply": (30, "workdays")},
     "petition": {"sign_for": (15, "days"), "reply": (60, "days")},
     "deputy-proposal": {"sign_for": (5, "workdays"), "reply": (3, "months")},
@@ -37,6 +40,7 @@ def test_presets_are_seeded_with_their_sources() -> None:
         assert version.source.strip()
         assert version.prewarn_workdays == 1
         assert version.yellow_grace_workdays == 5
+        assert policy_stage_limit(version=version, stage="intake") is not None
         for stage, (amount, counting) in stages.items():
             limit = policy_stage_limit(version=version, stage=stage)
             assert (limit.amount, limit.counting) == (amount, counting)

@@ -80,6 +80,10 @@ ROLE_VIEWS = {
         "forbidden": ["auditor", "sysadmin", "leader"],
     },
     "office:intake_duplicates": {"allowed": ["intake"], "forbidden": ["auditor", "secadmin"]},
+    "office:intake_pool": {
+        "allowed": ["intake", "intake_b", "school_handler", "xiaoneng", "leader", "head"],
+        "forbidden": ["auditor", "sysadmin", "secadmin"],
+    },
     "office:case_list": {
         "allowed": ["intake", "xiaoneng", "leader", "handler_a", "school_head"],
         "forbidden": ["auditor", "sysadmin", "secadmin"],

@@ -58,7 +58,9 @@ def test_full_journey_submit_reply_track_rate(client, users, category, basic) ->
     assert "陈静" in page  # 责任人: the head of the lead department
     assert 'data-testid="due"' in page
     assert "计入天数" in page  # the due date is explained
-    assert "已登记受理" in page
+    # Submitted on the web: it waited in the pool, then someone accepted it (the office here).
+    assert "您的诉求已提交，等待受理。" in page
+    assert "首问责任人已受理您的诉求" in page
     assert "转交基础教育科办理" in page
 
     response = other.post(

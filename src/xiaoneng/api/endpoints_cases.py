@@ -44,6 +44,7 @@ from xiaoneng.api.selectors import case_filter, case_for, case_page, cases_for
 from xiaoneng.api.services import api_case_register
 from xiaoneng.cases import services as cases
 from xiaoneng.cases.models import Case, Category, Channel, Kind
+from xiaoneng.cases.pool import IN_POOL
 from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Department, Post, Staff, Unit
@@ -91,10 +92,12 @@ def _request_hash(payload: CaseCreate) -> str:
     response={201: CaseCreated, 200: CaseCreated, **ERRORS},
     summary="Register a case",
     description=(
-        "Registers a request as its first-contact officer (an integration client acts through "
-        "its service account). Idempotent: the same Idempotency-Key, or the same channel and "
-        "external_number, returns the case registered first (200, created false). The same key "
-        "with a different body is refused with 409."
+        "Registers a request received by an integration client (acting through its service "
+        "account). It is not registered in person, so it waits in the intake pool (待受理) of "
+        "its receiving unit (`unit`, else `unit_concerned`, else the client's unit) until that "
+        "unit's first-contact post accepts it. Idempotent: the same Idempotency-Key, or the "
+        "same channel and external_number, returns the case registered first (200, created "
+        "false). The same key with a different body is refused with 409."
     ),
 )
 def case_create(request: HttpRequest, payload: CaseCreate, idempotency_key: IdempotencyKey = None):
@@ -128,6 +131,7 @@ def case_create(request: HttpRequest, payload: CaseCreate, idempotency_key: Idem
         consent_publish=payload.consent_publish,
         external_number=payload.external_number,
         registered_at=payload.registered_at,
+        in_person=False,
     )
     case = case_for(caller, registered.case.pk)
     body = {
@@ -161,6 +165,26 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
         if wanted[name] is not None:
             wanted[name] = wanted[name].value
     queryset = case_filter(cases_for(caller), wanted)
+    page, next_cursor = case_page(queryset, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [case_summary(case) for case in page], "next_cursor": next_cursor}
+
+
+class PoolFilters(Schema):
+    unit: Id | None = None
+    cursor: str | None = Field(None, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+    limit: int = Field(20, ge=1, le=100)
+
+
+@router.get("/cases/pool", response={200: CasePage, **ERRORS}, summary="The intake pool (待受理)")
+def case_pool(request: HttpRequest, filters: Query[PoolFilters]):
+    """Cases waiting in an intake pool to be accepted, in the caller's scope: a staff member
+    sees the pools of the units whose first-contact post they hold (every pool for the
+    efficiency office), a client its unit's pool. Accept with POST /cases/{id}/accept."""
+    caller = require_scope(request, "cases:read")
+    # For staff, cases_for is cases_visible_to, which holds the pools they see.
+    queryset = cases_for(caller).filter(IN_POOL)
+    if filters.unit is not None:
+        queryset = queryset.filter(unit_id=filters.unit)
     page, next_cursor = case_page(queryset, cursor=filters.cursor, limit=filters.limit)
     return {"items": [case_summary(case) for case in page], "next_cursor": next_cursor}
 
@@ -205,6 +229,12 @@ def _action(path: str, summary: str):
     return router.post(
         f"/cases/{{case_id}}/{path}", response={200: CaseDetail, **ERRORS}, summary=summary
     )
+
+
+@_action("accept", "Accept from the intake pool (受理): become its first-contact officer")
+def case_accept(request: HttpRequest, case_id: CaseId):
+    caller, case = _acting(request, case_id)
+    return _after(caller, cases.case_accept(case=case, by=caller.user))
 
 
 @_action("answer-directly", "Answer directly (直办)")

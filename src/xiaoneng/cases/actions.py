@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseAssist, Decision
 from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.pool import may_work_pool
 from xiaoneng.cases.states import ALLOWED_FROM, State
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import post_acting_holder, user_roles
@@ -41,8 +42,10 @@ def available_actions(case: Case, user: Any) -> list[str]:
         if allowed and _may(action, case):
             found.append(action)
 
-    offer("answer_directly", office or first_contact)
-    offer("dispatch", office or first_contact)
+    pool_worker = may_work_pool(user, case)  # asks the database only for a pooled case
+    offer("accept", pool_worker)
+    offer("answer_directly", office or first_contact or pool_worker)
+    offer("dispatch", office or first_contact or pool_worker)
     offer("sign_for", _may_sign(case, staff, head_of_lead, in_lead))
     offer("assign_handler", head_of_lead or office)
     offer("assist_opinion", _pending_assist(case, staff) is not None)
@@ -62,7 +65,8 @@ def available_actions(case: Case, user: Any) -> list[str]:
     offer("reopen", office)
     offer("close", office)
     offer("withdraw", office)
-    offer("invalidate", office and case.kind != "application")
+    may_invalidate = office or pool_worker or (first_contact and case.state == State.REGISTERED)
+    offer("invalidate", may_invalidate and case.kind != "application")
     offer("merge", office)
     return found
 

@@ -1,8 +1,9 @@
 """The clocks of a case, on top of the workdays clock services.
 
-A case has a reply clock (the whole time limit, paused while suspended), a sign-for clock per
-dispatch, an opinion clock per assisting department and a rating window. Limits come from the
-case's policy version, which the case keeps even when the policy is edited later.
+A case has a reply clock (the whole time limit, paused while suspended), an intake clock while
+it waits in its unit's pool, a sign-for clock per dispatch, an opinion clock per assisting
+department and a rating window. Limits come from the case's policy version, which the case
+keeps even when the policy is edited later.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import Case, CaseAssist
 from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.selectors import clock_open_for, clock_thresholds, clocks_of
 from xiaoneng.workdays.services.clocks import (
     clock_extend,
@@ -32,6 +34,9 @@ SIGN_FOR = Clock.Stage.SIGN_FOR.value
 ASSIST = Clock.Stage.ASSIST_OPINION.value
 REPLY = Clock.Stage.REPLY.value
 RATING = Clock.Stage.RATING.value
+INTAKE = Clock.Stage.INTAKE.value
+# The pool's acceptance limit when a policy version predates the intake stage.
+DEFAULT_INTAKE_WORKDAYS = 1
 
 CASE_OWNER = "cases.case"
 ASSIST_OWNER = "cases.caseassist"
@@ -58,6 +63,22 @@ def start(*, case: Case, stage: str, at: datetime, by: Any, owner: Model | None 
         stage=stage,
         started_at=at,
         policy_version=case.policy_version,
+        unit_id=case.unit_id,
+        by=by,
+    )
+
+
+def start_intake(*, case: Case, at: datetime, by: Any) -> Clock:
+    """The intake pool's clock: acceptance within the policy's limit (default 1 working day)."""
+    if case.policy_version.stage_limit(INTAKE) is not None:
+        return start(case=case, stage=INTAKE, at=at, by=by)
+    return clock_start(
+        owner_type=CASE_OWNER,
+        owner_id=case.pk,
+        stage=INTAKE,
+        started_at=at,
+        counting=Counting.WORKDAYS,
+        limit=DEFAULT_INTAKE_WORKDAYS,
         unit_id=case.unit_id,
         by=by,
     )

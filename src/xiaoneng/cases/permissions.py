@@ -14,7 +14,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xiaoneng.cases.models import Case
-from xiaoneng.org.models import Staff
+from xiaoneng.cases.states import State
+from xiaoneng.org.models import Staff, Unit
 from xiaoneng.org.roles import ADMIN_ROLES, Role
 from xiaoneng.org.selectors import user_roles
 
@@ -50,11 +51,26 @@ def has_global_scope(user: Any) -> bool:
     return has_case_scope(user) and bool(user_roles(user) & GLOBAL_ROLES)
 
 
+def pool_scope(staff: Staff) -> Q:
+    """The intake pools (待受理) a staff member sees: those of the units whose first-contact
+    post they hold (A or B) or head, as the holders of any post see its cases. Who may act
+    on a pooled case now is the A/B rule (cases/pool.py)."""
+    # The units as a subquery on the small unit table, so the case side stays an index range
+    # (unit, state) instead of a join evaluated for every case.
+    units = Unit.objects.filter(
+        Q(first_contact_post__a_holder=staff)
+        | Q(first_contact_post__b_holder=staff)
+        | Q(first_contact_post__department__head=staff)
+    ).values("pk")
+    return Q(state=State.REGISTERED, first_contact__isnull=True, unit_id__in=units)
+
+
 def cases_visible_to(user: Any) -> QuerySet[Case]:
     """Every case this person may open: none without a case scope (the three administrators,
     staff without a case role); all for the efficiency office, inspectors and leaders;
-    otherwise those of their department (lead or assisting), their own, and their posts',
-    except a case converted into a conduct complaint, which only the supervisors see."""
+    otherwise those of their department (lead or assisting), their own, their posts', and the
+    intake pool of a unit whose first-contact post is theirs; except a case converted into a
+    conduct complaint, which only the supervisors see."""
     if not has_case_scope(user):
         return Case.objects.none()
     if has_global_scope(user):
@@ -64,6 +80,7 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
         return Case.objects.none()
     scope = Q(first_contact=staff) | Q(handler=staff)
     scope |= Q(post__a_holder=staff) | Q(post__b_holder=staff)
+    scope |= pool_scope(staff)
     if staff.department_id is not None:
         scope |= Q(lead_department_id=staff.department_id)
         scope |= Q(assists__department_id=staff.department_id)

@@ -1,4 +1,10 @@
-"""Which time-limit policy a new case runs on, from its channel and kind."""
+"""Which time-limit policy a new case runs on, from its channel and kind (DESIGN.md §5).
+
+Statutory and referral channels carry their own rules whatever the kind; a request made to the
+bureau itself (a call, a visit, a letter, the portal, an interface client) runs on the bureau's
+own commitments, split like the hotline's into quick matters and complaints; an application
+runs on the administrative-licence rule.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,16 @@ from xiaoneng.catalog.models import PolicyVersion
 from xiaoneng.catalog.selectors import policy_current_version
 from xiaoneng.errors import DomainError, lazy_format
 
+# Channels whose rule applies to every kind of request they bring.
 _BY_CHANNEL = {
     Channel.EFFICIENCY_OFFICE: "efficiency-referral",
+    Channel.SUPERVISION: "efficiency-referral",
     Channel.PETITION: "petition",
     Channel.DEPUTY: "deputy-proposal",
     Channel.CPPCC: "deputy-proposal",
 }
+# The 12345 centre's referrals run on its rules; everything else reached the bureau directly.
+_HOTLINE_CHANNELS = {Channel.HOTLINE}
 _QUICK_KINDS = {Kind.INQUIRY, Kind.HELP, Kind.PRAISE}
 
 
@@ -23,7 +33,8 @@ def policy_code_for(*, channel: str, kind: str) -> str:
         return _BY_CHANNEL[channel]
     if kind == Kind.APPLICATION:
         return "admin-licence"
-    return "hotline-consult" if kind in _QUICK_KINDS else "hotline-complaint"
+    family = "hotline" if channel in _HOTLINE_CHANNELS else "bureau"
+    return f"{family}-consult" if kind in _QUICK_KINDS else f"{family}-complaint"
 
 
 def policy_for(*, channel: str, kind: str) -> PolicyVersion:

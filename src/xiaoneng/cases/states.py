@@ -37,6 +37,8 @@ FINAL_STATES = frozenset({State.CLOSED, State.WITHDRAWN, State.INVALID, State.ME
 
 # action -> states it may start from
 ALLOWED_FROM: dict[str, frozenset[State]] = {
+    # Taking a case from the intake pool; the state stays, the first contact is set.
+    "accept": frozenset({State.REGISTERED}),
     "answer_directly": frozenset({State.REGISTERED}),
     "dispatch": frozenset({State.REGISTERED}),
     "sign_for": frozenset({State.DISPATCHED}),
@@ -63,6 +65,7 @@ ALLOWED_FROM: dict[str, frozenset[State]] = {
 
 ACTION_LABELS = {
     "register": _("register"),
+    "accept": _("accept"),
     "answer_directly": _("answer directly"),
     "dispatch": _("dispatch"),
     "sign_for": _("sign for"),

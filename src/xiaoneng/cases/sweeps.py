@@ -26,6 +26,7 @@ from xiaoneng.audit.services import audit_batch
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseAssist, Satisfaction, Signal
 from xiaoneng.cases.notifications import department_people, efficiency_office_staff, notify_staff
+from xiaoneng.cases.pool import pool_department, pool_people
 from xiaoneng.cases.services._common import record
 from xiaoneng.cases.states import State
 from xiaoneng.deferred import deferred_inserts
@@ -117,12 +118,20 @@ def _check(
         if (clock.pk, level) in shared.raised:
             continue  # Raised by an earlier run; this sweeper holds the clock's lock.
         if people is None:
-            people = [case.handler, *department_people(case, case.lead_department)]
+            people = _people(clock, case)
         shared.pending.append((clock, case, level, people, marks))
         shared.raised.add((clock.pk, level))
         result.raised[level] += 1
     clocks.schedule_next(clock, now=now, save=False)
     shared.rescheduled.append(clock)
+
+
+def _people(clock: object, case: Case) -> list[Staff | None]:
+    """Who hears about a signal: the pool's worker and head for the intake clock, else the
+    handler, the post's acting holder and the lead department's head."""
+    if clock.stage == clocks.INTAKE:
+        return pool_people(case)
+    return [case.handler, *department_people(case, case.lead_department)]
 
 
 def _raise_pending(shared: _Batch, *, now: datetime) -> None:
@@ -189,6 +198,10 @@ def _raise_signal(
             kind="case.red",
             subject=gettext("Red card: escalated for rectification"),
         )
+        department, staff = case.lead_department, case.handler
+        if stage == clocks.INTAKE:
+            # Nobody accepted it: the first-contact post's department answers for the pool.
+            department, staff = pool_department(case), None
         shared.violations.append(
             AutomaticViolation(
                 kind=Violation.Kind.RED_CARD,
@@ -197,8 +210,8 @@ def _raise_signal(
                     "Red card: the time limit and the reminder's limit both passed."
                 ),
                 case=case,
-                department=case.lead_department,
-                staff=case.handler,
+                department=department,
+                staff=staff,
                 unit_id=case.unit_id,
             )
         )

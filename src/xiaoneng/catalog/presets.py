@@ -18,6 +18,7 @@ PRESETS: list[dict[str, Any]] = [
         "code": "hotline-consult",
         "name": "12345热线交办（咨询/求助）",
         "stages": {
+            "intake": (1, WD),
             "sign_for": (1, WD),
             "assist_opinion": (2, WD),
             "reply": (5, WD),
@@ -34,6 +35,7 @@ PRESETS: list[dict[str, Any]] = [
         "code": "hotline-complaint",
         "name": "12345热线交办（投诉/建议/举报）",
         "stages": {
+            "intake": (1, WD),
             "sign_for": (1, WD),
             "assist_opinion": (3, WD),
             "reply": (15, WD),
@@ -47,10 +49,52 @@ PRESETS: list[dict[str, Any]] = [
         ),
     },
     {
+        "code": "bureau-consult",
+        "name": "本局直接受理（咨询/求助）",
+        "stages": {
+            "intake": (1, WD),
+            "sign_for": (1, WD),
+            "assist_opinion": (2, WD),
+            "reply": (5, WD),
+            "rating": (7, D),
+        },
+        "extension_allowed": True,
+        "extension_max": 5,
+        "source": (
+            "本局首问负责制、限时办结制及服务承诺：群众来电、来信、来访和网上提出的"
+            "咨询、求助，首问责任人1个工作日内受理，承办科室1个工作日内签收，"
+            "5个工作日内答复；确需延期的，经效能办批准可延长，累计不超过5个工作日。"
+        ),
+    },
+    {
+        "code": "bureau-complaint",
+        "name": "本局直接受理（投诉/建议/举报）",
+        "stages": {
+            "intake": (1, WD),
+            "sign_for": (1, WD),
+            "assist_opinion": (3, WD),
+            "reply": (15, WD),
+            "rating": (7, D),
+        },
+        "extension_allowed": True,
+        "extension_max": 15,
+        "source": (
+            "本局首问负责制、限时办结制及服务承诺：群众来电、来信、来访和网上提出的"
+            "投诉、建议、举报，首问责任人1个工作日内受理，承办科室1个工作日内签收，"
+            "15个工作日内办结答复；确需延期的，经效能办批准可延长，累计不超过15个工作日。"
+        ),
+    },
+    {
         "code": "urgent",
         "name": "紧急/突发事项",
         # "Same day": zero calendar days ends at the end of the start day, with no roll forward.
-        "stages": {"sign_for": (2, H), "assist_opinion": (1, H), "reply": (0, D), "rating": (7, D)},
+        "stages": {
+            "intake": (1, H),
+            "sign_for": (2, H),
+            "assist_opinion": (1, H),
+            "reply": (0, D),
+            "rating": (7, D),
+        },
         "prewarn_fractions": [50, 75],
         "extension_allowed": False,
         "extension_max": None,
@@ -60,6 +104,7 @@ PRESETS: list[dict[str, Any]] = [
         "code": "efficiency-referral",
         "name": "效能办交办/效能投诉",
         "stages": {
+            "intake": (1, WD),
             "sign_for": (7, WD),
             "assist_opinion": (5, WD),
             "reply": (30, WD),
@@ -76,6 +121,7 @@ PRESETS: list[dict[str, Any]] = [
         "code": "petition",
         "name": "信访事项",
         "stages": {
+            "intake": (1, WD),
             "sign_for": (15, D),
             "assist_opinion": (10, D),
             "reply": (60, D),
@@ -93,6 +139,7 @@ PRESETS: list[dict[str, Any]] = [
         "code": "deputy-proposal",
         "name": "人大代表建议/政协委员提案",
         "stages": {
+            "intake": (1, WD),
             "sign_for": (5, WD),
             "assist_opinion": (1, M),
             "reply": (3, M),
@@ -108,7 +155,12 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "info-disclosure",
         "name": "政府信息公开申请",
-        "stages": {"assist_opinion": (5, WD), "reply": (20, WD), "rating": (7, D)},
+        "stages": {
+            "intake": (1, WD),
+            "assist_opinion": (5, WD),
+            "reply": (20, WD),
+            "rating": (7, D),
+        },
         "extension_allowed": True,
         "extension_max": 20,
         # 条例 art. 30: after a correction the period counts from receiving the corrected request.
@@ -123,6 +175,7 @@ PRESETS: list[dict[str, Any]] = [
         "code": "admin-licence",
         "name": "行政许可（按服务事项）",
         "stages": {
+            "intake": (1, WD),
             "one_time_notice": (5, WD),
             "assist_opinion": (5, WD),
             "reply": (20, WD),
@@ -140,7 +193,7 @@ PRESETS: list[dict[str, Any]] = [
     },
 ]
 
-LOCAL_DEFAULT_NOTE = "协办意见期限与评价期限为本地默认值，可按实际调整。"
+LOCAL_DEFAULT_NOTE = "待受理期限、协办意见期限与评价期限为本地默认值，可按实际调整。"
 
 
 def preset_version_fields(preset: dict[str, Any]) -> dict[str, Any]:

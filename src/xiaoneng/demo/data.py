@@ -52,6 +52,7 @@ SCHOOL_OFFICES = [
 # (username, full name, unit code, department code, roles, title)
 DEMO_USERS = [
     ("intake", "王晓明", "bureau", "office", ["intake"], "首问责任人"),
+    ("intake_b", "林晓燕", "bureau", "office", ["intake"], "首问责任人（B岗）"),
     ("handler_a", "李娜", "bureau", "basic", ["handler"], "科员（A岗）"),
     ("handler_b", "赵强", "bureau", "basic", ["handler"], "科员（B岗）"),
     ("head", "陈静", "bureau", "basic", ["dept_head"], "基础教育科科长"),
@@ -102,6 +103,24 @@ POSTS = [
         "school_handler_b",
     ),
 ]
+
+# The first-contact post (首问受理岗) of each unit works its intake pool (待受理):
+# (unit code, department code, post name, A, B). Schools without demo logins of their own get
+# two staff members of their principal's office (SCHOOL_INTAKE_STAFF).
+FIRST_CONTACT_POST = "首问受理岗"
+FIRST_CONTACT_DUTIES = "受理网上、接口和转办来件：1个工作日内受理，直接答复、派单或认定无效"
+FIRST_CONTACT_POSTS = [
+    ("bureau", "office", "intake", "intake_b"),
+    ("school-1", "principal", "school_handler", "school_handler_b"),
+]
+# (unit code, username, full name) for A then B of the other schools' first-contact posts.
+SCHOOL_INTAKE_STAFF = {
+    "school-2": [("s2_intake", "周婷"), ("s2_intake_b", "邓凯")],
+    "school-exp": [("sexp_intake", "孙悦"), ("sexp_intake_b", "高扬")],
+    "school-normal": [("snormal_intake", "胡敏"), ("snormal_intake_b", "谢涛")],
+    "school-voc": [("svoc_intake", "冯燕"), ("svoc_intake_b", "蒋伟")],
+    "school-special": [("sspecial_intake", "沈洁"), ("sspecial_intake_b", "韦东")],
+}
 
 # Category code -> bureau department code usually leading on it.
 CATEGORY_DEPARTMENTS = {

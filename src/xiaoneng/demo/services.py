@@ -17,6 +17,7 @@ from xiaoneng.org.services import (
     post_save_holders,
     staff_create,
     unit_create,
+    unit_set_first_contact_post,
 )
 
 
@@ -118,6 +119,39 @@ def _load_posts_and_heads() -> None:
             )
 
 
+def _load_first_contact_posts() -> None:
+    """Each unit's first-contact post, whose holders work its intake pool (待受理)."""
+    posts = list(data.FIRST_CONTACT_POSTS)
+    for unit_code, people in data.SCHOOL_INTAKE_STAFF.items():
+        unit = Unit.objects.get(code=unit_code)
+        department = Department.objects.get(unit=unit, code="principal")
+        for username, full_name in people:
+            if not User.objects.filter(username=username).exists():
+                staff_create(
+                    username=username,
+                    full_name=full_name,
+                    unit=unit,
+                    department=department,
+                    roles=["intake", "handler"],
+                    password=data.DEMO_PASSWORD,
+                    title="首问责任人",
+                )
+        posts.append((unit_code, "principal", people[0][0], people[1][0]))
+    for unit_code, dept_code, a_name, b_name in posts:
+        unit = Unit.objects.get(code=unit_code)
+        if unit.first_contact_post_id is not None:
+            continue
+        post = post_save_holders(
+            department=Department.objects.get(unit=unit, code=dept_code),
+            name=data.FIRST_CONTACT_POST,
+            duties=data.FIRST_CONTACT_DUTIES,
+            a_holder=_staff(a_name),
+            b_holder=_staff(b_name),
+            by=None,
+        )
+        unit_set_first_contact_post(unit=unit, post=post, by=None)
+
+
 def _load_category_departments() -> None:
     """Point each category at the bureau department that usually leads on it."""
     bureau = Unit.objects.get(code=data.BUREAU["code"])
@@ -136,6 +170,7 @@ def demo_load() -> None:
         _load_staff()
         _load_posts_and_heads()
         _load_other_heads()
+        _load_first_contact_posts()
         _load_category_departments()
 
 

@@ -29,6 +29,7 @@ STAGE_WORDS = {
     Clock.Stage.ASSIST_OPINION: "协办意见",
     Clock.Stage.REPLY: "办理",
     Clock.Stage.ACCEPTANCE: "受理审查",
+    Clock.Stage.INTAKE: "受理",
     Clock.Stage.ONE_TIME_NOTICE: "一次性告知",
     Clock.Stage.SUPERVISION: "督办",
     Clock.Stage.RECTIFICATION: "整改",

@@ -183,6 +183,10 @@ class SignForm(ActionForm):
     pass
 
 
+class AcceptForm(ActionForm):
+    pass
+
+
 class AssignForm(ActionForm):
     handler = forms.TypedChoiceField(label=_("Handler"), coerce=int)
 
@@ -325,6 +329,7 @@ class MergeForm(ActionForm):
 
 # action code -> form class
 ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "accept": AcceptForm,
     "answer_directly": AnswerForm,
     "dispatch": DispatchForm,
     "sign_for": SignForm,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoneng.office.views import cases, intake, lists, org, queues, shell
+from xiaoneng.office.views import cases, intake, lists, org, pool, queues, shell
 
 app_name = "office"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", shell.audit_log, name="audit_log"),
     path("audit/verify/", shell.audit_verify, name="audit_verify"),
     path("intake/", intake.intake, name="intake"),
+    path("intake/pool/", pool.intake_pool, name="intake_pool"),
     path("intake/duplicates/", intake.intake_duplicates, name="intake_duplicates"),
     path("cases/", lists.case_list, name="case_list"),
     path("cases/export.xlsx", lists.case_export, name="case_export"),

@@ -25,9 +25,10 @@ from xiaoneng.cases.deadlines import (
 )
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest
 from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.pool import IN_POOL, in_pool
 from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATE_VALUES, State
 from xiaoneng.notify.models import Notification
-from xiaoneng.org.models import Absence, Post, Staff
+from xiaoneng.org.models import Absence, Post, Staff, Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.workdays.calendar import get_calendar
@@ -37,6 +38,7 @@ ROWS_LIMIT = 200
 ITEMS_SHOWN = 20
 
 GROUPS = [
+    ("intake", _("To accept"), "intake"),
     ("dispatch", _("To dispatch"), "reply"),
     ("sign_for", _("To sign for"), "sign_for"),
     ("handle", _("To handle"), "reply"),
@@ -89,7 +91,11 @@ def _posts(staff: Staff, now: datetime) -> list[Post]:
     return list(
         Post.objects.filter(Q(a_holder=staff) | Q(b_holder=staff) | Q(department__head=staff))
         .select_related("a_holder__user", "b_holder__user")
-        .annotate(a_away=_away("a_holder", now), b_away=_away("b_holder", now))
+        .annotate(
+            a_away=_away("a_holder", now),
+            b_away=_away("b_holder", now),
+            works_pool=Exists(Unit.objects.filter(first_contact_post=OuterRef("pk"))),
+        )
     )
 
 
@@ -127,11 +133,17 @@ def _assist_clock(staff: Staff) -> dict[str, Subquery]:
 
 
 def _conditions(
-    staff: Staff, roles: set[str], acting: dict[int, Any], covering: dict[int, Any]
+    staff: Staff,
+    roles: set[str],
+    acting: dict[int, Any],
+    covering: dict[int, Any],
+    pool_posts: list[int],
 ) -> dict[str, Q]:
     dispatch = Q(state=State.REGISTERED, first_contact=staff)
     if Role.EFFICIENCY_OFFICE in roles:
-        dispatch = Q(state=State.REGISTERED)
+        # Accepted cases only: the intake pools are worked by each unit's first-contact post;
+        # the office supervises them on the pool page instead.
+        dispatch = Q(state=State.REGISTERED, first_contact__isnull=False)
     sign = Q(post_id__in=list(acting)) | Q(lead_department__head=staff)
     if staff.department_id:
         sign |= Q(post__isnull=True, lead_department_id=staff.department_id)
@@ -139,7 +151,12 @@ def _conditions(
     handle = Q(handler=staff)
     if covering:
         handle |= Q(handler_id__in=absent_a, post_id__in=list(covering))
-    conditions = {
+    conditions: dict[str, Q] = {}
+    if pool_posts:
+        # The pools of the units whose first-contact post this person acts for now (A/B rule).
+        units = Unit.objects.filter(first_contact_post_id__in=pool_posts).values("pk")
+        conditions["intake"] = IN_POOL & Q(unit_id__in=units)
+    conditions |= {
         "dispatch": dispatch,
         "sign_for": Q(state=State.DISPATCHED) & sign,
         "handle": Q(state__in=[State.IN_PROGRESS, State.SUSPENDED]) & handle,
@@ -171,7 +188,7 @@ def _base(staff: Staff) -> QuerySet[Case]:
 
 
 def _rows(base: QuerySet[Case], condition: Q, staff: Staff) -> list[Case]:
-    rows = with_case_clocks(base.filter(condition), ("sign_for", "reply", "rating"))
+    rows = with_case_clocks(base.filter(condition), ("intake", "sign_for", "reply", "rating"))
     rows = rows.annotate(**_assist_clock(staff)).select_related(
         "category", "unit", "lead_department", "handler__user", "policy_version"
     )
@@ -186,7 +203,8 @@ def workbench_for(user: Any, *, now: datetime | None = None) -> Workbench:
     roles = user_roles(user)
     posts = _posts(staff, now)
     acting, covering = _acting(staff, posts, heads=Role.DEPT_HEAD in roles)
-    conditions = _conditions(staff, roles, acting, covering)
+    pool_posts = [post.pk for post in posts if post.works_pool and post.pk in acting]
+    conditions = _conditions(staff, roles, acting, covering, pool_posts)
     base = _base(staff)
     counts = base.aggregate(
         **{code: Count("pk", filter=condition) for code, condition in conditions.items()}
@@ -235,10 +253,12 @@ def _matches(
 ) -> bool:
     """The same conditions as the query, in Python, to sort fetched rows into groups."""
     state = case.state
+    if code == "intake":
+        return in_pool(case) and case.unit.first_contact_post_id in acting
     if code == "dispatch":
-        return state == State.REGISTERED and (
-            Role.EFFICIENCY_OFFICE in roles or case.first_contact_id == staff.pk
-        )
+        if state != State.REGISTERED or case.first_contact_id is None:
+            return False
+        return Role.EFFICIENCY_OFFICE in roles or case.first_contact_id == staff.pk
     if code == "sign_for":
         head = case.lead_department is not None and case.lead_department.head_id == staff.pk
         own = case.post_id is None and case.lead_department_id == staff.department_id
@@ -278,6 +298,8 @@ def _item(
     standing_in_for = None
     if code == "sign_for":
         standing_in_for = acting.get(case.post_id)
+    elif code == "intake":
+        standing_in_for = acting.get(case.unit.first_contact_post_id)
     elif code == "handle" and case.handler_id != staff.pk:
         standing_in_for = case.handler
     note = ""

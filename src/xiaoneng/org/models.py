@@ -48,6 +48,17 @@ class Unit(models.Model):
         default=True,
         help_text=_("A handler's reply goes out only after the department head approves it."),
     )
+    # The post that works the unit's intake pool (待受理): requests not registered in person
+    # land in the pool of their receiving unit, and this post's acting holder accepts them.
+    first_contact_post = models.ForeignKey(
+        "Post",
+        verbose_name=_("first-contact post"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Its A holder (B while A is away, else the head) works the intake pool."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # Pupils enrolled (schools): complaints about the school are also shown per 1 000 pupils.
     enrolment = models.PositiveIntegerField(_("pupils enrolled"), null=True, blank=True)

@@ -138,6 +138,24 @@ def department_set_head(*, department: Department, head: Staff | None, by: User 
         )
 
 
+def unit_set_first_contact_post(*, unit: Unit, post: Post | None, by: User | None) -> Unit:
+    """Name the post that works the unit's intake pool (待受理); it must be the unit's own."""
+    if post is not None and post.department.unit_id != unit.pk:
+        raise DomainError(_("The first-contact post must belong to the unit."))
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        unit.first_contact_post = post
+        unit.save(update_fields=["first_contact_post"])
+        log_action(
+            action="org.unit.set_first_contact_post",
+            obj=unit,
+            actor=by,
+            unit_id=unit.pk,
+            summary={"post": post.pk if post else None},
+        )
+    return unit
+
+
 def post_save_holders(
     *,
     department: Department,

@@ -106,7 +106,7 @@ def tracking_view(case: Case) -> Tracking:
         case=case,
         title=redact(case.title, personal, patterns=False),
         reply=redact(case.reply_text, personal, patterns=False),
-        status=public_state(case.state),
+        status=public_state(case.state, pooled=case.first_contact_id is None),
         department=_department_label(case),
         handler=case.handler.name if case.handler else "",
         head=head.name if head else "",

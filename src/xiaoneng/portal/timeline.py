@@ -23,12 +23,15 @@ def _sentence(event: CaseEvent, departments: dict[int, str]) -> str:
     lead = departments.get(event.data.get("lead") or 0, "")
     action = event.action
     if action == "register":
+        if event.data.get("pool"):
+            return _("Your request was submitted and waits to be accepted.")
         return _("Your request was registered and accepted.")
     if action in {"dispatch", "accept_return"}:
         if lead:
             return _("Passed to %(department)s to handle.") % {"department": lead}
         return _("Passed to the responsible department to handle.")
     texts = {
+        "accept": _("A first-contact officer accepted your request and is responsible for it."),
         "sign_for": _("The department signed for your request and is handling it."),
         "assign_handler": _("A handler was assigned to your request."),
         "reject_return": _("The department was told to keep handling your request."),
@@ -57,8 +60,10 @@ def public_timeline(case: Case) -> list[PublicEvent]:
     return [PublicEvent(at=event.at, text=_sentence(event, departments)) for event in events]
 
 
-def public_state(state: str) -> str:
+def public_state(state: str, *, pooled: bool = False) -> str:
     """Where the request stands, as the person who asked would say it."""
+    if pooled and state == State.REGISTERED:
+        return _("Submitted, waiting to be accepted")
     return {
         State.REGISTERED: _("Received, being passed to a department"),
         State.DISPATCHED: _("Passed to a department, waiting for it to sign for it"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoneng.cases.models import Case, Category
+from xiaoneng.cases.pool import pool_next_step
 from xiaoneng.cases.services import case_rate
 from xiaoneng.errors import DomainError
 from xiaoneng.portal import ratelimit
@@ -121,6 +122,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         "secret": registered.tracking_secret,
         "copy_sent": bool(case.requester_phone or case.requester_email),
         "anonymous": case.is_anonymous,
+        # Which unit accepts it and by when, so the confirmation says what happens next.
+        **pool_next_step(case),
     }
     request.session[SESSION_CASE] = case.pk
     return redirect("portal:receipt")

@@ -192,6 +192,9 @@ def _store(by: Any, referral: Referral, import_id: int) -> bool:
         requester_phone=referral.phone,
         external_number=referral.external_number,
         registered_at=referral.received_at,
+        # A referral was taken by the hotline centre, not in person here: it waits in the
+        # bureau's intake pool for its first-contact post.
+        in_person=False,
     )
     if registered.created and referral.deadline is not None:
         # The case model has no field for a deadline set by the referring centre: it goes on

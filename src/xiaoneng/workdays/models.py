@@ -114,6 +114,7 @@ class Clock(models.Model):
         RATING = "rating", _("Rating window")
         SUPERVISION = "supervision", _("Supervision")
         ACCEPTANCE = "acceptance", _("Decision on acceptance")
+        INTAKE = "intake", _("Acceptance from the intake pool")
         ONE_TIME_NOTICE = "one_time_notice", _("One-time notice")
         RECTIFICATION = "rectification", _("Rectification")
         MILESTONE = "milestone", _("Milestone")

@@ -28,10 +28,12 @@ from xiaoneng.cases.services.intake import (
     case_register,
     case_withdraw,
 )
+from xiaoneng.cases.services.pool import case_accept
 
 __all__ = [
     "Registered",
     "attachment_add",
+    "case_accept",
     "case_answer_directly",
     "case_assign_handler",
     "case_assist_opinion",

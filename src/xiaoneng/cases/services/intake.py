@@ -1,4 +1,5 @@
-"""Registering a case (首问登记), answering it directly, dispatching it, and ending it early."""
+"""Registering a case (首问登记 or into a unit's intake pool), answering it directly,
+dispatching it, and ending it early."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from xiaoneng.cases.notifications import (
     notify_requester,
     notify_staff,
 )
+from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.policies import policy_for
+from xiaoneng.cases.pool import in_pool, may_work_pool, pool_acting_holder
 from xiaoneng.cases.services._common import (
     is_efficiency_office,
     is_repeat,
@@ -37,6 +40,7 @@ from xiaoneng.cases.services._common import (
     require_text,
 )
 from xiaoneng.cases.services.pending import withdraw_all_pending
+from xiaoneng.cases.services.pool import take_from_pool
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
@@ -106,8 +110,15 @@ def case_register(
     consent_publish: bool = False,
     external_number: str = "",
     registered_at: Any = None,
+    in_person: bool | None = None,
 ) -> Registered:
-    """Register a request. ``by`` is the first-contact staff member, or None for the public."""
+    """Register a request. ``by`` is the staff member who registers it, or None for the public.
+
+    A request registered in person (``in_person``, by default whenever a staff member
+    registers it) has that person as its first-contact officer. Any other — the portal,
+    Open311, an interface client, an imported referral — lands in the intake pool (待受理) of
+    its receiving unit, whose first-contact post accepts it within the policy's limit.
+    """
     content = _validate_intake(
         kind=kind,
         channel=channel,
@@ -119,7 +130,11 @@ def case_register(
     staff = Staff.objects.select_related("unit").filter(user=by).first() if by else None
     if by is not None and staff is None:
         raise PermissionDenied(_("Only staff members may register on someone's behalf."))
-    owner = unit or (staff.unit if staff else None) or unit_concerned
+    pooled = staff is None if in_person is None else not in_person
+    if pooled:
+        owner = receiving_unit(unit or unit_concerned or (staff.unit if staff else None))
+    else:
+        owner = unit or (staff.unit if staff else None) or unit_concerned
     if owner is None:
         owner = Unit.objects.filter(parent=None, kind=Unit.Kind.BUREAU).order_by("pk").first()
     if owner is None:
@@ -135,7 +150,7 @@ def case_register(
         # the platform locks, is held for one insert instead of the whole registration.
         with transaction.atomic(), audit_batch():
             registered = _create_case(
-                staff=staff,
+                staff=None if pooled else staff,
                 by=by,
                 channel=channel,
                 kind=kind,
@@ -198,9 +213,8 @@ def _create_case(
         **fields,
     )
     clocks.start(case=case, stage=clocks.REPLY, at=at, by=by)
-    record(
-        case, action="register", user=by, data={"channel": case.channel, "kind": case.kind}, at=at
-    )
+    data = {"channel": case.channel, "kind": case.kind, "pool": staff is None}
+    record(case, action="register", user=by, data=data, at=at)
     with override("zh-hans"):
         template = gettext(
             "Your request %(number)s has been registered. Tracking code: %(code)s, "
@@ -214,16 +228,36 @@ def _create_case(
         params={"number": case.number, "code": code, "secret": Secret(secret)},
     )
     if staff is None:
+        # Not registered in person: it waits in the receiving unit's intake pool.
+        clocks.start_intake(case=case, at=at, by=by)
+        acting = pool_acting_holder(owner, at=at)
         notify_staff(
             case,
-            efficiency_office_staff(),
-            kind="case.registered",
-            subject=gettext("New request from the public"),
+            [acting.staff] if acting is not None else efficiency_office_staff(),
+            kind="case.pooled",
+            subject=gettext("A new request waits in the intake pool"),
         )
     return Registered(case=case, tracking_secret=secret, created=True)
 
 
+def receiving_unit(unit: Unit | None) -> Unit | None:
+    """The unit whose intake pool receives a request for ``unit``: the unit itself when it
+    has named a first-contact post, else the nearest parent that has one, else the unit."""
+    current = unit
+    while current is not None:
+        if current.first_contact_post_id is not None:
+            return current
+        current = current.parent
+    return unit
+
+
 def _require_first_contact_or_office(case: Case, by: Any) -> None:
+    """The first-contact officer or the efficiency office acts on a registered case; a case
+    still in the intake pool is first taken by whoever may work the pool (cases/services/
+    pool.py), who becomes its first-contact officer."""
+    if in_pool(case):
+        take_from_pool(case, by=by)
+        return
     if is_efficiency_office(by):
         return
     if case.first_contact is not None and case.first_contact.user_id == getattr(by, "pk", None):
@@ -347,19 +381,36 @@ def case_withdraw(*, case: Case, by: Any, reason: str) -> Case:
     return case
 
 
+def _may_invalidate(case: Case, by: Any) -> bool:
+    """The efficiency office always; the first-contact side while the case is registered."""
+    if is_efficiency_office(by):
+        return True
+    if in_pool(case):
+        return may_work_pool(by, case)
+    staff = staff_for(by)
+    return case.state == State.REGISTERED and staff is not None and case.first_contact == staff
+
+
 def case_invalidate(*, case: Case, by: Any, reason: str) -> Case:
     reason = require_text(reason, _("Please give the reason why the case is invalid."))
     with transaction.atomic():
         case = lock(case)
         if case.state == State.INVALID and is_repeat(case, "invalidate", by):
             return case
-        if not is_efficiency_office(by):
-            raise PermissionDenied(_("Only the efficiency office may mark a case invalid."))
         require_state(case, "invalidate")
         if case.kind == Kind.APPLICATION:
             raise DomainError(
                 _("An application can only be refused through a denial filing (否定报备).")
             )
+        if not _may_invalidate(case, by):
+            raise PermissionDenied(
+                _(
+                    "Only the efficiency office, or the first-contact officer before the case "
+                    "is dispatched, may mark a case invalid."
+                )
+            )
+        if in_pool(case):
+            take_from_pool(case, by=by)
         _end(case, action="invalidate", state=State.INVALID, by=by, reason=reason)
     return case
 

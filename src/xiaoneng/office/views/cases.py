@@ -57,7 +57,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def perform(action: str, case: Case, user: Any, form: Any) -> None:
     """Call the one service behind ``action`` with the form's cleaned data."""
     data = form.cleaned_data
-    if action == "answer_directly":
+    if action == "accept":
+        services.case_accept(case=case, by=user)
+    elif action == "answer_directly":
         services.case_answer_directly(case=case, by=user, reply=data["reply"])
     elif action == "dispatch":
         if data["lead_department"] is None:
