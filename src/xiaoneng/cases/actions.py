@@ -100,6 +100,9 @@ def _pending_assist(case: Case, staff: Any) -> CaseAssist | None:
 # either sent or drafted for review; a decision approves or rejects), so the message says what
 # really happened. Shared by the office's flash messages and any other caller.
 MESSAGES: dict[str, dict[str, Any]] = {
+    "accept": {
+        "accept": _("Accepted from the intake pool: you are now its first-contact person."),
+    },
     "answer_directly": {
         "answer_directly": _("Answered directly; the reply was sent to the requester."),
     },

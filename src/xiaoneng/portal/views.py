@@ -28,6 +28,7 @@ from xiaoneng.portal.selectors import (
     tracking_view,
 )
 from xiaoneng.portal.services import public_submit
+from xiaoneng.sealing import SealError, seal, unseal
 
 SESSION_CASE = "portal_case"
 SESSION_RECEIPT = "portal_receipt"
@@ -119,7 +120,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     request.session[SESSION_RECEIPT] = {
         "number": case.number,
         "code": case.tracking_code,
-        "secret": registered.tracking_secret,
+        # The session is a table row too: the secret stays sealed until the receipt shows it.
+        "secret": seal({"secret": registered.tracking_secret or ""}, purpose="receipt"),
         "copy_sent": bool(case.requester_phone or case.requester_email),
         "anonymous": case.is_anonymous,
         # Which unit accepts it and by when, so the confirmation says what happens next.
@@ -135,6 +137,11 @@ def receipt(request: HttpRequest) -> HttpResponse:
     data = request.session.pop(SESSION_RECEIPT, None)
     if data is None:
         return redirect("portal:track")
+    try:
+        data["secret"] = unseal(data["secret"], purpose="receipt").get("secret", "")
+    except SealError:
+        # Sealed under a SECRET_KEY no longer configured: the SMS copy still has it.
+        data["secret"] = ""
     response = render(request, "portal/receipt.html", {"receipt": data})
     response["Cache-Control"] = "no-store"
     return response
