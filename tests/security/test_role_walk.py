@@ -43,6 +43,8 @@ CASE_WORKERS = USERS - ADMINS  # every demo login holding a case role
 SUPERVISORS = frozenset({"xiaoneng", "xiaoneng_b", "inspector", "leader"})
 EFFICIENCY = frozenset({"xiaoneng", "xiaoneng_b"})
 HEADS = frozenset({"head", "school_head"})
+# The bureau's first-contact post, A and B holders: the intake role and nothing else.
+INTAKE_ONLY = frozenset({"intake", "intake_b"})
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -64,6 +66,7 @@ CASE_CONTENT = {
     "office:clock_explain": CASE_WORKERS,
     "office:intake": CASE_WORKERS - {"inspector", "leader"},
     "office:intake_duplicates": CASE_WORKERS - {"inspector", "leader"},
+    "office:intake_pool": CASE_WORKERS,
     "office:queue": HEADS,
     "office:console": EFFICIENCY | {"leader"},
     "office:console_bulk": EFFICIENCY | {"leader"},
@@ -72,10 +75,10 @@ CASE_CONTENT = {
     "catalog:application_new": CASE_WORKERS - EFFICIENCY - {"inspector", "leader"},
     "catalog:filing_list": EFFICIENCY | {"leader"},
     "catalog:filing_review": EFFICIENCY,
-    "referrals:list": EFFICIENCY | {"intake", "school_handler"},
-    "referrals:upload": EFFICIENCY | {"intake", "school_handler"},
-    "referrals:detail": EFFICIENCY | {"intake", "school_handler"},
-    "referrals:confirm": EFFICIENCY | {"intake", "school_handler"},
+    "referrals:list": EFFICIENCY | INTAKE_ONLY | {"school_handler"},
+    "referrals:upload": EFFICIENCY | INTAKE_ONLY | {"school_handler"},
+    "referrals:detail": EFFICIENCY | INTAKE_ONLY | {"school_handler"},
+    "referrals:confirm": EFFICIENCY | INTAKE_ONLY | {"school_handler"},
     "supervision:callback_list": EFFICIENCY | {"leader"},
     "supervision:callback_page": EFFICIENCY | {"leader"},
     "supervision:callback_policies": EFFICIENCY | {"leader"},
@@ -93,6 +96,8 @@ CASE_CONTENT = {
         for name in (
             "case_create",
             "case_list",
+            "case_pool",
+            "case_accept",
             "case_read",
             "case_reveal_requester",
             "case_answer_directly",
@@ -128,6 +133,7 @@ PUBLIC = dict.fromkeys(
         "api-v1:not-found",
         "api-v1:openapi-json",
         "api-v1:openapi-view",
+        "portal:figures_json",
         "bulletins:list",
         "bulletins:file",
         *(
@@ -199,22 +205,22 @@ EVERY_STAFF_MEMBER = dict.fromkeys(
 # The business of supervision, accountability, assessment, targets and campaigns: never the
 # administrators either.
 MANAGERS = HEADS | EFFICIENCY | {"leader"}
-SUPERVISION = CASE_WORKERS - {"intake", "inspector"}
+SUPERVISION = CASE_WORKERS - INTAKE_ONLY - {"inspector"}
 BUSINESS = {
-    "accountability:violations": CASE_WORKERS - {"intake"},
-    "accountability:violation": CASE_WORKERS - {"intake"},
+    "accountability:violations": CASE_WORKERS - INTAKE_ONLY,
+    "accountability:violation": CASE_WORKERS - INTAKE_ONLY,
     "accountability:violation_evidence": EFFICIENCY | {"inspector"},
-    "accountability:violation_evidence_file": CASE_WORKERS - {"intake"},
+    "accountability:violation_evidence_file": CASE_WORKERS - INTAKE_ONLY,
     "accountability:violation_review": EFFICIENCY,
-    "accountability:sanction": CASE_WORKERS - {"intake"},
-    "accountability:sanction_document": CASE_WORKERS - {"intake"},
+    "accountability:sanction": CASE_WORKERS - INTAKE_ONLY,
+    "accountability:sanction_document": CASE_WORKERS - INTAKE_ONLY,
     "accountability:sanction_new": frozenset({"inspector", "leader"}),
-    "accountability:appeals": CASE_WORKERS - {"intake"},
-    "accountability:appeal": CASE_WORKERS - {"intake"},
-    "accountability:appeal_new": CASE_WORKERS - {"intake"},
+    "accountability:appeals": CASE_WORKERS - INTAKE_ONLY,
+    "accountability:appeal": CASE_WORKERS - INTAKE_ONLY,
+    "accountability:appeal_new": CASE_WORKERS - INTAKE_ONLY,
     "accountability:appeal_decide": EFFICIENCY | {"leader"},
-    "accountability:my_record": CASE_WORKERS - {"intake"},
-    "accountability:person": CASE_WORKERS - {"intake"},
+    "accountability:my_record": CASE_WORKERS - INTAKE_ONLY,
+    "accountability:person": CASE_WORKERS - INTAKE_ONLY,
     "accountability:unit": SUPERVISORS,
     "accountability:conduct_list": EFFICIENCY | {"inspector"},
     "accountability:conduct": EFFICIENCY | {"inspector"},
@@ -295,6 +301,8 @@ ADMINISTRATION = {
     "office:org_absence_cancel": HEADS | {"sysadmin"},
     "office:org_staff": frozenset({"sysadmin", "secadmin"}),
     "office:audit_log": frozenset({"auditor"}),
+    "security:signins": frozenset({"secadmin"}),
+    "security:signin_unlock": frozenset({"secadmin"}),
     "office:audit_verify": frozenset({"auditor"}),
     "catalog:guide_list": CASE_WORKERS | {"sysadmin"},
     "catalog:guide_preview": CASE_WORKERS | {"sysadmin"},
@@ -312,8 +320,8 @@ ADMINISTRATION = {
 }
 
 # The Django admin, by model (list and change page). The outbox is listed without its texts
-# (notify.admin); recorded text messages, sign-in records and second-factor devices are read
-# by no demo login here.
+# (notify.admin); recorded text messages and second-factor devices are read by no demo login
+# here; the security administrator reads axes' sign-in records (read-only).
 ADMIN_SITE = {
     **{
         f"admin:{label}{page}": who
@@ -328,9 +336,9 @@ ADMIN_SITE = {
             "audit.auditentry": frozenset({"auditor"}),
             "notify.notification": frozenset({"sysadmin"}),
             "notify.smsrecord": NOBODY,
-            "axes.accessattempt": NOBODY,
-            "axes.accesslog": NOBODY,
-            "axes.accessfailurelog": NOBODY,
+            "axes.accessattempt": frozenset({"secadmin"}),
+            "axes.accesslog": frozenset({"secadmin"}),
+            "axes.accessfailurelog": frozenset({"secadmin"}),
             "otp_totp.totpdevice": NOBODY,
             "otp_static.staticdevice": NOBODY,
         }.items()
