@@ -33,6 +33,7 @@ from xiaoneng.cases.services import (
     case_withdraw,
 )
 from xiaoneng.org.models import Department, Unit, User
+from xiaoneng.portal.services import public_submit
 from xiaoneng.supervision.models import Order
 from xiaoneng.supervision.services import supervision_order_create
 
@@ -334,4 +335,35 @@ def demo_showcase_load(*, now: datetime | None = None) -> int:
         school_office=Department.objects.get(unit__code="school-1", code="principal"),
     )
     _merge_duplicate(scene)
+    return made + _pool_waiting(now)
+
+
+# Requests from the portal that nobody has accepted yet, so the first-contact officers of the
+# bureau and of 第一中学 find something in their intake pools (待受理).
+POOL_WAITING = [
+    (None, Kind.INQUIRY, "enrolment", "孩子明年小升初，户籍在本区但房产在外区，应到哪所学校报名？"),
+    (
+        "school-1",
+        Kind.COMPLAINT,
+        "fees",
+        "第一中学本学期要求每人交两百元资料费，没开收据。",
+    ),
+]
+
+
+def _pool_waiting(now: datetime) -> int:
+    made = 0
+    for unit_code, kind, category, content in POOL_WAITING:
+        if Case.objects.filter(content=content).exists():
+            continue
+        with time_machine.travel(now - timedelta(hours=3), tick=False):
+            public_submit(
+                kind=kind,
+                category=Category.objects.get(code=category),
+                content=content,
+                unit_concerned=_school_of(unit_code) if unit_code else None,
+                requester_name="演示群众",
+                requester_phone="13700001111",
+            )
+        made += 1
     return made
