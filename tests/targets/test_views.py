@@ -204,3 +204,24 @@ def test_demo_loads_once_and_shows_a_lagging_task(demo_org) -> None:
     today = timezone.localdate()
     tasks = year_tasks(Task.objects.all(), today.year, today)
     assert any(is_lagging(task, today=today) for task in tasks)
+
+
+@pytest.mark.parametrize("username", ["xiaoneng", "leader", "head"])
+def test_every_number_on_the_dashboard_opens_exactly_its_tasks(
+    client, users, username, demo_org
+) -> None:
+    """Each count on the targets dashboard links to the task list, which states the same total."""
+    import re
+
+    from xiaoneng.targets.demo import demo_targets_load
+
+    demo_targets_load()
+    client.force_login(users[username])
+    page = client.get(reverse("targets:dashboard")).content.decode()
+    links = re.findall(r'<a href="([^"]+)" data-count="(\d+)"', page)
+    assert len(links) >= 3, "the overall counts at least are links"
+    for href, count in links:
+        listed = client.get(href.replace("&amp;", "&")).content.decode()
+        total = re.search(r'data-testid="tasks-total" data-total="(\d+)"', listed)
+        assert total, href
+        assert total[1] == count, f"{href}: the dashboard says {count}, the list {total[1]}"

@@ -30,6 +30,7 @@ class ListFilterForm(OfficeForm):
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     lagging = forms.BooleanField(label=_("Lagging only"), required=False)
+    done = forms.BooleanField(label=_("Complete only"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

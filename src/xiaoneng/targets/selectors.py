@@ -48,11 +48,14 @@ class Completion:
     average: float | None  # mean progress of the tasks, per cent
     done: int  # tasks at 100 %
     lagging: int
+    # The task list's filter for exactly these tasks ("source=city", "unit=3", "" for all).
+    query: str = ""
 
 
-def _completion(name: str, tasks: list[Task], today: date) -> Completion:
+def _completion(name: str, tasks: list[Task], today: date, query: str = "") -> Completion:
     count = len(tasks)
     return Completion(
+        query=query,
         name=name,
         tasks=count,
         average=round(sum(t.progress for t in tasks) / count, 1) if count else None,
@@ -81,7 +84,9 @@ def completion_by(tasks: list[Task], *, key: str, today: date) -> list[Completio
             group, name = task.target.source, str(task.target.get_source_display())
         groups.setdefault(group, []).append(task)
         names[group] = name
-    return [_completion(names[g], groups[g], today) for g in sorted(groups, key=str)]
+    return [
+        _completion(names[g], groups[g], today, query=f"{key}={g}") for g in sorted(groups, key=str)
+    ]
 
 
 def overall(tasks: list[Task], today: date) -> Completion:

@@ -59,6 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "year": year,
+            "year_text": str(year),
             "total": overall(tasks, today),
             "expected": expected_progress(year, today),
             "by_unit": completion_by(tasks, key="unit", today=today),

@@ -64,6 +64,8 @@ def target_list(request: HttpRequest) -> HttpResponse:
     rows = [(task, is_lagging(task, today=today)) for task in tasks]
     if data.get("lagging"):
         rows = [row for row in rows if row[1]]
+    if data.get("done"):
+        rows = [row for row in rows if row[0].progress >= 100]
     return render(
         request,
         "targets/list.html",
