@@ -49,7 +49,7 @@ def test_too_many_keeps_the_input_and_says_when(narrow_page, live_server, demo_o
     page = narrow_page
     _fill(page, live_server.url)
     page.get_by_role("button", name="提交").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "您的诉求已收到"
+    assert page.get_by_role("heading", level=1).inner_text() == "已提交，等待受理"
 
     _fill(page, live_server.url)
     page.get_by_role("button", name="提交").click()
