@@ -75,6 +75,9 @@ def env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
         "XIAONENG_REQUIRE_OTP": "0",
         "PYTHONUNBUFFERED": "1",
+        # One deployment, one configuration: the subprocesses derive the same development keys
+        # (personal data, audit chain, sealed secrets) as the test process that wrote the rows.
+        "SECRET_KEY": settings.SECRET_KEY,
     }
     base.pop("CELERY_BROKER_URL", None)
     base.update(extra)
