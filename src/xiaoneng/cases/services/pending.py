@@ -32,16 +32,18 @@ CAUSE_LABELS = {
 }
 
 
-def withdraw_extension(case: Case, *, by: Any, cause: str, at: datetime) -> bool:
-    """Withdraw the pending extension request, if any; True when one was withdrawn."""
-    request = case.extension_requests.select_for_update().filter(decision=Decision.PENDING).first()
+def _withdraw_request(
+    case: Case, requests: Any, *, action: str, by: Any, cause: str, at: datetime
+) -> bool:
+    """Withdraw the pending request of ``requests`` (extension or return), if any."""
+    request = requests.select_for_update().filter(decision=Decision.PENDING).first()
     if request is None:
         return False
     request.decision, request.decided_at = Decision.WITHDRAWN, at
     request.save(update_fields=["decision", "decided_at"])
     record(
         case,
-        action="extension_withdrawn",
+        action=action,
         user=by,
         from_state=case.state,
         data={"request": request.pk, "cause": cause},
@@ -49,6 +51,13 @@ def withdraw_extension(case: Case, *, by: Any, cause: str, at: datetime) -> bool
         at=at,
     )
     return True
+
+
+def withdraw_extension(case: Case, *, by: Any, cause: str, at: datetime) -> bool:
+    """Withdraw the pending extension request, if any; True when one was withdrawn."""
+    return _withdraw_request(
+        case, case.extension_requests, action="extension_withdrawn", by=by, cause=cause, at=at
+    )
 
 
 def withdraw_assists(
@@ -78,21 +87,10 @@ def withdraw_assists(
 
 
 def withdraw_return(case: Case, *, by: Any, cause: str, at: datetime) -> bool:
-    request = case.return_requests.select_for_update().filter(decision=Decision.PENDING).first()
-    if request is None:
-        return False
-    request.decision, request.decided_at = Decision.WITHDRAWN, at
-    request.save(update_fields=["decision", "decided_at"])
-    record(
-        case,
-        action="return_withdrawn",
-        user=by,
-        from_state=case.state,
-        data={"request": request.pk, "cause": cause},
-        public=False,
-        at=at,
+    """Withdraw the pending return request, if any; True when one was withdrawn."""
+    return _withdraw_request(
+        case, case.return_requests, action="return_withdrawn", by=by, cause=cause, at=at
     )
-    return True
 
 
 def withdraw_all_pending(case: Case, *, by: Any, at: datetime) -> None:
