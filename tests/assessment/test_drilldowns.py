@@ -22,7 +22,8 @@ from xiaoneng.assessment.rollups import rollups_apply_all
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import case_reopen, case_reply
 from xiaoneng.demo.history import demo_history_load
-from xiaoneng.org.models import User
+from xiaoneng.org.models import Unit, User
+from xiaoneng.targets.services import target_create, task_create
 
 from .test_rollups import crafted  # noqa: F401 - the fixture, used by name
 
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 LINK = re.compile(r'<a href="([^"]+)" data-count="(\d+)">')
 TOTAL = re.compile(r'data-testid="list-total" data-total="(\d+)"')
+TASKS_TOTAL = re.compile(r'data-testid="tasks-total" data-total="(\d+)"')
 
 
 def _walk(client: Client, url: str, params: dict) -> int:
@@ -92,7 +94,7 @@ def test_crafted_numbers_open_their_records(username) -> None:
             period_to=period["date_to"],
         )
         detail = reverse("assessment:bulletin_detail", args=[bulletin.pk])
-        assert _walk(client, detail, {}) == 14
+        assert _walk(client, detail, {}) == 14 + 13  # the counts section, then the text
 
 
 def test_a_case_counted_twice_is_listed_once_and_counted_twice(
@@ -137,3 +139,70 @@ def test_a_heads_hidden_records_follow_the_other_filters(users, basic) -> None:
     assert "您无权打开" in html
     other = client.get(reverse("office:case_list"), {**query, "channel": "efficiency_office"})
     assert TOTAL.search(other.content.decode())[1] == "0"
+
+
+def test_every_number_in_a_bulletins_text_opens_its_records(history, users, make_case) -> None:
+    """The sentences of a draft bulletin link each count to exactly its cases: the speech's
+    referrals, the totals, each unit, unit concerned (with its complaints, repeats and
+    categories), department, the cards and each hotspot."""
+    for _ in range(3):  # three complaints in a week in one category: a hotspot
+        make_case()
+    target = target_create(
+        by=users["xiaoneng"], year=timezone.localdate().year, source="bureau", title="减负提质"
+    )
+    bureau = Unit.objects.get(code="bureau")
+    for title in ("作业管理", "课后服务"):
+        task_create(by=users["xiaoneng"], target=target, title=title, unit=bureau)
+    rollups_apply_all()
+    hotspots_detect()
+    first = Case.objects.order_by("registered_at").first().registered_at
+    bulletin = bulletin_create(
+        by=users["xiaoneng"],
+        period_from=timezone.localtime(first).date(),
+        period_to=timezone.localdate(),
+    )
+    content = bulletin.content
+    expected = 4 + 4 + 2 + len(content["units"]) + len(content["departments"]) + 3
+    expected += len(content["hotspots"])
+    for school in content["schools"]:
+        expected += 3 + len([c for c in school["categories"] if c[2]])
+    client = Client()
+    client.force_login(users["xiaoneng"])
+    html = client.get(reverse("assessment:bulletin_detail", args=[bulletin.pk])).content.decode()
+    text = html[html.index('data-testid="bulletin-text"') :]
+    linked = LINK.findall(text)
+    assert len(linked) == expected
+    assert content["hotspots"]
+    assert content["schools"]
+    assert content["targets"]["tasks"] == 2
+    for href, number in linked:
+        listed = client.get(unescape(href)).content.decode()
+        total = TOTAL.search(listed) or TASKS_TOTAL.search(listed)
+        assert total, f"{href} states no total"
+        assert int(total[1]) == int(number), href
+
+
+def test_a_bulletin_frozen_without_ids_prints_its_numbers_unlinked(users, make_case) -> None:
+    """Bulletins frozen before the content carried ids still show every number, unlinked
+    where the id is missing, linked where the filters alone say what to list."""
+    make_case()
+    rollups_apply_all()
+    today = timezone.localdate()
+    bulletin = bulletin_create(by=users["xiaoneng"], period_from=today, period_to=today)
+    content = bulletin.content
+    assert content["units"]
+    assert content["units"][0]["received"] == 1
+    content["units"] = [{k: v for k, v in row.items() if k != "id"} for row in content["units"]]
+    bulletin.content = content
+    bulletin.save(update_fields=["content"])
+    client = Client()
+    client.force_login(users["xiaoneng"])
+    response = client.get(reverse("assessment:bulletin_detail", args=[bulletin.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    text = html[html.index('data-testid="bulletin-text"') :]
+    linked = 4 + 4 + 2 + len(content["departments"])
+    linked += sum(3 + len([c for c in r["categories"] if c[2]]) for r in content["schools"])
+    assert len(LINK.findall(text)) == linked
+    assert f"{content['units'][0]['name']}：综合得分" in text
+    assert "，受理1件，" in text

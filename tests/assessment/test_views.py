@@ -134,7 +134,7 @@ def test_dashboard_scorecard_and_bulletin_agree(figures, login, users) -> None:
     assert (speech.efficiency_office.received, speech.efficiency_office.handled) == (1, 1)
     assert speech.on_time_share == card.metrics.on_time_completion_rate
     assert speech.satisfaction_rate == card.metrics.satisfaction_rate
-    line = score.context["line"]
+    line = "".join(text or str(n) for text, n, _url in score.context["line"])
     assert "市长热线交办事项3件（办结2件）" in line
     assert "规定时限内办结率66.7%" in line
     today = timezone.localdate()

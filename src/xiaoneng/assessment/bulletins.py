@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.assessment.bulletin_text import bulletin_blocks, plain_body, speech_content
 from xiaoneng.assessment.concerned import concerned_ranking
 from xiaoneng.assessment.models import Bulletin
 from xiaoneng.assessment.selectors import (
@@ -42,14 +43,6 @@ ISSUER = "市教育局机关效能建设领导小组办公室"
 ADDRESSEE = "局机关各科室、各直属学校"
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}%"
-
-
-def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
-
-
 def bulletin_content(period: Period) -> dict[str, Any]:
     """The figures of the period, as frozen into a bulletin (JSON-serialisable)."""
     card = scorecard(period)
@@ -60,6 +53,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         return [
             {
                 "rank": row.rank,
+                "id": row.id,
                 "name": row.name,
                 "received": row.figures.received,
                 "replied": row.figures.replied,
@@ -75,14 +69,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         "to": period.end.isoformat(),
         "figures": card.figures.as_dict(),
         "metrics": card.metrics.__dict__,
-        "speech": {
-            "hotline_received": speech.hotline.received,
-            "hotline_handled": speech.hotline.handled,
-            "office_received": speech.efficiency_office.received,
-            "office_handled": speech.efficiency_office.handled,
-            "on_time_share": speech.on_time_share,
-            "satisfaction_rate": speech.satisfaction_rate,
-        },
+        "speech": speech_content(speech),
         "units": rank_rows("unit"),
         "schools": concerned_rows(period),
         "departments": rank_rows("department"),
@@ -106,13 +93,16 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         "hotspots": [
             {
                 "unit": unit_name(h.unit_id),
+                "unit_id": h.unit_id,
                 "category": h.category.name,
+                "category_id": h.category_id,
                 "count": h.count,
                 "window_end": h.window_end.isoformat(),
             }
             for h in hotspots(period)
         ],
         "programme": programme_lines(),
+        "targets": programme_targets(),
     }
 
 
@@ -121,12 +111,13 @@ def concerned_rows(period: Period) -> list[dict[str, Any]]:
     return [
         {
             "rank": row.rank,
+            "id": row.id,
             "name": row.name,
             "received": row.figures.received,
             "complaints": row.complaints,
             "per_thousand": row.per_thousand,
             "repeat": row.figures.repeat,
-            "categories": [[name, n] for _id, name, n in row.categories],
+            "categories": [[name, n, category_id] for category_id, name, n in row.categories],
             "on_time_completion_rate": row.metrics.on_time_completion_rate,
             "satisfaction_rate": row.metrics.satisfaction_rate,
         }
@@ -134,14 +125,11 @@ def concerned_rows(period: Period) -> list[dict[str, Any]]:
     ]
 
 
-def _concerned_line(r: dict[str, Any]) -> str:
-    per = "" if r["per_thousand"] is None else f"（每千名学生{r['per_thousand']:g}件）"
-    categories = "、".join(f"{name}{n}件" for name, n in r["categories"])
-    return (
-        f"{r['name']}：被反映{r['received']}件，其中投诉{r['complaints']}件{per}，"
-        f"重复投诉{r['repeat']}件；{categories or '—'}；"
-        f"按时办结率{_pct(r['on_time_completion_rate'])}，满意率{_pct(r['satisfaction_rate'])}"
-    )
+def programme_targets() -> dict[str, Any]:
+    """This year's target tasks as the bulletin counts them (linked to the task list)."""
+    from xiaoneng.targets.assessment import targets_summary  # feature beside feature, one way
+
+    return targets_summary(year=timezone.localdate().year, unit_ids=None)
 
 
 def programme_lines() -> list[str]:
@@ -150,15 +138,6 @@ def programme_lines() -> list[str]:
     from xiaoneng.targets.assessment import targets_bulletin_line
 
     return [targets_bulletin_line(year=timezone.localdate().year), campaigns_bulletin_line()]
-
-
-def speech_line(content: dict[str, Any]) -> str:
-    s = content["speech"]
-    return (
-        f"本期共办理市长热线交办事项{s['hotline_received']}件（办结{s['hotline_handled']}件）、"
-        f"市效能办交办事项{s['office_received']}件（办结{s['office_handled']}件），"
-        f"规定时限内办结率{_pct(s['on_time_share'])}，满意率{_pct(s['satisfaction_rate'])}。"
-    )
 
 
 def _require(user: Any, *roles: Role) -> None:
@@ -253,63 +232,15 @@ def bulletin_publish(*, bulletin: Bulletin, by: Any) -> Bulletin:
 
 
 def bulletin_document(bulletin: Bulletin) -> OfficialDocument:
-    c = bulletin.content
-    f, m = c["figures"], c["metrics"]
-    body: list[str | list[str]] = [
-        f"现将{chinese_date(bulletin.period_from)}至{chinese_date(bulletin.period_to)}"
-        "全市教育系统行政效能情况通报如下。",
-        "一、总体情况",
-        speech_line(c),
-        (
-            f"本期受理{f['received']}件，交办{f['dispatched']}件，办结{f['replied']}件；"
-            f"按时签收率{_pct(m['on_time_sign_for_rate'])}，"
-            f"按时办结率{_pct(m['on_time_completion_rate'])}，"
-            f"满意率{_pct(m['satisfaction_rate'])}（未评价{f['unrated']}件），"
-            f"解决率{_pct(m['resolution_rate'])}，退单率{_pct(m['return_rate'])}，"
-            f"重办率{_pct(m['reopen_rate'])}，重复投诉率{_pct(m['repeat_complaint_rate'])}，"
-            f"综合得分{_score(m['composite_score'])}。"
-        ),
-        "二、单位排名（按综合得分）",
-        [
-            f"{r['name']}：综合得分{_score(r['composite_score'])}，"
-            f"受理{r['received']}件，按时办结率{_pct(r['on_time_completion_rate'])}，"
-            f"满意率{_pct(r['satisfaction_rate'])}"
-            for r in c["units"]
-        ]
-        or "本期无数据。",
-    ]
-    if "schools" in c:  # Bulletins frozen before the figures by unit concerned have none.
-        body += [
-            "按涉及单位（诉求所反映的学校和单位）：",
-            [_concerned_line(r) for r in c["schools"]] or "本期无涉及单位的诉求。",
-        ]
-    body += [
-        "三、科室排名（按综合得分）",
-        [
-            f"{r['name']}：综合得分{_score(r['composite_score'])}，"
-            f"办结{r['replied']}件，按时办结率{_pct(r['on_time_completion_rate'])}"
-            for r in c["departments"]
-        ]
-        or "本期无数据。",
-        "四、黄牌、红牌",
-        f"本期亮黄牌{c['cards']['yellow']}张、红牌{c['cards']['red']}张（已撤销的不计）。",
-        "五、效能问题及处理",
-        [f"{v['department']}：{v['kind']}（{v['date']}）" for v in c["violations"]]
-        or "本期无经确认的效能问题。",
-        [f"{s['department']}：{s['measure']}（{s['violation']}）" for s in c["sanctions"]]
-        or "本期无作出的处理决定。",
-        "六、热点、难点、急点",
-        [f"{h['unit']}：{h['category']}，7日内{h['count']}件" for h in c["hotspots"]]
-        or "本期无热点预警。",
-    ]
-    if c.get("programme"):  # Bulletins frozen before this section existed have none.
-        body += ["七、目标任务与学习讨论", list(c["programme"])]
+    blocks = bulletin_blocks(
+        bulletin.content, period_from=bulletin.period_from, period_to=bulletin.period_to
+    )
     return OfficialDocument(
         kind=KIND,
         title="效能建设情况通报",
         number=bulletin.number or "（草稿）",
         addressee=ADDRESSEE,
-        body=body,
+        body=plain_body(blocks),
         issuer=ISSUER,
         issued_on=timezone.localtime(bulletin.approved_at).date()
         if bulletin.approved_at

@@ -4,25 +4,30 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from xiaoneng.assessment import selectors
+from xiaoneng.assessment.bulletin_text import speech_content, speech_sentence
 from xiaoneng.assessment.concerned import concerned_ranking
 from xiaoneng.assessment.exports import dashboard_workbook
 from xiaoneng.assessment.forms import PeriodForm, WeightsForm
+from xiaoneng.assessment.links import (
+    cards_url,
+    cases_url,
+    count_links,
+    counted_url,
+    linked_sentence,
+)
 from xiaoneng.assessment.models import AssessmentSettings
 from xiaoneng.assessment.records import (
-    COUNTED,
     KINDS_COMPLAINTS,
     counted_rows,
     counted_total,
@@ -38,30 +43,6 @@ from xiaoneng.security.exports import export_record
 
 BOARD_ROLES = ("leader", "efficiency_office")
 DASHBOARD_ROLES = (*BOARD_ROLES, "dept_head")
-
-
-def cases_url(period: selectors.Period | None = None, **filters: Any) -> str:
-    """The office case list with these filters; the period's dates refer to registration."""
-    params = {k: v for k, v in filters.items() if v not in (None, "", 0)}
-    if period is not None:
-        params["date_from"] = period.start.isoformat()
-        params["date_to"] = period.end.isoformat()
-    return f"{reverse('office:case_list')}?{urlencode(params)}"
-
-
-def counted_url(period: selectors.Period, counted: str, **scope: Any) -> str:
-    """The office case list of exactly the records a figure counts (assessment/records.py):
-    the figure's dates, unit and department as the rollups took them."""
-    return cases_url(period, counted=counted, **scope)
-
-
-def count_links(period: selectors.Period, **scope: Any) -> dict[str, str]:
-    """A link for every count of a scope (a scorecard, a ranking row)."""
-    return {name: counted_url(period, name, **scope) for name in COUNTED}
-
-
-def cards_url(period: selectors.Period, **scope: Any) -> str:
-    return cases_url(period, event="carded", **scope)
 
 
 def _units() -> list[tuple[int, str]]:
@@ -156,11 +137,29 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
                 for h in selectors.hotspots(period, unit_id=unit_id)
             ],
             schools=[
-                (row, count_links(period, concerned=row.id))
+                (row, concerned_links(period, row))
                 for row in concerned_ranking(period, unit_id=unit_id)
             ],
         )
     return context
+
+
+def concerned_links(period: selectors.Period, row: Any) -> dict[str, Any]:
+    """The links of a unit-concerned row: its counts, its complaints and each category."""
+    return {
+        **count_links(period, concerned=row.id),
+        "complaints": counted_url(period, "received", concerned=row.id, kind="complaint"),
+        "categories": [
+            (
+                name,
+                n,
+                counted_url(period, "received", concerned=row.id, category=category_id)
+                if category_id
+                else None,  # requests without a category: the list has no filter for them
+            )
+            for category_id, name, n in row.categories
+        ],
+    }
 
 
 def hotspot_link(alert: Any) -> tuple[str, int]:
@@ -244,20 +243,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     period = form.period()
     unit_id = form.unit_id()
     speech = selectors.speech_scorecard(period, unit_id=unit_id)
-    from xiaoneng.assessment.bulletins import speech_line
-
-    line = speech_line(
-        {
-            "speech": {
-                "hotline_received": speech.hotline.received,
-                "hotline_handled": speech.hotline.handled,
-                "office_received": speech.efficiency_office.received,
-                "office_handled": speech.efficiency_office.handled,
-                "on_time_share": speech.on_time_share,
-                "satisfaction_rate": speech.satisfaction_rate,
-            }
-        }
-    )
+    line = linked_sentence(speech_sentence(speech_content(speech), unit=unit_id), period)
     links = {
         "hotline": count_links(period, channel="hotline", unit=unit_id),
         "office": count_links(period, channel="efficiency_office", unit=unit_id),

@@ -13,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.assessment import bulletins as service
+from xiaoneng.assessment.bulletin_text import bulletin_blocks, numbered_sentences
 from xiaoneng.assessment.forms import BulletinForm, default_period
+from xiaoneng.assessment.links import LinkedPart, cards_url, counted_url, linked_sentence
 from xiaoneng.assessment.models import Bulletin
 from xiaoneng.assessment.selectors import Period, card_counts, scorecard
 from xiaoneng.audit.services import log_action
+from xiaoneng.documents.content import chinese_date
 from xiaoneng.errors import DomainError
 from xiaoneng.office.permissions import role_required
 
@@ -76,8 +79,6 @@ DRAFT_COUNTS = [
 def draft_counts(bulletin: Bulletin) -> tuple[list[tuple[Any, int, str]], bool]:
     """The draft's frozen counts, each linked to the cases it counts now, and whether the
     figures changed since the draft was made (then the draft should be recomputed)."""
-    from xiaoneng.assessment.views import cards_url, counted_url
-
     period = Period(bulletin.period_from, bulletin.period_to)
     frozen = bulletin.content.get("figures", {})
     rows = []
@@ -92,20 +93,37 @@ def draft_counts(bulletin: Bulletin) -> tuple[list[tuple[Any, int, str]], bool]:
     changed = scorecard(period).figures.as_dict() != frozen or any(
         live_cards[level] != cards.get(level, 0) for level in ("yellow", "red")
     )
+    targets = bulletin.content.get("targets")
+    if targets:  # the task list shows today's tasks: a changed count cannot be linked
+        changed = changed or targets != service.programme_targets()
     return rows, changed
+
+
+def bulletin_lines(bulletin: Bulletin, *, live: bool) -> list[list[LinkedPart]]:
+    """The bulletin as its files print it, each count of the body linked to its cases."""
+    document = service.bulletin_document(bulletin)
+    period = Period(bulletin.period_from, bulletin.period_to)
+    blocks = bulletin_blocks(
+        bulletin.content, period_from=bulletin.period_from, period_to=bulletin.period_to
+    )
+    head = [document.title, document.number] + (
+        [f"{document.addressee}："] if document.addressee else []
+    )
+    foot = [document.issuer, chinese_date(document.issued_on), *document.footer]
+    body = [linked_sentence(s, period, live=live) for s in numbered_sentences(blocks)]
+    return [[(line, None, None)] for line in head] + body + [[(line, None, None)] for line in foot]
 
 
 @role_required(*BOARD_ROLES)
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_object_or_404(Bulletin, pk=pk)
-    document = service.bulletin_document(bulletin)
     counts, changed = draft_counts(bulletin)
     return render(
         request,
         "assessment/bulletin_detail.html",
         {
             "bulletin": bulletin,
-            "lines": document.plain_lines(),
+            "lines": bulletin_lines(bulletin, live=not changed),
             "c": bulletin.content,
             "counts": counts,
             "changed": changed,
