@@ -38,6 +38,7 @@ test-browser: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(XN) makemigrations --check --dry-run
 	$(BIN)/python scripts/check_catalogs.py
 
@@ -75,4 +76,4 @@ ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) .ruff_cache
+	rm -rf $(VENV) .ruff_cache .mypy_cache

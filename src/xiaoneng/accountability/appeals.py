@@ -10,7 +10,7 @@ upheld. The appeal row keeps the decision; the card, violation or sanction is on
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -28,6 +28,9 @@ from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.workdays.deadlines import deadline_compute
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 CARD_LEVELS = (Signal.Level.YELLOW, Signal.Level.RED)
 
@@ -69,7 +72,7 @@ def appeal_deadline(*, decided_at: datetime, unit_id: int | None) -> datetime:
     return deadline_compute(start=decided_at, limit=APPEAL_WORKDAYS, unit_id=unit_id).due_at
 
 
-def _may_appeal(staff: Staff, by: Any, obj: Any, target: str, department_id: int | None) -> bool:
+def _may_appeal(staff: Staff, by: Actor, obj: Any, target: str, department_id: int | None) -> bool:
     people = set()
     if target == Appeal.Target.CARD:
         if obj.case is not None and obj.case.handler_id:
@@ -87,7 +90,7 @@ def _may_appeal(staff: Staff, by: Any, obj: Any, target: str, department_id: int
     return staff.department_id in departments
 
 
-def appeal_file(*, by: Any, target: str, obj: Any, grounds: str) -> Appeal:
+def appeal_file(*, by: Actor, target: str, obj: Any, grounds: str) -> Appeal:
     """File an appeal against ``obj`` (a Signal, a Violation or a Sanction)."""
     staff = require_staff(by)
     grounds = (grounds or "").strip()
@@ -154,14 +157,14 @@ def _deciders(role: str | None) -> list[Staff]:
     )
 
 
-def appeal_may_decide(by: Any, appeal: Appeal) -> bool:
+def appeal_may_decide(by: Actor, appeal: Appeal) -> bool:
     roles = user_roles(by)
     if appeal.status == Appeal.Status.ESCALATED or appeal.target == Appeal.Target.SANCTION:
         return Role.LEADER in roles
     return Role.EFFICIENCY_OFFICE in roles
 
 
-def signal_revoke(*, by: Any, signal: Signal, reason: str) -> Signal:
+def signal_revoke(*, by: Actor, signal: Signal, reason: str) -> Signal:
     """Mark a card revoked (an upheld appeal): it no longer counts anywhere."""
     if not user_roles(by) & {Role.EFFICIENCY_OFFICE, Role.LEADER}:
         raise PermissionDenied(_("Only the efficiency office or a leader may revoke a card."))
@@ -181,7 +184,7 @@ def signal_revoke(*, by: Any, signal: Signal, reason: str) -> Signal:
     return signal
 
 
-def _revoke_violation(violation: Violation, *, by: Any, reason: str) -> None:
+def _revoke_violation(violation: Violation, *, by: Actor, reason: str) -> None:
     violation = Violation.objects.select_for_update().get(pk=violation.pk)
     violation.status = Violation.Status.REVOKED
     violation.save(update_fields=["status"])
@@ -195,7 +198,7 @@ def _revoke_violation(violation: Violation, *, by: Any, reason: str) -> None:
     )
 
 
-def _send_back_violation(violation: Violation, *, by: Any, reason: str) -> None:
+def _send_back_violation(violation: Violation, *, by: Actor, reason: str) -> None:
     """Back to pending: the efficiency office reviews it again (grade and persons anew)."""
     violation = Violation.objects.select_for_update().get(pk=violation.pk)
     violation.status = Violation.Status.PENDING
@@ -210,7 +213,7 @@ def _send_back_violation(violation: Violation, *, by: Any, reason: str) -> None:
     )
 
 
-def appeal_decide(*, by: Any, appeal: Appeal, outcome: str, note: str) -> Appeal:
+def appeal_decide(*, by: Actor, appeal: Appeal, outcome: str, note: str) -> Appeal:
     staff = require_staff(by)
     note = (note or "").strip()
     if not note:

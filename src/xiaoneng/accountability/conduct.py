@@ -9,7 +9,7 @@ it: they learn only the finding text, through the violation it creates.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +33,9 @@ from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.selectors import clock_open_for
 from xiaoneng.workdays.services.clocks import clock_extend, clock_start, clock_stop
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
+
 ACCEPT_WORKDAYS = 7
 INVESTIGATE_WORKDAYS = 30
 OWNER = "accountability.conductcomplaint"
@@ -41,20 +44,20 @@ ACCEPT_STAGE = Clock.Stage.ACCEPTANCE.value
 INVESTIGATE_STAGE = Clock.Stage.SUPERVISION.value
 
 
-def _require(by: Any, role: str, message: Any) -> Staff:
+def _require(by: Actor, role: str, message: Any) -> Staff:
     staff = require_staff(by)
     if role not in user_roles(by):
         raise PermissionDenied(message)
     return staff
 
 
-def _office(by: Any) -> Staff:
+def _office(by: Actor) -> Staff:
     return _require(
         by, Role.EFFICIENCY_OFFICE, _("Only the efficiency office handles conduct complaints.")
     )
 
 
-def _start(complaint: ConductComplaint, stage: str, limit: int, by: Any) -> Clock:
+def _start(complaint: ConductComplaint, stage: str, limit: int, by: Actor) -> Clock:
     return clock_start(
         owner_type=OWNER,
         owner_id=complaint.pk,
@@ -75,7 +78,7 @@ def conduct_clock(complaint: ConductComplaint) -> Clock | None:
     return None
 
 
-def _stop(complaint: ConductComplaint, stage: str, by: Any) -> None:
+def _stop(complaint: ConductComplaint, stage: str, by: Actor) -> None:
     clock = clock_open_for(owner_type=OWNER, owner_id=complaint.pk, stage=stage)
     if clock is not None:
         clock_stop(clock=clock, by=by)
@@ -88,7 +91,7 @@ def _check_target(unit: Unit, department: Department | None, staff: Staff | None
         raise DomainError(_("The person complained about is not in that unit."))
 
 
-def _create(*, by: Any, received_by: Staff, **fields: Any) -> ConductComplaint:
+def _create(*, by: Actor, received_by: Staff, **fields: Any) -> ConductComplaint:
     complaint = ConductComplaint.objects.create(
         received_by=received_by, received_at=timezone.now(), **fields
     )
@@ -106,7 +109,7 @@ def _create(*, by: Any, received_by: Staff, **fields: Any) -> ConductComplaint:
 
 def conduct_intake(
     *,
-    by: Any,
+    by: Actor,
     content: str,
     unit: Unit,
     complainant_name: str = "",
@@ -137,7 +140,7 @@ def conduct_intake(
 
 
 def conduct_convert_case(
-    *, by: Any, case: Case, staff: Staff | None = None, department: Department | None = None
+    *, by: Actor, case: Case, staff: Staff | None = None, department: Department | None = None
 ) -> ConductComplaint:
     """转为效能投诉: a complaint case naming a person becomes a conduct complaint (once)."""
     received_by = _office(by)
@@ -176,7 +179,7 @@ def _locked(complaint: ConductComplaint) -> ConductComplaint:
 
 def conduct_accept(
     *,
-    by: Any,
+    by: Actor,
     complaint: ConductComplaint,
     accept: bool,
     note: str = "",
@@ -221,14 +224,14 @@ def conduct_accept(
     return complaint
 
 
-def _investigator(by: Any, complaint: ConductComplaint) -> Staff:
+def _investigator(by: Actor, complaint: ConductComplaint) -> Staff:
     staff = _require(by, Role.INSPECTOR, _("Only the inspector investigates conduct complaints."))
     if complaint.investigator_id not in (None, staff.pk):
         raise PermissionDenied(_("Another inspector investigates this complaint."))
     return staff
 
 
-def conduct_extend(*, by: Any, complaint: ConductComplaint, reason: str) -> ConductComplaint:
+def conduct_extend(*, by: Actor, complaint: ConductComplaint, reason: str) -> ConductComplaint:
     """Extend the investigation once, by another ``INVESTIGATE_WORKDAYS`` (30 → 60)."""
     reason = (reason or "").strip()
     if not reason:
@@ -257,7 +260,7 @@ def conduct_extend(*, by: Any, complaint: ConductComplaint, reason: str) -> Cond
 
 
 def conduct_find(
-    *, by: Any, complaint: ConductComplaint, substantiated: bool, finding: str
+    *, by: Actor, complaint: ConductComplaint, substantiated: bool, finding: str
 ) -> ConductComplaint:
     """The inspector's finding. A substantiated complaint becomes a pending violation whose
     description is the finding text only; the person concerned is told that text, nothing more."""

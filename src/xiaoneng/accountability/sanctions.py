@@ -17,7 +17,7 @@ The decider may choose any rung; the suggestion is stored next to the decision.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -32,6 +32,9 @@ from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 DECIDERS = frozenset({Role.INSPECTOR, Role.LEADER})
 RECORD_WINDOW = timedelta(days=365)
@@ -70,7 +73,7 @@ def sanction_suggest(*, staff: Staff, violation: Violation, at: datetime | None 
 
 def sanction_decide(
     *,
-    by: Any,
+    by: Actor,
     violation: Violation,
     staff: Staff,
     measure: str,
@@ -129,7 +132,7 @@ def sanction_decide(
     return sanction
 
 
-def sanction_revoke(*, sanction: Sanction, by: Any, reason: str) -> Sanction:
+def sanction_revoke(*, sanction: Sanction, by: Actor, reason: str) -> Sanction:
     """Mark a sanction revoked. Only an appeal decision calls this (inside its transaction)."""
     sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
     if sanction.revoked:

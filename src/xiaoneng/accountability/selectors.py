@@ -4,7 +4,7 @@ revoked on appeal."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -17,6 +17,9 @@ from xiaoneng.accountability.appeals import appeal_deadline, signals_counting, v
 from xiaoneng.accountability.models import Appeal, Sanction, Violation
 from xiaoneng.org.models import Staff
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 __all__ = [
     "appeal_deadline",
     "person_record",
@@ -27,7 +30,7 @@ __all__ = [
 ]
 
 
-def violation_list(user: Any, *, filters: dict[str, Any] | None = None) -> QuerySet[Violation]:
+def violation_list(user: User, *, filters: dict[str, Any] | None = None) -> QuerySet[Violation]:
     filters = filters or {}
     qs = violations_visible_to(user).select_related("case", "department", "staff__user")
     for field in ("status", "kind", "grade"):
@@ -38,7 +41,7 @@ def violation_list(user: Any, *, filters: dict[str, Any] | None = None) -> Query
     return qs
 
 
-def person_record(user: Any, staff: Staff) -> dict[str, Any]:
+def person_record(user: User, staff: Staff) -> dict[str, Any]:
     violations = (
         violations_visible_to(user)
         .filter(Q(staff=staff) | Q(parts__staff=staff))
@@ -50,7 +53,7 @@ def person_record(user: Any, staff: Staff) -> dict[str, Any]:
     return {"violations": violations, "sanctions": sanctions, "appeals": appeals}
 
 
-def unit_record(user: Any, unit_id: int) -> dict[str, Any]:
+def unit_record(user: User, unit_id: int) -> dict[str, Any]:
     violations = (
         violations_visible_to(user).filter(unit_id=unit_id).select_related("case", "staff__user")
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -18,6 +18,9 @@ from xiaoneng.api.services import apikey_authenticate
 from xiaoneng.audit.context import current_context, set_context
 from xiaoneng.cases.permissions import has_case_scope, staff_for
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 INVALID_KEY = _("The API key is not valid, has expired or was revoked.")
 MISSING_SCOPE = _("This key does not allow that: it lacks the scope %(scope)s.")
 NO_CASE_SCOPE = _("Your account does not work on cases: administrators never see case content.")
@@ -27,7 +30,7 @@ NO_CASE_SCOPE = _("Your account does not work on cases: administrators never see
 class Principal:
     """The caller: ``user`` acts in the services; ``client`` is set for integration clients."""
 
-    user: Any
+    user: User
     client: ApiClient | None = None
     key_prefix: str = ""
     scopes: frozenset[str] = field(default_factory=frozenset)

@@ -200,7 +200,7 @@ def apicall_record(
         )
 
 
-def _existing(*, user: Any, key: str, request_hash: str) -> Case | None:
+def _existing(*, user: User, key: str, request_hash: str) -> Case | None:
     row = ApiIdempotency.objects.select_related("case").filter(user=user, key=key).first()
     if row is None:
         return None
@@ -213,7 +213,7 @@ def _existing(*, user: Any, key: str, request_hash: str) -> Case | None:
 
 
 def api_case_register(
-    *, by: Any, idempotency_key: str = "", request_hash: str = "", **fields: Any
+    *, by: User, idempotency_key: str = "", request_hash: str = "", **fields: Any
 ) -> Registered:
     """Register a case; a repeated request with the same Idempotency-Key (or the same external
     number) returns the case registered the first time, even when both arrive at once."""

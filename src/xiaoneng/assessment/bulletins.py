@@ -8,7 +8,7 @@ published PDF is public on the portal.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +36,9 @@ from xiaoneng.documents.pdf import render_pdf
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 KIND = "bulletin"
 PREFIX = "效通"
@@ -140,12 +143,12 @@ def programme_lines() -> list[str]:
     return [targets_bulletin_line(year=timezone.localdate().year), campaigns_bulletin_line()]
 
 
-def _require(user: Any, *roles: Role) -> None:
+def _require(user: User, *roles: Role) -> None:
     if not user_roles(user) & set(roles):
         raise PermissionDenied(_("Your role does not allow this action."))
 
 
-def bulletin_create(*, by: Any, period_from: date, period_to: date, title: str = "") -> Bulletin:
+def bulletin_create(*, by: User, period_from: date, period_to: date, title: str = "") -> Bulletin:
     from xiaoneng.cases.permissions import staff_for
 
     _require(by, Role.EFFICIENCY_OFFICE)
@@ -171,7 +174,7 @@ def bulletin_create(*, by: Any, period_from: date, period_to: date, title: str =
     return bulletin
 
 
-def bulletin_refresh(*, bulletin: Bulletin, by: Any) -> Bulletin:
+def bulletin_refresh(*, bulletin: Bulletin, by: User) -> Bulletin:
     """Recompute a draft's figures (a draft only: what a leader approved stays as approved)."""
     _require(by, Role.EFFICIENCY_OFFICE)
     with transaction.atomic():
@@ -184,7 +187,7 @@ def bulletin_refresh(*, bulletin: Bulletin, by: Any) -> Bulletin:
     return bulletin
 
 
-def bulletin_approve(*, bulletin: Bulletin, by: Any) -> Bulletin:
+def bulletin_approve(*, bulletin: Bulletin, by: User) -> Bulletin:
     from xiaoneng.cases.permissions import staff_for
 
     _require(by, Role.LEADER)
@@ -212,7 +215,7 @@ def bulletin_approve(*, bulletin: Bulletin, by: Any) -> Bulletin:
     return bulletin
 
 
-def bulletin_publish(*, bulletin: Bulletin, by: Any) -> Bulletin:
+def bulletin_publish(*, bulletin: Bulletin, by: User) -> Bulletin:
     _require(by, Role.EFFICIENCY_OFFICE, Role.LEADER)
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from xiaoneng.assessment.metrics import MetricValues
 from xiaoneng.security.exports import workbook_watermark
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 
 def _rate(value: float | None) -> float | str:
@@ -45,7 +48,7 @@ def _metric_headers() -> list[str]:
     ]
 
 
-def dashboard_workbook(context: dict[str, Any], *, user: Any, at: datetime) -> bytes:
+def dashboard_workbook(context: dict[str, Any], *, user: User, at: datetime) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Summary")

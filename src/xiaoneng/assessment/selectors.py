@@ -248,7 +248,7 @@ def card_counts(period: Period, *, unit_id: int | None = None) -> dict[str, Any]
     per_unit: dict[int | None, dict[str, int]] = {}
     for row in signals.values("unit_id", "level").annotate(n=Count("pk")):
         per_unit.setdefault(row["unit_id"], {"yellow": 0, "red": 0})[row["level"]] = row["n"]
-    names = {
+    names: dict[int | None, str] = {
         pk: short or name
         for pk, short, name in Unit.objects.values_list("pk", "short_name", "name")
     }

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+
+class Principal(Protocol):
+    """Whoever a request or a service acts as, as the audit trail sees it: a signed-in user, the
+    anonymous one, or any object with these members (audit sits below org and cannot name
+    ``org.models.User``; above it the acting user is ``xiaoneng.org.actors.Actor``)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    def get_username(self) -> str: ...
 
 
 @dataclass(frozen=True)
 class ActionContext:
     request_id: str = ""
     ip: str | None = None
-    user: Any = None
+    user: Principal | None = None
 
 
 _EMPTY = ActionContext()

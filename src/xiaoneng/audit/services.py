@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.audit.context import current_context
+from xiaoneng.audit.context import Principal, current_context
 from xiaoneng.audit.keys import Keyring, audit_keyring
 from xiaoneng.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry, Scheme
 from xiaoneng.errors import DomainError
@@ -35,7 +35,8 @@ def _clean_summary(summary: dict[str, Any] | None) -> dict[str, Any]:
         if not any(part in key.lower() for part in _FORBIDDEN_KEY_PARTS)
     }
     # Round-trip through JSON so the hashed form equals what the database gives back.
-    return json.loads(json.dumps(cleaned, default=str, ensure_ascii=False))
+    clean: dict[str, Any] = json.loads(json.dumps(cleaned, default=str, ensure_ascii=False))
+    return clean
 
 
 def _canonical(entry: Any) -> bytes:
@@ -101,7 +102,7 @@ def _object_ref(obj: Model | None) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
-def _actor_of(actor: Any) -> tuple[int | None, str]:
+def _actor_of(actor: Principal | None) -> tuple[int | None, str]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None, ""
     return actor.pk, actor.get_username()
@@ -111,7 +112,7 @@ def log_action(
     *,
     action: str,
     obj: Model | None = None,
-    actor: Any = None,
+    actor: Principal | None = None,
     unit_id: int | None = None,
     summary: dict[str, Any] | None = None,
 ) -> AuditEntry:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -13,6 +13,9 @@ from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 OFFICE = (Role.EFFICIENCY_OFFICE,)
 READERS_ALL = frozenset({Role.EFFICIENCY_OFFICE, Role.LEADER})
 # Every staff member takes part in campaigns and keeps a study record, whatever the role.
@@ -22,7 +25,7 @@ STUDY_ROLES = (Role.EFFICIENCY_OFFICE, Role.LEADER, Role.DEPT_HEAD)
 STUDY_WRITERS = (Role.EFFICIENCY_OFFICE, Role.DEPT_HEAD)
 
 
-def has_any(user: Any, roles: frozenset[str] | tuple[str, ...]) -> bool:
+def has_any(user: User, roles: frozenset[str] | tuple[str, ...]) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
@@ -32,7 +35,7 @@ def headed_department_ids(staff: Staff | None) -> list[int]:
     return list(staff.headed_departments.values_list("pk", flat=True))
 
 
-def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     """All for the efficiency office and leaders; otherwise the campaigns a person takes part
     in (once open) and those their department organises."""
     if has_any(user, READERS_ALL):
@@ -47,7 +50,7 @@ def campaigns_visible_to(user: Any) -> QuerySet[Campaign]:
     return Campaign.objects.filter(scope).distinct()
 
 
-def campaign_for_user(user: Any, pk: int) -> Campaign:
+def campaign_for_user(user: User, pk: int) -> Campaign:
     campaign = (
         campaigns_visible_to(user)
         .select_related("organiser__unit", "organiser__head")
@@ -59,7 +62,7 @@ def campaign_for_user(user: Any, pk: int) -> Campaign:
     return campaign
 
 
-def may_review(user: Any, campaign: Campaign) -> bool:
+def may_review(user: User, campaign: Campaign) -> bool:
     """The efficiency office, or the head of the organising department."""
     if has_any(user, OFFICE):
         return True
@@ -71,7 +74,7 @@ def may_review(user: Any, campaign: Campaign) -> bool:
     )
 
 
-def submission_for_user(user: Any, pk: int) -> Submission:
+def submission_for_user(user: User, pk: int) -> Submission:
     """The author, the reviewers of its campaign and leaders see a submission; else 404."""
     submission = (
         Submission.objects.select_related(
@@ -94,7 +97,7 @@ def submission_for_user(user: Any, pk: int) -> Submission:
     raise Http404
 
 
-def sessions_visible_to(user: Any) -> QuerySet[StudySession]:
+def sessions_visible_to(user: User) -> QuerySet[StudySession]:
     if has_any(user, READERS_ALL):
         return StudySession.objects.all()
     staff = staff_for(user)
@@ -103,7 +106,7 @@ def sessions_visible_to(user: Any) -> QuerySet[StudySession]:
     return StudySession.objects.filter(department_id__in=headed_department_ids(staff))
 
 
-def session_for_user(user: Any, pk: int) -> StudySession:
+def session_for_user(user: User, pk: int) -> StudySession:
     session = (
         sessions_visible_to(user).select_related("department__unit", "created_by").filter(pk=pk)
     ).first()
@@ -112,7 +115,7 @@ def session_for_user(user: Any, pk: int) -> StudySession:
     return session
 
 
-def may_manage_department(user: Any, department_id: int) -> bool:
+def may_manage_department(user: User, department_id: int) -> bool:
     """The efficiency office for any department, a head for the departments they head."""
     if has_any(user, OFFICE):
         return True

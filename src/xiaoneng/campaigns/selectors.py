@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
@@ -22,6 +22,9 @@ from xiaoneng.campaigns.models import (
 from xiaoneng.campaigns.permissions import campaigns_visible_to
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.models import Department, Staff
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 S = Submission.State
 # A returned submission no longer counts as handed in until it is resubmitted.
@@ -183,7 +186,7 @@ def person_completion(campaign: Campaign, staff: Staff) -> PersonCompletion | No
     )
 
 
-def campaigns_for_list(user: Any) -> QuerySet[Campaign]:
+def campaigns_for_list(user: User) -> QuerySet[Campaign]:
     return (
         campaigns_visible_to(user)
         .select_related("organiser__unit")
@@ -192,7 +195,7 @@ def campaigns_for_list(user: Any) -> QuerySet[Campaign]:
     )
 
 
-def my_campaigns(user: Any) -> list[tuple[Campaign, PersonCompletion]]:
+def my_campaigns(user: User) -> list[tuple[Campaign, PersonCompletion]]:
     """The open and closed campaigns a person takes part in, with what they owe."""
     staff = staff_for(user)
     if staff is None:
@@ -203,7 +206,7 @@ def my_campaigns(user: Any) -> list[tuple[Campaign, PersonCompletion]]:
         .select_related("campaign__organiser")
         .order_by("-campaign__start", "-campaign_id")
     )
-    participants = list(participants)
+    participants = list(participants)  # type: ignore[assignment]
     campaign_ids = [participant.campaign_id for participant in participants]
     counts = _counts(campaign_ids)
     requirements: dict[int, list[Requirement]] = defaultdict(list)
@@ -224,7 +227,7 @@ def my_campaigns(user: Any) -> list[tuple[Campaign, PersonCompletion]]:
     ]
 
 
-def my_submissions(user: Any) -> QuerySet[Submission]:
+def my_submissions(user: User) -> QuerySet[Submission]:
     staff = staff_for(user)
     return (
         Submission.objects.filter(participant__staff=staff)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -29,6 +29,9 @@ from xiaoneng.workdays.services.clocks import (
     clock_start,
     clock_stop,
 )
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 SIGN_FOR = Clock.Stage.SIGN_FOR.value
 ASSIST = Clock.Stage.ASSIST_OPINION.value
@@ -55,7 +58,7 @@ def _owner(case: Case, owner: Model | None) -> tuple[str, int]:
     return CASE_OWNER, case.pk
 
 
-def start(*, case: Case, stage: str, at: datetime, by: Any, owner: Model | None = None) -> Clock:
+def start(*, case: Case, stage: str, at: datetime, by: Actor, owner: Model | None = None) -> Clock:
     owner_type, owner_id = _owner(case, owner)
     return clock_start(
         owner_type=owner_type,
@@ -68,7 +71,7 @@ def start(*, case: Case, stage: str, at: datetime, by: Any, owner: Model | None 
     )
 
 
-def start_intake(*, case: Case, at: datetime, by: Any) -> Clock:
+def start_intake(*, case: Case, at: datetime, by: Actor) -> Clock:
     """The intake pool's clock: acceptance within the policy's limit (default 1 working day)."""
     if case.policy_version.stage_limit(INTAKE) is not None:
         return start(case=case, stage=INTAKE, at=at, by=by)
@@ -94,7 +97,7 @@ def case_clocks(case: Case) -> QuerySet[Clock]:
     return clocks_of(owner_type=CASE_OWNER, owner_id=case.pk).order_by("id")
 
 
-def stop(*, case: Case, stage: str, at: datetime, by: Any, owner: Model | None = None) -> None:
+def stop(*, case: Case, stage: str, at: datetime, by: Actor, owner: Model | None = None) -> None:
     owner_type, owner_id = _owner(case, owner)
     clock = clock_open_for(owner_type=owner_type, owner_id=owner_id, stage=stage)
     if clock is not None:
@@ -105,7 +108,7 @@ def stop_clock(clock: Clock, *, at: datetime) -> None:
     clock_stop(clock=clock, at=at, reason="sweep")
 
 
-def stop_all(*, case: Case, at: datetime, by: Any) -> None:
+def stop_all(*, case: Case, at: datetime, by: Actor) -> None:
     for clock in case_clocks(case).exclude(state=Clock.State.STOPPED):
         clock_stop(clock=clock, at=at, by=by)
     assist_ids = list(case.assists.values_list("pk", flat=True))
@@ -122,11 +125,11 @@ def _reply_clock(case: Case) -> Clock:
     return clock
 
 
-def pause(*, case: Case, at: datetime, by: Any, reason: str) -> None:
+def pause(*, case: Case, at: datetime, by: Actor, reason: str) -> None:
     clock_pause(clock=_reply_clock(case), at=at, reason=reason, by=by)
 
 
-def resume(*, case: Case, at: datetime, by: Any, restart: bool) -> None:
+def resume(*, case: Case, at: datetime, by: Actor, restart: bool) -> None:
     clock_resume(clock=_reply_clock(case), at=at, restart=restart, by=by)
 
 
@@ -150,7 +153,7 @@ def check_extension(*, case: Case, extra_units: int) -> None:
         )
 
 
-def extend(*, case: Case, extra_units: int, by: Any, reason: str) -> None:
+def extend(*, case: Case, extra_units: int, by: Actor, reason: str) -> None:
     clock_extend(clock=_reply_clock(case), units=extra_units, reason=reason, approver=by, by=by)
 
 

@@ -8,7 +8,7 @@ sits in and whatever other role they were given; a person without a case role ha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -19,13 +19,16 @@ from xiaoneng.org.models import Staff, Unit
 from xiaoneng.org.roles import ADMIN_ROLES, Role
 from xiaoneng.org.selectors import user_roles
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 # Roles that supervise every unit of the bureau.
 GLOBAL_ROLES = frozenset({Role.EFFICIENCY_OFFICE, Role.LEADER, Role.INSPECTOR})
 # Roles that work on cases: every role except the three administrators.
 CASE_ROLES = frozenset(Role) - ADMIN_ROLES
 
 
-def staff_for(user: Any) -> Staff | None:
+def staff_for(user: User) -> Staff | None:
     if not getattr(user, "is_authenticated", False):
         return None
     cached = getattr(user, "_xiaoneng_staff", False)
@@ -35,19 +38,19 @@ def staff_for(user: Any) -> Staff | None:
     return cached
 
 
-def has_case_scope(user: Any) -> bool:
+def has_case_scope(user: User) -> bool:
     """Whether this login may see any case at all: it holds a case role and no administrator
     role. An administrator who was also given a case role still sees none (三员分立)."""
     roles = user_roles(user)
     return bool(roles & CASE_ROLES) and not roles & ADMIN_ROLES
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: User) -> bool:
     """Holds one of the three administrator roles: never told a case's content (三员分立)."""
     return bool(user_roles(user) & ADMIN_ROLES)
 
 
-def has_global_scope(user: Any) -> bool:
+def has_global_scope(user: User) -> bool:
     return has_case_scope(user) and bool(user_roles(user) & GLOBAL_ROLES)
 
 
@@ -65,7 +68,7 @@ def pool_scope(staff: Staff) -> Q:
     return Q(state=State.REGISTERED, first_contact__isnull=True, unit_id__in=units)
 
 
-def cases_visible_to(user: Any) -> QuerySet[Case]:
+def cases_visible_to(user: User) -> QuerySet[Case]:
     """Every case this person may open: none without a case scope (the three administrators,
     staff without a case role); all for the efficiency office, inspectors and leaders;
     otherwise those of their department (lead or assisting), their own, their posts', and the
@@ -90,7 +93,7 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=visible.values("pk"))
 
 
-def case_for_user(user: Any, pk: int, *, for_update: bool = False) -> Case:
+def case_for_user(user: User, pk: int, *, for_update: bool = False) -> Case:
     """Fetch a case the person may see, or 404 — whether it exists elsewhere is not revealed."""
     queryset = cases_visible_to(user).select_related(
         "category", "unit", "lead_department", "handler__user", "first_contact__user", "post"

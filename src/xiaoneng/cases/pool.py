@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -23,6 +23,9 @@ from xiaoneng.cases.states import State
 from xiaoneng.org.models import Department, Post, Staff, Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import ActingHolder, absent_staff_ids, user_roles
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 # A case is in its unit's pool while it is registered and nobody has taken it yet.
 IN_POOL = Q(state=State.REGISTERED, first_contact__isnull=True)
@@ -129,7 +132,7 @@ def pool_department(case: Case) -> Department | None:
     return post.department if post is not None else None
 
 
-def may_work_pool(user: Any, case: Case) -> bool:
+def may_work_pool(user: User, case: Case) -> bool:
     """May this person take the case out of its pool now (acting worker or efficiency office)?"""
     if not in_pool(case):
         return False
@@ -139,7 +142,7 @@ def may_work_pool(user: Any, case: Case) -> bool:
     return any(duty.unit.pk == case.unit_id for duty in pool_duties(staff))
 
 
-def pool_visible_to(user: Any) -> QuerySet[Case]:
+def pool_visible_to(user: User) -> QuerySet[Case]:
     """The pooled cases a person sees: every pool for the supervisors, else the pools of the
     units whose first-contact post is theirs (the same scope as ``cases_visible_to``)."""
     if has_global_scope(user):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,9 @@ from xiaoneng.catalog.guides import (
 )
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Department, Unit
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 GUIDE_FIELDS = (
     "name",
@@ -48,7 +51,7 @@ class GuideFieldError(DomainError):
         self.field = field
 
 
-def _user(by: Any) -> Any:
+def _user(by: Actor) -> Any:
     return by if getattr(by, "pk", None) else None
 
 
@@ -148,7 +151,7 @@ def guide_item_create(
     department: Department | None = None,
     category_code: str = "other",
     sort_order: int = 0,
-    by: Any = None,
+    by: Actor = None,
 ) -> ServiceItem:
     code = code.strip()
     if not code:
@@ -172,7 +175,7 @@ def guide_item_create(
 
 
 def guide_draft_save(
-    *, item: ServiceItem, fields: dict[str, Any], materials: list[dict[str, Any]], by: Any = None
+    *, item: ServiceItem, fields: dict[str, Any], materials: list[dict[str, Any]], by: Actor = None
 ) -> ServiceItemVersion:
     """Write the item's draft (the next version), creating it when there is none."""
     clean = _validate_guide(fields)
@@ -203,7 +206,7 @@ def guide_draft_save(
     return draft
 
 
-def guide_publish(*, version: ServiceItemVersion, by: Any = None) -> ServiceItemVersion:
+def guide_publish(*, version: ServiceItemVersion, by: Actor = None) -> ServiceItemVersion:
     """Publish a draft; the previously published version is superseded (and kept)."""
     with transaction.atomic():
         item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
@@ -240,7 +243,7 @@ def guide_publish(*, version: ServiceItemVersion, by: Any = None) -> ServiceItem
     return version
 
 
-def guide_draft_discard(*, version: ServiceItemVersion, by: Any = None) -> None:
+def guide_draft_discard(*, version: ServiceItemVersion, by: Actor = None) -> None:
     with transaction.atomic():
         version = ServiceItemVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != PublishStatus.DRAFT:
@@ -259,7 +262,7 @@ def guide_draft_discard(*, version: ServiceItemVersion, by: Any = None) -> None:
 
 
 def commitments_draft_save(
-    *, unit: Unit, title: str, entries: list[str], by: Any = None
+    *, unit: Unit, title: str, entries: list[str], by: Actor = None
 ) -> CommitmentVersion:
     title = title.strip()
     if not title:
@@ -297,7 +300,7 @@ def commitments_draft_save(
     return draft
 
 
-def commitments_publish(*, version: CommitmentVersion, by: Any = None) -> CommitmentVersion:
+def commitments_publish(*, version: CommitmentVersion, by: Actor = None) -> CommitmentVersion:
     with transaction.atomic():
         Unit.objects.select_for_update().get(pk=version.unit_id)
         version = CommitmentVersion.objects.get(pk=version.pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,9 @@ from xiaoneng.catalog.models import PolicyStageLimit, PolicyVersion, TimeLimitPo
 from xiaoneng.catalog.presets import PRESETS, preset_stage_rows, preset_version_fields
 from xiaoneng.errors import DomainError
 from xiaoneng.workdays.periods import Counting
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 # The fields of PolicyVersion an edit may change; the rest is bookkeeping.
 VERSION_FIELDS = (
@@ -29,7 +32,7 @@ VERSION_FIELDS = (
 
 
 def _create_version(
-    *, policy: TimeLimitPolicy, fields: dict[str, Any], stages: list[dict[str, Any]], by: Any
+    *, policy: TimeLimitPolicy, fields: dict[str, Any], stages: list[dict[str, Any]], by: Actor
 ) -> PolicyVersion:
     last = policy.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = PolicyVersion.objects.create(
@@ -53,7 +56,7 @@ def _validate(fields: dict[str, Any], stages: list[dict[str, Any]]) -> None:
         raise DomainError(_("Pre-warning percentages must lie between 0 and 100."))
 
 
-def policies_seed(*, by: Any = None) -> list[TimeLimitPolicy]:
+def policies_seed(*, by: Actor = None) -> list[TimeLimitPolicy]:
     """Create the presets of DESIGN.md §5 that do not exist yet; existing ones are untouched."""
     created: list[TimeLimitPolicy] = []
     with transaction.atomic():
@@ -82,7 +85,7 @@ def policy_version_create(
     policy: TimeLimitPolicy,
     changes: dict[str, Any] | None = None,
     stages: dict[str, dict[str, Any] | None] | None = None,
-    by: Any = None,
+    by: Actor = None,
 ) -> PolicyVersion:
     """Edit a policy: a new version copying the newest one with ``changes`` applied.
 

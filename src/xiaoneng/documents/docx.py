@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -15,6 +16,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from xiaoneng.documents.content import OfficialDocument, chinese_date, numbered
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -27,7 +31,7 @@ def _clean(text: str) -> str:
 
 
 def _paragraph(
-    doc: Document,
+    doc: DocxDocument,
     text: str,
     *,
     size: float = 16,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Model
@@ -14,6 +14,9 @@ from xiaoneng.documents.content import TITLES, OfficialDocument
 from xiaoneng.documents.docx import render_docx
 from xiaoneng.documents.numbering import document_number
 from xiaoneng.documents.pdf import render_pdf
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 FORMATS = {
     "pdf": ("application/pdf", render_pdf),
@@ -38,7 +41,7 @@ def document_render(
     obj: Model,
     build: Callable[..., OfficialDocument],
     fmt: str,
-    by: Any,
+    by: Actor,
     case_number: str = "",
     unit_id: int | None = None,
 ) -> RenderedDocument:

@@ -7,7 +7,7 @@ exists if and only if that change committed. It writes no audit row: the change 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -23,7 +23,7 @@ from xiaoneng.org.models import User
 from xiaoneng.sealing import MASK, seal, split_params
 
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
-_LINK_MAX = Notification._meta.get_field("link").max_length
+_LINK_MAX = cast(int, Notification._meta.get_field("link").max_length)
 
 
 def _object_ref(obj: Model | None) -> tuple[str, str]:
@@ -203,7 +203,7 @@ def notifications_enqueue_for_users(
                     now=now,
                 )
             )
-    return deferred.insert(rows)
+    return cast("list[Notification]", deferred.insert(rows))
 
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:

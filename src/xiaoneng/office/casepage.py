@@ -4,7 +4,7 @@ this person may take now. Used for the full page and for the htmx fragment after
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -23,6 +23,9 @@ from xiaoneng.org.models import Department, Unit
 from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.models import Clock
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor, User
 
 CASE_STAGES = ("sign_for", "reply", "rating")
 STAGE_LABELS = dict(Clock.Stage.choices)
@@ -49,7 +52,7 @@ class ClockRow:
 class TimelineRow:
     at: Any
     label: str
-    actor: Any
+    actor: Actor
     note: str
     detail: str = ""
     public: bool = True
@@ -119,7 +122,7 @@ def _timeline(events: list[Any]) -> list[TimelineRow]:
 
 
 def _forms(
-    case: Case, user: Any, actions: list[str], bound: Bound | None
+    case: Case, user: User, actions: list[str], bound: Bound | None
 ) -> tuple[list[ActionPanel], list[Department]]:
     departments: list[Department] = []
     if any(action in DEPARTMENT_FORMS for action in actions):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -17,8 +17,11 @@ from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import role_label
 from xiaoneng.org.selectors import user_roles
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
-def _site_name(staff: Any) -> str:
+
+def _site_name(staff: User) -> str:
     if settings.XIAONENG_SITE_NAME:
         return settings.XIAONENG_SITE_NAME
     if staff:

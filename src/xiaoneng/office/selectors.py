@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -11,6 +11,9 @@ from django.http import Http404
 from xiaoneng.cases.deadlines import with_case_clocks
 from xiaoneng.cases.models import Case, CaseAssist
 from xiaoneng.cases.permissions import cases_visible_to
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 CASE_PAGE_RELATED = (
     "category",
@@ -33,7 +36,7 @@ def _count_of(queryset: QuerySet, field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def case_for_page(user: Any, pk: int) -> Case:
+def case_for_page(user: User, pk: int) -> Case:
     """The case with everything its page shows in one row, within the person's scope (else 404).
 
     Same scope as ``cases.permissions.case_for_user``; the clocks come as annotations and the

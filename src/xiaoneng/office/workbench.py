@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -33,6 +33,9 @@ from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.models import Clock
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 ROWS_LIMIT = 200
 ITEMS_SHOWN = 20
@@ -195,7 +198,7 @@ def _rows(base: QuerySet[Case], condition: Q, staff: Staff) -> list[Case]:
     return list(rows.order_by("registered_at", "id")[:ROWS_LIMIT])
 
 
-def workbench_for(user: Any, *, now: datetime | None = None) -> Workbench:
+def workbench_for(user: User, *, now: datetime | None = None) -> Workbench:
     now = now or timezone.now()
     staff = staff_for(user)
     if staff is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -30,14 +31,14 @@ def check_broker() -> dict[str, Any]:
 
     url = settings.CELERY_BROKER_URL
     try:
-        with Connection(url, connect_timeout=2) as conn:
+        with Connection(url, connect_timeout=2) as conn:  # type: ignore[no-untyped-call]
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:
         return {"ok": False, "configured": True, "error": type(exc).__name__}
     return {"ok": True, "configured": True, "transport": url.split(":", 1)[0]}
 
 
-def check_sweeper(*, now=None) -> dict[str, Any]:
+def check_sweeper(*, now: datetime | None = None) -> dict[str, Any]:
     from xiaoneng.ops.models import JobRun
 
     now = now or timezone.now()
@@ -58,7 +59,7 @@ def check_sweeper(*, now=None) -> dict[str, Any]:
     }
 
 
-def check_outbox(*, now=None) -> dict[str, Any]:
+def check_outbox(*, now: datetime | None = None) -> dict[str, Any]:
     from xiaoneng.notify.models import Notification
 
     now = now or timezone.now()
@@ -84,7 +85,7 @@ def check_outbox(*, now=None) -> dict[str, Any]:
     }
 
 
-def readiness(*, now=None) -> dict[str, Any]:
+def readiness(*, now: datetime | None = None) -> dict[str, Any]:
     database = check_database()
     checks = {"database": database, "broker": check_broker()}
     if database["ok"]:

@@ -14,7 +14,7 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # not in django-stubs
         swappable = "AUTH_USER_MODEL"
         permissions = [("assign_roles", _("Can assign roles to staff"))]
 

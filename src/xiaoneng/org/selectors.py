@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
-from xiaoneng.org.models import Absence, Post, Staff
+from xiaoneng.org.models import Absence, Post, Staff, User
 from xiaoneng.org.roles import Role
 
 
@@ -56,9 +57,10 @@ def user_roles(user: object) -> set[str]:
     """Role codes of a user; cached on the instance for the request."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    cached = getattr(user, "_xiaoneng_roles", None)
+    member = cast("User", user)  # signed in: a user of this project
+    cached: set[str] | None = getattr(member, "_xiaoneng_roles", None)
     if cached is None:
         valid = {role.value for role in Role}
-        cached = set(user.groups.values_list("name", flat=True)) & valid
-        user._xiaoneng_roles = cached
+        cached = set(member.groups.values_list("name", flat=True)) & valid
+        member._xiaoneng_roles = cached  # type: ignore[attr-defined]  # cached for the request
     return cached

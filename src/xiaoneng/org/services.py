@@ -47,7 +47,7 @@ def _apply_roles(user: User, roles: set[Role]) -> None:
     # Only the administrator roles reach the Django admin site.
     user.is_staff = bool(roles & ADMIN_ROLES)
     user.save(update_fields=["is_staff"])
-    user._xiaoneng_roles = {role.value for role in roles}
+    user._xiaoneng_roles = {role.value for role in roles}  # type: ignore[attr-defined]
 
 
 def staff_create(

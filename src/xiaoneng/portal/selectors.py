@@ -181,14 +181,14 @@ def results_page(*, page: int, per_page: int = 20, category: str = "") -> Page:
     cases = cases.order_by("-closed_at", "-id")
     paginator = Paginator(cases, per_page)
     result_page = paginator.get_page(page)
-    result_page.object_list = [_published(case) for case in result_page.object_list]
+    result_page.object_list = [_published(case) for case in result_page.object_list]  # type: ignore[misc]
     return result_page
 
 
 def _published(case: Case) -> PublishedResult:
     names = case_names(case)
     head = case.lead_department.head if case.lead_department else None
-    stopped, due = case.reply_stopped_at, case.reply_due_at
+    stopped, due = case.reply_stopped_at, case.reply_due_at  # type: ignore[attr-defined]
     unit = case.unit_concerned or case.unit
     return PublishedResult(
         number=case.number,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.base import File
 from django.db import transaction
@@ -19,6 +19,9 @@ from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Unit
 from xiaoneng.portal.attachments import CheckedFile
 from xiaoneng.portal.models import Open311Key
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 
 def public_submit(
@@ -81,7 +84,7 @@ def _key_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def open311_key_create(*, name: str, by: Any = None) -> tuple[Open311Key, str]:
+def open311_key_create(*, name: str, by: Actor = None) -> tuple[Open311Key, str]:
     """Create a client key; the raw key is returned once and only its hash is kept."""
     name = (name or "").strip()
     if not name:
@@ -95,7 +98,7 @@ def open311_key_create(*, name: str, by: Any = None) -> tuple[Open311Key, str]:
     return key, raw
 
 
-def open311_key_deactivate(*, name: str, by: Any = None) -> Open311Key:
+def open311_key_deactivate(*, name: str, by: Actor = None) -> Open311Key:
     with transaction.atomic():
         key = Open311Key.objects.select_for_update().filter(name=name).first()
         if key is None:

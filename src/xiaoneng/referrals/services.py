@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,6 +39,9 @@ from xiaoneng.referrals.parsing import (
     checked_rows,
 )
 from xiaoneng.workdays.calendar import calendar_pinned
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor, User
 
 IMPORTER_ROLES = frozenset({Role.INTAKE, Role.EFFICIENCY_OFFICE})
 IMPORT_BATCH = 200
@@ -91,7 +94,7 @@ class _RowFailed(Exception):
         self.error = error
 
 
-def require_importer(by: Any) -> None:
+def require_importer(by: User) -> None:
     if staff_for(by) is None or not user_roles(by) & IMPORTER_ROLES:
         raise PermissionDenied(
             _("Only first-contact officers and the efficiency office may import referrals.")
@@ -164,7 +167,7 @@ def referral_import_preview(
         return _scan(handle, file_name, sample_size=sample_size, progress=progress)
 
 
-def referral_upload_store(*, by: Any, upload: Any) -> ReferralImport:
+def referral_upload_store(*, by: User, upload: Any) -> ReferralImport:
     """Keep an uploaded file (privately) until its importer confirms the preview."""
     require_importer(by)
     name = Path(upload.name or "referrals").name[:200]
@@ -181,7 +184,7 @@ def referral_upload_store(*, by: Any, upload: Any) -> ReferralImport:
     return record
 
 
-def _store(by: Any, referral: Referral, import_id: int) -> bool:
+def _store(by: Actor, referral: Referral, import_id: int) -> bool:
     registered = case_register(
         by=by,
         channel=CHANNEL,
@@ -215,7 +218,7 @@ def _store(by: Any, referral: Referral, import_id: int) -> bool:
     return registered.created
 
 
-def _store_batch(by: Any, batch: list[Referral], import_id: int) -> tuple[int, int]:
+def _store_batch(by: Actor, batch: list[Referral], import_id: int) -> tuple[int, int]:
     created = skipped = 0
     with transaction.atomic(), audit_batch():
         for referral in batch:
@@ -230,7 +233,7 @@ def _store_batch(by: Any, batch: list[Referral], import_id: int) -> tuple[int, i
 
 
 def _import(
-    by: Any,
+    by: Actor,
     handle: IO[bytes],
     name: str,
     *,
@@ -284,7 +287,7 @@ def _import(
     return failures
 
 
-def _start(*, by: Any, mode: str, name: str, pending: ReferralImport | None) -> ReferralImport:
+def _start(*, by: User, mode: str, name: str, pending: ReferralImport | None) -> ReferralImport:
     with transaction.atomic():
         if pending is None:
             return ReferralImport.objects.create(
@@ -301,7 +304,7 @@ def _start(*, by: Any, mode: str, name: str, pending: ReferralImport | None) -> 
         return record
 
 
-def _finish(record: ReferralImport, by: Any, report: Report) -> None:
+def _finish(record: ReferralImport, by: Actor, report: Report) -> None:
     with transaction.atomic():
         record.status = report.status
         record.finished_at = timezone.now()
@@ -334,7 +337,7 @@ def _finish(record: ReferralImport, by: Any, report: Report) -> None:
 
 def referral_import_run(
     *,
-    by: Any,
+    by: User,
     file: Any = None,
     mode: str,
     progress: Progress | None = None,

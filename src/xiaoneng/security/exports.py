@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,11 +21,14 @@ from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.selectors import user_roles
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 EXPORT_ACTION_SUFFIX = ".export"
 REASON_MAX = 200
 
 
-def exports_in_last_hour(*, user: Any, now: datetime | None = None) -> int:
+def exports_in_last_hour(*, user: User, now: datetime | None = None) -> int:
     since = (now or timezone.now()) - timedelta(hours=1)
     return AuditEntry.objects.filter(
         actor_id=user.pk, action__endswith=EXPORT_ACTION_SUFFIX, created_at__gte=since
@@ -33,7 +36,7 @@ def exports_in_last_hour(*, user: Any, now: datetime | None = None) -> int:
 
 
 def export_authorize(
-    *, user: Any, reason: str, kind: str, roles: Iterable[str] | None = None
+    *, user: User, reason: str, kind: str, roles: Iterable[str] | None = None
 ) -> str:
     """Refuse an export without the role, without a reason, or over the hourly limit; returns
     the cleaned reason."""
@@ -56,7 +59,7 @@ def export_authorize(
 
 
 def export_record(
-    *, user: Any, kind: str, reason: str, rows: int, filters: dict[str, Any] | None = None
+    *, user: User, kind: str, reason: str, rows: int, filters: dict[str, Any] | None = None
 ) -> AuditEntry:
     """Audit one export (call inside a transaction): who, which list, why, how many rows."""
     return log_action(
@@ -66,7 +69,7 @@ def export_record(
     )
 
 
-def watermark_text(*, user: Any, at: datetime) -> str:
+def watermark_text(*, user: User, at: datetime) -> str:
     moment = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
     return gettext("Exported by %(user)s (%(username)s) at %(time)s. Internal use only.") % {
         "user": str(user),
@@ -75,7 +78,7 @@ def watermark_text(*, user: Any, at: datetime) -> str:
     }
 
 
-def workbook_watermark(workbook: Any, *, user: Any, at: datetime) -> str:
+def workbook_watermark(workbook: Any, *, user: User, at: datetime) -> str:
     """Put the exporter and time in every sheet's header and footer and a first-row note.
 
     For a write-only workbook call it before appending rows; in any other workbook the note is

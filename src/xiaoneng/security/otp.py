@@ -6,7 +6,7 @@ that step or an earlier one, so a code seen over someone's shoulder cannot be re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
 from django.conf import settings
@@ -19,6 +19,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.org.roles import Role
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 OTP_ROLES = frozenset(
     {
@@ -35,7 +38,7 @@ TOTP_NAME = "authenticator"
 RECOVERY_NAME = "recovery"
 
 
-def otp_required_for(user: Any) -> bool:
+def otp_required_for(user: User) -> bool:
     """Whether the person's roles need a second factor (one primed query, cached per request)."""
     from xiaoneng.office.person import prime
     from xiaoneng.org.selectors import user_roles
@@ -44,11 +47,11 @@ def otp_required_for(user: Any) -> bool:
     return bool(user_roles(user) & {role.value for role in OTP_ROLES})
 
 
-def otp_has_device(*, user: Any) -> bool:
+def otp_has_device(*, user: User) -> bool:
     return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
 
 
-def otp_enrol_start(*, user: Any) -> TOTPDevice:
+def otp_enrol_start(*, user: User) -> TOTPDevice:
     """The person's unconfirmed authenticator device, created on first call (same secret after
     a reload, so a scanned code keeps working)."""
     if otp_has_device(user=user):
@@ -71,7 +74,7 @@ def otp_secret_text(*, device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def otp_enrol_confirm(*, user: Any, token: str) -> tuple[TOTPDevice, list[str]]:
+def otp_enrol_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the new device with a code from the app; returns it and the recovery codes,
     which are shown once and never again."""
     with transaction.atomic():
@@ -89,7 +92,7 @@ def otp_enrol_confirm(*, user: Any, token: str) -> tuple[TOTPDevice, list[str]]:
     return device, codes
 
 
-def otp_recovery_codes_reset(*, user: Any) -> list[str]:
+def otp_recovery_codes_reset(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user_id=user.pk).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
@@ -97,7 +100,7 @@ def otp_recovery_codes_reset(*, user: Any) -> list[str]:
     return codes
 
 
-def otp_verify(*, user: Any, token: str) -> Any:
+def otp_verify(*, user: User, token: str) -> Any:
     """The device that accepts ``token`` (an authenticator code or an unused recovery code)."""
     token = token.strip().replace(" ", "")
     if not token:
@@ -111,11 +114,11 @@ def otp_verify(*, user: Any, token: str) -> Any:
     return device
 
 
-def otp_devices(*, user: Any) -> list[Any]:
+def otp_devices(*, user: User) -> list[Any]:
     return list(devices_for_user(user, confirmed=True))
 
 
-def otp_demo_device(*, user: Any) -> TOTPDevice:
+def otp_demo_device(*, user: User) -> TOTPDevice:
     """A confirmed device for a demo login, so `xiaoneng otp-code` can print its codes."""
     if getattr(settings, "PRODUCTION", False):
         raise DomainError(_("Demo authenticators are not available in production."))

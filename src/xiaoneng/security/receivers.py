@@ -9,7 +9,7 @@ client revocation), so ending the sessions hangs on the user row itself: whoever
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -22,9 +22,12 @@ from xiaoneng.security import signins
 from xiaoneng.security.models import UserSession
 from xiaoneng.security.sessions import session_start
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 
 @receiver(user_logged_in, dispatch_uid="xiaoneng.security.logged_in")
-def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     signins.signin_record(user=user)
     if request is None or not hasattr(request, "session"):
         return
@@ -37,7 +40,7 @@ def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_logged_out, dispatch_uid="xiaoneng.security.logged_out")
-def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_logout(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     signins.signout_record(user=user)
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:

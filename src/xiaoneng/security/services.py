@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -19,7 +18,7 @@ from xiaoneng.org.models import User
 from xiaoneng.security.models import PasswordHistory, UserSession
 
 
-def password_changed_at(*, user: Any) -> datetime:
+def password_changed_at(*, user: User) -> datetime:
     """When the person's current password was set; the account's creation if never recorded."""
     latest = (
         PasswordHistory.objects.filter(user_id=user.pk)
@@ -52,11 +51,11 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         log_action(action="security.password_change", obj=locked, actor=user)
 
 
-def session_register(*, user: Any, session_key: str) -> None:
+def session_register(*, user: User, session_key: str) -> None:
     UserSession.objects.update_or_create(session_key=session_key, defaults={"user_id": user.pk})
 
 
-def user_sessions_end(*, user: Any) -> int:
+def user_sessions_end(*, user: User) -> int:
     """Delete every session the person signed in with; returns how many were ended."""
     keys = list(UserSession.objects.filter(user_id=user.pk).values_list("session_key", flat=True))
     if not keys:

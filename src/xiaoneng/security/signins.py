@@ -9,7 +9,7 @@ cleaner in ``log_action`` drops such keys as a second guard).
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.models import AccessAttempt
 from django.db import transaction
@@ -20,6 +20,9 @@ from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import User
 from xiaoneng.org.roles import Role
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 # The actions the security administrator reviews on the sign-in page.
 SIGNIN = "security.signin"
@@ -57,7 +60,7 @@ def _account(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
-def signin_record(*, user: Any) -> None:
+def signin_record(*, user: User) -> None:
     """A person signed in (password, and where required the second factor follows)."""
     with transaction.atomic():
         log_action(action=SIGNIN, obj=user, actor=user)
@@ -70,7 +73,7 @@ def signin_failed_record(*, username: Any) -> None:
         log_action(action=SIGNIN_FAILED, obj=_account(typed), summary={"username": typed})
 
 
-def signout_record(*, user: Any) -> None:
+def signout_record(*, user: User) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
         return
     with transaction.atomic():
@@ -84,7 +87,7 @@ def lockout_record(*, username: Any) -> None:
         log_action(action=LOCKOUT, obj=_account(typed), summary={"username": typed})
 
 
-def lockout_clear(*, by: Any, username: str = "", ip_address: str = "") -> int:
+def lockout_clear(*, by: Actor, username: str = "", ip_address: str = "") -> int:
     """Lift the lock of an account (its failures from every address) or of an address (every
     username tried from it) before the cool-off ends; returns how many records were removed.
 

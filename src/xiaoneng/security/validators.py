@@ -9,13 +9,16 @@ change interval starts at creation without any caller having to remember it.
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 
 def _classes(password: str) -> int:
@@ -40,7 +43,7 @@ class CharacterClassesValidator:
             return self.min_classes
         return int(getattr(settings, "XIAONENG_PASSWORD_MIN_CLASSES", 3))
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User = None) -> None:
         if _classes(password) < self.required:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
@@ -52,7 +55,7 @@ class CharacterClassesValidator:
 
 
 class UsernameNotContainedValidator:
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User = None) -> None:
         username = (getattr(user, "username", "") or "").strip().lower()
         if username and username in password.lower():
             raise ValidationError(self.get_help_text(), code="password_contains_username")
@@ -68,7 +71,7 @@ class PasswordHistoryValidator:
     def depth(self) -> int:
         return int(getattr(settings, "XIAONENG_PASSWORD_HISTORY", 5))
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User = None) -> None:
         if user is None or user.pk is None:
             return
         from xiaoneng.security.models import PasswordHistory
@@ -78,7 +81,7 @@ class PasswordHistoryValidator:
             if check_password(password, encoded):
                 raise ValidationError(self.get_help_text(), code="password_reused")
 
-    def password_changed(self, password: str, user: Any = None) -> None:
+    def password_changed(self, password: str, user: User = None) -> None:
         if user is None or user.pk is None:
             return
         from xiaoneng.security.models import PasswordHistory

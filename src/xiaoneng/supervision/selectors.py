@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -20,6 +20,9 @@ from xiaoneng.supervision.services.callbacks import in_sample
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 MAX_LIST = 200
 WORKLIST_SCAN = 2000
@@ -43,7 +46,7 @@ def order_deadline(order: Order, *, calendar: Any = None, now: datetime | None =
     return Deadline(level=level, due_at=clock.due_at, stage="supervision")
 
 
-def orders_for_list(user: Any, *, state: str = "", overdue: bool = False) -> list[Order]:
+def orders_for_list(user: User, *, state: str = "", overdue: bool = False) -> list[Order]:
     """At most 200 orders this person may see, newest first, each with ``deadline`` set.
     Three queries whatever the number of rows: orders (with clock and department), the
     calendar, nothing per row."""
@@ -55,7 +58,7 @@ def orders_for_list(user: Any, *, state: str = "", overdue: bool = False) -> lis
     rows = list(orders.order_by("-issued_at", "-id")[:MAX_LIST])
     calendar, now = get_calendar(None), timezone.now()
     for order in rows:
-        order.deadline = order_deadline(order, calendar=calendar, now=now)
+        order.deadline = order_deadline(order, calendar=calendar, now=now)  # type: ignore[attr-defined]
     return rows
 
 
@@ -80,7 +83,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def closure_report(*, user: Any, start: date, end: date) -> list[ReportRow]:
+def closure_report(*, user: User, start: date, end: date) -> list[ReportRow]:
     """Every order issued from ``start`` to ``end`` (local days, inclusive), with its latest
     feedback and decision. An order without an accepted answer is flagged (not answered)."""
     since, until = _bounds(start, end)
@@ -119,7 +122,7 @@ def callback_policies() -> dict[int, int]:
     return dict(CallbackPolicy.objects.values_list("unit_id", "sample_percent"))
 
 
-def callback_worklist(user: Any, *, limit: int = MAX_LIST) -> list[Case]:
+def callback_worklist(user: User, *, limit: int = MAX_LIST) -> list[Case]:
     """Replied cases awaiting a rating, in their unit's sample, not yet called back (a final
     attempt: reached, refused or the third failed try). Oldest reply first."""
     policies = callback_policies()
@@ -142,11 +145,11 @@ def callback_worklist(user: Any, *, limit: int = MAX_LIST) -> list[Case]:
     for case_id in Callback.objects.filter(case_id__in=ids).values_list("case_id", flat=True):
         attempts[case_id] = attempts.get(case_id, 0) + 1
     for case in rows:
-        case.attempts = attempts.get(case.pk, 0)
+        case.attempts = attempts.get(case.pk, 0)  # type: ignore[attr-defined]
     return rows
 
 
-def callback_case(user: Any, pk: int) -> Case:
+def callback_case(user: User, pk: int) -> Case:
     """A case for the callback page: replied (or already called back), in the person's scope."""
     from django.http import Http404
 

@@ -12,7 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,9 @@ from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.targets.models import Target
 from xiaoneng.targets.services import milestone_add, target_create, task_create
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
@@ -183,7 +186,7 @@ def targets_import_plan(*, data: bytes, year: int) -> ImportPlan:
     return plan
 
 
-def targets_import(*, by: Any, data: bytes, year: int) -> ImportPlan:
+def targets_import(*, by: User, data: bytes, year: int) -> ImportPlan:
     """Import the whole list or nothing: any row error or refused row stores nothing."""
     plan = targets_import_plan(data=data, year=year)
     if plan.errors:

@@ -77,6 +77,7 @@ def completion_by(tasks: list[Task], *, key: str, today: date) -> list[Completio
     """Completion grouped by "unit" or "source", in a stable order."""
     groups: dict[Any, list[Task]] = {}
     names: dict[Any, str] = {}
+    group: int | str
     for task in tasks:
         if key == "unit":
             group, name = task.unit_id, task.unit.name

@@ -7,7 +7,7 @@ task's progress; when it names a milestone, the milestone is done and its clock 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -28,10 +28,13 @@ from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.services.clocks import clock_start, clock_stop
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor, User
+
 TITLE_MAX = 200
 
 
-def _manager(by: Any) -> None:
+def _manager(by: Actor) -> None:
     if not user_roles(by) & MANAGERS:
         raise PermissionDenied(_("Only the efficiency office manages the yearly targets."))
 
@@ -43,7 +46,7 @@ def _title(value: str, message: Any) -> str:
     return value[:TITLE_MAX]
 
 
-def target_create(*, by: Any, year: int, source: str, title: str, description: str = "") -> Target:
+def target_create(*, by: User, year: int, source: str, title: str, description: str = "") -> Target:
     _manager(by)
     if source not in Target.Source.values:
         raise DomainError(_("Unknown source of target."))
@@ -76,7 +79,7 @@ def target_create(*, by: Any, year: int, source: str, title: str, description: s
 
 def task_create(
     *,
-    by: Any,
+    by: Actor,
     target: Target,
     title: str,
     unit: Unit,
@@ -109,7 +112,7 @@ def task_create(
     return task
 
 
-def milestone_add(*, by: Any, task: Task, title: str, due_date: date) -> Milestone:
+def milestone_add(*, by: Actor, task: Task, title: str, due_date: date) -> Milestone:
     """A milestone within the target's year, on a clock with the same warnings as cases."""
     _manager(by)
     title = _title(title, _("Please give the milestone a title."))
@@ -150,7 +153,7 @@ def milestone_add(*, by: Any, task: Task, title: str, due_date: date) -> Milesto
 
 def progress_report(
     *,
-    by: Any,
+    by: User,
     task: Task,
     percent: int,
     narrative: str,
@@ -190,7 +193,7 @@ def progress_report(
                 "milestone": milestone and milestone.pk,
             },
         )
-        head = task.department.head if task.department_id else task.leader
+        head = task.department.head if task.department_id else task.leader  # type: ignore[union-attr]
         notify_people(
             [head],
             kind="targets.progress",
@@ -203,7 +206,7 @@ def progress_report(
 
 
 def progress_sign_off(
-    *, by: Any, report: ProgressReport, approve: bool, note: str = ""
+    *, by: Actor, report: ProgressReport, approve: bool, note: str = ""
 ) -> ProgressReport:
     note = (note or "").strip()
     with transaction.atomic():
@@ -228,7 +231,7 @@ def progress_sign_off(
         if approve:
             Task.objects.filter(pk=task.pk).update(progress=report.percent)
             if report.milestone_id is not None:
-                _milestone_done(report.milestone, at=now, by=by)
+                _milestone_done(report.milestone, at=now, by=by)  # type: ignore[arg-type]
         log_action(
             action="targets.progress.signed_off" if approve else "targets.progress.returned",
             obj=report,
@@ -239,17 +242,17 @@ def progress_sign_off(
     return report
 
 
-def _milestone_done(milestone: Milestone, *, at: Any, by: Any) -> None:
+def _milestone_done(milestone: Milestone, *, at: Any, by: Actor) -> None:
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.done_at is not None:
         return
     milestone.done_at = at
     milestone.save(update_fields=["done_at"])
-    if milestone.clock_id is not None and milestone.clock.state != Clock.State.STOPPED:
-        clock_stop(clock=milestone.clock, at=at, reason="milestone done", by=by)
+    if milestone.clock_id is not None and milestone.clock.state != Clock.State.STOPPED:  # type: ignore[union-attr]
+        clock_stop(clock=milestone.clock, at=at, reason="milestone done", by=by)  # type: ignore[arg-type]
 
 
-def task_supervise(*, by: Any, task: Task) -> Any:
+def task_supervise(*, by: User, task: Task) -> Any:
     """Put a lagging task under a supervision order in one action; a second call returns the
     order already issued for it."""
     from xiaoneng.supervision.models import Order

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -31,16 +31,19 @@ from xiaoneng.org.selectors import user_roles
 from xiaoneng.webhooks.events import EVENT_TYPES
 from xiaoneng.webhooks.models import WebhookDelivery, WebhookEndpoint
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 MANAGER_ROLES = frozenset({Role.SYSADMIN})
 SECRET_BYTES = 32
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
 
-def may_manage_webhooks(user: Any) -> bool:
+def may_manage_webhooks(user: User) -> bool:
     return bool(user_roles(user) & MANAGER_ROLES)
 
 
-def _require_manager(user: Any) -> None:
+def _require_manager(user: User) -> None:
     if not may_manage_webhooks(user):
         raise PermissionDenied(_("Only the system administrator may manage webhooks."))
 
@@ -92,7 +95,7 @@ def _new_secret() -> str:
 
 def webhook_endpoint_create(
     *,
-    by: Any,
+    by: User,
     name: str,
     url: str,
     event_types: Iterable[str] = (),
@@ -141,7 +144,7 @@ def _locked(endpoint: WebhookEndpoint) -> WebhookEndpoint:
     return WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
 
 
-def webhook_endpoint_deactivate(*, endpoint: WebhookEndpoint, by: Any) -> WebhookEndpoint:
+def webhook_endpoint_deactivate(*, endpoint: WebhookEndpoint, by: User) -> WebhookEndpoint:
     """Stop planning and sending for the endpoint; its pending deliveries fail."""
     _require_manager(by)
     with transaction.atomic():
@@ -163,7 +166,7 @@ def webhook_endpoint_deactivate(*, endpoint: WebhookEndpoint, by: Any) -> Webhoo
     return endpoint
 
 
-def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by: Any) -> str:
+def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by: User) -> str:
     """Replace the signing secret at once; return the new one (shown once)."""
     _require_manager(by)
     with transaction.atomic():
@@ -184,7 +187,7 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, by: Any) -> str
     return secret
 
 
-def webhook_delivery_retry(*, delivery: WebhookDelivery, by: Any) -> WebhookDelivery:
+def webhook_delivery_retry(*, delivery: WebhookDelivery, by: User) -> WebhookDelivery:
     """Send a failed delivery again on the next run, with a fresh set of attempts."""
     _require_manager(by)
     with transaction.atomic():

@@ -94,7 +94,7 @@ def calendar_status(today: date | None = None) -> CalendarStatus:
 
 def calendar_overrides(*, year: int | None = None, unit_id: int | None = None) -> QuerySet:
     """The overrides of one calendar (national, or a unit's local days) for the editing page."""
-    rows = CalendarOverride.objects.filter(unit_id=unit_id)
+    rows = CalendarOverride.objects.filter(unit_id=unit_id)  # type: ignore[misc]  # None: national
     if year is not None:
         rows = rows.filter(day__year=year)
     return rows.order_by("day")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from xiaoneng.campaigns.permissions import OFFICE, has_any
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Staff, Unit
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 
 @dataclass(frozen=True)
 class RequirementSpec:
@@ -26,13 +29,13 @@ class RequirementSpec:
     deadline: date
 
 
-def _require_office(user: Any) -> None:
+def _require_office(user: User) -> None:
     if not has_any(user, OFFICE):
         raise PermissionDenied(_("Only the efficiency office manages campaigns."))
 
 
 def party_group_create(
-    *, by: Any, name: str, unit: Unit, members: Iterable[Staff] = ()
+    *, by: User, name: str, unit: Unit, members: Iterable[Staff] = ()
 ) -> PartyGroup:
     _require_office(by)
     name = " ".join((name or "").split())
@@ -76,7 +79,7 @@ def _check_requirements(specs: list[RequirementSpec], *, start: date, end: date)
 
 def campaign_create(
     *,
-    by: Any,
+    by: User,
     title: str,
     description: str = "",
     start: date,
@@ -148,7 +151,7 @@ def campaign_participant_staff(campaign: Campaign) -> list[Staff]:
     return list(found.distinct().order_by("pk"))
 
 
-def campaign_open(*, campaign: Campaign, by: Any) -> Campaign:
+def campaign_open(*, campaign: Campaign, by: User) -> Campaign:
     _require_office(by)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -174,7 +177,7 @@ def campaign_open(*, campaign: Campaign, by: Any) -> Campaign:
     return campaign
 
 
-def campaign_close(*, campaign: Campaign, by: Any) -> Campaign:
+def campaign_close(*, campaign: Campaign, by: User) -> Campaign:
     _require_office(by)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +17,11 @@ from xiaoneng.campaigns.permissions import may_manage_department
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Department, Staff
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
-def _require_manager(by: Any, department_id: int) -> None:
+
+def _require_manager(by: User, department_id: int) -> None:
     if not may_manage_department(by, department_id):
         raise PermissionDenied(
             _("Only the efficiency office or the department's head records its study sessions.")
@@ -27,7 +30,7 @@ def _require_manager(by: Any, department_id: int) -> None:
 
 def study_session_create(
     *,
-    by: Any,
+    by: User,
     date: date,
     topic: str,
     category: str,
@@ -69,7 +72,7 @@ def study_session_create(
 
 
 def attendance_record(
-    *, by: Any, session: StudySession, staff: Iterable[Staff]
+    *, by: User, session: StudySession, staff: Iterable[Staff]
 ) -> list[Attendance]:
     """Set who attended: the list replaces the previous one."""
     _require_manager(by, session.department_id)

@@ -7,7 +7,7 @@ returned. Accepted is final; anything else is refused.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,6 +21,9 @@ from xiaoneng.campaigns.permissions import may_review
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.supervision.services._common import check_upload, notify_people
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 S = Submission.State
 REVIEWABLE = (S.SUBMITTED, S.RESUBMITTED)
@@ -69,7 +72,7 @@ def _is_late(requirement: Requirement) -> bool:
 
 def submission_create(
     *,
-    by: Any,
+    by: User,
     campaign: Campaign,
     requirement: Requirement,
     title: str,
@@ -124,7 +127,7 @@ def _locked(submission: Submission) -> Submission:
 
 
 def submission_resubmit(
-    *, by: Any, submission: Submission, title: str, text: str, file: UploadedFile | None = None
+    *, by: User, submission: Submission, title: str, text: str, file: UploadedFile | None = None
 ) -> Submission:
     """The author reworks a returned submission."""
     staff = staff_for(by)
@@ -155,7 +158,7 @@ def submission_resubmit(
     return submission
 
 
-def _review(by: Any, submission: Submission) -> Submission:
+def _review(by: User, submission: Submission) -> Submission:
     submission = _locked(submission)
     if not may_review(by, submission.campaign):
         raise PermissionDenied(
@@ -164,7 +167,7 @@ def _review(by: Any, submission: Submission) -> Submission:
     return submission
 
 
-def submission_accept(*, by: Any, submission: Submission) -> Submission:
+def submission_accept(*, by: User, submission: Submission) -> Submission:
     with transaction.atomic():
         submission = _review(by, submission)
         if submission.state not in REVIEWABLE:
@@ -185,7 +188,7 @@ def submission_accept(*, by: Any, submission: Submission) -> Submission:
     return submission
 
 
-def submission_return(*, by: Any, submission: Submission, reason: str) -> Submission:
+def submission_return(*, by: User, submission: Submission, reason: str) -> Submission:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the submission is returned."))
@@ -222,7 +225,7 @@ def submission_return(*, by: Any, submission: Submission, reason: str) -> Submis
     return submission
 
 
-def submission_select(*, by: Any, submission: Submission, selected: bool = True) -> Submission:
+def submission_select(*, by: User, submission: Submission, selected: bool = True) -> Submission:
     """Mark (or unmark) an accepted reflection for the campaign's summary."""
     with transaction.atomic():
         submission = _review(by, submission)

@@ -3,7 +3,7 @@ department and the missing people, the Excel export, the summary document, party
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,14 +33,17 @@ from xiaoneng.errors import DomainError
 from xiaoneng.office.permissions import role_required
 from xiaoneng.security.export_views import export_with_reason
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 REPORT_ROLES = ("efficiency_office", "leader", "dept_head")
 
 
-def may_see_completion(user: Any, campaign: Campaign) -> bool:
+def may_see_completion(user: User, campaign: Campaign) -> bool:
     return has_any(user, READERS_ALL) or may_review(user, campaign)
 
 
-def _campaign_with_completion(user: Any, pk: int) -> Campaign:
+def _campaign_with_completion(user: User, pk: int) -> Campaign:
     campaign = campaign_for_user(user, pk)
     if not may_see_completion(user, campaign):
         raise Http404

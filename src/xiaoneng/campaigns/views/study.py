@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -40,6 +40,9 @@ from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Department, Staff
 from xiaoneng.security.export_views import export_with_reason
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
+
 
 def _year(request: HttpRequest) -> tuple[YearForm, int]:
     form = YearForm(request.GET if "year" in request.GET else None)
@@ -49,14 +52,14 @@ def _year(request: HttpRequest) -> tuple[YearForm, int]:
     return YearForm(initial={"year": year}), year
 
 
-def _department_scope(user: Any) -> list[int] | None:
+def _department_scope(user: User) -> list[int] | None:
     """None: every department (office, leaders); else the departments a head heads."""
     if has_any(user, READERS_ALL):
         return None
     return headed_department_ids(staff_for(user))
 
 
-def _writable_departments(user: Any) -> Any:
+def _writable_departments(user: User) -> Any:
     departments = Department.objects.filter(is_active=True).select_related("unit")
     if not has_any(user, OFFICE):
         departments = departments.filter(pk__in=headed_department_ids(staff_for(user)))

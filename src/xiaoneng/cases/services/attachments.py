@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import Attachment, Case
 from xiaoneng.cases.services._common import record, require_staff
 from xiaoneng.errors import DomainError
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_NAME = 200
@@ -51,7 +54,7 @@ def sniff_content_type(file: Any) -> str | None:
     return None
 
 
-def attachment_add(*, case: Case, file: UploadedFile, by: Any) -> Attachment:
+def attachment_add(*, case: Case, file: UploadedFile, by: Actor) -> Attachment:
     """Store ``file`` on ``case``; refuse files over 10 MB or of a type we do not accept."""
     require_staff(by)
     size = file.size or 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -10,8 +10,11 @@ from xiaoneng.audit.services import log_action
 from xiaoneng.cases.categories import DEFAULT_CATEGORIES
 from xiaoneng.cases.models import Category
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
-def categories_seed(*, by: Any = None) -> list[Category]:
+
+def categories_seed(*, by: Actor = None) -> list[Category]:
     """Create the default categories that are missing; never touch existing ones."""
     created = []
     with transaction.atomic():

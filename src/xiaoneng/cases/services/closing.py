@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext, override
@@ -36,10 +36,13 @@ from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.roles import Role
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
+
 GRADED_CHANNELS = frozenset({Channel.DEPUTY, Channel.CPPCC})
 
 
-def issue_reply(*, case: Case, by: Any, text: str, action: str, grade: str = "") -> None:
+def issue_reply(*, case: Case, by: Actor, text: str, action: str, grade: str = "") -> None:
     """The reply goes out: the case clock stops and the rating window opens."""
     at = now()
     from_state = case.state
@@ -61,7 +64,7 @@ def issue_reply(*, case: Case, by: Any, text: str, action: str, grade: str = "")
     notify_requester(case, kind="case.replied", message=message)
 
 
-def case_reply(*, case: Case, by: Any, text: str, grade: str = "") -> Case:
+def case_reply(*, case: Case, by: Actor, text: str, grade: str = "") -> Case:
     """The handler replies; where the unit requires it the head reviews before it goes out."""
     text = require_text(text, _("Please write the reply."))
     with transaction.atomic():
@@ -100,7 +103,7 @@ def case_reply(*, case: Case, by: Any, text: str, grade: str = "") -> Case:
             )
             notify_staff(
                 case,
-                [case.lead_department.head],
+                [case.lead_department.head],  # type: ignore[union-attr]  # set on dispatch
                 kind="case.reply_review",
                 subject=gettext("A reply to review"),
             )
@@ -111,7 +114,7 @@ def case_reply(*, case: Case, by: Any, text: str, grade: str = "") -> Case:
 
 
 def case_review_reply(
-    *, case: Case, by: Any, approve: bool, note: str = "", text: str | None = None
+    *, case: Case, by: Actor, approve: bool, note: str = "", text: str | None = None
 ) -> Case:
     staff = require_staff(by)
     with transaction.atomic():
@@ -146,7 +149,7 @@ def case_rate(
     satisfaction: str,
     resolved: bool,
     comment: str = "",
-    by: Any = None,
+    by: Actor = None,
 ) -> Case:
     """The requester rates through their tracking link (``by`` None), or the efficiency office
     records the rating given on a callback (回访)."""
@@ -194,7 +197,7 @@ def case_rate(
     return case
 
 
-def case_reopen(*, case: Case, by: Any, note: str) -> Case:
+def case_reopen(*, case: Case, by: Actor, note: str) -> Case:
     """重办: the unit was at fault; the case goes back with a new deadline."""
     note = require_text(note, _("Please say what the unit must do again."))
     require_role(by, Role.EFFICIENCY_OFFICE)
@@ -237,7 +240,7 @@ def case_reopen(*, case: Case, by: Any, note: str) -> Case:
     return case
 
 
-def case_close(*, case: Case, by: Any, note: str = "") -> Case:
+def case_close(*, case: Case, by: Actor, note: str = "") -> Case:
     """The efficiency office closes after the reopen review (or an unrated reply)."""
     if by is not None and not is_efficiency_office(by):
         raise PermissionDenied(_("Only the efficiency office may close a case."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -46,6 +46,9 @@ from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
 from xiaoneng.privacy import redact
 from xiaoneng.sealing import Secret
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor, User
 
 MAX_CONTENT = 5000
 TITLE_FROM_CONTENT = 30
@@ -93,7 +96,7 @@ def _validate_intake(
 
 def case_register(
     *,
-    by: Any,
+    by: Actor,
     channel: str,
     kind: str,
     category: Category,
@@ -196,7 +199,7 @@ def _title_from(content: str, fields: dict[str, Any]) -> str:
 
 
 def _create_case(
-    *, staff: Staff | None, by: Any, owner: Unit, at: Any, title: str, content: str, **fields: Any
+    *, staff: Staff | None, by: Actor, owner: Unit, at: Any, title: str, content: str, **fields: Any
 ) -> Registered:
     code, secret = new_tracking_code(), new_tracking_secret()
     local_day = timezone.localtime(at).date()
@@ -251,7 +254,7 @@ def receiving_unit(unit: Unit | None) -> Unit | None:
     return unit
 
 
-def _require_first_contact_or_office(case: Case, by: Any) -> None:
+def _require_first_contact_or_office(case: Case, by: Actor) -> None:
     """The first-contact officer or the efficiency office acts on a registered case; a case
     still in the intake pool is first taken by whoever may work the pool (cases/services/
     pool.py), who becomes its first-contact officer."""
@@ -267,7 +270,7 @@ def _require_first_contact_or_office(case: Case, by: Any) -> None:
     )
 
 
-def case_answer_directly(*, case: Case, by: Any, reply: str) -> Case:
+def case_answer_directly(*, case: Case, by: Actor, reply: str) -> Case:
     """直办: the first-contact officer answers on the spot; the case goes to rating."""
     from xiaoneng.cases.services.closing import issue_reply
 
@@ -293,7 +296,7 @@ def dispatch_to(
     assisting: Iterable[Department],
     post: Post | None,
     at: Any,
-    by: Any,
+    by: Actor,
 ) -> None:
     """Point the case at its lead department and start the sign-for and opinion clocks."""
     assisting = [dept for dept in assisting if dept.pk != lead.pk]
@@ -328,7 +331,7 @@ def dispatch_to(
 def case_dispatch(
     *,
     case: Case,
-    by: Any,
+    by: Actor,
     lead: Department,
     assisting: Iterable[Department] = (),
     post: Post | None = None,
@@ -353,7 +356,7 @@ def _end(
     *,
     action: str,
     state: State,
-    by: Any,
+    by: Actor,
     reason: str,
     data: dict[str, Any] | None = None,
 ) -> None:
@@ -367,7 +370,7 @@ def _end(
     record(case, action=action, user=by, from_state=from_state, note=reason, data=data)
 
 
-def case_withdraw(*, case: Case, by: Any, reason: str) -> Case:
+def case_withdraw(*, case: Case, by: Actor, reason: str) -> Case:
     """The requester withdraws (by their tracking link, ``by`` None) or the office records it."""
     reason = require_text(reason, _("Please give the reason for withdrawing."))
     with transaction.atomic():
@@ -381,7 +384,7 @@ def case_withdraw(*, case: Case, by: Any, reason: str) -> Case:
     return case
 
 
-def _may_invalidate(case: Case, by: Any) -> bool:
+def _may_invalidate(case: Case, by: User) -> bool:
     """The efficiency office always; the first-contact side while the case is registered."""
     if is_efficiency_office(by):
         return True
@@ -391,7 +394,7 @@ def _may_invalidate(case: Case, by: Any) -> bool:
     return case.state == State.REGISTERED and staff is not None and case.first_contact == staff
 
 
-def case_invalidate(*, case: Case, by: Any, reason: str) -> Case:
+def case_invalidate(*, case: Case, by: User, reason: str) -> Case:
     reason = require_text(reason, _("Please give the reason why the case is invalid."))
     with transaction.atomic():
         case = lock(case)
@@ -415,7 +418,7 @@ def case_invalidate(*, case: Case, by: Any, reason: str) -> Case:
     return case
 
 
-def case_merge(*, case: Case, by: Any, into: Case, reason: str = "") -> Case:
+def case_merge(*, case: Case, by: Actor, into: Case, reason: str = "") -> Case:
     """Merge a duplicate into another open case; its clocks stop, its timeline stays."""
     with transaction.atomic():
         case = lock(case)

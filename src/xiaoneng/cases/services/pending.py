@@ -10,13 +10,16 @@ no longer be taken. Called inside the transition's transaction, after the case r
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseAssist, Decision
 from xiaoneng.cases.services._common import record
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 # Why a waiting request was withdrawn; the keys are stored in the event's data.
 RETURN_REQUESTED = "return_requested"
@@ -33,7 +36,7 @@ CAUSE_LABELS = {
 
 
 def _withdraw_request(
-    case: Case, requests: Any, *, action: str, by: Any, cause: str, at: datetime
+    case: Case, requests: Any, *, action: str, by: Actor, cause: str, at: datetime
 ) -> bool:
     """Withdraw the pending request of ``requests`` (extension or return), if any."""
     request = requests.select_for_update().filter(decision=Decision.PENDING).first()
@@ -53,7 +56,7 @@ def _withdraw_request(
     return True
 
 
-def withdraw_extension(case: Case, *, by: Any, cause: str, at: datetime) -> bool:
+def withdraw_extension(case: Case, *, by: Actor, cause: str, at: datetime) -> bool:
     """Withdraw the pending extension request, if any; True when one was withdrawn."""
     return _withdraw_request(
         case, case.extension_requests, action="extension_withdrawn", by=by, cause=cause, at=at
@@ -61,7 +64,7 @@ def withdraw_extension(case: Case, *, by: Any, cause: str, at: datetime) -> bool
 
 
 def withdraw_assists(
-    case: Case, *, by: Any, cause: str, at: datetime, keep: set[int] | None = None
+    case: Case, *, by: Actor, cause: str, at: datetime, keep: set[int] | None = None
 ) -> int:
     """Withdraw the opinions still awaited (except from the departments in ``keep``) and stop
     their clocks: nobody is asked any more for an opinion that can no longer change anything."""
@@ -86,14 +89,14 @@ def withdraw_assists(
     return withdrawn
 
 
-def withdraw_return(case: Case, *, by: Any, cause: str, at: datetime) -> bool:
+def withdraw_return(case: Case, *, by: Actor, cause: str, at: datetime) -> bool:
     """Withdraw the pending return request, if any; True when one was withdrawn."""
     return _withdraw_request(
         case, case.return_requests, action="return_withdrawn", by=by, cause=cause, at=at
     )
 
 
-def withdraw_all_pending(case: Case, *, by: Any, at: datetime) -> None:
+def withdraw_all_pending(case: Case, *, by: Actor, at: datetime) -> None:
     """The case ended (withdrawn, invalid, merged): nothing on it waits for anyone any more."""
     withdraw_extension(case, by=by, cause=ENDED, at=at)
     withdraw_return(case, by=by, cause=ENDED, at=at)

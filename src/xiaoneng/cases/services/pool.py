@@ -7,7 +7,7 @@ the same way: who took it, in which capacity, and whether it was late.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +26,11 @@ from xiaoneng.cases.services._common import (
 )
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
-def _capacity(case: Case, by: Any) -> dict[str, Any]:
+
+def _capacity(case: Case, by: Actor) -> dict[str, Any]:
     """How this person may take the case from its pool, or PermissionDenied."""
     staff = require_staff(by)
     for duty in pool_duties(staff):
@@ -47,7 +50,7 @@ def _capacity(case: Case, by: Any) -> dict[str, Any]:
     )
 
 
-def take_from_pool(case: Case, *, by: Any) -> Case:
+def take_from_pool(case: Case, *, by: Actor) -> Case:
     """Make ``by`` the first-contact officer of a pooled case the caller has locked; stops
     the pool clock and records the acceptance. Call inside the caller's transaction."""
     data = _capacity(case, by)
@@ -60,7 +63,7 @@ def take_from_pool(case: Case, *, by: Any) -> Case:
     return case
 
 
-def case_accept(*, case: Case, by: Any) -> Case:
+def case_accept(*, case: Case, by: Actor) -> Case:
     """受理: the pool's acting worker (or the efficiency office stepping in) accepts the case
     and becomes its first-contact officer. Exactly one of two acceptors at once wins."""
     staff = require_staff(by)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Case
 from xiaoneng.errors import DomainError, PermissionDenied
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 REVEAL_PERMISSION = "cases.reveal_requester"
 REASON_MAX = 200
@@ -23,7 +26,7 @@ class Requester:
     email: str
 
 
-def case_requester_reveal(*, by: Any, case: Case, reason: str, via: str = "") -> Requester:
+def case_requester_reveal(*, by: User, case: Case, reason: str, via: str = "") -> Requester:
     """The requester's details in full, for a stated reason; refused without the permission and
     for an anonymous report (举报), whose reporter is never revealed. The caller has already
     checked that ``by`` may see the case."""

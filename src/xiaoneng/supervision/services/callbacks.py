@@ -8,7 +8,7 @@ reopen review exactly as a rating by the requester would.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +21,9 @@ from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError
 from xiaoneng.supervision.models import Callback, CallbackPolicy
 from xiaoneng.supervision.permissions import require_any
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor, User
 
 OFFICE_ONLY = frozenset({"efficiency_office"})
 MAX_NOT_REACHED = 3
@@ -37,7 +40,7 @@ def in_sample(case_number: str, percent: int) -> bool:
     return sample_bucket(case_number) < percent
 
 
-def callback_policy_set(*, by: Any, unit: Any, sample_percent: int) -> CallbackPolicy:
+def callback_policy_set(*, by: Actor, unit: Any, sample_percent: int) -> CallbackPolicy:
     require_any(by, OFFICE_ONLY, _("Only the efficiency office may change callback sampling."))
     if not 0 <= int(sample_percent) <= 100:
         raise DomainError(_("The sample must be between 0 and 100 per cent."))
@@ -61,7 +64,7 @@ def callback_policy_set(*, by: Any, unit: Any, sample_percent: int) -> CallbackP
 def callback_record(
     *,
     case: Case,
-    by: Any,
+    by: User,
     outcome: str,
     satisfaction: str = "",
     resolved: bool | None = None,

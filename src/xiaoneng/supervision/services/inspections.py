@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -18,16 +18,19 @@ from xiaoneng.supervision.models import Evidence, Finding, Inspection
 from xiaoneng.supervision.permissions import require_any
 from xiaoneng.supervision.services._common import check_upload
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor, User
+
 INSPECTORS = frozenset({"inspector"})
 
 
-def _require_inspector(by: Any) -> None:
+def _require_inspector(by: Actor) -> None:
     require_any(by, INSPECTORS, _("Only an inspector may record inspections."))
 
 
 def inspection_create(
     *,
-    by: Any,
+    by: User,
     kind: str,
     date: date,
     place: str,
@@ -70,7 +73,7 @@ def inspection_create(
 def finding_add(
     *,
     inspection: Inspection,
-    by: Any,
+    by: User,
     type: str,
     description: str,
     staff: Staff | None = None,
@@ -114,7 +117,7 @@ def finding_add(
 
 
 def evidence_add(
-    *, inspection: Inspection, by: Any, file: UploadedFile, finding: Finding | None = None
+    *, inspection: Inspection, by: Actor, file: UploadedFile, finding: Finding | None = None
 ) -> Evidence:
     _require_inspector(by)
     if finding is not None and finding.inspection_id != inspection.pk:
@@ -141,7 +144,7 @@ def evidence_add(
     return evidence
 
 
-def finding_make_violation(*, finding: Finding, by: Any) -> Any:
+def finding_make_violation(*, finding: Finding, by: Actor) -> Any:
     """Turn the finding into a violation record (pending review in accountability), once."""
     from xiaoneng.accountability.services import violation_record_manual
 

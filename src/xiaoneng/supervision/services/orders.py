@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -27,6 +27,9 @@ from xiaoneng.workdays.deadlines import local_day
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.services.clocks import clock_start, clock_stop
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor, User
 
 MAX_WORKING_DAYS = 250
 OFFICE_ONLY = frozenset({"efficiency_office"})
@@ -65,6 +68,7 @@ def _period(
                 )
             )
         return Counting.WORKDAYS.value, due_working_days
+    assert due_date is not None  # exactly one of the two is given (checked above)
     days = (due_date - local_day(issued_at)).days
     if days < 1:
         raise DomainError(_("The due date must be after today."))
@@ -74,7 +78,7 @@ def _period(
 
 def supervision_order_create(
     *,
-    by: Any,
+    by: User,
     title: str,
     description: str,
     kind: str,
@@ -155,7 +159,7 @@ def supervision_order_create(
 
 
 def supervision_feedback_submit(
-    *, order: Order, by: Any, text: str, file: UploadedFile | None = None
+    *, order: Order, by: Actor, text: str, file: UploadedFile | None = None
 ) -> Feedback:
     """The responsible department answers in writing (with an optional file)."""
     text = _text(text, _("Please write the feedback."))
@@ -226,7 +230,7 @@ def _require_answered(order: Order) -> None:
         )
 
 
-def supervision_order_accept(*, order: Order, by: Any, note: str = "") -> Order:
+def supervision_order_accept(*, order: Order, by: Actor, note: str = "") -> Order:
     """The efficiency office accepts the answer: the order is closed and its clock stops."""
     require_any(by, OFFICE_ONLY, _("Only the efficiency office may accept feedback."))
     with transaction.atomic():
@@ -260,7 +264,7 @@ def supervision_order_accept(*, order: Order, by: Any, note: str = "") -> Order:
     return order
 
 
-def supervision_order_return(*, order: Order, by: Any, reason: str) -> Order:
+def supervision_order_return(*, order: Order, by: Actor, reason: str) -> Order:
     """The answer is not enough: back to the department, with the reason; the clock runs on."""
     require_any(by, OFFICE_ONLY, _("Only the efficiency office may return feedback."))
     reason = _text(reason, _("Please give the reason for returning the feedback."))
@@ -277,7 +281,9 @@ def supervision_order_return(*, order: Order, by: Any, reason: str) -> Order:
         order.save(update_fields=["state", "return_count"])
         # Thresholds passed while the answer was under review were skipped by the sweep
         # (it acts on orders awaiting feedback only): let it look again now.
-        Clock.objects.filter(pk=order.clock_id, state=Clock.State.RUNNING).update(next_check_at=now)
+        Clock.objects.filter(pk=order.clock_id, state=Clock.State.RUNNING).update(  # type: ignore[misc]
+            next_check_at=now
+        )
         log_action(
             action="supervision.order.return",
             obj=order,
@@ -297,7 +303,7 @@ def supervision_order_return(*, order: Order, by: Any, reason: str) -> Order:
     return order
 
 
-def send_reminder(order: Order, *, kind: str, note: str, by: Any, at: datetime) -> Reminder:
+def send_reminder(order: Order, *, kind: str, note: str, by: Actor, at: datetime) -> Reminder:
     """Record a reminder and tell the responsible head; the caller holds the order's lock."""
     reminder = Reminder.objects.create(order=order, kind=kind, note=note, sent_by=by, sent_at=at)
     log_action(
@@ -319,7 +325,7 @@ def send_reminder(order: Order, *, kind: str, note: str, by: Any, at: datetime) 
     return reminder
 
 
-def supervision_order_remind(*, order: Order, by: Any, note: str) -> Reminder:
+def supervision_order_remind(*, order: Order, by: Actor, note: str) -> Reminder:
     """催办 by hand: the efficiency office presses for the answer, with a note."""
     require_any(by, OFFICE_ONLY, _("Only the efficiency office may send a reminder."))
     note = _text(note, _("Please write the reminder's note."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -44,8 +44,11 @@ from xiaoneng.targets.selectors import (
 )
 from xiaoneng.workdays.deadlines import local_day
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
-def _is_manager(user: Any) -> bool:
+
+def _is_manager(user: User) -> bool:
     return bool(user_roles(user) & MANAGERS)
 
 
@@ -100,7 +103,7 @@ def target_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _target_for_user(user: Any, pk: int) -> Target:
+def _target_for_user(user: User, pk: int) -> Target:
     targets = (
         Target.objects.all()
         if sees_all(user)
@@ -246,7 +249,7 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("targets:task", pk=report.task_id)
 
 
-def _report_for_user(user: Any, pk: int) -> ProgressReport:
+def _report_for_user(user: User, pk: int) -> ProgressReport:
     report = ProgressReport.objects.filter(pk=pk, task__in=tasks_visible_to(user)).first()
     if report is None:
         raise Http404

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,9 @@ from xiaoneng.workdays.selectors import Threshold
 from xiaoneng.workdays.services.clocks import apply_period
 from xiaoneng.workdays.sources import official_days, package_version
 
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
+
 Kind = CalendarOverride.Kind
 
 
@@ -35,7 +38,7 @@ def clocks_recalculate(
     last_day: date,
     cause: dict[str, Any],
     unit_id: int | None = None,
-    by: Any = None,
+    by: Actor = None,
 ) -> int:
     """Recompute the open day-counted clocks whose period touches ``first_day…last_day``.
 
@@ -104,14 +107,16 @@ def calendar_override_set(
     kind: str,
     name: str,
     unit_id: int | None = None,
-    by: Any = None,
+    by: Actor = None,
     source: str = CalendarOverride.Source.MANUAL,
 ) -> CalendarOverride:
     """Mark ``day`` as a holiday or a make-up working day (nationally, or for one unit)."""
     _validate_kind(day=day, kind=kind, unit_id=unit_id)
     with transaction.atomic():
         override = (
-            CalendarOverride.objects.select_for_update().filter(day=day, unit_id=unit_id).first()
+            CalendarOverride.objects.select_for_update()
+            .filter(day=day, unit_id=unit_id)  # type: ignore[misc]  # None: national
+            .first()
         )
         previous = {"kind": override.kind, "name": override.name} if override else None
         if override is not None and override.kind == kind and override.name == name:
@@ -121,7 +126,12 @@ def calendar_override_set(
         override.kind, override.name, override.source = kind, name, source
         override.save()
         calendar_touch()
-        cause = {"change": "override_set", "day": day.isoformat(), "kind": kind, "name": name}
+        cause: dict[str, Any] = {
+            "change": "override_set",
+            "day": day.isoformat(),
+            "kind": kind,
+            "name": name,
+        }
         if unit_id is not None:
             cause["unit_id"] = unit_id
         moved = clocks_recalculate(first_day=day, last_day=day, cause=cause, unit_id=unit_id, by=by)
@@ -140,7 +150,7 @@ def calendar_override_set(
     return override
 
 
-def calendar_override_delete(*, override: CalendarOverride, by: Any = None) -> None:
+def calendar_override_delete(*, override: CalendarOverride, by: Actor = None) -> None:
     """Remove an override: the day follows the weekend rule again."""
     with transaction.atomic():
         override = CalendarOverride.objects.select_for_update().get(pk=override.pk)
@@ -172,7 +182,7 @@ class LoadResult:
     clocks_moved: int = 0
 
 
-def calendar_load(*, years: Iterable[int] | None = None, by: Any = None) -> LoadResult:
+def calendar_load(*, years: Iterable[int] | None = None, by: Actor = None) -> LoadResult:
     """Load the official schedules from the chinesecalendar package (every year it carries).
 
     Idempotent: rows from the package are created, corrected or removed to match it; rows an
@@ -264,7 +274,7 @@ def calendar_load(*, years: Iterable[int] | None = None, by: Any = None) -> Load
     return result
 
 
-def calendar_year_set_official(*, year: int, official: bool, by: Any = None) -> None:
+def calendar_year_set_official(*, year: int, official: bool, by: Actor = None) -> None:
     """Declare a year's schedule complete (entered by hand from the State Council notice) or not.
 
     An official year stops using the provisional fixed-date holidays; clocks are recomputed.

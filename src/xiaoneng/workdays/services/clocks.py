@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,9 @@ from xiaoneng.workdays.deadlines import clock_period, office_tz
 from xiaoneng.workdays.models import Clock, ClockExtension, ClockPause
 from xiaoneng.workdays.periods import Counting, Period, compute_period
 from xiaoneng.workdays.selectors import Threshold, clock_thresholds
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor
 
 # -- scheduling helpers (shared by the clock services and recalculation) -----------------------
 
@@ -88,7 +91,7 @@ def clock_start(
     count_start: bool | None = None,
     closing_time: time | None = None,
     unit_id: int | None = None,
-    by: Any = None,
+    by: Actor = None,
 ) -> Clock:
     """Start the clock of one stage, from a policy version's stage limit or ad hoc.
 
@@ -159,7 +162,7 @@ def clock_start(
 
 
 def clock_pause(
-    *, clock: Clock, at: datetime | None = None, reason: str = "", by: Any = None
+    *, clock: Clock, at: datetime | None = None, reason: str = "", by: Actor = None
 ) -> Clock:
     at = at or timezone.now()
     with transaction.atomic():
@@ -185,7 +188,7 @@ def clock_pause(
 
 
 def clock_resume(
-    *, clock: Clock, at: datetime | None = None, restart: bool = False, by: Any = None
+    *, clock: Clock, at: datetime | None = None, restart: bool = False, by: Actor = None
 ) -> Clock:
     """Resume a paused clock; ``restart`` starts the whole period again from ``at``."""
     at = at or timezone.now()
@@ -220,7 +223,7 @@ def clock_resume(
 
 
 def clock_extend(
-    *, clock: Clock, units: int, reason: str, approver: Any = None, by: Any = None
+    *, clock: Clock, units: int, reason: str, approver: Any = None, by: Actor = None
 ) -> Clock:
     """Extend a clock by ``units`` of its own counting, within the policy's maximum."""
     if units <= 0:
@@ -277,7 +280,7 @@ def clock_extend(
 
 
 def clock_stop(
-    *, clock: Clock, at: datetime | None = None, reason: str = "", by: Any = None
+    *, clock: Clock, at: datetime | None = None, reason: str = "", by: Actor = None
 ) -> Clock:
     """Stop a clock for good (the stage is done); a paused clock's pause ends with it."""
     at = at or timezone.now()
