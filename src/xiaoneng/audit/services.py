@@ -39,7 +39,7 @@ def _clean_summary(summary: dict[str, Any] | None) -> dict[str, Any]:
     return clean
 
 
-def _canonical(entry: Any) -> bytes:
+def _canonical(entry: AuditEntry) -> bytes:
     created = entry.created_at.astimezone(UTC).isoformat(timespec="microseconds")
     content = [
         created,
@@ -61,7 +61,7 @@ def _canonical(entry: Any) -> bytes:
     return canonical.encode("utf-8")
 
 
-def entry_content_hash(entry: Any, *, secret: bytes | None = None) -> str:
+def entry_content_hash(entry: AuditEntry, *, secret: bytes | None = None) -> str:
     """The seal of a row's content chained to its predecessor's hash: HMAC-SHA256 with the key
     the row names (``secret`` if given), or plain SHA-256 for rows from before keyed chaining.
 

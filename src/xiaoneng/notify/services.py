@@ -7,7 +7,7 @@ exists if and only if that change committed. It writes no audit row: the change 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -21,6 +21,11 @@ from xiaoneng.errors import DomainError
 from xiaoneng.notify.models import Notification
 from xiaoneng.org.models import User
 from xiaoneng.sealing import MASK, seal, split_params
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django_stubs_ext import StrOrPromise
 
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 _LINK_MAX = cast(int, Notification._meta.get_field("link").max_length)
@@ -69,8 +74,8 @@ def _build(
     *,
     channel: str,
     kind: str,
-    subject: Any,
-    body: Any,
+    subject: StrOrPromise,
+    body: StrOrPromise,
     params: Mapping[str, Any] | None = None,
     user: User | None,
     address: str,
@@ -78,7 +83,7 @@ def _build(
     unit_id: int | None,
     case_number: str,
     link: str,
-    now: Any,
+    now: datetime,
 ) -> Notification:
     if channel not in Notification.Channel.values:
         raise ValueError(f"unknown notification channel {channel!r}")
@@ -119,8 +124,8 @@ def notification_enqueue(
     *,
     channel: str,
     kind: str,
-    subject: Any,
-    body: Any,
+    subject: StrOrPromise,
+    body: StrOrPromise,
     params: Mapping[str, Any] | None = None,
     user: User | None = None,
     address: str = "",
@@ -160,8 +165,8 @@ def notifications_enqueue_for_users(
     *,
     users: Iterable[User | None],
     kind: str,
-    subject: Any,
-    body: Any,
+    subject: StrOrPromise,
+    body: StrOrPromise,
     obj: Model | None = None,
     channels: Iterable[str] = (Notification.Channel.INBOX,),
     unit_id: int | None = None,

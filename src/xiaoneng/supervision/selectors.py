@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -23,12 +23,15 @@ from xiaoneng.workdays.models import Clock
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
+    from xiaoneng.workdays.arithmetic import WorkCalendar
 
 MAX_LIST = 200
 WORKLIST_SCAN = 2000
 
 
-def order_deadline(order: Order, *, calendar: Any = None, now: datetime | None = None) -> Deadline:
+def order_deadline(
+    order: Order, *, calendar: WorkCalendar | None = None, now: datetime | None = None
+) -> Deadline:
     """The colour of the order's clock: on time, pre-warning, overdue (yellow/red), done."""
     clock = order.clock
     if clock is None:

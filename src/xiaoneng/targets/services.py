@@ -29,6 +29,10 @@ from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.services.clocks import clock_start, clock_stop
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django_stubs_ext import StrOrPromise
+
     from xiaoneng.org.actors import Actor, User
 
 TITLE_MAX = 200
@@ -39,7 +43,7 @@ def _manager(by: Actor) -> None:
         raise PermissionDenied(_("Only the efficiency office manages the yearly targets."))
 
 
-def _title(value: str, message: Any) -> str:
+def _title(value: str, message: StrOrPromise) -> str:
     value = " ".join((value or "").split())
     if not value:
         raise DomainError(message)
@@ -242,7 +246,7 @@ def progress_sign_off(
     return report
 
 
-def _milestone_done(milestone: Milestone, *, at: Any, by: Actor) -> None:
+def _milestone_done(milestone: Milestone, *, at: datetime, by: Actor) -> None:
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.done_at is not None:
         return

@@ -48,6 +48,8 @@ from xiaoneng.privacy import redact
 from xiaoneng.sealing import Secret
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from xiaoneng.org.actors import Actor, User
 
 MAX_CONTENT = 5000
@@ -112,7 +114,7 @@ def case_register(
     is_anonymous: bool = False,
     consent_publish: bool = False,
     external_number: str = "",
-    registered_at: Any = None,
+    registered_at: datetime | None = None,
     in_person: bool | None = None,
 ) -> Registered:
     """Register a request. ``by`` is the staff member who registers it, or None for the public.
@@ -295,7 +297,7 @@ def dispatch_to(
     lead: Department,
     assisting: Iterable[Department],
     post: Post | None,
-    at: Any,
+    at: datetime,
     by: Actor,
 ) -> None:
     """Point the case at its lead department and start the sign-for and opinion clocks."""

@@ -19,6 +19,8 @@ from xiaoneng.cases.models import Case, CaseAssist, Decision
 from xiaoneng.cases.services._common import record
 
 if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
     from xiaoneng.org.actors import Actor
 
 # Why a waiting request was withdrawn; the keys are stored in the event's data.
@@ -36,7 +38,7 @@ CAUSE_LABELS = {
 
 
 def _withdraw_request(
-    case: Case, requests: Any, *, action: str, by: Actor, cause: str, at: datetime
+    case: Case, requests: RelatedManager[Any], *, action: str, by: Actor, cause: str, at: datetime
 ) -> bool:
     """Withdraw the pending request of ``requests`` (extension or return), if any."""
     request = requests.select_for_update().filter(decision=Decision.PENDING).first()

@@ -8,7 +8,7 @@ reopen review exactly as a rating by the requester would.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,7 @@ from xiaoneng.supervision.permissions import require_any
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor, User
+    from xiaoneng.org.models import Unit
 
 OFFICE_ONLY = frozenset({"efficiency_office"})
 MAX_NOT_REACHED = 3
@@ -40,7 +41,7 @@ def in_sample(case_number: str, percent: int) -> bool:
     return sample_bucket(case_number) < percent
 
 
-def callback_policy_set(*, by: Actor, unit: Any, sample_percent: int) -> CallbackPolicy:
+def callback_policy_set(*, by: Actor, unit: Unit, sample_percent: int) -> CallbackPolicy:
     require_any(by, OFFICE_ONLY, _("Only the efficiency office may change callback sampling."))
     if not 0 <= int(sample_percent) <= 100:
         raise DomainError(_("The sample must be between 0 and 100 per cent."))

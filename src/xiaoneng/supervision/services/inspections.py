@@ -20,6 +20,7 @@ from xiaoneng.supervision.services._common import check_upload
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor, User
+    from xiaoneng.org.models import Department, Unit
 
 INSPECTORS = frozenset({"inspector"})
 
@@ -34,7 +35,7 @@ def inspection_create(
     kind: str,
     date: date,
     place: str,
-    unit: Any,
+    unit: Unit,
     inspectors: Iterable[Staff],
     summary: str,
 ) -> Inspection:
@@ -77,7 +78,7 @@ def finding_add(
     type: str,
     description: str,
     staff: Staff | None = None,
-    department: Any = None,
+    department: Department | None = None,
 ) -> Finding:
     """A finding about a person or a department of the unit visited."""
     _require_inspector(by)

@@ -29,7 +29,11 @@ from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.services.clocks import clock_start, clock_stop
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from xiaoneng.cases.models import Case
     from xiaoneng.org.actors import Actor, User
+    from xiaoneng.org.models import Department, Staff, Unit
 
 MAX_WORKING_DAYS = 250
 OFFICE_ONLY = frozenset({"efficiency_office"})
@@ -43,7 +47,7 @@ def _lock(order: Order) -> Order:
     )
 
 
-def _text(value: str | None, message: Any) -> str:
+def _text(value: str | None, message: StrOrPromise) -> str:
     value = (value or "").strip()
     if not value:
         raise DomainError(message)
@@ -82,13 +86,13 @@ def supervision_order_create(
     title: str,
     description: str,
     kind: str,
-    unit: Any,
-    department: Any,
+    unit: Unit,
+    department: Department,
     due_working_days: int | None = None,
     due_date: date | None = None,
-    case: Any = None,
+    case: Case | None = None,
     source: str | None = None,
-    person: Any = None,
+    person: Staff | None = None,
 ) -> Order:
     """Put a case or any matter under supervision; the responsible head is told at once."""
     require_any(by, ISSUERS, _("Only the efficiency office or a leader may issue an order."))

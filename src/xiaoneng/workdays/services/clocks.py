@@ -19,7 +19,7 @@ from xiaoneng.workdays.periods import Counting, Period, compute_period
 from xiaoneng.workdays.selectors import Threshold, clock_thresholds
 
 if TYPE_CHECKING:
-    from xiaoneng.org.actors import Actor
+    from xiaoneng.org.actors import Actor, User
 
 # -- scheduling helpers (shared by the clock services and recalculation) -----------------------
 
@@ -85,7 +85,7 @@ def clock_start(
     owner_id: int,
     stage: str,
     started_at: datetime | None = None,
-    policy_version: Any = None,
+    policy_version: Any = None,  # a catalog.PolicyVersion (catalog sits above workdays)
     counting: Counting | str | None = None,
     limit: int | None = None,
     count_start: bool | None = None,
@@ -223,7 +223,7 @@ def clock_resume(
 
 
 def clock_extend(
-    *, clock: Clock, units: int, reason: str, approver: Any = None, by: Actor = None
+    *, clock: Clock, units: int, reason: str, approver: User | None = None, by: Actor = None
 ) -> Clock:
     """Extend a clock by ``units`` of its own counting, within the policy's maximum."""
     if units <= 0:
