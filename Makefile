@@ -38,7 +38,7 @@ test-browser: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	PYTHONPATH=src $(BIN)/mypy
 	$(XN) makemigrations --check --dry-run
 	$(BIN)/python scripts/check_catalogs.py
 
