@@ -210,7 +210,10 @@ def conduct_accept(
             obj=complaint,
             actor=by,
             unit_id=complaint.unit_id,
-            summary={"accepted": accept, "investigator": investigator.pk if accept else None},
+            summary={
+                "accepted": accept,
+                "investigator": investigator.pk if accept else None,  # type: ignore[union-attr]
+            },
         )
         if accept:
             notify_people(

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 DECIDERS = frozenset({Role.INSPECTOR, Role.LEADER})
 RECORD_WINDOW = timedelta(days=365)
-GRADE_START = {
+GRADE_START: dict[str, int] = {
     Violation.Grade.GENERAL: 0,
     Violation.Grade.SERIOUS: 2,
     Violation.Grade.ESPECIALLY_SERIOUS: 3,
@@ -68,7 +68,8 @@ def sanction_suggest(*, staff: Staff, violation: Violation, at: datetime | None 
     ).exclude(violation=violation)
     for measure in earlier.values_list("measure", flat=True):
         rung = max(rung, LADDER.index(measure) + 1)
-    return LADDER[min(rung, len(LADDER) - 1)]
+    suggested: str = LADDER[min(rung, len(LADDER) - 1)]
+    return suggested
 
 
 def sanction_decide(

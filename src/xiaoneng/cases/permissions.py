@@ -8,7 +8,7 @@ sits in and whatever other role they were given; a person without a case role ha
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -34,8 +34,8 @@ def staff_for(user: User) -> Staff | None:
     cached = getattr(user, "_xiaoneng_staff", False)
     if cached is False:
         cached = Staff.objects.select_related("unit", "department").filter(user=user).first()
-        user._xiaoneng_staff = cached
-    return cached
+        user._xiaoneng_staff = cached  # type: ignore[attr-defined]  # cached for the request
+    return cast("Staff | None", cached)
 
 
 def has_case_scope(user: User) -> bool:

@@ -48,7 +48,8 @@ def otp_required_for(user: User) -> bool:
 
 
 def otp_has_device(*, user: User) -> bool:
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    exists: bool = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    return exists
 
 
 def otp_enrol_start(*, user: User) -> TOTPDevice:

@@ -112,6 +112,7 @@ def lockout_clear(*, by: Actor, username: str = "", ip_address: str = "") -> int
     if ip_address:
         condition &= Q(ip_address=ip_address)
     with transaction.atomic():
+        removed: int
         removed, _detail = AccessAttempt.objects.filter(condition).delete()
         if not removed:
             raise DomainError(_("There is no lockout to lift for this account or address."))
