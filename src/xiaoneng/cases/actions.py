@@ -99,7 +99,7 @@ def _office(case: Case, w: Who) -> bool:
     return w.office
 
 
-def _first_contact(case: Case, w: Who) -> bool:
+def _at_intake(case: Case, w: Who) -> bool:
     return w.office or w.first_contact or w.pool_worker
 
 
@@ -164,7 +164,7 @@ ACTIONS: dict[str, CaseAction] = {
         CaseAction(
             "answer_directly",
             services.case_answer_directly,
-            _first_contact,
+            _at_intake,
             {"answer_directly": _("Answered directly; the reply was sent to the requester.")},
             form=forms.AnswerForm,
             api=ApiRoute("answer-directly", "Answer directly (直办)", "AnswerIn"),
@@ -172,7 +172,7 @@ ACTIONS: dict[str, CaseAction] = {
         CaseAction(
             "dispatch",
             services.case_dispatch,
-            _first_contact,
+            _at_intake,
             {"dispatch": _("Dispatched to %(lead)s; it now has to sign for the case.")},
             form=forms.DispatchForm,
             api=ApiRoute(
