@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from xiaoneng.accountability.filings import DenialFiling
-from xiaoneng.accountability.models import Violation
+from xiaoneng.accountability.models import DenialFiling, Violation
+from xiaoneng.applications.models import Application
 from xiaoneng.cases import clocks
-from xiaoneng.cases.applications import Application
 from xiaoneng.cases.states import State
 from xiaoneng.catalog.guides import PublishStatus, ServiceItem
 from xiaoneng.demo.guides import demo_guides_load
