@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "xiaoneng.notify",
     "xiaoneng.cases",
     "xiaoneng.accountability",
+    "xiaoneng.applications",
     "xiaoneng.api",
     "xiaoneng.documents",
     "xiaoneng.supervision",

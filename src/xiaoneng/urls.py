@@ -3,6 +3,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from xiaoneng.applications import urls as application_urls
+from xiaoneng.catalog import urls as catalog_urls
+from xiaoneng.documents import urls as document_urls
+
 admin.site.site_header = "Xiaoneng"
 admin.site.site_title = "Xiaoneng"
 
@@ -12,8 +16,15 @@ urlpatterns = [
     path("inbox/", include("xiaoneng.notify.urls")),
     path("security/", include("xiaoneng.security.urls")),
     path("api/v1/", include("xiaoneng.api.urls")),
-    path("office/catalog/", include("xiaoneng.catalog.urls")),
-    path("documents/", include("xiaoneng.documents.urls")),
+    # The application pages keep their names in the catalog and documents namespaces.
+    path(
+        "office/catalog/",
+        include((catalog_urls.urlpatterns + application_urls.office_urlpatterns, "catalog")),
+    ),
+    path(
+        "documents/",
+        include((document_urls.urlpatterns + application_urls.document_urlpatterns, "documents")),
+    ),
     path("office/supervision/", include("xiaoneng.supervision.urls")),
     path("office/accountability/", include("xiaoneng.accountability.urls")),
     path("office/assessment/", include("xiaoneng.assessment.urls")),

@@ -10,14 +10,15 @@ from django.utils import timezone
 
 from tests.documents.conftest import MISSING, docx_text
 from tests.documents.pdftext import pdf_text
-from xiaoneng.accountability.filings import DenialFiling
-from xiaoneng.cases import clocks
-from xiaoneng.cases.models import Signal
-from xiaoneng.cases.services.applications import (
+from xiaoneng.accountability.models import DenialFiling
+from xiaoneng.applications import documents as application_documents
+from xiaoneng.applications.services import (
     application_decide,
     application_decide_acceptance,
     application_supplement,
 )
+from xiaoneng.cases import clocks
+from xiaoneng.cases.models import Signal
 from xiaoneng.documents import builders
 from xiaoneng.documents.content import (
     EfficiencyWarningData,
@@ -45,7 +46,7 @@ def test_one_time_notice_lists_every_missing_material_and_the_phones(application
     notice = application.notices.get()
     number = document_number(kind=Kind.ONE_TIME_NOTICE, obj=notice).number
     assert number == f"教补〔{YEAR}〕1号"
-    document = builders.notice_document(notice, number=number, full_name=True)
+    document = application_documents.notice_document(notice, number=number, full_name=True)
     for text in both(document):
         assert "一次性告知书" in text
         assert number in text
@@ -99,7 +100,7 @@ def test_denial_decisions_carry_reason_basis_and_review_rights(
         title, kind = "不予受理决定书", DenialFiling.Kind.NOT_ACCEPTED
     filing = DenialFiling.objects.get(case=case)
     assert filing.kind == kind
-    document = builders.denial_decision_document(filing, number=f"教不〔{YEAR}〕7号")
+    document = application_documents.denial_decision_document(filing, number=f"教不〔{YEAR}〕7号")
     for text in both(document):
         assert text.startswith(title)
         assert f"理由：{reason}" in text

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from tests.documents.conftest import MISSING, docx_text
 from tests.documents.pdftext import pdf_text
+from xiaoneng.applications.selectors import case_documents
+from xiaoneng.applications.services import application_decide_acceptance
 from xiaoneng.audit.models import AuditEntry
-from xiaoneng.cases.services.applications import application_decide_acceptance
-from xiaoneng.documents.selectors import case_documents
 from xiaoneng.privacy import mask_name
 
 pytestmark = pytest.mark.django_db

@@ -395,6 +395,3 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id} {self.level}"
-
-
-from xiaoneng.cases import applications  # noqa: E402, F401  (applications and notices)

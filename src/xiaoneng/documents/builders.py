@@ -1,5 +1,7 @@
-"""Documents built from a case and what hangs off it: receipt, one-time notice, denial
-decision, and the reminder and rectification notices of a yellow or red card.
+"""Documents built from a case and what hangs off it: the receipt, and the reminder and
+rectification notices of a yellow or red card. The documents of an application (one-time
+notice, refusal decisions, and what its receipt says about the materials) are built in the
+applications app on the helpers here (``addressee``, ``phones``, ``reply_due``, ``ReceiptDetail``).
 
 Staff download these from the case page, so the requester's name is masked (张*) like on every
 other staff view; only a copy made for the requester themself (``full_name=True``) names them
@@ -7,12 +9,13 @@ in full. Revealing the name stays the audited reveal action."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.utils import timezone
 
-from xiaoneng.accountability.filings import DenialFiling
-from xiaoneng.cases.applications import Application, MaterialCheck, OneTimeNotice
 from xiaoneng.cases.models import Case, Signal
-from xiaoneng.catalog.guides import ServiceItemVersion
 from xiaoneng.documents.content import Block, Kind, OfficialDocument, chinese_date
 from xiaoneng.org.models import Unit
 from xiaoneng.privacy import mask_name
@@ -20,10 +23,6 @@ from xiaoneng.workdays.deadlines import deadline_compute
 from xiaoneng.workdays.models import Clock
 
 RECTIFICATION_WORKDAYS = 5
-REVIEW_RIGHTS = (
-    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
-    "也可以自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
-)
 STAGE_WORDS = {
     Clock.Stage.SIGN_FOR: "签收",
     Clock.Stage.ASSIST_OPINION: "协办意见",
@@ -36,20 +35,49 @@ STAGE_WORDS = {
 }
 
 
-def _application(case: Case) -> Application | None:
-    return Application.objects.select_related("service_item_version").filter(case=case).first()
+@dataclass(frozen=True)
+class ReceiptDetail:
+    """What a feature app says on the receipt of a case that is one of its own (an application:
+    the materials received and where its acceptance stands), registered with
+    ``receipt_detail_register``."""
+
+    matter: str
+    paragraphs: list[Block]
+    issued_at: datetime
+    enquiry_phone: str = ""
+    supervision_phone: str = ""
 
 
-def _addressee(case: Case, *, full_name: bool) -> str:
+ReceiptDetailProvider = Callable[[Case], ReceiptDetail | None]
+_receipt_details: list[ReceiptDetailProvider] = []
+
+
+def receipt_detail_register(provider: ReceiptDetailProvider) -> None:
+    """Let ``provider`` speak on receipts: the first one that answers for a case is used."""
+    if provider not in _receipt_details:
+        _receipt_details.append(provider)
+
+
+def _receipt_detail(case: Case) -> ReceiptDetail | None:
+    for provider in _receipt_details:
+        detail = provider(case)
+        if detail is not None:
+            return detail
+    return None
+
+
+def addressee(case: Case, *, full_name: bool) -> str:
+    """The requester as the document addresses them: masked unless ``full_name``."""
     name = case.requester_name.strip()
     if not name:
         return "申请人"
     return name if full_name else mask_name(name)
 
 
-def _phones(case: Case, version: ServiceItemVersion | None) -> list[str]:
-    enquiry = (version.enquiry_phone if version else "") or case.unit.enquiry_phone
-    supervision = (version.supervision_phone if version else "") or case.unit.supervision_phone
+def phones(case: Case, *, enquiry: str = "", supervision: str = "") -> list[str]:
+    """The enquiry and supervision phone lines of the footer: the ones given, else the unit's."""
+    enquiry = enquiry or case.unit.enquiry_phone
+    supervision = supervision or case.unit.supervision_phone
     lines = []
     if enquiry:
         lines.append(f"咨询电话：{enquiry}")
@@ -63,7 +91,8 @@ def _efficiency_office_name() -> str:
     return f"{bureau.name if bureau else ''}机关效能建设办公室"
 
 
-def _reply_due(case: Case) -> str:
+def reply_due(case: Case) -> str:
+    """The due date of the case's reply, in words (empty when it has no reply clock)."""
     clock = (
         Clock.objects.filter(owner_type="cases.case", owner_id=case.pk, stage=Clock.Stage.REPLY)
         .order_by("-id")
@@ -74,24 +103,16 @@ def _reply_due(case: Case) -> str:
 
 def receipt_document(case: Case, *, number: str, full_name: bool = False) -> OfficialDocument:
     """受理回执: what was received, when, and what happens next."""
-    application = _application(case)
-    version = application.service_item_version if application else None
-    matter = version.name if version else case.title
+    detail = _receipt_detail(case)
+    matter = detail.matter if detail else case.title
     body: list[Block] = [
         f"你于{chinese_date(case.registered_at)}提交的“{matter}”事项（编号：{case.number}）"
         "已由本机关收到。"
     ]
-    if application is not None:
-        received = application.material_checks.filter(
-            status__in=[MaterialCheck.Status.PROVIDED, MaterialCheck.Status.SUPPLIED]
-        ).select_related("material")
-        names = [check.material.describe() for check in received]
-        if names:
-            body.append("收到的申请材料如下：")
-            body.append(names)
-        body.append(_receipt_status(application, case))
+    if detail is not None:
+        body.extend(detail.paragraphs)
     else:
-        due = _reply_due(case)
+        due = reply_due(case)
         body.append(
             f"本机关将依照规定办理，并于{due}前答复。" if due else "本机关将依照规定办理并答复。"
         )
@@ -99,115 +120,15 @@ def receipt_document(case: Case, *, number: str, full_name: bool = False) -> Off
     return OfficialDocument(
         kind=Kind.RECEIPT,
         number=number,
-        addressee=_addressee(case, full_name=full_name),
+        addressee=addressee(case, full_name=full_name),
         body=body,
         issuer=case.unit.name,
-        issued_on=timezone.localdate(
-            application.accepted_at
-            if application and application.accepted_at
-            else case.registered_at
+        issued_on=timezone.localdate(detail.issued_at if detail else case.registered_at),
+        footer=phones(
+            case,
+            enquiry=detail.enquiry_phone if detail else "",
+            supervision=detail.supervision_phone if detail else "",
         ),
-        footer=_phones(case, version),
-    )
-
-
-def _receipt_status(application: Application, case: Case) -> str:
-    version = application.service_item_version
-    stage = application.stage
-    if stage in {Application.Stage.ACCEPTED, Application.Stage.APPROVED, Application.Stage.DENIED}:
-        return (
-            f"经审查，申请材料齐全、符合法定形式，本机关决定予以受理。本事项法定办理时限为"
-            f"{version.statutory_limit}个工作日，承诺办理时限为{version.committed_limit}个工作日，"
-            f"将于{_reply_due(case)}前作出决定（依法补正、延期的时间除外）。"
-        )
-    if stage == Application.Stage.AWAITING_SUPPLEMENT:
-        return "经审查，申请材料不齐全，本机关已另行出具《一次性告知书》，请按告知内容补正。"
-    if stage == Application.Stage.NOT_ACCEPTED:
-        return "本机关已另行出具《不予受理决定书》。"
-    return "本机关将在五个工作日内作出是否受理的决定。"
-
-
-def notice_document(
-    notice: OneTimeNotice, *, number: str, full_name: bool = False
-) -> OfficialDocument:
-    """一次性告知书: every missing material at once, with the item's basis, conditions, fees,
-    time limit and the enquiry and supervision phones."""
-    application = notice.application
-    case, version = application.case, application.service_item_version
-    restart = case.policy_version.after_supplement == "restart"
-    body: list[Block] = [
-        f"你于{chinese_date(case.registered_at)}提出的“{version.name}”申请（编号：{case.number}），"
-        "经审查，申请材料不齐全。根据《中华人民共和国行政许可法》第三十二条的规定，"
-        "现一次性告知你需要补正的全部材料如下："
-    ]
-    if notice.is_second:
-        body[0] = (
-            f"你于{chinese_date(case.registered_at)}提出的“{version.name}”申请（编号：{case.number}），"
-            "经进一步审查，尚需补正下列材料："
-        )
-    body.append(list(notice.items))
-    if notice.is_second:
-        body.append(f"补充告知原因：{notice.reason}")
-    body.append(
-        f"请补齐上述材料后到{version.window_address or case.unit.address}提交"
-        f"（{version.window_hours}）。"
-        if version.window_hours
-        else f"请补齐上述材料后到{version.window_address or case.unit.address}提交。"
-    )
-    body.append(
-        "补正期间不计入办理时限；材料补齐后，办理时限"
-        + ("自收到补正材料之日起重新计算。" if restart else "继续计算。")
-    )
-    body.append(f"办理依据：{version.legal_basis}")
-    if version.conditions:
-        body.append(f"申请条件：{version.conditions}")
-    fees = version.fees or "不收费"
-    body.append(
-        f"收费标准：{fees}" + (f"（依据：{version.fee_basis}）" if version.fee_basis else "")
-    )
-    body.append(
-        f"办理时限：法定{version.statutory_limit}个工作日，承诺{version.committed_limit}个工作日。"
-    )
-    return OfficialDocument(
-        kind=Kind.ONE_TIME_NOTICE,
-        title="补正材料告知书（补充）" if notice.is_second else "",
-        number=number,
-        addressee=_addressee(case, full_name=full_name),
-        body=body,
-        issuer=case.unit.name,
-        issued_on=timezone.localdate(notice.issued_at),
-        footer=_phones(case, version),
-    )
-
-
-def denial_decision_document(
-    filing: DenialFiling, *, number: str, full_name: bool = False
-) -> OfficialDocument:
-    """不予受理决定书 / 不予许可决定书, from the filing that every refusal has."""
-    case = filing.case
-    application = _application(case)
-    version = application.service_item_version if application else None
-    matter = version.name if version else case.title
-    not_accepted = filing.kind == DenialFiling.Kind.NOT_ACCEPTED
-    decision = (
-        "本机关经审查，决定不予受理。" if not_accepted else "本机关依法进行了审查，决定不予许可。"
-    )
-    body: list[Block] = [
-        f"你于{chinese_date(case.registered_at)}提出的“{matter}”申请（编号：{case.number}），"
-        + decision,
-        f"理由：{filing.reason}",
-        f"依据：{filing.basis}",
-        REVIEW_RIGHTS,
-    ]
-    decided = application.decided_at if application and application.decided_at else filing.filed_at
-    return OfficialDocument(
-        kind=Kind.NOT_ACCEPTED if not_accepted else Kind.NOT_APPROVED,
-        number=number,
-        addressee=_addressee(case, full_name=full_name),
-        body=body,
-        issuer=case.unit.name,
-        issued_on=timezone.localdate(decided),
-        footer=_phones(case, version),
     )
 
 

@@ -8,8 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from xiaoneng.accountability.filings import DenialFiling
-from xiaoneng.cases.applications import OneTimeNotice
 from xiaoneng.cases.models import Case, Signal
 from xiaoneng.cases.permissions import case_for_user
 from xiaoneng.documents import builders
@@ -27,7 +25,10 @@ def _respond(rendered: RenderedDocument) -> HttpResponse:
     return response
 
 
-def _render(request: HttpRequest, *, kind: str, obj, build, fmt: str, case: Case) -> HttpResponse:
+def document_download(
+    request: HttpRequest, *, kind: str, obj, build, fmt: str, case: Case
+) -> HttpResponse:
+    """The download of the ``kind`` document about ``obj`` (of ``case``), numbered and audited."""
     if fmt not in FORMATS:
         raise Http404
     return _respond(
@@ -47,36 +48,8 @@ def _render(request: HttpRequest, *, kind: str, obj, build, fmt: str, case: Case
 @case_view
 def case_receipt(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = case_for_user(request.user, pk)
-    return _render(
+    return document_download(
         request, kind=Kind.RECEIPT, obj=case, build=builders.receipt_document, fmt=fmt, case=case
-    )
-
-
-@require_GET
-@case_view
-def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    found = get_object_or_404(OneTimeNotice.objects.select_related("application"), pk=pk)
-    case = case_for_user(request.user, found.application.case_id)
-    return _render(
-        request,
-        kind=Kind.ONE_TIME_NOTICE,
-        obj=found,
-        build=builders.notice_document,
-        fmt=fmt,
-        case=case,
-    )
-
-
-@require_GET
-@case_view
-def denial_decision(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    filing = get_object_or_404(DenialFiling, pk=pk)
-    case = case_for_user(request.user, filing.case_id)
-    if filing.kind == DenialFiling.Kind.OVERDUE:
-        raise Http404  # Filed for review; the applicant gets no refusal decision for it.
-    kind = Kind.NOT_ACCEPTED if filing.kind == DenialFiling.Kind.NOT_ACCEPTED else Kind.NOT_APPROVED
-    return _render(
-        request, kind=kind, obj=filing, build=builders.denial_decision_document, fmt=fmt, case=case
     )
 
 
@@ -91,7 +64,7 @@ def _signal(request: HttpRequest, pk: int, level: str) -> tuple[Signal, Case]:
 @case_view
 def signal_reminder(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     signal, case = _signal(request, pk, Signal.Level.YELLOW)
-    return _render(
+    return document_download(
         request,
         kind=Kind.REMINDER,
         obj=signal,
@@ -105,7 +78,7 @@ def signal_reminder(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @case_view
 def signal_rectification(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     signal, case = _signal(request, pk, Signal.Level.RED)
-    return _render(
+    return document_download(
         request,
         kind=Kind.RECTIFICATION,
         obj=signal,

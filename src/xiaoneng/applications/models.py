@@ -1,5 +1,9 @@
 """Applications (申请): a case tied to the service-guide version it was filed under, the check
-of its materials, and the one-time notice (一次性告知书) listing everything missing."""
+of its materials, and the one-time notice (一次性告知书) listing everything missing.
+
+The models were born in the cases app; their tables keep the names they had there
+(``cases_application``, ``cases_materialcheck``, ``cases_onetimenotice`` and its materials), so
+moving them here changed no table (see migrations/0001_initial.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ class Application(models.Model):
     decision_basis = models.TextField(_("legal basis"), blank=True)
 
     class Meta:
+        db_table = "cases_application"
         verbose_name = _("application")
         verbose_name_plural = _("applications")
 
@@ -63,6 +68,7 @@ class MaterialCheck(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
 
     class Meta:
+        db_table = "cases_materialcheck"
         ordering = ["application", "material__position", "material_id"]
         constraints = [
             models.UniqueConstraint(
@@ -90,6 +96,7 @@ class OneTimeNotice(models.Model):
     supplied_at = models.DateTimeField(_("supplied at"), null=True, blank=True)
 
     class Meta:
+        db_table = "cases_onetimenotice"
         verbose_name = _("one-time notice")
         verbose_name_plural = _("one-time notices")
         ordering = ["application", "sequence"]

@@ -1,12 +1,12 @@
-"""Applications (申请) under a service guide: the material check and one-time notice, the
-supplement, the acceptance decision and the final decision, and denial filings for refusals.
+"""Applications (申请) under a service guide, up to the decisions: registration at the window,
+the material check and one-time notice, the second notice and the supplement.
 
 The case runs on the administrative-licence policy; its reply clock counts the item's committed
 limit (≤ the statutory one). An acceptance clock runs while the materials are checked (行政许可法
 art. 32: the one-time notice on the spot or within five days). A one-time notice pauses the reply
 clock until the supplement; a second notice asking for something the first did not list needs a
 reason, records a violation and does not pause the clock again (the unit's own fault must not buy
-it time). Every refusal creates its denial filing in the same transaction, or nothing is saved.
+it time).
 """
 
 from __future__ import annotations
@@ -19,97 +19,33 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.accountability.filings import DenialFiling, denial_filing_create
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
+from xiaoneng.applications.models import Application, MaterialCheck, OneTimeNotice
+from xiaoneng.applications.services._common import (
+    awaited_materials,
+    locked_application,
+    require_officer,
+    require_open,
+    start_acceptance_clock,
+    stop_acceptance_clock,
+)
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases import clocks
-from xiaoneng.cases.applications import Application, MaterialCheck, OneTimeNotice
 from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.notifications import efficiency_office_staff, notify_requester, notify_staff
-from xiaoneng.cases.services._common import (
-    in_department,
-    is_head_of,
-    lock,
-    now,
-    record,
-    require_staff,
-    require_text,
-)
-from xiaoneng.cases.services.closing import issue_reply
+from xiaoneng.cases.services._common import lock, now, record, require_staff, require_text
 from xiaoneng.cases.services.intake import case_register
 from xiaoneng.cases.states import State
 from xiaoneng.catalog.guide_selectors import guide_published_version
 from xiaoneng.catalog.guides import GuideMaterial, ServiceItem
-from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Staff
-from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
 from xiaoneng.workdays.deadlines import clock_period
-from xiaoneng.workdays.models import Clock
-from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.selectors import clock_open_for
-from xiaoneng.workdays.services.clocks import apply_period, clock_start, clock_stop
-
-ACCEPTANCE = Clock.Stage.ACCEPTANCE.value
-DEFAULT_ACCEPTANCE_WORKDAYS = 5
-OPEN_STAGES = {
-    Application.Stage.CHECKING,
-    Application.Stage.AWAITING_SUPPLEMENT,
-    Application.Stage.COMPLETE,
-    Application.Stage.ACCEPTED,
-}
-
+from xiaoneng.workdays.services.clocks import apply_period
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def _application(case: Case) -> Application:
-    application = (
-        Application.objects.select_for_update()
-        .select_related("service_item_version__item")
-        .filter(case=case)
-        .first()
-    )
-    if application is None:
-        raise DomainError(_("This case is not an application under a service guide."))
-    return application
-
-
-def _require_officer(by: Any, case: Case) -> Staff:
-    """The lead department or the first-contact officer at the window. Supervisors decide on
-    filings; they do not handle an application on a department's behalf."""
-    staff = require_staff(by)
-    if in_department(staff, case.lead_department_id) or is_head_of(staff, case.lead_department_id):
-        return staff
-    if case.first_contact_id == staff.pk:
-        return staff
-    raise PermissionDenied(_("Only the department responsible for this item may do this."))
-
-
-def _require_open(application: Application) -> None:
-    if application.stage not in OPEN_STAGES:
-        raise DomainError(_("This application has already been decided."))
-
-
-def _start_acceptance_clock(case: Case, *, at: Any, by: Any) -> None:
-    limit = case.policy_version.stage_limit(Clock.Stage.ONE_TIME_NOTICE.value)
-    clock_start(
-        owner_type=clocks.CASE_OWNER,
-        owner_id=case.pk,
-        stage=ACCEPTANCE,
-        started_at=at,
-        counting=Counting.WORKDAYS,
-        limit=limit.amount if limit is not None else DEFAULT_ACCEPTANCE_WORKDAYS,
-        unit_id=case.unit_id,
-        by=by,
-    )
-
-
-def _stop_acceptance_clock(case: Case, *, at: Any, by: Any) -> None:
-    clock = clock_open_for(owner_type=clocks.CASE_OWNER, owner_id=case.pk, stage=ACCEPTANCE)
-    if clock is not None:
-        clock_stop(clock=clock, at=at, by=by)
 
 
 def _commit_reply_limit(case: Case, *, committed: int, by: Any) -> None:
@@ -135,11 +71,6 @@ def _commit_reply_limit(case: Case, *, committed: int, by: Any) -> None:
     )
 
 
-def _outstanding(application: Application) -> list[GuideMaterial]:
-    checks = application.material_checks.filter(status=MaterialCheck.Status.MISSING)
-    return [check.material for check in checks.select_related("material")]
-
-
 def _issue_notice(
     application: Application,
     *,
@@ -159,14 +90,6 @@ def _issue_notice(
     )
     notice.materials.set(materials)
     return notice
-
-
-def _decision_text(application: Application, *, outcome: str, reason: str, basis: str) -> str:
-    name = application.service_item_version.name
-    text = f"经审查，你提出的“{name}”申请，{outcome}。"
-    if reason:
-        text += f"理由：{reason}。依据：{basis}。"
-    return text
 
 
 # -- services -----------------------------------------------------------------------------------
@@ -220,7 +143,7 @@ def application_register(
             case.save()
         _commit_reply_limit(case, committed=version.committed_limit, by=by)
         application = Application.objects.create(case=case, service_item_version=version)
-        _start_acceptance_clock(case, at=at, by=by)
+        start_acceptance_clock(case, at=at, by=by)
         record(
             case,
             action="application",
@@ -239,8 +162,8 @@ def application_check_materials(
     provided, not_applicable = set(provided), set(not_applicable)
     with transaction.atomic():
         case = lock(case)
-        application = _application(case)
-        staff = _require_officer(by, case)
+        application = locked_application(case)
+        staff = require_officer(by, case)
         if application.checked_at is not None:
             raise DomainError(
                 _(
@@ -276,7 +199,7 @@ def application_check_materials(
         notice = _issue_notice(application, materials=missing, staff=staff, at=at)
         application.stage = Application.Stage.AWAITING_SUPPLEMENT
         application.save()
-        _stop_acceptance_clock(case, at=at, by=by)
+        stop_acceptance_clock(case, at=at, by=by)
         from_state = case.state
         reason = gettext("One-time notice: materials missing")
         clocks.pause(case=case, at=at, by=by, reason=reason)
@@ -308,9 +231,9 @@ def application_second_notice(
     wanted = set(items)
     with transaction.atomic():
         case = lock(case)
-        application = _application(case)
-        staff = _require_officer(by, case)
-        _require_open(application)
+        application = locked_application(case)
+        staff = require_officer(by, case)
+        require_open(application)
         if application.checked_at is None:
             raise DomainError(
                 _("Check the materials first: the one-time notice lists everything missing.")
@@ -383,10 +306,10 @@ def application_supplement(
     resuming the remaining time or restarting the whole period as the policy says."""
     with transaction.atomic():
         case = lock(case)
-        application = _application(case)
-        _require_officer(by, case)
-        _require_open(application)
-        outstanding = {material.pk for material in _outstanding(application)}
+        application = locked_application(case)
+        require_officer(by, case)
+        require_open(application)
+        outstanding = {material.pk for material in awaited_materials(application)}
         if not outstanding:
             raise DomainError(_("No materials are awaited for this application."))
         chosen = outstanding if supplied is None else set(supplied)
@@ -405,7 +328,7 @@ def application_supplement(
         if application.stage == Application.Stage.AWAITING_SUPPLEMENT:
             application.stage = Application.Stage.COMPLETE
             application.save()
-            _start_acceptance_clock(case, at=at, by=by)
+            start_acceptance_clock(case, at=at, by=by)
         record(case, action="supplement", user=by, from_state=case.state, data=data, at=at)
         if case.state == State.SUSPENDED:
             suspended = case.events.filter(action="suspend").order_by("-at", "-id").first()
@@ -424,221 +347,3 @@ def application_supplement(
                 at=at,
             )
     return application
-
-
-def _refuse(
-    application: Application,
-    *,
-    case: Case,
-    kind: str,
-    staff: Staff,
-    reason: str,
-    basis: str,
-    head_opinion: str,
-    outcome: str,
-    action: str,
-    by: Any,
-) -> DenialFiling:
-    reason, basis = (reason or "").strip(), (basis or "").strip()
-    if not reason or not basis:
-        raise DomainError(
-            _("A refusal needs its reason and legal basis; it is filed with the efficiency office.")
-        )
-    filing = denial_filing_create(
-        case=case,
-        kind=kind,
-        handler=staff,
-        matter=f"{application.service_item_version.name}（{case.number}）",
-        reason=reason,
-        basis=basis,
-        head_opinion=head_opinion,
-        by=by,
-    )
-    application.decision_reason, application.decision_basis = reason, basis
-    application.decided_at = now()
-    application.save()
-    text = _decision_text(application, outcome=outcome, reason=reason, basis=basis)
-    issue_reply(case=case, by=by, text=text, action=action)
-    notify_staff(
-        case,
-        efficiency_office_staff(),
-        kind="application.denial_filed",
-        subject=gettext("A refusal was filed for review (否定报备)"),
-    )
-    return filing
-
-
-def application_decide_acceptance(
-    *,
-    case: Case,
-    accept: bool,
-    by: Any,
-    reason: str = "",
-    basis: str = "",
-    head_opinion: str = "",
-) -> Application:
-    """受理 / 不予受理. Not accepting needs reason and basis and creates the denial filing."""
-    with transaction.atomic():
-        case = lock(case)
-        application = _application(case)
-        wanted = Application.Stage.ACCEPTED if accept else Application.Stage.NOT_ACCEPTED
-        if application.stage == wanted:
-            return application  # A repeated identical request.
-        staff = _require_officer(by, case)
-        if application.stage not in {
-            Application.Stage.CHECKING,
-            Application.Stage.AWAITING_SUPPLEMENT,
-            Application.Stage.COMPLETE,
-        }:
-            raise DomainError(_("The acceptance of this application has already been decided."))
-        at = now()
-        if not accept:
-            application.stage = Application.Stage.NOT_ACCEPTED
-            _stop_acceptance_clock(case, at=at, by=by)
-            _refuse(
-                application,
-                case=case,
-                kind=DenialFiling.Kind.NOT_ACCEPTED,
-                staff=staff,
-                reason=reason,
-                basis=basis,
-                head_opinion=head_opinion,
-                outcome="决定不予受理",
-                action="not_accepted",
-                by=by,
-            )
-            return application
-        if application.stage != Application.Stage.COMPLETE:
-            raise DomainError(
-                _("The materials are not complete; the application cannot be accepted.")
-            )
-        application.stage = Application.Stage.ACCEPTED
-        application.accepted_at = at
-        application.save()
-        _stop_acceptance_clock(case, at=at, by=by)
-        from_state = case.state
-        if case.state == State.REGISTERED:
-            case.state = State.IN_PROGRESS
-            if case.handler is None and in_department(staff, case.lead_department_id):
-                case.handler = staff
-            case.save()
-        record(case, action="accept", user=by, from_state=from_state, at=at)
-    return application
-
-
-def application_decide(
-    *,
-    case: Case,
-    approve: bool,
-    by: Any,
-    reason: str = "",
-    basis: str = "",
-    head_opinion: str = "",
-) -> Application:
-    """准予许可 / 不予许可, the written decision to the applicant; a refusal is filed."""
-    with transaction.atomic():
-        case = lock(case)
-        application = _application(case)
-        wanted = Application.Stage.APPROVED if approve else Application.Stage.DENIED
-        if application.stage == wanted:
-            return application
-        staff = _require_officer(by, case)
-        if application.stage != Application.Stage.ACCEPTED:
-            raise DomainError(_("Only an accepted application can be decided."))
-        if case.state != State.IN_PROGRESS:
-            raise DomainError(_("The application is not in progress; it cannot be decided now."))
-        if not approve:
-            application.stage = Application.Stage.DENIED
-            _refuse(
-                application,
-                case=case,
-                kind=DenialFiling.Kind.NOT_APPROVED,
-                staff=staff,
-                reason=reason,
-                basis=basis,
-                head_opinion=head_opinion,
-                outcome="决定不予许可",
-                action="deny",
-                by=by,
-            )
-            return application
-        if _outstanding(application):
-            raise DomainError(_("Materials are still awaited; the application cannot be approved."))
-        application.stage = Application.Stage.APPROVED
-        application.decided_at = now()
-        application.save()
-        text = _decision_text(
-            application, outcome="符合法定条件、标准，决定准予许可", reason="", basis=""
-        )
-        issue_reply(case=case, by=by, text=text, action="approve")
-    return application
-
-
-def application_file_overdue(
-    *, case: Case, by: Any, reason: str, basis: str, head_opinion: str = ""
-) -> DenialFiling:
-    """Report that the application cannot be finished within the promised time (否定报备)."""
-    with transaction.atomic():
-        case = lock(case)
-        application = _application(case)
-        staff = _require_officer(by, case)
-        _require_open(application)
-        filing = denial_filing_create(
-            case=case,
-            kind=DenialFiling.Kind.OVERDUE,
-            handler=staff,
-            matter=f"{application.service_item_version.name}（{case.number}）",
-            reason=reason,
-            basis=basis,
-            head_opinion=head_opinion,
-            by=by,
-        )
-        record(
-            case,
-            action="overdue_filed",
-            user=by,
-            from_state=case.state,
-            note=filing.reason,
-            data={"filing": filing.pk},
-        )
-        notify_staff(
-            case,
-            efficiency_office_staff(),
-            kind="application.denial_filed",
-            subject=gettext("A refusal was filed for review (否定报备)"),
-        )
-    return filing
-
-
-def application_extend(*, case: Case, days: int, reason: str, by: Any) -> Case:
-    """+ up to 10 working days, approved by the head (行政许可法 art. 42); the applicant is told."""
-    reason = require_text(reason, _("Please give the reason for the extension."))
-    with transaction.atomic():
-        case = lock(case)
-        application = _application(case)
-        staff = require_staff(by)
-        if not (is_head_of(staff, case.lead_department_id) or Role.LEADER in user_roles(by)):
-            raise PermissionDenied(_("Only the head of the department may extend the limit."))
-        if application.stage != Application.Stage.ACCEPTED:
-            raise DomainError(_("Only an accepted application can be extended."))
-        clocks.check_extension(case=case, extra_units=days)
-        clocks.extend(case=case, extra_units=days, by=by, reason=reason)
-        record(
-            case,
-            action="extension_approved",
-            user=by,
-            from_state=case.state,
-            note=reason,
-            data={"days": days},
-        )
-        with override("zh-hans"):
-            message = gettext(
-                "The time limit of your application %(number)s was extended by %(days)d working "
-                "days; new due date %(due)s."
-            ) % {
-                "number": case.number,
-                "days": days,
-                "due": clocks.due_display(case=case, stage=clocks.REPLY),
-            }
-        notify_requester(case, kind="application.extended", message=message)
-    return case

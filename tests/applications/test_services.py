@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from xiaoneng.accountability.filings import DenialFiling, denial_filing_review
-from xiaoneng.accountability.models import Violation
-from xiaoneng.audit.models import AuditEntry
-from xiaoneng.cases import clocks
-from xiaoneng.cases.applications import Application, MaterialCheck
-from xiaoneng.cases.services.applications import (
+from xiaoneng.accountability.filings import denial_filing_review
+from xiaoneng.accountability.models import DenialFiling, Violation
+from xiaoneng.applications.models import Application, MaterialCheck
+from xiaoneng.applications.services import (
     ACCEPTANCE,
     application_check_materials,
     application_decide,
@@ -22,6 +20,8 @@ from xiaoneng.cases.services.applications import (
     application_second_notice,
     application_supplement,
 )
+from xiaoneng.audit.models import AuditEntry
+from xiaoneng.cases import clocks
 from xiaoneng.cases.states import State
 from xiaoneng.catalog.guide_services import guide_draft_save, guide_publish
 from xiaoneng.catalog.guides import ServiceItem
