@@ -42,9 +42,9 @@ from xiaoneng.catalog.guides import (
 )
 from xiaoneng.documents.selectors import case_documents
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import CASE_ROLES, role_required
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
+from xiaoneng.web.permissions import CASE_ROLES, role_required
 
 READERS = (Role.SYSADMIN, *CASE_ROLES)
 APPLICANT_DESK = (Role.INTAKE, Role.HANDLER, Role.DEPT_HEAD)
