@@ -38,6 +38,7 @@ test-browser: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(XN) makemigrations --check --dry-run
 	$(BIN)/python scripts/check_catalogs.py
 

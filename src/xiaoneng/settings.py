@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in person unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "xiaoneng.audit.middleware.RequestContextMiddleware",
+    "xiaoneng.web.middleware.RequestContextMiddleware",
     "xiaoneng.ops.middleware.LogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "xiaoneng.security.middleware.SessionLimitMiddleware",

@@ -34,12 +34,12 @@ from xiaoneng.assessment.records import (
 )
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.permissions import staff_for
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Unit
 from xiaoneng.org.selectors import user_roles
-from xiaoneng.portal.figures import bar_chart
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.security.exports import export_record
+from xiaoneng.web.charts import bar_chart
+from xiaoneng.web.permissions import role_required
 
 BOARD_ROLES = ("leader", "efficiency_office")
 DASHBOARD_ROLES = (*BOARD_ROLES, "dept_head")

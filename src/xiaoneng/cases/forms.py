@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import CaseAssist, ReplyGrade, Satisfaction
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
 from xiaoneng.errors import DomainError
+from xiaoneng.org.models import Department, Staff
 
 # The shared base form lives in the office shell until it moves to the web kit (issue #27);
 # until then this import points up a layer.
-from xiaoneng.office.forms import OfficeForm
-from xiaoneng.org.models import Department, Staff
+from xiaoneng.web.forms import OfficeForm
 
 
 def department_choices(departments: list[Department]) -> list[tuple[Any, Any]]:

@@ -37,9 +37,9 @@ from xiaoneng.catalog.guides import (
     ServiceItemVersion,
 )
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import CASE_ROLES, role_required
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
+from xiaoneng.web.permissions import CASE_ROLES, role_required
 
 READERS = (Role.SYSADMIN, *CASE_ROLES)
 

@@ -13,7 +13,7 @@ from xiaoneng.cases.permissions import case_for_user
 from xiaoneng.documents import builders
 from xiaoneng.documents.content import Kind
 from xiaoneng.documents.services import FORMATS, RenderedDocument, document_render
-from xiaoneng.office.permissions import case_view
+from xiaoneng.web.permissions import case_view
 
 
 def _respond(rendered: RenderedDocument) -> HttpResponse:

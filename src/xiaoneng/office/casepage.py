@@ -18,9 +18,9 @@ from xiaoneng.cases.services.pending import CAUSE_LABELS
 from xiaoneng.documents.selectors import case_page_documents
 from xiaoneng.office.forms import active_departments
 from xiaoneng.office.labels import CAPACITY_LABELS, event_label
-from xiaoneng.office.person import may_reveal
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
+from xiaoneng.web.person import may_reveal
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.models import Clock
 

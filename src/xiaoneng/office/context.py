@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.notify.context import LazyCount
 from xiaoneng.notify.selectors import inbox_unread_count
-from xiaoneng.office.person import unread_of
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import role_label
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.web.person import unread_of
 
 
 def _site_name(staff: Any) -> str:

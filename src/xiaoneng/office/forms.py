@@ -14,16 +14,9 @@ from xiaoneng.cases.models import (
 )
 from xiaoneng.cases.services.attachments import MAX_ATTACHMENT_BYTES, sniff_content_type
 from xiaoneng.org.models import Department, Unit
+from xiaoneng.web.forms import OfficeForm
 
 MAX_FILES = 10
-
-
-class OfficeForm(forms.Form):
-    """Labels sit above their fields, so no colon after them (and none half-width in Chinese)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 def active_departments() -> list[Department]:

@@ -14,7 +14,7 @@ from xiaoneng.applications.models import OneTimeNotice
 from xiaoneng.cases.permissions import case_for_user
 from xiaoneng.documents.content import Kind
 from xiaoneng.documents.views import document_download
-from xiaoneng.office.permissions import case_view
+from xiaoneng.web.permissions import case_view
 
 
 @require_GET

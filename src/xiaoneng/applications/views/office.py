@@ -24,8 +24,8 @@ from xiaoneng.cases.permissions import case_for_user
 from xiaoneng.catalog.guide_selectors import guide_published_version
 from xiaoneng.catalog.guides import ServiceItem
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import CASE_ROLES, role_required
 from xiaoneng.org.roles import Role
+from xiaoneng.web.permissions import CASE_ROLES, role_required
 
 APPLICANT_DESK = (Role.INTAKE, Role.HANDLER, Role.DEPT_HEAD)
 DECIDERS = (*APPLICANT_DESK, Role.LEADER)  # a leader may extend; the services check who

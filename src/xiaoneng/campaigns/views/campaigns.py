@@ -30,8 +30,8 @@ from xiaoneng.cases.permissions import staff_for
 from xiaoneng.documents.content import Kind
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.security.export_views import export_with_reason
+from xiaoneng.web.permissions import role_required
 
 REPORT_ROLES = ("efficiency_office", "leader", "dept_head")
 

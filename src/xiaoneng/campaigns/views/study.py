@@ -36,9 +36,9 @@ from xiaoneng.campaigns.selectors import (
 from xiaoneng.campaigns.views._files import xlsx_response
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Department, Staff
 from xiaoneng.security.export_views import export_with_reason
+from xiaoneng.web.permissions import role_required
 
 
 def _year(request: HttpRequest) -> tuple[YearForm, int]:

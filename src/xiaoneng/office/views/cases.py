@@ -28,10 +28,10 @@ from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.errors import DomainError
 from xiaoneng.office.casepage import Bound, case_context, requester_view
 from xiaoneng.office.forms import RevealForm, active_departments
-from xiaoneng.office.permissions import case_view
-from xiaoneng.office.person import REVEAL_PERMISSION
 from xiaoneng.office.selectors import case_for_page
 from xiaoneng.sealing import SealError, unseal
+from xiaoneng.web.permissions import case_view
+from xiaoneng.web.person import REVEAL_PERMISSION
 from xiaoneng.workdays.explain import explain_clock
 from xiaoneng.workdays.models import Clock
 

@@ -32,12 +32,13 @@ from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
 from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
 from xiaoneng.cases.states import State
-from xiaoneng.office.forms import OfficeForm, active_departments
-from xiaoneng.office.permissions import CASE_ROLES, role_required
+from xiaoneng.office.forms import active_departments
 from xiaoneng.org.models import Unit
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.security.exports import export_record, workbook_watermark
+from xiaoneng.web.forms import OfficeForm
+from xiaoneng.web.permissions import CASE_ROLES, role_required
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import end_of_day, start_of_day

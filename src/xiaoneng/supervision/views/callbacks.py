@@ -16,14 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
-from xiaoneng.office.person import REVEAL_PERMISSION
 from xiaoneng.org.models import Unit
 from xiaoneng.privacy import mask_phone
 from xiaoneng.supervision import services
 from xiaoneng.supervision.forms import CallbackForm, PolicyForm, RevealForm
 from xiaoneng.supervision.permissions import CALLBACK_ROLES, has_any
 from xiaoneng.supervision.selectors import callback_case, callback_policies, callback_worklist
+from xiaoneng.web.permissions import role_required
+from xiaoneng.web.person import REVEAL_PERMISSION
 
 OFFICE = ("efficiency_office",)
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.supervision import services
 from xiaoneng.supervision.forms import EvidenceForm, FindingForm, InspectionForm
 from xiaoneng.supervision.models import Evidence, Finding, Inspection
 from xiaoneng.supervision.permissions import INSPECTION_ROLES, has_any, inspection_for_user
+from xiaoneng.web.permissions import role_required
 
 INSPECTOR = ("inspector",)
 MAX_LIST = 200

@@ -19,7 +19,6 @@ from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.documents.content import Kind
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.security.exports import export_record, workbook_watermark
 from xiaoneng.supervision import documents as builders
@@ -42,6 +41,7 @@ from xiaoneng.supervision.permissions import (
     order_for_user,
 )
 from xiaoneng.supervision.selectors import closure_report, order_deadline, orders_for_list
+from xiaoneng.web.permissions import role_required
 from xiaoneng.workdays.explain import explain_clock
 
 OFFICE = ("efficiency_office",)

@@ -16,8 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
-from xiaoneng.portal.figures import bar_chart
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.security.exports import export_record, workbook_watermark
 from xiaoneng.targets.forms import ImportForm, ListFilterForm
@@ -33,6 +31,8 @@ from xiaoneng.targets.selectors import (
     task_filter,
     year_tasks,
 )
+from xiaoneng.web.charts import bar_chart
+from xiaoneng.web.permissions import role_required
 from xiaoneng.workdays.deadlines import local_day
 
 BOARD_ROLES = ("efficiency_office", "leader", "dept_head")

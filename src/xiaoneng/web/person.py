@@ -1,6 +1,6 @@
 """Who is asking: staff record, roles and unread count primed in one query per request.
 
-Every office page needs the person's staff record (scope), their roles (what to offer) and the
+Every staff page needs the person's staff record (scope), their roles (what to offer) and the
 unread count (header). Asked separately that is three queries before a page has done anything;
 the query budget of the workbench, the case list and the case page (≤ 10) cannot afford it.
 ``prime`` asks once and fills the caches ``staff_for`` and ``user_roles`` already read.

@@ -1,4 +1,5 @@
-"""Role checks for office views. Anonymous people never get this far (LoginRequiredMiddleware)."""
+"""Role checks for the staff pages of every app. Anonymous people never get this far
+(LoginRequiredMiddleware)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from xiaoneng.office.person import prime
 from xiaoneng.org.roles import ADMIN_ROLES
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.web.person import prime
 
 # Roles that work on cases (everyone except the three administrators).
 CASE_ROLES = ("intake", "handler", "dept_head", "efficiency_office", "inspector", "leader")
