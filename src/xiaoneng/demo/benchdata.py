@@ -36,8 +36,8 @@ from xiaoneng.cases.models import (
 from xiaoneng.cases.policies import policy_for
 from xiaoneng.demo.benchlife import Dept, Life, Policy, Simulation, Stage, World
 from xiaoneng.errors import DomainError
+from xiaoneng.fieldcrypt.fields import BlindIndexField, EncryptedTextField
 from xiaoneng.org.models import Department, Post, Staff, Unit, User
-from xiaoneng.security.fields import BlindIndexField, EncryptedTextField
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock, ClockExtension

@@ -68,6 +68,6 @@ def _on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
 def _on_data_keys_changed(sender: Any, setting: str, **kwargs: Any) -> None:
     """Tests switch keys with the settings fixture; the keyring is otherwise built once."""
     if setting in {"XIAONENG_DATA_KEYS", "XIAONENG_DATA_KEY_FILE", "SECRET_KEY", "PRODUCTION"}:
-        from xiaoneng.security.datakeys import keyring
+        from xiaoneng.fieldcrypt.datakeys import keyring
 
         keyring.cache_clear()

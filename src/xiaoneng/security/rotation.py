@@ -19,8 +19,8 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.db import connection, transaction
 
-from xiaoneng.security import datakeys
-from xiaoneng.security.fields import BlindIndexField, EncryptedTextField
+from xiaoneng.fieldcrypt import datakeys
+from xiaoneng.fieldcrypt.fields import BlindIndexField, EncryptedTextField
 
 DEFAULT_BATCH = 1000
 Progress = Callable[[str, int], None]  # (table, rows rewritten so far)
