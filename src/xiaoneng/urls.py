@@ -3,8 +3,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from xiaoneng.cases import urls_documents as case_document_urls
+from xiaoneng.documents import urls as document_urls
+
 admin.site.site_header = "Xiaoneng"
 admin.site.site_title = "Xiaoneng"
+
+# Every document download in one namespace (``documents:…``), whichever app owns the document.
+DOCUMENT_DOWNLOADS = (
+    [*case_document_urls.urlpatterns, *document_urls.urlpatterns],
+    "documents",
+)
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -13,7 +22,7 @@ urlpatterns = [
     path("security/", include("xiaoneng.security.urls")),
     path("api/v1/", include("xiaoneng.api.urls")),
     path("office/catalog/", include("xiaoneng.catalog.urls")),
-    path("documents/", include("xiaoneng.documents.urls")),
+    path("documents/", include(DOCUMENT_DOWNLOADS)),
     path("office/supervision/", include("xiaoneng.supervision.urls")),
     path("office/accountability/", include("xiaoneng.accountability.urls")),
     path("office/assessment/", include("xiaoneng.assessment.urls")),

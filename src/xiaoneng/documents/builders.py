@@ -1,5 +1,6 @@
-"""Documents built from a case and what hangs off it: receipt, one-time notice, denial
-decision, and the reminder and rectification notices of a yellow or red card.
+"""The documents of an application: one-time notice (一次性告知书) and denial decision
+(不予受理决定书 / 不予许可决定书). The receipt and the card notices of any case are built in
+``cases/documents.py``.
 
 Staff download these from the case page, so the requester's name is masked (张*) like on every
 other staff view; only a copy made for the requester themself (``full_name=True``) names them
@@ -10,121 +11,14 @@ from __future__ import annotations
 from django.utils import timezone
 
 from xiaoneng.accountability.filings import DenialFiling
-from xiaoneng.cases.applications import Application, MaterialCheck, OneTimeNotice
-from xiaoneng.cases.models import Case, Signal
-from xiaoneng.catalog.guides import ServiceItemVersion
+from xiaoneng.cases.applications import OneTimeNotice
+from xiaoneng.cases.documents import addressee, application_of, phones
 from xiaoneng.documents.content import Block, Kind, OfficialDocument, chinese_date
-from xiaoneng.org.models import Unit
-from xiaoneng.privacy import mask_name
-from xiaoneng.workdays.deadlines import deadline_compute
-from xiaoneng.workdays.models import Clock
 
-RECTIFICATION_WORKDAYS = 5
 REVIEW_RIGHTS = (
     "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
     "也可以自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
 )
-STAGE_WORDS = {
-    Clock.Stage.SIGN_FOR: "签收",
-    Clock.Stage.ASSIST_OPINION: "协办意见",
-    Clock.Stage.REPLY: "办理",
-    Clock.Stage.ACCEPTANCE: "受理审查",
-    Clock.Stage.INTAKE: "受理",
-    Clock.Stage.ONE_TIME_NOTICE: "一次性告知",
-    Clock.Stage.SUPERVISION: "督办",
-    Clock.Stage.RECTIFICATION: "整改",
-}
-
-
-def _application(case: Case) -> Application | None:
-    return Application.objects.select_related("service_item_version").filter(case=case).first()
-
-
-def _addressee(case: Case, *, full_name: bool) -> str:
-    name = case.requester_name.strip()
-    if not name:
-        return "申请人"
-    return name if full_name else mask_name(name)
-
-
-def _phones(case: Case, version: ServiceItemVersion | None) -> list[str]:
-    enquiry = (version.enquiry_phone if version else "") or case.unit.enquiry_phone
-    supervision = (version.supervision_phone if version else "") or case.unit.supervision_phone
-    lines = []
-    if enquiry:
-        lines.append(f"咨询电话：{enquiry}")
-    if supervision:
-        lines.append(f"监督电话：{supervision}")
-    return lines
-
-
-def _efficiency_office_name() -> str:
-    bureau = Unit.objects.filter(parent=None, kind=Unit.Kind.BUREAU).order_by("pk").first()
-    return f"{bureau.name if bureau else ''}机关效能建设办公室"
-
-
-def _reply_due(case: Case) -> str:
-    clock = (
-        Clock.objects.filter(owner_type="cases.case", owner_id=case.pk, stage=Clock.Stage.REPLY)
-        .order_by("-id")
-        .first()
-    )
-    return chinese_date(clock.due_at) if clock else ""
-
-
-def receipt_document(case: Case, *, number: str, full_name: bool = False) -> OfficialDocument:
-    """受理回执: what was received, when, and what happens next."""
-    application = _application(case)
-    version = application.service_item_version if application else None
-    matter = version.name if version else case.title
-    body: list[Block] = [
-        f"你于{chinese_date(case.registered_at)}提交的“{matter}”事项（编号：{case.number}）"
-        "已由本机关收到。"
-    ]
-    if application is not None:
-        received = application.material_checks.filter(
-            status__in=[MaterialCheck.Status.PROVIDED, MaterialCheck.Status.SUPPLIED]
-        ).select_related("material")
-        names = [check.material.describe() for check in received]
-        if names:
-            body.append("收到的申请材料如下：")
-            body.append(names)
-        body.append(_receipt_status(application, case))
-    else:
-        due = _reply_due(case)
-        body.append(
-            f"本机关将依照规定办理，并于{due}前答复。" if due else "本机关将依照规定办理并答复。"
-        )
-    body.append(f"你可以凭查询码 {case.tracking_code} 查询办理进度。")
-    return OfficialDocument(
-        kind=Kind.RECEIPT,
-        number=number,
-        addressee=_addressee(case, full_name=full_name),
-        body=body,
-        issuer=case.unit.name,
-        issued_on=timezone.localdate(
-            application.accepted_at
-            if application and application.accepted_at
-            else case.registered_at
-        ),
-        footer=_phones(case, version),
-    )
-
-
-def _receipt_status(application: Application, case: Case) -> str:
-    version = application.service_item_version
-    stage = application.stage
-    if stage in {Application.Stage.ACCEPTED, Application.Stage.APPROVED, Application.Stage.DENIED}:
-        return (
-            f"经审查，申请材料齐全、符合法定形式，本机关决定予以受理。本事项法定办理时限为"
-            f"{version.statutory_limit}个工作日，承诺办理时限为{version.committed_limit}个工作日，"
-            f"将于{_reply_due(case)}前作出决定（依法补正、延期的时间除外）。"
-        )
-    if stage == Application.Stage.AWAITING_SUPPLEMENT:
-        return "经审查，申请材料不齐全，本机关已另行出具《一次性告知书》，请按告知内容补正。"
-    if stage == Application.Stage.NOT_ACCEPTED:
-        return "本机关已另行出具《不予受理决定书》。"
-    return "本机关将在五个工作日内作出是否受理的决定。"
 
 
 def notice_document(
@@ -172,11 +66,11 @@ def notice_document(
         kind=Kind.ONE_TIME_NOTICE,
         title="补正材料告知书（补充）" if notice.is_second else "",
         number=number,
-        addressee=_addressee(case, full_name=full_name),
+        addressee=addressee(case, full_name=full_name),
         body=body,
         issuer=case.unit.name,
         issued_on=timezone.localdate(notice.issued_at),
-        footer=_phones(case, version),
+        footer=phones(case, version),
     )
 
 
@@ -185,7 +79,7 @@ def denial_decision_document(
 ) -> OfficialDocument:
     """不予受理决定书 / 不予许可决定书, from the filing that every refusal has."""
     case = filing.case
-    application = _application(case)
+    application = application_of(case)
     version = application.service_item_version if application else None
     matter = version.name if version else case.title
     not_accepted = filing.kind == DenialFiling.Kind.NOT_ACCEPTED
@@ -203,64 +97,9 @@ def denial_decision_document(
     return OfficialDocument(
         kind=Kind.NOT_ACCEPTED if not_accepted else Kind.NOT_APPROVED,
         number=number,
-        addressee=_addressee(case, full_name=full_name),
+        addressee=addressee(case, full_name=full_name),
         body=body,
         issuer=case.unit.name,
         issued_on=timezone.localdate(decided),
-        footer=_phones(case, version),
-    )
-
-
-def _signal_addressee(case: Case) -> str:
-    if case.lead_department is not None:
-        return f"{case.unit.name}{case.lead_department.name}"
-    return case.unit.name
-
-
-def reminder_document(signal: Signal, *, number: str) -> OfficialDocument:
-    """催办通知书, from a yellow card: the deadline passed; a short new limit."""
-    case, clock = signal.case, signal.clock
-    stage = STAGE_WORDS.get(clock.stage, "办理")
-    grace = chinese_date(signal.grace_due_at) if signal.grace_due_at else ""
-    body: list[Block] = [
-        f"你单位承办的{case.number}号“{case.title}”，{stage}时限已于"
-        f"{chinese_date(clock.due_at)}届满，至今未办结。根据限时办结制有关规定，现予催办。",
-        (f"请于{grace}前办结，" if grace else "请立即办结，")
-        + "并将办理情况书面反馈效能办；逾期仍未办结的，电子监察系统将亮红牌，"
-        "并按照效能问责有关规定追究相关人员责任。",
-    ]
-    return OfficialDocument(
-        kind=Kind.REMINDER,
-        number=number,
-        addressee=_signal_addressee(case),
-        body=body,
-        issuer=_efficiency_office_name(),
-        issued_on=timezone.localdate(signal.raised_at),
-    )
-
-
-def rectification_document(signal: Signal, *, number: str) -> OfficialDocument:
-    """整改通知书, from a red card: both limits passed; rectify and report."""
-    case, clock = signal.case, signal.clock
-    stage = STAGE_WORDS.get(clock.stage, "办理")
-    due = deadline_compute(
-        start=signal.raised_at, limit=RECTIFICATION_WORKDAYS, unit_id=case.unit_id
-    ).due_at
-    body: list[Block] = [
-        f"你单位承办的{case.number}号“{case.title}”，已超过{stage}时限和催办时限仍未办结，"
-        "电子监察系统已亮红牌。现责令你单位：",
-        [
-            "立即办结该事项，并向当事人说明情况；",
-            "查明延误原因，明确责任人，提出处理意见；",
-            f"于{chinese_date(due)}前将整改情况书面报送效能办。",
-        ],
-        "逾期未整改或整改不到位的，将依照效能问责有关规定从严处理。",
-    ]
-    return OfficialDocument(
-        kind=Kind.RECTIFICATION,
-        number=number,
-        addressee=_signal_addressee(case),
-        body=body,
-        issuer=_efficiency_office_name(),
-        issued_on=timezone.localdate(signal.raised_at),
+        footer=phones(case, version),
     )

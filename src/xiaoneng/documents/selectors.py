@@ -1,4 +1,5 @@
-"""The documents a case has, as links for the case page."""
+"""Links to a document's downloads (PDF and DOCX), and the documents of an application's
+page. The case page's links are built in ``cases/documents.py``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ class DocumentLink:
     docx_url: str
 
 
-def _link(kind: str, name: str, pk: int, title: str = "") -> DocumentLink:
+def document_link(kind: str, name: str, pk: int, title: str = "") -> DocumentLink:
+    """The PDF and DOCX links of the download ``documents:<name>`` about object ``pk``."""
     return DocumentLink(
         kind=kind,
         title=title or TITLES[kind],
@@ -29,28 +31,13 @@ def _link(kind: str, name: str, pk: int, title: str = "") -> DocumentLink:
     )
 
 
-def case_page_documents(*, case: Case) -> list[DocumentLink]:
-    """The documents the case page links: the receipt and one per yellow or red card, in one
-    query. Notices and refusal decisions of an application are on the application's page."""
-    links = [_link(Kind.RECEIPT, "case_receipt", case.pk)]
-    signals = Signal.objects.filter(
-        case=case, revoked=False, level__in=[Signal.Level.YELLOW, Signal.Level.RED]
-    ).order_by("raised_at", "id")
-    for pk, level in signals.values_list("pk", "level"):
-        if level == Signal.Level.YELLOW:
-            links.append(_link(Kind.REMINDER, "signal_reminder", pk))
-        else:
-            links.append(_link(Kind.RECTIFICATION, "signal_rectification", pk))
-    return links
-
-
 def case_documents(*, case: Case) -> list[DocumentLink]:
     """Receipt, one-time notices, refusal decisions, reminders and rectification notices."""
-    links = [_link(Kind.RECEIPT, "case_receipt", case.pk)]
+    links = [document_link(Kind.RECEIPT, "case_receipt", case.pk)]
     notices = OneTimeNotice.objects.filter(application__case=case).order_by("sequence")
     for notice in notices:
         title = TITLES[Kind.ONE_TIME_NOTICE] if notice.sequence == 1 else "补正材料告知书（补充）"
-        links.append(_link(Kind.ONE_TIME_NOTICE, "notice", notice.pk, title))
+        links.append(document_link(Kind.ONE_TIME_NOTICE, "notice", notice.pk, title))
     filings = DenialFiling.objects.filter(case=case).exclude(kind=DenialFiling.Kind.OVERDUE)
     for filing in filings.order_by("filed_at", "id"):
         kind = (
@@ -58,11 +45,11 @@ def case_documents(*, case: Case) -> list[DocumentLink]:
             if filing.kind == DenialFiling.Kind.NOT_ACCEPTED
             else Kind.NOT_APPROVED
         )
-        links.append(_link(kind, "denial_decision", filing.pk))
+        links.append(document_link(kind, "denial_decision", filing.pk))
     signals = Signal.objects.filter(case=case, revoked=False).order_by("raised_at", "id")
     for signal in signals:
         if signal.level == Signal.Level.YELLOW:
-            links.append(_link(Kind.REMINDER, "signal_reminder", signal.pk))
+            links.append(document_link(Kind.REMINDER, "signal_reminder", signal.pk))
         elif signal.level == Signal.Level.RED:
-            links.append(_link(Kind.RECTIFICATION, "signal_rectification", signal.pk))
+            links.append(document_link(Kind.RECTIFICATION, "signal_rectification", signal.pk))
     return links

@@ -1,17 +1,11 @@
+"""The downloads of an application's documents. The project's ``urls.py`` mounts them with
+``cases/urls_documents.py`` in the namespace ``documents``."""
+
 from django.urls import path
 
 from xiaoneng.documents import views
 
-app_name = "documents"
-
 urlpatterns = [
-    path("case/<int:pk>/receipt.<slug:fmt>", views.case_receipt, name="case_receipt"),
     path("notice/<int:pk>.<slug:fmt>", views.notice, name="notice"),
     path("filing/<int:pk>/decision.<slug:fmt>", views.denial_decision, name="denial_decision"),
-    path("signal/<int:pk>/reminder.<slug:fmt>", views.signal_reminder, name="signal_reminder"),
-    path(
-        "signal/<int:pk>/rectification.<slug:fmt>",
-        views.signal_rectification,
-        name="signal_rectification",
-    ),
 ]
