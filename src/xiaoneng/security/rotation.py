@@ -19,6 +19,7 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.db import connection, transaction
 
+from xiaoneng.audit.services import log_action
 from xiaoneng.fieldcrypt import datakeys
 from xiaoneng.fieldcrypt.fields import BlindIndexField, EncryptedTextField
 
@@ -172,8 +173,6 @@ def data_keys_rotate(
 ) -> RotationReport:
     """Re-encrypt everything under the current key and recompute the blind indexes; one audit
     row per run, also for a run that stopped half-way (the batches before it stay done)."""
-    from xiaoneng.audit.services import log_action
-
     ring = datakeys.keyring()
     rows: dict[str, int] = {}
     complete = False
