@@ -1,6 +1,7 @@
 """Documents built from a case and its cards: receipt (受理回执), and the reminder and
 rectification notices of a yellow or red card, with the generic 公文 builder of ``documents``
-(content, numbering, PDF and DOCX); the links the case page shows.
+(content, numbering, PDF and DOCX); the links the case page shows. What a receipt says of an
+application comes from the provider its app registers (``on_receipt``).
 
 Staff download these from the case page, so the requester's name is masked (张*) like on every
 other staff view; only a copy made for the requester themself (``full_name=True``) names them
@@ -8,9 +9,12 @@ in full. Revealing the name stays the audited reveal action."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.utils import timezone
 
-from xiaoneng.cases.applications import Application, MaterialCheck
 from xiaoneng.cases.models import Case, Signal
 from xiaoneng.catalog.guides import ServiceItemVersion
 from xiaoneng.documents.content import Block, Kind, OfficialDocument, chinese_date
@@ -31,10 +35,6 @@ STAGE_WORDS = {
     Clock.Stage.SUPERVISION: "督办",
     Clock.Stage.RECTIFICATION: "整改",
 }
-
-
-def application_of(case: Case) -> Application | None:
-    return Application.objects.select_related("service_item_version").filter(case=case).first()
 
 
 def addressee(case: Case, *, full_name: bool) -> str:
@@ -60,7 +60,8 @@ def _efficiency_office_name() -> str:
     return f"{bureau.name if bureau else ''}机关效能建设办公室"
 
 
-def _reply_due(case: Case) -> str:
+def reply_due(case: Case) -> str:
+    """The due date of the case's reply clock, as written in a document (empty without one)."""
     clock = (
         Clock.objects.filter(owner_type="cases.case", owner_id=case.pk, stage=Clock.Stage.REPLY)
         .order_by("-id")
@@ -69,26 +70,50 @@ def _reply_due(case: Case) -> str:
     return chinese_date(clock.due_at) if clock else ""
 
 
+@dataclass(frozen=True)
+class ReceiptParticulars:
+    """What the receipt of a matter that is more than a request (an application) says: the
+    matter's name, the lines after the first sentence (materials received, the decision on
+    acceptance), the moment it is issued, and the guide version whose phones go under it."""
+
+    matter: str
+    lines: list[Block]
+    issued_at: datetime
+    version: ServiceItemVersion | None = None
+
+
+ReceiptProvider = Callable[[Case], ReceiptParticulars | None]
+
+_receipt_providers: list[ReceiptProvider] = []
+
+
+def on_receipt(provider: ReceiptProvider) -> None:
+    """Let ``provider`` give the particulars of the receipts of its cases (None for others).
+    An app registers it in its ``AppConfig.ready()``; the case engine does not import it."""
+    if provider not in _receipt_providers:
+        _receipt_providers.append(provider)
+
+
+def _particulars(case: Case) -> ReceiptParticulars | None:
+    for provider in _receipt_providers:
+        found = provider(case)
+        if found is not None:
+            return found
+    return None
+
+
 def receipt_document(case: Case, *, number: str, full_name: bool = False) -> OfficialDocument:
     """受理回执: what was received, when, and what happens next."""
-    application = application_of(case)
-    version = application.service_item_version if application else None
-    matter = version.name if version else case.title
+    particulars = _particulars(case)
+    matter = particulars.matter if particulars else case.title
     body: list[Block] = [
         f"你于{chinese_date(case.registered_at)}提交的“{matter}”事项（编号：{case.number}）"
         "已由本机关收到。"
     ]
-    if application is not None:
-        received = application.material_checks.filter(
-            status__in=[MaterialCheck.Status.PROVIDED, MaterialCheck.Status.SUPPLIED]
-        ).select_related("material")
-        names = [check.material.describe() for check in received]
-        if names:
-            body.append("收到的申请材料如下：")
-            body.append(names)
-        body.append(_receipt_status(application, case))
+    if particulars is not None:
+        body.extend(particulars.lines)
     else:
-        due = _reply_due(case)
+        due = reply_due(case)
         body.append(
             f"本机关将依照规定办理，并于{due}前答复。" if due else "本机关将依照规定办理并答复。"
         )
@@ -99,29 +124,9 @@ def receipt_document(case: Case, *, number: str, full_name: bool = False) -> Off
         addressee=addressee(case, full_name=full_name),
         body=body,
         issuer=case.unit.name,
-        issued_on=timezone.localdate(
-            application.accepted_at
-            if application and application.accepted_at
-            else case.registered_at
-        ),
-        footer=phones(case, version),
+        issued_on=timezone.localdate(particulars.issued_at if particulars else case.registered_at),
+        footer=phones(case, particulars.version if particulars else None),
     )
-
-
-def _receipt_status(application: Application, case: Case) -> str:
-    version = application.service_item_version
-    stage = application.stage
-    if stage in {Application.Stage.ACCEPTED, Application.Stage.APPROVED, Application.Stage.DENIED}:
-        return (
-            f"经审查，申请材料齐全、符合法定形式，本机关决定予以受理。本事项法定办理时限为"
-            f"{version.statutory_limit}个工作日，承诺办理时限为{version.committed_limit}个工作日，"
-            f"将于{_reply_due(case)}前作出决定（依法补正、延期的时间除外）。"
-        )
-    if stage == Application.Stage.AWAITING_SUPPLEMENT:
-        return "经审查，申请材料不齐全，本机关已另行出具《一次性告知书》，请按告知内容补正。"
-    if stage == Application.Stage.NOT_ACCEPTED:
-        return "本机关已另行出具《不予受理决定书》。"
-    return "本机关将在五个工作日内作出是否受理的决定。"
 
 
 def _signal_addressee(case: Case) -> str:

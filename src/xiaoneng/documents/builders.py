@@ -1,6 +1,6 @@
-"""The documents of an application: one-time notice (一次性告知书) and denial decision
-(不予受理决定书 / 不予许可决定书). The receipt and the card notices of any case are built in
-``cases/documents.py``.
+"""The documents of an application: one-time notice (一次性告知书), denial decision
+(不予受理决定书 / 不予许可决定书), and what its receipt says (``application_receipt``, given to
+the receipt builder of ``cases/documents.py``, which builds the card notices too).
 
 Staff download these from the case page, so the requester's name is masked (张*) like on every
 other staff view; only a copy made for the requester themself (``full_name=True``) names them
@@ -11,14 +11,59 @@ from __future__ import annotations
 from django.utils import timezone
 
 from xiaoneng.accountability.filings import DenialFiling
-from xiaoneng.cases.applications import OneTimeNotice
-from xiaoneng.cases.documents import addressee, application_of, phones
+from xiaoneng.cases.applications import Application, MaterialCheck, OneTimeNotice
+from xiaoneng.cases.documents import ReceiptParticulars, addressee, phones, reply_due
+from xiaoneng.cases.models import Case
 from xiaoneng.documents.content import Block, Kind, OfficialDocument, chinese_date
 
 REVIEW_RIGHTS = (
     "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
     "也可以自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
 )
+
+
+def application_of(case: Case) -> Application | None:
+    return Application.objects.select_related("service_item_version").filter(case=case).first()
+
+
+def application_receipt(case: Case) -> ReceiptParticulars | None:
+    """What the receipt of an application says: the materials received and the decision on
+    acceptance (registered with ``cases.documents.on_receipt``)."""
+    application = application_of(case)
+    if application is None:
+        return None
+    lines: list[Block] = []
+    received = application.material_checks.filter(
+        status__in=[MaterialCheck.Status.PROVIDED, MaterialCheck.Status.SUPPLIED]
+    ).select_related("material")
+    names = [check.material.describe() for check in received]
+    if names:
+        lines.append("收到的申请材料如下：")
+        lines.append(names)
+    lines.append(_receipt_status(application, case))
+    version = application.service_item_version
+    return ReceiptParticulars(
+        matter=version.name,
+        lines=lines,
+        issued_at=application.accepted_at or case.registered_at,
+        version=version,
+    )
+
+
+def _receipt_status(application: Application, case: Case) -> str:
+    version = application.service_item_version
+    stage = application.stage
+    if stage in {Application.Stage.ACCEPTED, Application.Stage.APPROVED, Application.Stage.DENIED}:
+        return (
+            f"经审查，申请材料齐全、符合法定形式，本机关决定予以受理。本事项法定办理时限为"
+            f"{version.statutory_limit}个工作日，承诺办理时限为{version.committed_limit}个工作日，"
+            f"将于{reply_due(case)}前作出决定（依法补正、延期的时间除外）。"
+        )
+    if stage == Application.Stage.AWAITING_SUPPLEMENT:
+        return "经审查，申请材料不齐全，本机关已另行出具《一次性告知书》，请按告知内容补正。"
+    if stage == Application.Stage.NOT_ACCEPTED:
+        return "本机关已另行出具《不予受理决定书》。"
+    return "本机关将在五个工作日内作出是否受理的决定。"
 
 
 def notice_document(
