@@ -210,7 +210,7 @@ XIAONENG_PERSONAL_DATA_RETENTION_DAYS = env_int(
 XIAONENG_DATA_KEYS = env_str("XIAONENG_DATA_KEYS", "")
 XIAONENG_DATA_KEY_FILE = env_str("XIAONENG_DATA_KEY_FILE", "")
 if XIAONENG_DATA_KEYS.strip():
-    from xiaoneng.security.datakeys import parse_keys
+    from xiaoneng.fieldcrypt.datakeys import parse_keys
 
     parse_keys(XIAONENG_DATA_KEYS, source="XIAONENG_DATA_KEYS")  # a typo fails at start-up
 LOGIN_URL = "office:login"

@@ -4,11 +4,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from xiaoneng.applications import urls as application_urls
+from xiaoneng.cases import urls_documents as case_document_urls
 from xiaoneng.catalog import urls as catalog_urls
-from xiaoneng.documents import urls as document_urls
 
 admin.site.site_header = "Xiaoneng"
 admin.site.site_title = "Xiaoneng"
+
+# Every document download in one namespace (``documents:…``), whichever app owns the document.
+DOCUMENT_DOWNLOADS = (
+    [*case_document_urls.urlpatterns, *application_urls.document_urlpatterns],
+    "documents",
+)
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -16,15 +22,12 @@ urlpatterns = [
     path("inbox/", include("xiaoneng.notify.urls")),
     path("security/", include("xiaoneng.security.urls")),
     path("api/v1/", include("xiaoneng.api.urls")),
-    # The application pages keep their names in the catalog and documents namespaces.
+    # The application pages keep their names in the catalog namespace.
     path(
         "office/catalog/",
         include((catalog_urls.urlpatterns + application_urls.office_urlpatterns, "catalog")),
     ),
-    path(
-        "documents/",
-        include((document_urls.urlpatterns + application_urls.document_urlpatterns, "documents")),
-    ),
+    path("documents/", include(DOCUMENT_DOWNLOADS)),
     path("office/supervision/", include("xiaoneng.supervision.urls")),
     path("office/accountability/", include("xiaoneng.accountability.urls")),
     path("office/assessment/", include("xiaoneng.assessment.urls")),

@@ -18,8 +18,8 @@ from xiaoneng.applications.services import (
     application_supplement,
 )
 from xiaoneng.cases import clocks
+from xiaoneng.cases import documents as case_documents
 from xiaoneng.cases.models import Signal
-from xiaoneng.documents import builders
 from xiaoneng.documents.content import (
     EfficiencyWarningData,
     Kind,
@@ -66,7 +66,7 @@ def test_receipt_lists_received_materials_and_the_due_date(application, users) -
     case = application.case
     application_supplement(case=case, by=users["intake"])
     application_decide_acceptance(case=case, accept=True, by=users["personnel_head"])
-    document = builders.receipt_document(case, number=f"教受〔{YEAR}〕1号")
+    document = case_documents.receipt_document(case, number=f"教受〔{YEAR}〕1号")
     due = clocks.current(case=case, stage=clocks.REPLY).due_at
     for text in both(document):
         assert text.startswith("受理回执")
@@ -125,13 +125,13 @@ def test_reminder_and_rectification_from_yellow_and_red_cards(application) -> No
     case = application.case
     yellow = _signal(case, Signal.Level.YELLOW)
     red = _signal(case, Signal.Level.RED)
-    for text in both(builders.reminder_document(yellow, number=f"效催〔{YEAR}〕2号")):
+    for text in both(case_documents.reminder_document(yellow, number=f"效催〔{YEAR}〕2号")):
         assert text.startswith("催办通知书")
         assert "人事科" in text
         assert case.number in text
         assert chinese_date(yellow.grace_due_at) in text
         assert "机关效能建设办公室" in text
-    for text in both(builders.rectification_document(red, number=f"效改〔{YEAR}〕3号")):
+    for text in both(case_documents.rectification_document(red, number=f"效改〔{YEAR}〕3号")):
         assert text.startswith("整改通知书")
         assert "亮红牌" in text
         assert "整改情况" in text

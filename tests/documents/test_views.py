@@ -93,7 +93,7 @@ def test_downloaded_documents_mask_the_requesters_name(client, demo_password, us
 
 
 def test_the_requesters_own_copy_may_name_them_in_full(application) -> None:
-    from xiaoneng.documents.builders import receipt_document
+    from xiaoneng.cases.documents import receipt_document
     from xiaoneng.documents.docx import render_docx
 
     document = receipt_document(application.case, number="x", full_name=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accountability.models import DenialFiling, Violation, ViolationPerson
 from xiaoneng.audit.services import log_action
+from xiaoneng.cases.models import Kind
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.notify.services import notification_enqueue
@@ -334,7 +335,6 @@ def violation_attach_evidence(
 def violation_record_unfiled_denial(*, case: Any, stage: str) -> Violation | None:
     """An application whose reply deadline passed without an overdue denial filing (否定报备)
     is an unfiled denial. Called by the case sweeper when the yellow card of a stage is raised."""
-    from xiaoneng.cases.models import Kind
 
     if stage != "reply" or case.kind != Kind.APPLICATION:
         return None

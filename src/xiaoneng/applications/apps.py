@@ -11,7 +11,7 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported when the app registry is ready: the builders read the application models.
-        from xiaoneng.applications.documents import receipt_detail
-        from xiaoneng.documents.builders import receipt_detail_register
+        from xiaoneng.applications.documents import application_receipt
+        from xiaoneng.cases.documents import on_receipt
 
-        receipt_detail_register(receipt_detail)
+        on_receipt(application_receipt)

@@ -1,7 +1,8 @@
 """The documents of an application, built on the documents app's helpers: the one-time
 notice (一次性告知书; 补正材料告知书（补充） for a later one), the refusal decisions
 (不予受理决定书 / 不予许可决定书) and what the receipt of an application's case says
-(``receipt_detail``, registered with the receipt builder when the app is ready)."""
+(``application_receipt``, registered with ``cases.documents.on_receipt`` when the app is
+ready)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from django.utils import timezone
 
 from xiaoneng.accountability.models import DenialFiling
 from xiaoneng.applications.models import Application, MaterialCheck, OneTimeNotice
+from xiaoneng.cases.documents import ReceiptParticulars, addressee, phones, reply_due
 from xiaoneng.cases.models import Case
-from xiaoneng.catalog.guides import ServiceItemVersion
-from xiaoneng.documents.builders import ReceiptDetail, addressee, phones, reply_due
 from xiaoneng.documents.content import Block, Kind, OfficialDocument, chinese_date
 
 REVIEW_RIGHTS = (
@@ -24,34 +24,27 @@ def _application(case: Case) -> Application | None:
     return Application.objects.select_related("service_item_version").filter(case=case).first()
 
 
-def _phones(case: Case, version: ServiceItemVersion | None) -> list[str]:
-    if version is None:
-        return phones(case)
-    return phones(case, enquiry=version.enquiry_phone, supervision=version.supervision_phone)
-
-
-def receipt_detail(case: Case) -> ReceiptDetail | None:
+def application_receipt(case: Case) -> ReceiptParticulars | None:
     """What the receipt of an application's case says: the materials received and where its
     acceptance stands, under the guide's name and phones; None for any other case."""
     application = _application(case)
     if application is None:
         return None
-    version = application.service_item_version
-    paragraphs: list[Block] = []
+    lines: list[Block] = []
     received = application.material_checks.filter(
         status__in=[MaterialCheck.Status.PROVIDED, MaterialCheck.Status.SUPPLIED]
     ).select_related("material")
     names = [check.material.describe() for check in received]
     if names:
-        paragraphs.append("收到的申请材料如下：")
-        paragraphs.append(names)
-    paragraphs.append(_receipt_status(application, case))
-    return ReceiptDetail(
+        lines.append("收到的申请材料如下：")
+        lines.append(names)
+    lines.append(_receipt_status(application, case))
+    version = application.service_item_version
+    return ReceiptParticulars(
         matter=version.name,
-        paragraphs=paragraphs,
+        lines=lines,
         issued_at=application.accepted_at or case.registered_at,
-        enquiry_phone=version.enquiry_phone,
-        supervision_phone=version.supervision_phone,
+        version=version,
     )
 
 
@@ -120,7 +113,7 @@ def notice_document(
         body=body,
         issuer=case.unit.name,
         issued_on=timezone.localdate(notice.issued_at),
-        footer=_phones(case, version),
+        footer=phones(case, version),
     )
 
 
@@ -151,5 +144,5 @@ def denial_decision_document(
         body=body,
         issuer=case.unit.name,
         issued_on=timezone.localdate(decided),
-        footer=_phones(case, version),
+        footer=phones(case, version),
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from xiaoneng.accountability.models import DenialFiling
 from xiaoneng.applications.models import OneTimeNotice
+from xiaoneng.cases.documents import case_page_documents
 from xiaoneng.cases.models import Case
 from xiaoneng.documents.content import TITLES, Kind
-from xiaoneng.documents.selectors import DocumentLink, case_page_documents, document_link
+from xiaoneng.documents.selectors import DocumentLink, document_link
 
 
 def case_documents(*, case: Case) -> list[DocumentLink]:

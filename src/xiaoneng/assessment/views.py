@@ -33,11 +33,13 @@ from xiaoneng.assessment.records import (
     counted_total,
 )
 from xiaoneng.audit.services import log_action
+from xiaoneng.campaigns.assessment import campaigns_summary
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.models import Unit
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.security.exports import export_record
+from xiaoneng.targets.assessment import targets_summary
 from xiaoneng.web.charts import bar_chart
 from xiaoneng.web.permissions import role_required
 
@@ -187,9 +189,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def programme_context(context: dict[str, Any]) -> dict[str, Any]:
     """Target completion, campaign participation and study hours of the dashboard's scope:
     the chosen unit, the head's unit, or everything."""
-    from xiaoneng.campaigns.assessment import campaigns_summary
-    from xiaoneng.targets.assessment import targets_summary
-
     unit_id = context["form"].unit_id() if context["board"] else None
     if context["department"] is not None:
         unit_id = context["department"].unit_id

@@ -59,6 +59,7 @@ def check_sweeper(*, now=None) -> dict[str, Any]:
 
 
 def check_outbox(*, now=None) -> dict[str, Any]:
+    # Imported when run, like JobRun above: each readiness check loads only the models it reads.
     from xiaoneng.notify.models import Notification
 
     now = now or timezone.now()

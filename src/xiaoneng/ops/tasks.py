@@ -38,6 +38,7 @@ def relay_outbox(self: Any, limit: int = 200) -> str:
 
 
 def _relay(limit: int) -> str:
+    # Imported when run: Celery imports this module before Django's apps are ready.
     from xiaoneng.notify.relay import outbox_relay
 
     return str(outbox_relay(limit=limit))

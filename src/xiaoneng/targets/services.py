@@ -20,6 +20,8 @@ from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.supervision.models import Order
+from xiaoneng.supervision.services import supervision_order_create
 from xiaoneng.supervision.services._common import check_upload, notify_people
 from xiaoneng.targets.models import MILESTONE_OWNER, Milestone, ProgressReport, Target, Task
 from xiaoneng.targets.permissions import MANAGERS, may_report, may_sign_off
@@ -252,9 +254,6 @@ def _milestone_done(milestone: Milestone, *, at: Any, by: Any) -> None:
 def task_supervise(*, by: Any, task: Task) -> Any:
     """Put a lagging task under a supervision order in one action; a second call returns the
     order already issued for it."""
-    from xiaoneng.supervision.models import Order
-    from xiaoneng.supervision.services import supervision_order_create
-
     source = f"target-task:{task.pk}"
     existing = Order.objects.filter(source=source).exclude(state=Order.State.ACCEPTED).first()
     if existing is not None:

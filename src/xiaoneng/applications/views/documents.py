@@ -28,7 +28,8 @@ def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         obj=found,
         build=documents.notice_document,
         fmt=fmt,
-        case=case,
+        case_number=case.number,
+        unit_id=case.unit_id,
     )
 
 
@@ -41,5 +42,11 @@ def denial_decision(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404  # Filed for review; the applicant gets no refusal decision for it.
     kind = Kind.NOT_ACCEPTED if filing.kind == DenialFiling.Kind.NOT_ACCEPTED else Kind.NOT_APPROVED
     return document_download(
-        request, kind=kind, obj=filing, build=documents.denial_decision_document, fmt=fmt, case=case
+        request,
+        kind=kind,
+        obj=filing,
+        build=documents.denial_decision_document,
+        fmt=fmt,
+        case_number=case.number,
+        unit_id=case.unit_id,
     )

@@ -8,9 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.accountability.models import Violation
-from xiaoneng.accountability.services import violation_record_automatic
-from xiaoneng.cases import clocks
+from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.models import Case, Channel, ReplyGrade, Satisfaction
 from xiaoneng.cases.notifications import (
     department_people,
@@ -219,14 +217,12 @@ def case_reopen(*, case: Case, by: Any, note: str) -> Case:
             data={"round": case.reopen_count},
             at=at,
         )
-        violation_record_automatic(
-            kind=Violation.Kind.FAULT_DISSATISFACTION,
-            source_key=f"reopen:{case.pk}:{case.reopen_count}",
-            description=gettext("Unsatisfied rating found to be the unit's fault; case reopened."),
+        facts.announce(
+            facts.REOPENED_AT_FAULT,
             case=case,
+            key=f"{case.pk}:{case.reopen_count}",
             department=case.lead_department,
             staff=case.handler,
-            unit_id=case.unit_id,
         )
         notify_staff(
             case,

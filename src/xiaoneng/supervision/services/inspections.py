@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.services import violation_record_manual
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Staff
@@ -143,8 +144,6 @@ def evidence_add(
 
 def finding_make_violation(*, finding: Finding, by: Any) -> Any:
     """Turn the finding into a violation record (pending review in accountability), once."""
-    from xiaoneng.accountability.services import violation_record_manual
-
     _require_inspector(by)
     with transaction.atomic():
         finding = (

@@ -15,7 +15,7 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
 
-from xiaoneng.security import datakeys
+from xiaoneng.fieldcrypt import datakeys
 
 
 class _EmptyOnlyExact(Exact):

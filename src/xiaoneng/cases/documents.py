@@ -1,7 +1,7 @@
-"""Documents built from a case and what hangs off it: the receipt, and the reminder and
-rectification notices of a yellow or red card. The documents of an application (one-time
-notice, refusal decisions, and what its receipt says about the materials) are built in the
-applications app on the helpers here (``addressee``, ``phones``, ``reply_due``, ``ReceiptDetail``).
+"""Documents built from a case and its cards: receipt (受理回执), and the reminder and
+rectification notices of a yellow or red card, with the generic 公文 builder of ``documents``
+(content, numbering, PDF and DOCX); the links the case page shows. What a receipt says of an
+application comes from the provider its app registers (``on_receipt``).
 
 Staff download these from the case page, so the requester's name is masked (张*) like on every
 other staff view; only a copy made for the requester themself (``full_name=True``) names them
@@ -16,7 +16,9 @@ from datetime import datetime
 from django.utils import timezone
 
 from xiaoneng.cases.models import Case, Signal
+from xiaoneng.catalog.guides import ServiceItemVersion
 from xiaoneng.documents.content import Block, Kind, OfficialDocument, chinese_date
+from xiaoneng.documents.selectors import DocumentLink, document_link
 from xiaoneng.org.models import Unit
 from xiaoneng.privacy import mask_name
 from xiaoneng.workdays.deadlines import deadline_compute
@@ -35,49 +37,16 @@ STAGE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class ReceiptDetail:
-    """What a feature app says on the receipt of a case that is one of its own (an application:
-    the materials received and where its acceptance stands), registered with
-    ``receipt_detail_register``."""
-
-    matter: str
-    paragraphs: list[Block]
-    issued_at: datetime
-    enquiry_phone: str = ""
-    supervision_phone: str = ""
-
-
-ReceiptDetailProvider = Callable[[Case], ReceiptDetail | None]
-_receipt_details: list[ReceiptDetailProvider] = []
-
-
-def receipt_detail_register(provider: ReceiptDetailProvider) -> None:
-    """Let ``provider`` speak on receipts: the first one that answers for a case is used."""
-    if provider not in _receipt_details:
-        _receipt_details.append(provider)
-
-
-def _receipt_detail(case: Case) -> ReceiptDetail | None:
-    for provider in _receipt_details:
-        detail = provider(case)
-        if detail is not None:
-            return detail
-    return None
-
-
 def addressee(case: Case, *, full_name: bool) -> str:
-    """The requester as the document addresses them: masked unless ``full_name``."""
     name = case.requester_name.strip()
     if not name:
         return "申请人"
     return name if full_name else mask_name(name)
 
 
-def phones(case: Case, *, enquiry: str = "", supervision: str = "") -> list[str]:
-    """The enquiry and supervision phone lines of the footer: the ones given, else the unit's."""
-    enquiry = enquiry or case.unit.enquiry_phone
-    supervision = supervision or case.unit.supervision_phone
+def phones(case: Case, version: ServiceItemVersion | None) -> list[str]:
+    enquiry = (version.enquiry_phone if version else "") or case.unit.enquiry_phone
+    supervision = (version.supervision_phone if version else "") or case.unit.supervision_phone
     lines = []
     if enquiry:
         lines.append(f"咨询电话：{enquiry}")
@@ -92,7 +61,7 @@ def _efficiency_office_name() -> str:
 
 
 def reply_due(case: Case) -> str:
-    """The due date of the case's reply, in words (empty when it has no reply clock)."""
+    """The due date of the case's reply clock, as written in a document (empty without one)."""
     clock = (
         Clock.objects.filter(owner_type="cases.case", owner_id=case.pk, stage=Clock.Stage.REPLY)
         .order_by("-id")
@@ -101,16 +70,48 @@ def reply_due(case: Case) -> str:
     return chinese_date(clock.due_at) if clock else ""
 
 
+@dataclass(frozen=True)
+class ReceiptParticulars:
+    """What the receipt of a matter that is more than a request (an application) says: the
+    matter's name, the lines after the first sentence (materials received, the decision on
+    acceptance), the moment it is issued, and the guide version whose phones go under it."""
+
+    matter: str
+    lines: list[Block]
+    issued_at: datetime
+    version: ServiceItemVersion | None = None
+
+
+ReceiptProvider = Callable[[Case], ReceiptParticulars | None]
+
+_receipt_providers: list[ReceiptProvider] = []
+
+
+def on_receipt(provider: ReceiptProvider) -> None:
+    """Let ``provider`` give the particulars of the receipts of its cases (None for others).
+    An app registers it in its ``AppConfig.ready()``; the case engine does not import it."""
+    if provider not in _receipt_providers:
+        _receipt_providers.append(provider)
+
+
+def _particulars(case: Case) -> ReceiptParticulars | None:
+    for provider in _receipt_providers:
+        found = provider(case)
+        if found is not None:
+            return found
+    return None
+
+
 def receipt_document(case: Case, *, number: str, full_name: bool = False) -> OfficialDocument:
     """受理回执: what was received, when, and what happens next."""
-    detail = _receipt_detail(case)
-    matter = detail.matter if detail else case.title
+    particulars = _particulars(case)
+    matter = particulars.matter if particulars else case.title
     body: list[Block] = [
         f"你于{chinese_date(case.registered_at)}提交的“{matter}”事项（编号：{case.number}）"
         "已由本机关收到。"
     ]
-    if detail is not None:
-        body.extend(detail.paragraphs)
+    if particulars is not None:
+        body.extend(particulars.lines)
     else:
         due = reply_due(case)
         body.append(
@@ -123,12 +124,8 @@ def receipt_document(case: Case, *, number: str, full_name: bool = False) -> Off
         addressee=addressee(case, full_name=full_name),
         body=body,
         issuer=case.unit.name,
-        issued_on=timezone.localdate(detail.issued_at if detail else case.registered_at),
-        footer=phones(
-            case,
-            enquiry=detail.enquiry_phone if detail else "",
-            supervision=detail.supervision_phone if detail else "",
-        ),
+        issued_on=timezone.localdate(particulars.issued_at if particulars else case.registered_at),
+        footer=phones(case, particulars.version if particulars else None),
     )
 
 
@@ -185,3 +182,18 @@ def rectification_document(signal: Signal, *, number: str) -> OfficialDocument:
         issuer=_efficiency_office_name(),
         issued_on=timezone.localdate(signal.raised_at),
     )
+
+
+def case_page_documents(*, case: Case) -> list[DocumentLink]:
+    """The documents the case page links: the receipt and one per yellow or red card, in one
+    query. Notices and refusal decisions of an application are on the application's page."""
+    links = [document_link(Kind.RECEIPT, "case_receipt", case.pk)]
+    signals = Signal.objects.filter(
+        case=case, revoked=False, level__in=[Signal.Level.YELLOW, Signal.Level.RED]
+    ).order_by("raised_at", "id")
+    for pk, level in signals.values_list("pk", "level"):
+        if level == Signal.Level.YELLOW:
+            links.append(document_link(Kind.REMINDER, "signal_reminder", pk))
+        else:
+            links.append(document_link(Kind.RECTIFICATION, "signal_rectification", pk))
+    return links

@@ -65,6 +65,7 @@ class Command(BaseCommand):
             return
         import waitress
 
+        # Imported when serving: the project's WSGI application, built once the command runs.
         from xiaoneng.wsgi import application
 
         if run_periodic:
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         from django.db import connections
         from gunicorn.app.base import BaseApplication
 
+        # Imported when serving: the project's WSGI application, built once the command runs.
         from xiaoneng.wsgi import application
 
         workers = options["workers"] or default_workers()
