@@ -25,13 +25,13 @@ from xiaoneng.campaigns.permissions import (
     may_review,
 )
 from xiaoneng.campaigns.selectors import campaign_completion, campaigns_for_list, person_completion
-from xiaoneng.campaigns.views._files import xlsx_response
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.documents.content import Kind
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
 from xiaoneng.office.permissions import role_required
 from xiaoneng.security.export_views import export_with_reason
+from xiaoneng.web.excel import xlsx_response
 
 REPORT_ROLES = ("efficiency_office", "leader", "dept_head")
 

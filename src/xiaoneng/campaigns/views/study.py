@@ -33,12 +33,12 @@ from xiaoneng.campaigns.selectors import (
     person_record,
     sessions_for_list,
 )
-from xiaoneng.campaigns.views._files import xlsx_response
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError
 from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Department, Staff
 from xiaoneng.security.export_views import export_with_reason
+from xiaoneng.web.excel import xlsx_response
 
 
 def _year(request: HttpRequest) -> tuple[YearForm, int]:

@@ -7,14 +7,12 @@ a million cases reads one index range.
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -37,7 +35,7 @@ from xiaoneng.office.permissions import CASE_ROLES, role_required
 from xiaoneng.org.models import Unit
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
-from xiaoneng.security.exports import export_record, workbook_watermark
+from xiaoneng.web.excel import xlsx_response
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import end_of_day, start_of_day
@@ -365,47 +363,30 @@ def case_export(request: HttpRequest) -> HttpResponse:
     GET asks for the reason; POST (filters in the query string) checks the reason and the
     hourly limit, then sends the watermarked workbook and audits the row count.
     """
-    from openpyxl import Workbook
-
     return export_with_reason(
         request,
         kind="case",
         roles=CASE_ROLES,
         title=gettext("Export cases to Excel"),
         back="office:case_list",
-        produce=lambda reason: _case_export_file(request, reason, Workbook),
+        produce=lambda reason: _case_export_file(request, reason),
     )
 
 
-def _case_export_file(request: HttpRequest, reason: str, workbook_class: Any) -> HttpResponse:
+def _case_export_file(request: HttpRequest, reason: str) -> HttpResponse:
     form = _form(request)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     cases = _keyset(filtered_cases(request.user, data), data.get("sort") or "newest", "")
     cases = cases.select_related("category", "unit", "lead_department", "handler__user")
-    book = workbook_class(write_only=True)
-    sheet = book.create_sheet(gettext("Cases"))
-    workbook_watermark(book, user=request.user, at=timezone.now())
-    sheet.append([str(label) for _key, label in EXPORT_COLUMNS])
-    count = 0
     labels = _ExportLabels()
-    for case in cases[:MAX_EXPORT].iterator(chunk_size=2000):
-        sheet.append(_export_row(case, labels))
-        count += 1
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    book.save(handle)
-    handle.seek(0)
-    with transaction.atomic():
-        export_record(
-            user=request.user,
-            kind="case",
-            reason=reason,
-            rows=count,
-            filters={k: str(v) for k, v in data.items() if v},
-        )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return xlsx_response(
+        request,
+        kind="case",
+        reason=reason,
+        sheet_title=gettext("Cases"),
+        header=[str(label) for _key, label in EXPORT_COLUMNS],
+        rows=(_export_row(case, labels) for case in cases[:MAX_EXPORT].iterator(chunk_size=2000)),
         filename=f"cases-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filters={k: str(v) for k, v in data.items() if v},
     )
