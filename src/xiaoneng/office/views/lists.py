@@ -15,7 +15,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +35,7 @@ from xiaoneng.org.models import Unit
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.web.excel import xlsx_response
+from xiaoneng.web.pagination import first_rows, key_of, keyset, parse_plain_cursor, plain_cursor
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import end_of_day, start_of_day
@@ -226,27 +226,13 @@ def _dated(cases: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
 
 def _keyset(cases: QuerySet[Case], sort: str, after: str) -> QuerySet[Case]:
     column, descending = SORTS.get(sort, SORTS["newest"])
-    if after:
-        moment_text, _sep, pk_text = after.rpartition("|")
-        moment = parse_datetime(moment_text)
-        if moment is not None and pk_text.isdigit():
-            pk = int(pk_text)
-            if descending:
-                cases = cases.filter(
-                    Q(**{f"{column}__lt": moment}) | Q(**{column: moment, "pk__lt": pk})
-                )
-            else:
-                cases = cases.filter(
-                    Q(**{f"{column}__gt": moment}) | Q(**{column: moment, "pk__gt": pk})
-                )
-    prefix = "-" if descending else ""
-    return cases.order_by(f"{prefix}{column}", f"{prefix}pk")
+    key = parse_plain_cursor(after) if after else None
+    return keyset(cases, column=column, descending=descending, after=key)
 
 
 def _cursor(case: Case, sort: str) -> str:
     column, _descending = SORTS.get(sort, SORTS["newest"])
-    value: datetime = getattr(case, column)
-    return f"{value.isoformat()}|{case.pk}"
+    return plain_cursor(key_of(case, column))
 
 
 def _form(request: HttpRequest) -> CaseFilterForm:
@@ -277,9 +263,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = with_case_clocks(cases).select_related(
         "category", "unit", "lead_department", "handler__user", "policy_version"
     )
-    rows = list(cases[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = attach_deadlines(rows[:PAGE_SIZE])
+    rows, more = first_rows(cases, PAGE_SIZE)
+    rows = attach_deadlines(rows)
     for case in rows:
         case.masked_name = mask_name(case.requester_name) if not case.is_anonymous else ""
     query = request.GET.copy()
