@@ -32,6 +32,7 @@ from xiaoneng.cases.states import State
 from xiaoneng.office.forms import OfficeForm, active_departments
 from xiaoneng.office.permissions import CASE_ROLES, role_required
 from xiaoneng.org.models import Unit
+from xiaoneng.org.scope import headed_department_ids
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.web.excel import xlsx_response
@@ -253,7 +254,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     total, not_shown = None, 0
     if records is not None:
         staff = staff_for(request.user)
-        headed = list(staff.headed_departments.values_list("pk", flat=True)) if staff else []
+        headed = headed_department_ids(staff)
         # The same filters without the reader's visibility: what their figure counted.
         everything = _filtered(request.user, data, base=Case.objects.all())[0] if headed else None
         total, not_shown = list_total(matching, records, data, headed=headed, everything=everything)

@@ -18,6 +18,7 @@ from xiaoneng.documents.content import Kind
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
 from xiaoneng.office.permissions import role_required
+from xiaoneng.org.scope import has_any_role
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.supervision import documents as builders
 from xiaoneng.supervision import services
@@ -34,7 +35,6 @@ from xiaoneng.supervision.permissions import (
     ISSUERS,
     ORDER_READERS_ALL,
     ORDER_ROLES,
-    has_any,
     may_answer,
     order_for_user,
 )
@@ -63,7 +63,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "overdue": overdue,
             "states": Order.State.choices,
-            "may_issue": has_any(request.user, ISSUERS),
+            "may_issue": has_any_role(request.user, ISSUERS),
         },
     )
 
@@ -109,7 +109,7 @@ def _order_page(
     request: HttpRequest, order: Order, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
-    office = has_any(user, OFFICE)
+    office = has_any_role(user, OFFICE)
     context = {
         "order": order,
         "deadline": order_deadline(order),
