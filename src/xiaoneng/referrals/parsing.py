@@ -19,7 +19,7 @@ from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.services.intake import MAX_CONTENT
 from xiaoneng.errors import lazy_format
 from xiaoneng.privacy import PHONE_ENTRY
-from xiaoneng.referrals.reading import FileRefused, raw_rows
+from xiaoneng.web.spreadsheets import FileRefused, raw_rows
 
 __all__ = ["FileRefused", "checked_rows", "map_header"]
 
