@@ -17,17 +17,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accountability.models import ConductComplaint, Violation
-from xiaoneng.accountability.violations import (
-    notify_people,
-    require_staff,
-    violation_record_manual,
-)
+from xiaoneng.accountability.violations import violation_record_manual
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Case, Kind
 from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import require_staff, user_roles
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.selectors import clock_open_for

@@ -18,8 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.accountability.models import DenialFiling
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.notifications import department_people, notify_staff
-from xiaoneng.cases.services._common import is_efficiency_office, record, require_staff
+from xiaoneng.cases.services.events import case_event_record
 from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.org.roles import Role
+from xiaoneng.org.scope import has_any_role
+from xiaoneng.org.selectors import require_staff
 from xiaoneng.workdays.deadlines import deadline_compute
 
 REVIEW_WORKDAYS = 5
@@ -77,7 +80,7 @@ def denial_filing_review(
     """The efficiency office upholds the refusal or overturns it with an instruction."""
     instruction = (instruction or "").strip()
     staff = require_staff(by)
-    if not is_efficiency_office(by):
+    if not has_any_role(by, (Role.EFFICIENCY_OFFICE,)):
         raise PermissionDenied(_("Only the efficiency office reviews denial filings."))
     if not upheld and not instruction:
         raise DomainError(_("Overturning a refusal needs an instruction to the unit."))
@@ -96,7 +99,7 @@ def denial_filing_review(
         filing.reviewed_late = at > filing.review_due_at
         filing.save()
         case = filing.case
-        record(
+        case_event_record(
             case,
             action="denial_filing_reviewed",
             user=by,

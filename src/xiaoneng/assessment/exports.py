@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from xiaoneng.assessment.metrics import MetricValues
-from xiaoneng.security.exports import workbook_watermark
+from xiaoneng.web.excel import workbook_watermark
 
 
 def _rate(value: float | None) -> float | str:

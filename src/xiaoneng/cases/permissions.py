@@ -17,22 +17,12 @@ from xiaoneng.cases.models import Case
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Staff, Unit
 from xiaoneng.org.roles import ADMIN_ROLES, Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 
 # Roles that supervise every unit of the bureau.
 GLOBAL_ROLES = frozenset({Role.EFFICIENCY_OFFICE, Role.LEADER, Role.INSPECTOR})
 # Roles that work on cases: every role except the three administrators.
 CASE_ROLES = frozenset(Role) - ADMIN_ROLES
-
-
-def staff_for(user: Any) -> Staff | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cached = getattr(user, "_xiaoneng_staff", False)
-    if cached is False:
-        cached = Staff.objects.select_related("unit", "department").filter(user=user).first()
-        user._xiaoneng_staff = cached
-    return cached
 
 
 def has_case_scope(user: Any) -> bool:

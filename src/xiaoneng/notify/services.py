@@ -19,7 +19,9 @@ from xiaoneng import deferred
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.notify.models import Notification
-from xiaoneng.org.models import User
+from xiaoneng.org.models import Staff, User
+from xiaoneng.org.roles import ADMIN_ROLES
+from xiaoneng.org.selectors import user_roles
 from xiaoneng.sealing import MASK, seal, split_params
 
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
@@ -204,6 +206,37 @@ def notifications_enqueue_for_users(
                 )
             )
     return deferred.insert(rows)
+
+
+def notify_people(
+    people: Iterable[Staff | None],
+    *,
+    kind: str,
+    subject: Any,
+    body: str,
+    obj: Any,
+    unit_id: int | None = None,
+) -> int:
+    """One inbox message per distinct staff member with an active login; returns how many were
+    written. ``None`` entries are skipped, and so are the three administrators (三员分立: the
+    message names the matter). ``unit_id`` defaults to the object's unit."""
+    seen: set[int] = set()
+    for member in people:
+        if member is None or member.user_id in seen or not member.user.is_active:
+            continue
+        if user_roles(member.user) & ADMIN_ROLES:
+            continue  # 三员分立: the message names the matter under supervision.
+        seen.add(member.user_id)
+        notification_enqueue(
+            channel="inbox",
+            kind=kind,
+            subject=subject,
+            body=body,
+            user=member.user,
+            obj=obj,
+            unit_id=unit_id,
+        )
+    return len(seen)
 
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:

@@ -1,11 +1,16 @@
-"""Questions about the organisation: who is away, who acts now for a post, what roles one holds."""
+"""Questions about the organisation: who is away, who acts now for a post, what roles one holds,
+which staff record a login has."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.errors import PermissionDenied
 from xiaoneng.org.models import Absence, Post, Staff
 from xiaoneng.org.roles import Role
 
@@ -62,3 +67,23 @@ def user_roles(user: object) -> set[str]:
         cached = set(user.groups.values_list("name", flat=True)) & valid
         user._xiaoneng_roles = cached
     return cached
+
+
+def staff_for(user: Any) -> Staff | None:
+    """The user's staff record (with unit and department), or None; cached on the instance for
+    the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_xiaoneng_staff", False)
+    if cached is False:
+        cached = Staff.objects.select_related("unit", "department").filter(user=user).first()
+        user._xiaoneng_staff = cached
+    return cached
+
+
+def require_staff(user: Any) -> Staff:
+    """The user's staff record; refused for anyone who has none."""
+    staff = staff_for(user)
+    if staff is None:
+        raise PermissionDenied(_("Only staff members may do this."))
+    return staff

@@ -18,13 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
+from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.supervision.models import Order
 from xiaoneng.supervision.services import supervision_order_create
-from xiaoneng.supervision.services._common import check_upload, notify_people
 from xiaoneng.targets.models import MILESTONE_OWNER, Milestone, ProgressReport, Target, Task
 from xiaoneng.targets.permissions import MANAGERS, may_report, may_sign_off
+from xiaoneng.web.uploads import check_upload
 from xiaoneng.workdays.deadlines import local_day
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting

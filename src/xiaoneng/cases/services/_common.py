@@ -1,4 +1,8 @@
-"""Shared steps of every case transition: lock, state check, timeline event, audit row."""
+"""Shared steps of every case transition: lock, state check, timeline event, audit row.
+
+Private to the case services; the timeline event is public as
+``cases.services.events.case_event_record`` (``record`` here).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,16 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng import deferred
-from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Case, CaseEvent
-from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.services.events import case_event_record
 from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM, State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import require_staff, user_roles
+
+# The short name the case services write the timeline with.
+record = case_event_record
 
 
 def now() -> datetime:
@@ -50,13 +55,6 @@ def require_state(case: Case, action: str) -> None:
         ),
         code="illegal_transition",
     )
-
-
-def require_staff(user: Any) -> Staff:
-    staff = staff_for(user)
-    if staff is None:
-        raise PermissionDenied(_("Only staff members may do this."))
-    return staff
 
 
 def require_role(user: Any, *roles: Role) -> None:
@@ -99,41 +97,6 @@ def is_repeat(case: Case, action: str, user: Any, data: dict[str, Any] | None = 
     if event.actor_id != actor_id:
         return False
     return all(event.data.get(key) == value for key, value in (data or {}).items())
-
-
-def record(
-    case: Case,
-    *,
-    action: str,
-    user: Any,
-    from_state: str = "",
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    public: bool = True,
-    at: datetime | None = None,
-) -> CaseEvent:
-    """Write the timeline event and the audit row for a change already applied to ``case``."""
-    actor = user if getattr(user, "is_authenticated", False) else None
-    event = CaseEvent(
-        case=case,
-        at=at or now(),
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=case.state,
-        note=note,
-        data=data or {},
-        public=public,
-    )
-    deferred.insert([event])
-    log_action(
-        action=f"case.{action}",
-        obj=case,
-        actor=actor,
-        unit_id=case.unit_id,
-        summary={"number": case.number, "from": from_state, "to": case.state, **(data or {})},
-    )
-    return event
 
 
 def require_text(value: str, message: Any) -> str:

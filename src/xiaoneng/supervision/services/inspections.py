@@ -17,7 +17,7 @@ from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Staff
 from xiaoneng.supervision.models import Evidence, Finding, Inspection
 from xiaoneng.supervision.permissions import require_any
-from xiaoneng.supervision.services._common import check_upload
+from xiaoneng.web.uploads import check_upload
 
 INSPECTORS = frozenset({"inspector"})
 

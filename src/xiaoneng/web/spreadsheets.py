@@ -1,4 +1,5 @@
-"""Opening a referral file safely: type from the first bytes, zip-bomb checks, streamed rows.
+"""Opening an uploaded spreadsheet safely (the 12345 referral files, the yearly target list):
+type from the first bytes, zip-bomb checks, streamed rows.
 
 An .xlsx is checked from its zip central directory before openpyxl opens it, then read in
 read-only mode one row at a time; a .csv is decoded (UTF-8 with or without BOM, or GB18030)
@@ -94,7 +95,9 @@ def check_zip(handle: IO[bytes]) -> None:
         )
 
 
-def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
+def xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
+    """The first worksheet's rows, numbered from 1, once the zip passed ``check_zip``."""
+    # Here, not at the top: openpyxl is loaded only by a process that reads a workbook.
     from openpyxl import load_workbook
 
     check_zip(handle)
@@ -165,5 +168,5 @@ def _csv_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
 
 def raw_rows(handle: IO[bytes], name: str) -> Generator[tuple[int, list[Any]], None, None]:
     if sniff(handle, name) == "xlsx":
-        return _xlsx_rows(handle)
+        return xlsx_rows(handle)
     return _csv_rows(handle)
