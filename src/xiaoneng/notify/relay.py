@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +32,31 @@ DEFAULT_MAX_ATTEMPTS = 6
 BATCH_SIZE = 20
 
 _ERROR_MAX = Notification._meta.get_field("last_error").max_length
+
+
+@dataclass(frozen=True)
+class RelayPrompt:
+    """How to ask for a relay run right after a commit, and whether to (``wanted``).
+
+    The notify services ask once per transaction that wrote outbox rows. Whoever runs relays
+    outside the request registers it (ops: the Celery task, when a broker is configured); with
+    none registered, or none wanted, the periodic job alone delivers (every minute in the
+    embedded server)."""
+
+    wanted: Callable[[], bool]
+    send: Callable[[], object]
+
+
+_prompt: RelayPrompt | None = None
+
+
+def relay_prompt_register(*, wanted: Callable[[], bool], send: Callable[[], object]) -> None:
+    global _prompt
+    _prompt = RelayPrompt(wanted=wanted, send=send)
+
+
+def relay_prompt() -> RelayPrompt | None:
+    return _prompt
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 ``notification_enqueue`` runs inside the transaction of the change it reports, so a message
 exists if and only if that change committed. It writes no audit row: the change already does.
+Every path that writes outbox rows (one row, many, or rows held back by ``deferred`` and written
+in bulk) asks for a relay run once that transaction commits.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from xiaoneng import deferred
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.notify.models import Notification
+from xiaoneng.notify.relay import relay_prompt
 from xiaoneng.org.models import Staff, User
 from xiaoneng.org.roles import ADMIN_ROLES
 from xiaoneng.org.selectors import user_roles
@@ -117,6 +120,24 @@ def _require_transaction() -> None:
         raise RuntimeError("notifications must be enqueued inside the transaction of the change")
 
 
+def _relay_after_commit() -> None:
+    """Ask for a relay run once the current transaction commits: one request per transaction,
+    whether its rows were saved one by one or inserted in bulk (``deferred``, which fires no
+    model signals). Nothing is asked when the transaction rolls back."""
+    prompt = relay_prompt()
+    if prompt is None or not prompt.wanted():
+        return
+    # The pending callbacks are dropped on rollback, so looking there is always accurate.
+    if any(getattr(func, "relay_prompt", False) for _, func, _ in connection.run_on_commit):
+        return
+
+    def send() -> None:
+        prompt.send()
+
+    send.relay_prompt = True  # type: ignore[attr-defined]
+    transaction.on_commit(send, robust=True)
+
+
 def notification_enqueue(
     *,
     channel: str,
@@ -155,6 +176,7 @@ def notification_enqueue(
         now=timezone.now(),
     )
     deferred.insert([notification])
+    _relay_after_commit()
     return notification
 
 
@@ -205,7 +227,10 @@ def notifications_enqueue_for_users(
                     now=now,
                 )
             )
-    return deferred.insert(rows)
+    written = deferred.insert(rows)
+    if written:
+        _relay_after_commit()
+    return written
 
 
 def notify_people(
