@@ -21,7 +21,7 @@ from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.models import Case, CaseAssist, Satisfaction, Signal
 from xiaoneng.cases.notifications import department_people, efficiency_office_staff, notify_staff
 from xiaoneng.cases.pool import pool_department, pool_people
-from xiaoneng.cases.services._common import record
+from xiaoneng.cases.services.steps import record
 from xiaoneng.cases.states import State
 from xiaoneng.deferred import deferred_inserts
 from xiaoneng.org.models import Staff

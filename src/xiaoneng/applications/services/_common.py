@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.applications.models import Application, MaterialCheck
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.services._common import in_department, is_head_of, require_staff
+from xiaoneng.cases.services.steps import in_department, is_head_of, require_staff
 from xiaoneng.catalog.guides import GuideMaterial
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Staff

@@ -27,7 +27,8 @@ from xiaoneng.applications.services._common import (
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.notifications import efficiency_office_staff, notify_requester, notify_staff
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.closing import issue_reply
+from xiaoneng.cases.services.steps import (
     in_department,
     is_head_of,
     lock,
@@ -36,7 +37,6 @@ from xiaoneng.cases.services._common import (
     require_staff,
     require_text,
 )
-from xiaoneng.cases.services.closing import issue_reply
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Staff

@@ -34,8 +34,8 @@ from xiaoneng.audit.services import log_action
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.notifications import efficiency_office_staff, notify_requester, notify_staff
-from xiaoneng.cases.services._common import lock, now, record, require_staff, require_text
 from xiaoneng.cases.services.intake import case_register
+from xiaoneng.cases.services.steps import lock, now, record, require_staff, require_text
 from xiaoneng.cases.states import State
 from xiaoneng.catalog.guide_selectors import guide_published_version
 from xiaoneng.catalog.guides import GuideMaterial, ServiceItem

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import Attachment, Case
-from xiaoneng.cases.services._common import record, require_staff
+from xiaoneng.cases.services.steps import record, require_staff
 from xiaoneng.errors import DomainError
 from xiaoneng.web.uploads import MAX_ATTACHMENT_BYTES, MAX_NAME, sniff_content_type
 

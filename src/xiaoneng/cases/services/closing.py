@@ -17,7 +17,7 @@ from xiaoneng.cases.notifications import (
     notify_staff,
 )
 from xiaoneng.cases.services import pending as waiting
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.steps import (
     is_efficiency_office,
     is_head_of,
     is_repeat,

@@ -19,7 +19,8 @@ from xiaoneng.cases.notifications import (
     notify_staff,
 )
 from xiaoneng.cases.services import pending as waiting
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.intake import dispatch_to
+from xiaoneng.cases.services.steps import (
     in_department,
     is_efficiency_office,
     is_head_of,
@@ -33,7 +34,6 @@ from xiaoneng.cases.services._common import (
     require_state,
     require_text,
 )
-from xiaoneng.cases.services.intake import dispatch_to
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Staff

@@ -30,7 +30,9 @@ from xiaoneng.cases.notifications import (
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.policies import policy_for
 from xiaoneng.cases.pool import in_pool, may_work_pool, pool_acting_holder
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.pending import withdraw_all_pending
+from xiaoneng.cases.services.pool import take_from_pool
+from xiaoneng.cases.services.steps import (
     is_efficiency_office,
     is_repeat,
     lock,
@@ -39,8 +41,6 @@ from xiaoneng.cases.services._common import (
     require_state,
     require_text,
 )
-from xiaoneng.cases.services.pending import withdraw_all_pending
-from xiaoneng.cases.services.pool import take_from_pool
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit

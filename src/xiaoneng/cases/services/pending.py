@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseAssist, Decision
-from xiaoneng.cases.services._common import record
+from xiaoneng.cases.services.steps import record
 
 # Why a waiting request was withdrawn; the keys are stored in the event's data.
 RETURN_REQUESTED = "return_requested"

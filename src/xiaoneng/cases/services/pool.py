@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.pool import in_pool, pool_duties
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.steps import (
     is_efficiency_office,
     is_repeat,
     lock,

@@ -1,7 +1,8 @@
-"""Shared steps of every case transition: lock, state check, timeline event, audit row.
+"""The steps every case transition takes: lock, state check, who may act, timeline event.
 
-Private to the case services; the timeline event is public as
-``cases.services.events.case_event_record`` (``record`` here).
+Public, so that a feature app acting on a case (the applications app) takes the same steps
+as the case services; the timeline event is ``cases.services.events.case_event_record``
+(``record`` here).
 """
 
 from __future__ import annotations
