@@ -39,6 +39,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	PYTHONPATH=src $(BIN)/mypy
+	$(BIN)/lint-imports
 	$(XN) makemigrations --check --dry-run
 	$(BIN)/python scripts/check_catalogs.py
 

@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.urls import reverse
 
         from xiaoneng.cases.models import Case
-        from xiaoneng.office.management.commands.serve import default_workers
+        from xiaoneng.ops.management.commands.serve import default_workers
 
         assert (reverse("portal:track"), reverse("portal:track_detail")) == (TRACK, PAGE)
         pairs = read_pairs(args.pairs)

@@ -22,10 +22,12 @@ def _second_factor_off_unless_marked(request: pytest.FixtureRequest, settings: o
 
 @pytest.fixture
 def demo_org(db: None) -> None:
-    """The demo bureau, its schools, posts and one login per role, loaded through the services."""
-    from xiaoneng.demo.services import demo_load
+    """The demo bureau, its schools, posts and one login per role, as ``demo_load`` makes them
+    through the services: built by the first test of a process that asks for it, then copied
+    into each later test from a recording of that build (see tests/demo_snapshot.py)."""
+    from tests.demo_snapshot import load_demo_bureau
 
-    demo_load()
+    load_demo_bureau()
 
 
 @pytest.fixture

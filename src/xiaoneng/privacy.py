@@ -37,13 +37,20 @@ def mask_email(address: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
-# ID numbers, phone numbers (mobile, landline with area code), e-mail addresses.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_PHONE = re.compile(
+# The personal-data patterns of the whole project: ID numbers, phone numbers (mobile, landline
+# with area code), e-mail addresses, and runs of digits that may be either.
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+PHONE = re.compile(
     r"(?<!\d)(?:\+?86[- ]?)?(?:1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-?\d{7,8})(?!\d)"
 )
-_LONG_DIGITS = re.compile(r"\d{7,}")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+LONG_DIGITS = re.compile(r"\d{7,}")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A number written with spaces or hyphens (+86 139 1234 5678, 0571-8765 4321): 7 characters or
+# more anywhere, or, standing alone, 8 or more not touching a letter or digit.
+# A phone number as a person types it into a form or a spreadsheet cell (the whole value).
+PHONE_ENTRY = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+NUMBER_RUN = re.compile(r"\+?\d[\d -]{5,}\d")
+STANDALONE_NUMBER_RUN = re.compile(r"(?<![\w])\+?\d[\d -]{6,}\d(?![\w])")
 
 REDACTED = "***"
 
@@ -54,16 +61,26 @@ def redact(text: str, names: Iterable[str] = (), *, patterns: bool = True) -> st
     if not text:
         return ""
     if patterns:
-        text = _ID_NUMBER.sub(REDACTED, text)
-        text = _EMAIL.sub(REDACTED, text)
-        text = _PHONE.sub(REDACTED, text)
-        text = _LONG_DIGITS.sub(REDACTED, text)
+        text = ID_NUMBER.sub(REDACTED, text)
+        text = EMAIL.sub(REDACTED, text)
+        text = PHONE.sub(REDACTED, text)
+        text = LONG_DIGITS.sub(REDACTED, text)
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
         text = text.replace(name, REDACTED)
         # A Chinese name is also written as surname + title (张老师, 王校长): mask the given name.
         if len(name) >= 2 and not name.isascii():
             text = text.replace(name[1:], REDACTED) if len(name) >= 3 else text
     return text
+
+
+def mask_contacts(text: str, *, standalone: bool = False) -> str:
+    """The text with e-mail addresses masked as ``c***@domain`` and numbers that may be phone or
+    ID numbers as ``139****5678``, the rest kept readable (error texts, log lines). With
+    ``standalone`` (log lines, full of identifiers) only runs of 8 or more characters standing
+    apart from letters and digits count as numbers."""
+    text = EMAIL.sub(lambda m: mask_email(m.group()), text)
+    numbers = STANDALONE_NUMBER_RUN if standalone else NUMBER_RUN
+    return numbers.sub(lambda m: mask_phone(m.group()), text)
 
 
 def case_names(case: object) -> list[str]:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "xiaoneng.notify",
     "xiaoneng.cases",
     "xiaoneng.accountability",
+    "xiaoneng.applications",
     "xiaoneng.api",
     "xiaoneng.documents",
     "xiaoneng.supervision",
@@ -86,7 +87,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a signed-in person unless marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "xiaoneng.audit.middleware.RequestContextMiddleware",
+    "xiaoneng.web.middleware.RequestContextMiddleware",
     "xiaoneng.ops.middleware.LogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "xiaoneng.security.middleware.SessionLimitMiddleware",
@@ -209,7 +210,7 @@ XIAONENG_PERSONAL_DATA_RETENTION_DAYS = env_int(
 XIAONENG_DATA_KEYS = env_str("XIAONENG_DATA_KEYS", "")
 XIAONENG_DATA_KEY_FILE = env_str("XIAONENG_DATA_KEY_FILE", "")
 if XIAONENG_DATA_KEYS.strip():
-    from xiaoneng.security.datakeys import parse_keys
+    from xiaoneng.fieldcrypt.datakeys import parse_keys
 
     parse_keys(XIAONENG_DATA_KEYS, source="XIAONENG_DATA_KEYS")  # a typo fails at start-up
 LOGIN_URL = "office:login"

@@ -3,8 +3,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from xiaoneng.applications import urls as application_urls
+from xiaoneng.cases import urls_documents as case_document_urls
+from xiaoneng.catalog import urls as catalog_urls
+
 admin.site.site_header = "Xiaoneng"
 admin.site.site_title = "Xiaoneng"
+
+# Every document download in one namespace (``documents:…``), whichever app owns the document.
+DOCUMENT_DOWNLOADS = (
+    [*case_document_urls.urlpatterns, *application_urls.document_urlpatterns],
+    "documents",
+)
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -12,8 +22,12 @@ urlpatterns = [
     path("inbox/", include("xiaoneng.notify.urls")),
     path("security/", include("xiaoneng.security.urls")),
     path("api/v1/", include("xiaoneng.api.urls")),
-    path("office/catalog/", include("xiaoneng.catalog.urls")),
-    path("documents/", include("xiaoneng.documents.urls")),
+    # The application pages keep their names in the catalog namespace.
+    path(
+        "office/catalog/",
+        include((catalog_urls.urlpatterns + application_urls.office_urlpatterns, "catalog")),
+    ),
+    path("documents/", include(DOCUMENT_DOWNLOADS)),
     path("office/supervision/", include("xiaoneng.supervision.urls")),
     path("office/accountability/", include("xiaoneng.accountability.urls")),
     path("office/assessment/", include("xiaoneng.assessment.urls")),

@@ -63,7 +63,7 @@ def test_rejected_return(users, hotline_case, basic) -> None:
 
 
 def test_second_notice(users, demo_org) -> None:
-    from xiaoneng.cases.services.applications import (
+    from xiaoneng.applications.services import (
         application_check_materials,
         application_register,
         application_second_notice,
@@ -88,7 +88,7 @@ def test_second_notice(users, demo_org) -> None:
 
 
 def test_unfiled_denial_when_an_application_passes_its_promised_time(users, demo_org) -> None:
-    from xiaoneng.cases.services.applications import application_register
+    from xiaoneng.applications.services import application_register
     from xiaoneng.catalog.guides import ServiceItem
     from xiaoneng.demo.guides import demo_guides_load
 
@@ -108,7 +108,7 @@ def test_unfiled_denial_when_an_application_passes_its_promised_time(users, demo
 
 
 def test_no_unfiled_denial_when_the_overdue_filing_was_made(users, demo_org) -> None:
-    from xiaoneng.cases.services.applications import application_file_overdue, application_register
+    from xiaoneng.applications.services import application_file_overdue, application_register
     from xiaoneng.catalog.guides import ServiceItem
     from xiaoneng.demo.guides import demo_guides_load
 

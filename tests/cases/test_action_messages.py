@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from xiaoneng.cases.actions import MESSAGES, action_message, last_event_id
+from xiaoneng.cases.actions import ACTIONS, action_message, last_event_id
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import (
     case_answer_directly,
@@ -60,7 +60,7 @@ def _return(case, users):
 
 
 def test_every_action_has_a_message_for_each_outcome():
-    assert set(MESSAGES) == set(ALLOWED_FROM)
+    assert set(ACTIONS) == set(ALLOWED_FROM)
 
 
 def test_intake_and_dispatch_messages(hotline_case, basic, users, category):

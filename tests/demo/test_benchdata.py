@@ -149,7 +149,7 @@ def test_the_rollups_see_the_history(filled) -> None:
 @on_postgresql
 def test_requesters_are_copied_as_ciphertext_with_their_blind_index(filled) -> None:
     from xiaoneng.cases.models import Case
-    from xiaoneng.security.datakeys import blind_index
+    from xiaoneng.fieldcrypt.datakeys import blind_index
 
     with connection.cursor() as cursor:
         cursor.execute(

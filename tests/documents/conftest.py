@@ -7,8 +7,8 @@ import io
 import pytest
 from docx import Document
 
-from xiaoneng.cases.applications import Application
-from xiaoneng.cases.services.applications import (
+from xiaoneng.applications.models import Application
+from xiaoneng.applications.services import (
     application_check_materials,
     application_register,
 )

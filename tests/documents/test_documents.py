@@ -10,15 +10,16 @@ from django.utils import timezone
 
 from tests.documents.conftest import MISSING, docx_text
 from tests.documents.pdftext import pdf_text
-from xiaoneng.accountability.filings import DenialFiling
-from xiaoneng.cases import clocks
-from xiaoneng.cases.models import Signal
-from xiaoneng.cases.services.applications import (
+from xiaoneng.accountability.models import DenialFiling
+from xiaoneng.applications import documents as application_documents
+from xiaoneng.applications.services import (
     application_decide,
     application_decide_acceptance,
     application_supplement,
 )
-from xiaoneng.documents import builders
+from xiaoneng.cases import clocks
+from xiaoneng.cases import documents as case_documents
+from xiaoneng.cases.models import Signal
 from xiaoneng.documents.content import (
     EfficiencyWarningData,
     Kind,
@@ -45,7 +46,7 @@ def test_one_time_notice_lists_every_missing_material_and_the_phones(application
     notice = application.notices.get()
     number = document_number(kind=Kind.ONE_TIME_NOTICE, obj=notice).number
     assert number == f"教补〔{YEAR}〕1号"
-    document = builders.notice_document(notice, number=number, full_name=True)
+    document = application_documents.notice_document(notice, number=number, full_name=True)
     for text in both(document):
         assert "一次性告知书" in text
         assert number in text
@@ -65,7 +66,7 @@ def test_receipt_lists_received_materials_and_the_due_date(application, users) -
     case = application.case
     application_supplement(case=case, by=users["intake"])
     application_decide_acceptance(case=case, accept=True, by=users["personnel_head"])
-    document = builders.receipt_document(case, number=f"教受〔{YEAR}〕1号")
+    document = case_documents.receipt_document(case, number=f"教受〔{YEAR}〕1号")
     due = clocks.current(case=case, stage=clocks.REPLY).due_at
     for text in both(document):
         assert text.startswith("受理回执")
@@ -99,7 +100,7 @@ def test_denial_decisions_carry_reason_basis_and_review_rights(
         title, kind = "不予受理决定书", DenialFiling.Kind.NOT_ACCEPTED
     filing = DenialFiling.objects.get(case=case)
     assert filing.kind == kind
-    document = builders.denial_decision_document(filing, number=f"教不〔{YEAR}〕7号")
+    document = application_documents.denial_decision_document(filing, number=f"教不〔{YEAR}〕7号")
     for text in both(document):
         assert text.startswith(title)
         assert f"理由：{reason}" in text
@@ -124,13 +125,13 @@ def test_reminder_and_rectification_from_yellow_and_red_cards(application) -> No
     case = application.case
     yellow = _signal(case, Signal.Level.YELLOW)
     red = _signal(case, Signal.Level.RED)
-    for text in both(builders.reminder_document(yellow, number=f"效催〔{YEAR}〕2号")):
+    for text in both(case_documents.reminder_document(yellow, number=f"效催〔{YEAR}〕2号")):
         assert text.startswith("催办通知书")
         assert "人事科" in text
         assert case.number in text
         assert chinese_date(yellow.grace_due_at) in text
         assert "机关效能建设办公室" in text
-    for text in both(builders.rectification_document(red, number=f"效改〔{YEAR}〕3号")):
+    for text in both(case_documents.rectification_document(red, number=f"效改〔{YEAR}〕3号")):
         assert text.startswith("整改通知书")
         assert "亮红牌" in text
         assert "整改情况" in text

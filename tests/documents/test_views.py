@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from tests.documents.conftest import MISSING, docx_text
 from tests.documents.pdftext import pdf_text
+from xiaoneng.applications.selectors import case_documents
+from xiaoneng.applications.services import application_decide_acceptance
 from xiaoneng.audit.models import AuditEntry
-from xiaoneng.cases.services.applications import application_decide_acceptance
-from xiaoneng.documents.selectors import case_documents
 from xiaoneng.privacy import mask_name
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_downloaded_documents_mask_the_requesters_name(client, demo_password, us
 
 
 def test_the_requesters_own_copy_may_name_them_in_full(application) -> None:
-    from xiaoneng.documents.builders import receipt_document
+    from xiaoneng.cases.documents import receipt_document
     from xiaoneng.documents.docx import render_docx
 
     document = receipt_document(application.case, number="x", full_name=True)

@@ -9,7 +9,8 @@ import logging
 import pytest
 
 from xiaoneng.audit.context import ActionContext, reset_context, set_context
-from xiaoneng.ops.logs import ContextFilter, JsonFormatter, case_context, scrub
+from xiaoneng.ops.logs import ContextFilter, JsonFormatter, case_context
+from xiaoneng.privacy import mask_contacts
 
 from .conftest import sign_in
 
@@ -71,5 +72,5 @@ def test_formatter_adds_case_and_masks_email_and_id_number() -> None:
     assert "110101199003071234" not in entry["message"]
 
 
-def test_scrub_keeps_short_numbers() -> None:
-    assert scrub("case 42 took 3 days") == "case 42 took 3 days"
+def test_log_masking_keeps_short_numbers() -> None:
+    assert mask_contacts("case 42 took 3 days", standalone=True) == "case 42 took 3 days"

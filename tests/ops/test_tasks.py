@@ -8,8 +8,9 @@ import time
 import pytest
 from django.db import transaction
 
+from xiaoneng.deferred import deferred_inserts
 from xiaoneng.notify.models import Notification
-from xiaoneng.notify.services import notification_enqueue
+from xiaoneng.notify.services import notification_enqueue, notifications_enqueue_for_users
 from xiaoneng.ops import tasks
 from xiaoneng.ops.celery_app import beat_schedule
 from xiaoneng.ops.jobs import UnknownJob, job_names, job_run
@@ -61,6 +62,36 @@ def test_one_relay_kick_per_transaction_after_commit(
                 channel="sms", kind="t", subject="s", body="b", address="13912345678"
             )
     assert len(callbacks) == 1
+
+
+@pytest.fixture
+def eager_tasks():
+    """Queued tasks run here and now (no broker is contacted)."""
+    from xiaoneng.ops.celery_app import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def test_rows_inserted_in_bulk_are_relayed_after_commit(
+    users, broker, closed_broker_url, django_capture_on_commit_callbacks, eager_tasks
+) -> None:
+    """Rows held back by ``deferred`` are written with one bulk insert (no model signal): the
+    notify service itself asks for the relay, which delivers them once the change commits."""
+    broker(closed_broker_url)
+    recipients = [users["head"], users["intake"], users["xiaoneng"]]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        with deferred_inserts():
+            notifications_enqueue_for_users(users=recipients, kind="bulk", subject="s", body="b")
+            assert not Notification.objects.filter(kind="bulk").exists()  # not yet written
+        rows = Notification.objects.filter(kind="bulk")
+        assert [row.status for row in rows] == [Notification.Status.PENDING] * 3
+    assert len(callbacks) == 1
+    assert {row.status for row in Notification.objects.filter(kind="bulk")} == {
+        Notification.Status.SENT
+    }
 
 
 def test_an_unreachable_broker_never_fails_the_change(

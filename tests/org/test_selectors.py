@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from tests.factories import AbsenceFactory, DepartmentFactory, PostFactory, StaffFactory
-from xiaoneng.org.selectors import Capacity, post_acting_holder, staff_is_absent
+from xiaoneng.errors import PermissionDenied
+from xiaoneng.org.models import User
+from xiaoneng.org.selectors import (
+    Capacity,
+    post_acting_holder,
+    require_staff,
+    staff_for,
+    staff_is_absent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +105,13 @@ def test_absence_window_is_half_open(post) -> None:
     assert not staff_is_absent(staff=post.a_holder, at=end)
     assert post_acting_holder(post=post, at=start).staff == post.b_holder
     assert post_acting_holder(post=post, at=end).staff == post.a_holder
+
+
+def test_staff_for_and_require_staff(users, staff_of) -> None:
+    assert staff_for(users["head"]) == staff_of("head")
+    assert require_staff(users["head"]) == staff_of("head")
+    assert staff_for(AnonymousUser()) is None
+    outsider = User.objects.create(username="outsider")
+    assert staff_for(outsider) is None
+    with pytest.raises(PermissionDenied):
+        require_staff(outsider)

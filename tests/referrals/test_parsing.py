@@ -9,9 +9,10 @@ import pytest
 from django.utils import translation
 
 from tests.referrals.files import ENGLISH_HEADER, HEADER, row, rows, write_csv, write_xlsx
-from xiaoneng.referrals import parsing, reading
+from xiaoneng.referrals import parsing
 from xiaoneng.referrals.parsing import FileRefused
 from xiaoneng.referrals.services import referral_import_preview
+from xiaoneng.web import spreadsheets
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_csv_in_each_encoding(demo_org, tmp_path, encoding) -> None:
     assert (preview.rows, preview.good, preview.error_rows) == (3, 3, 0)
     assert preview.sample[0]["category"] == "教育收费"
     with open(path, "rb") as handle:
-        assert reading.detect_encoding(handle) == encoding
+        assert spreadsheets.detect_encoding(handle) == encoding
 
 
 def test_english_headers_and_optional_kind(demo_org, tmp_path) -> None:
@@ -149,7 +150,7 @@ def test_zip_bomb_is_refused_before_opening(demo_org, tmp_path, monkeypatch) -> 
 
 
 def test_total_uncompressed_size_limit(demo_org, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    monkeypatch.setattr(spreadsheets, "MAX_UNCOMPRESSED_BYTES", 10_000)
     path = write_xlsx(tmp_path / "big.xlsx", rows(200))
     with translation.override("en"), pytest.raises(FileRefused, match="unpack to more than"):
         referral_import_preview(file=path)

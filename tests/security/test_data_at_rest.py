@@ -23,13 +23,14 @@ from xiaoneng.cases.selectors import possible_duplicates
 from xiaoneng.cases.services import case_register
 from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.errors import DomainError
+from xiaoneng.fieldcrypt import datakeys
+from xiaoneng.fieldcrypt.rewrite import encrypt_existing, rotate_table, table_of
 from xiaoneng.notify.models import SmsRecord
 from xiaoneng.notify.relay import outbox_relay
 from xiaoneng.ops.backup import backup_create, backup_restore
 from xiaoneng.org.models import Staff, Unit
-from xiaoneng.security import datakeys
 from xiaoneng.security.checks import check_personal_data_key
-from xiaoneng.security.rotation import data_keys_rotate, encrypt_existing, rotate_table, table_of
+from xiaoneng.security.rotation import data_keys_rotate
 
 NAME = "欧阳探针"
 PHONE = "13971828394"

@@ -6,14 +6,13 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.cases.models import Category
 from xiaoneng.cases.services import case_register
 from xiaoneng.errors import DomainError, PermissionDenied
-from xiaoneng.security.exports import export_authorize, workbook_watermark
+from xiaoneng.security.exports import export_authorize
 
 pytestmark = pytest.mark.django_db
 
@@ -77,13 +76,3 @@ def test_export_authorize_rules(users):
     with pytest.raises(DomainError):
         export_authorize(user=users["intake"], reason="", kind="case", roles=["intake"])
     assert export_authorize(user=users["intake"], reason=" 对账  ", kind="case") == "对账"
-
-
-def test_workbook_watermark_names_exporter_and_time(users):
-    book = Workbook()
-    at = timezone.now()
-    text = workbook_watermark(book, user=users["leader"], at=at)
-    assert "leader" in text
-    assert timezone.localtime(at).strftime("%Y-%m-%d %H:%M") in text
-    assert book.active["A1"].value == text
-    assert book.active.oddHeader.center.text == text

@@ -4,6 +4,7 @@ export, import, query counts, and the demo."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ from tests.targets.conftest import YEAR
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.supervision.models import Order
 from xiaoneng.targets.models import Milestone, ProgressReport, Target, Task
+from xiaoneng.web import spreadsheets
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +227,47 @@ def test_every_number_on_the_dashboard_opens_exactly_its_tasks(
         total = re.search(r'data-testid="tasks-total" data-total="(\d+)"', listed)
         assert total, href
         assert total[1] == count, f"{href}: the dashboard says {count}, the list {total[1]}"
+
+
+def _zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(64):
+                member.write(block)
+    return buffer.getvalue()
+
+
+def test_import_refuses_a_zip_bomb_before_opening_it(login, january, monkeypatch) -> None:
+    data = _zip_bomb()
+    assert len(data) < 1024 * 1024
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not open a zip bomb")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    client = login("xiaoneng")
+    for action in ("check", "import"):
+        response = _upload(client, data, action)
+        assert response.status_code == 400
+        assert response.context["form"].errors["file"] == [
+            "该工作簿压缩比异常（可能是压缩炸弹），未予打开。"
+        ]
+    assert Target.objects.count() == 0
+
+
+def test_import_refuses_a_sheet_that_would_unpack_too_far(login, january, monkeypatch) -> None:
+    monkeypatch.setattr(spreadsheets, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    row = ["局定", "课后服务", "", "全覆盖", "bureau", "basic", "handler_a", "方案", "2026-04-30"]
+    client = login("xiaoneng")
+    response = _upload(client, _sheet([row] * 200), "check")
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == ["该工作簿解压后将超过0 MB，未予打开。"]
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = _upload(client, _sheet([row] * 200), "import")
+    assert response.status_code == 400
+    assert "would unpack to more than 0 MB" in response.context["form"].errors["file"][0]
+    assert Target.objects.count() == 0

@@ -13,6 +13,7 @@ from django.http import Http404
 from xiaoneng.accountability.models import Appeal, ConductComplaint, Sanction, Violation
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.roles import Role
+from xiaoneng.org.scope import has_any_role
 from xiaoneng.org.selectors import user_roles
 
 GLOBAL = frozenset({Role.EFFICIENCY_OFFICE, Role.INSPECTOR, Role.LEADER})
@@ -22,7 +23,7 @@ CONDUCT_ROLES = (Role.EFFICIENCY_OFFICE, Role.INSPECTOR)
 
 
 def is_global(user: Any) -> bool:
-    return bool(user_roles(user) & GLOBAL)
+    return has_any_role(user, GLOBAL)
 
 
 def _head_department_id(user: Any) -> int | None:
@@ -110,7 +111,7 @@ def appeal_for_user(user: Any, pk: int) -> Appeal:
 
 
 def conduct_complaints_visible_to(user: Any) -> QuerySet[ConductComplaint]:
-    if user_roles(user) & set(CONDUCT_ROLES):
+    if has_any_role(user, CONDUCT_ROLES):
         return ConductComplaint.objects.all()
     return ConductComplaint.objects.none()
 

@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accountability.models import Appeal, Sanction, Violation
 from xiaoneng.accountability.sanctions import sanction_revoke
-from xiaoneng.accountability.violations import APPEAL_WORKDAYS, notify_people, require_staff
+from xiaoneng.accountability.violations import APPEAL_WORKDAYS
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Signal
 from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import require_staff, user_roles
 from xiaoneng.workdays.deadlines import deadline_compute
 
 if TYPE_CHECKING:

@@ -6,3 +6,9 @@ class AccountabilityConfig(AppConfig):
     name = "xiaoneng.accountability"
     label = "accountability"
     verbose_name = _("Accountability")
+
+    def ready(self) -> None:
+        # Imported here: the handlers import models, which are not ready before this.
+        from xiaoneng.accountability import case_facts
+
+        case_facts.register()

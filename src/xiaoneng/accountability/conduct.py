@@ -17,24 +17,21 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accountability.models import ConductComplaint, Violation
-from xiaoneng.accountability.violations import (
-    notify_people,
-    require_staff,
-    violation_record_manual,
-)
+from xiaoneng.accountability.violations import violation_record_manual
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Case, Kind
 from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import require_staff, user_roles
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.selectors import clock_open_for
 from xiaoneng.workdays.services.clocks import clock_extend, clock_start, clock_stop
 
 if TYPE_CHECKING:
-    from xiaoneng.org.actors import Actor
+    from xiaoneng.org.actors import Actor, User
 
 ACCEPT_WORKDAYS = 7
 INVESTIGATE_WORKDAYS = 30
@@ -44,14 +41,14 @@ ACCEPT_STAGE = Clock.Stage.ACCEPTANCE.value
 INVESTIGATE_STAGE = Clock.Stage.SUPERVISION.value
 
 
-def _require(by: Actor, role: str, message: Any) -> Staff:
+def _require(by: User, role: str, message: Any) -> Staff:
     staff = require_staff(by)
     if role not in user_roles(by):
         raise PermissionDenied(message)
     return staff
 
 
-def _office(by: Actor) -> Staff:
+def _office(by: User) -> Staff:
     return _require(
         by, Role.EFFICIENCY_OFFICE, _("Only the efficiency office handles conduct complaints.")
     )
@@ -109,7 +106,7 @@ def _create(*, by: Actor, received_by: Staff, **fields: Any) -> ConductComplaint
 
 def conduct_intake(
     *,
-    by: Actor,
+    by: User,
     content: str,
     unit: Unit,
     complainant_name: str = "",
@@ -140,7 +137,7 @@ def conduct_intake(
 
 
 def conduct_convert_case(
-    *, by: Actor, case: Case, staff: Staff | None = None, department: Department | None = None
+    *, by: User, case: Case, staff: Staff | None = None, department: Department | None = None
 ) -> ConductComplaint:
     """转为效能投诉: a complaint case naming a person becomes a conduct complaint (once)."""
     received_by = _office(by)
@@ -179,7 +176,7 @@ def _locked(complaint: ConductComplaint) -> ConductComplaint:
 
 def conduct_accept(
     *,
-    by: Actor,
+    by: User,
     complaint: ConductComplaint,
     accept: bool,
     note: str = "",
@@ -227,14 +224,14 @@ def conduct_accept(
     return complaint
 
 
-def _investigator(by: Actor, complaint: ConductComplaint) -> Staff:
+def _investigator(by: User, complaint: ConductComplaint) -> Staff:
     staff = _require(by, Role.INSPECTOR, _("Only the inspector investigates conduct complaints."))
     if complaint.investigator_id not in (None, staff.pk):
         raise PermissionDenied(_("Another inspector investigates this complaint."))
     return staff
 
 
-def conduct_extend(*, by: Actor, complaint: ConductComplaint, reason: str) -> ConductComplaint:
+def conduct_extend(*, by: User, complaint: ConductComplaint, reason: str) -> ConductComplaint:
     """Extend the investigation once, by another ``INVESTIGATE_WORKDAYS`` (30 → 60)."""
     reason = (reason or "").strip()
     if not reason:
@@ -263,7 +260,7 @@ def conduct_extend(*, by: Actor, complaint: ConductComplaint, reason: str) -> Co
 
 
 def conduct_find(
-    *, by: Actor, complaint: ConductComplaint, substantiated: bool, finding: str
+    *, by: User, complaint: ConductComplaint, substantiated: bool, finding: str
 ) -> ConductComplaint:
     """The inspector's finding. A substantiated complaint becomes a pending violation whose
     description is the finding text only; the person concerned is told that text, nothing more."""

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.security.fields import EncryptedTextField
+from xiaoneng.fieldcrypt.fields import EncryptedTextField
 
 
 class ConductComplaint(models.Model):

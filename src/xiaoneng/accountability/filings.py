@@ -11,76 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.models import DenialFiling
+from xiaoneng.audit.services import log_action
+from xiaoneng.cases.notifications import department_people, notify_staff
+from xiaoneng.cases.services.events import case_event_record
 from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.org.roles import Role
+from xiaoneng.org.scope import has_any_role
+from xiaoneng.org.selectors import require_staff
+from xiaoneng.workdays.deadlines import deadline_compute
 
 REVIEW_WORKDAYS = 5
-
-
-class DenialFiling(models.Model):
-    class Kind(models.TextChoices):
-        NOT_ACCEPTED = "not_accepted", _("Not accepted")
-        NOT_APPROVED = "not_approved", _("Not approved")
-        OVERDUE = "overdue", _("Cannot finish within the promised time")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting review")
-        UPHELD = "upheld", _("Upheld")
-        OVERTURNED = "overturned", _("Overturned")
-
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name=_("case"),
-        on_delete=models.PROTECT,
-        related_name="denial_filings",
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    unit_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    handler = models.ForeignKey(
-        "org.Staff", verbose_name=_("handler"), on_delete=models.PROTECT, related_name="+"
-    )
-    # Snapshots as filed: the applicant (personal data, masked in lists) and the matter.
-    applicant = models.CharField(_("applicant"), max_length=64, blank=True)
-    matter = models.CharField(_("matter"), max_length=200)
-    reason = models.TextField(_("reason"))
-    basis = models.TextField(_("legal basis"))
-    head_opinion = models.TextField(_("head's opinion"), blank=True)
-    filed_at = models.DateTimeField(_("filed at"))
-    review_due_at = models.DateTimeField(_("review due"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
-    )
-    reviewed_by = models.ForeignKey(
-        "org.Staff",
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_late = models.BooleanField(_("reviewed after its deadline"), default=False)
-    instruction = models.TextField(_("instruction"), blank=True)
-
-    class Meta:
-        verbose_name = _("denial filing")
-        verbose_name_plural = _("denial filings")
-        ordering = ["-filed_at", "-id"]
-        indexes = [models.Index(fields=["status", "review_due_at"], name="filing_status_due")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.matter}"
 
 
 def denial_filing_create(
@@ -95,9 +40,6 @@ def denial_filing_create(
     by: Any = None,
 ) -> DenialFiling:
     """File a refusal. Called by the refusing service inside its own transaction."""
-    from xiaoneng.audit.services import log_action
-    from xiaoneng.workdays.deadlines import deadline_compute
-
     reason, basis = (reason or "").strip(), (basis or "").strip()
     if not reason:
         raise DomainError(_("A refusal needs its reason."))
@@ -136,13 +78,9 @@ def denial_filing_review(
     *, filing: DenialFiling, upheld: bool, instruction: str = "", by: Any
 ) -> DenialFiling:
     """The efficiency office upholds the refusal or overturns it with an instruction."""
-    from xiaoneng.audit.services import log_action
-    from xiaoneng.cases.notifications import department_people, notify_staff
-    from xiaoneng.cases.services._common import is_efficiency_office, record, require_staff
-
     instruction = (instruction or "").strip()
     staff = require_staff(by)
-    if not is_efficiency_office(by):
+    if not has_any_role(by, (Role.EFFICIENCY_OFFICE,)):
         raise PermissionDenied(_("Only the efficiency office reviews denial filings."))
     if not upheld and not instruction:
         raise DomainError(_("Overturning a refusal needs an instruction to the unit."))
@@ -161,7 +99,7 @@ def denial_filing_review(
         filing.reviewed_late = at > filing.review_due_at
         filing.save()
         case = filing.case
-        record(
+        case_event_record(
             case,
             action="denial_filing_reviewed",
             user=by,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accountability.models import Appeal, Sanction, Violation, ViolationPerson
+from xiaoneng.cases.models import Signal
 from xiaoneng.org.models import Department, Staff, Unit
 
 
@@ -68,8 +69,6 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args: object, violation: Violation, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        from xiaoneng.cases.models import Signal
-
         self.fields["signal"].queryset = Signal.objects.filter(case_id=violation.case_id)
 
 

@@ -256,5 +256,70 @@ class Appeal(models.Model):
         return self.signal or self.violation or self.sanction
 
 
+class DenialFiling(models.Model):
+    """A refusal filed with reason and legal basis (否定报备), reviewed by the efficiency office
+    (see filings.py)."""
+
+    class Kind(models.TextChoices):
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+        NOT_APPROVED = "not_approved", _("Not approved")
+        OVERDUE = "overdue", _("Cannot finish within the promised time")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        UPHELD = "upheld", _("Upheld")
+        OVERTURNED = "overturned", _("Overturned")
+
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="denial_filings",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    unit_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        "org.Staff", verbose_name=_("handler"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Snapshots as filed: the applicant (personal data, masked in lists) and the matter.
+    applicant = models.CharField(_("applicant"), max_length=64, blank=True)
+    matter = models.CharField(_("matter"), max_length=200)
+    reason = models.TextField(_("reason"))
+    basis = models.TextField(_("legal basis"))
+    head_opinion = models.TextField(_("head's opinion"), blank=True)
+    filed_at = models.DateTimeField(_("filed at"))
+    review_due_at = models.DateTimeField(_("review due"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_late = models.BooleanField(_("reviewed after its deadline"), default=False)
+    instruction = models.TextField(_("instruction"), blank=True)
+
+    class Meta:
+        verbose_name = _("denial filing")
+        verbose_name_plural = _("denial filings")
+        ordering = ["-filed_at", "-id"]
+        indexes = [models.Index(fields=["status", "review_due_at"], name="filing_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.matter}"
+
+
 from xiaoneng.accountability.conduct_models import ConductComplaint  # noqa: E402, F401
-from xiaoneng.accountability.filings import DenialFiling  # noqa: E402, F401

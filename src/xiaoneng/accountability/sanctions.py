@@ -26,15 +26,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accountability.models import LADDER, Sanction, Violation
-from xiaoneng.accountability.violations import APPEAL_WORKDAYS, notify_people, require_staff
+from xiaoneng.accountability.violations import APPEAL_WORKDAYS
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import require_staff, user_roles
 
 if TYPE_CHECKING:
-    from xiaoneng.org.actors import Actor
+    from xiaoneng.org.actors import Actor, User
 
 DECIDERS = frozenset({Role.INSPECTOR, Role.LEADER})
 RECORD_WINDOW = timedelta(days=365)
@@ -74,7 +75,7 @@ def sanction_suggest(*, staff: Staff, violation: Violation, at: datetime | None 
 
 def sanction_decide(
     *,
-    by: Actor,
+    by: User,
     violation: Violation,
     staff: Staff,
     measure: str,

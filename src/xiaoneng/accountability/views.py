@@ -36,10 +36,10 @@ from xiaoneng.cases.models import Signal
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Staff, Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.web.permissions import role_required
 
 page_roles = role_required(*PAGE_ROLES)
 

@@ -23,8 +23,8 @@ from xiaoneng.accountability.models import Appeal
 from xiaoneng.cases.models import Signal
 from xiaoneng.cases.permissions import case_for_user
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.roles import Role
+from xiaoneng.web.permissions import role_required
 
 page_roles = role_required(*PAGE_ROLES)
 

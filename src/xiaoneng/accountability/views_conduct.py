@@ -28,9 +28,9 @@ from xiaoneng.accountability.models import ConductComplaint
 from xiaoneng.cases.models import Case, Kind
 from xiaoneng.cases.permissions import case_for_user
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.web.permissions import role_required
 
 conduct_roles = role_required(*CONDUCT_ROLES)
 

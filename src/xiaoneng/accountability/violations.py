@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.accountability.models import Violation, ViolationPerson
+from xiaoneng.accountability.models import DenialFiling, Violation, ViolationPerson
 from xiaoneng.audit.services import log_action
-from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.models import Kind
 from xiaoneng.errors import DomainError, PermissionDenied
-from xiaoneng.notify.services import notification_enqueue
+from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import require_staff, user_roles
 
 # Appeals are filed within this many working days of the decision (see appeals.py).
 APPEAL_WORKDAYS = 5
@@ -202,31 +202,6 @@ def violation_record_manual(
 # -- review and evidence -------------------------------------------------------------------
 
 
-def require_staff(by: Any) -> Staff:
-    staff = staff_for(by)
-    if staff is None:
-        raise PermissionDenied(_("Only staff members may do this."))
-    return staff
-
-
-def notify_people(people: list[Any], *, kind: str, subject: str, body: str, obj: Any) -> None:
-    """Inbox messages to staff members (each once); no complainant data ever goes in here."""
-    seen: set[int] = set()
-    for person in people:
-        if person is None or person.pk in seen or person.user_id is None:
-            continue
-        seen.add(person.pk)
-        notification_enqueue(
-            channel="inbox",
-            kind=kind,
-            subject=subject,
-            body=body,
-            user=person.user,
-            obj=obj,
-            unit_id=getattr(obj, "unit_id", None),
-        )
-
-
 def _locked(violation: Violation) -> Violation:
     return Violation.objects.select_for_update().get(pk=violation.pk)
 
@@ -334,8 +309,6 @@ def violation_attach_evidence(
 def violation_record_unfiled_denial(*, case: Any, stage: str) -> Violation | None:
     """An application whose reply deadline passed without an overdue denial filing (否定报备)
     is an unfiled denial. Called by the case sweeper when the yellow card of a stage is raised."""
-    from xiaoneng.accountability.filings import DenialFiling
-    from xiaoneng.cases.models import Kind
 
     if stage != "reply" or case.kind != Kind.APPLICATION:
         return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from inspect import Parameter, Signature
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -11,43 +13,33 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Path, Query, Router, Schema
 from ninja.responses import Status
 
+from xiaoneng.api import schemas
 from xiaoneng.api.auth import Principal, require_scope
 from xiaoneng.api.errors import ApiError
 from xiaoneng.api.presenters import case_detail, case_summary
 from xiaoneng.api.schemas import (
-    AnswerIn,
-    AssignIn,
-    AssistOpinionIn,
+    INVALID,
+    UNKNOWN,
+    Body,
     CaseCreate,
     CaseCreated,
     CaseDetail,
     CasePage,
-    DecideIn,
-    DecideReturnIn,
-    DispatchIn,
     Error,
-    ExtensionIn,
     Id,
-    MergeIn,
     Moment,
-    NoteIn,
-    RateIn,
-    ReasonBasisIn,
-    ReasonIn,
-    ReplyIn,
     RequesterOut,
     RevealIn,
-    ReviewIn,
-    SuspendIn,
+    lookup,
 )
 from xiaoneng.api.selectors import case_filter, case_for, case_page, cases_for
 from xiaoneng.api.services import api_case_register
-from xiaoneng.cases import services as cases
+from xiaoneng.cases.actions import ACTIONS, ApiRoute, CaseAction
 from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.pool import IN_POOL
 from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.cases.states import State
-from xiaoneng.org.models import Department, Post, Staff, Unit
+from xiaoneng.org.models import Unit
 
 router = Router(tags=["cases"])
 
@@ -62,24 +54,6 @@ IdempotencyKey = Annotated[
         description="Repeat a request with the same key to get the same case, never a second",
     ),
 ]
-INVALID = _("The request is not valid; see the fields.")
-UNKNOWN = _("Unknown or not visible.")
-
-
-def _lookup(model: type, pk: int | None, field: str, **filters: Any) -> Any:
-    if pk is None:
-        return None
-    found = model.objects.filter(pk=pk, **filters).first()
-    if found is None:
-        raise ApiError(400, "invalid", INVALID, fields={field: UNKNOWN})
-    return found
-
-
-def _departments(pks: list[int], field: str) -> list[Department]:
-    found = list(Department.objects.filter(pk__in=pks))
-    if len(found) != len(set(pks)):
-        raise ApiError(400, "invalid", INVALID, fields={field: UNKNOWN})
-    return found
 
 
 def _request_hash(payload: CaseCreate) -> str:
@@ -105,8 +79,8 @@ def case_create(request: HttpRequest, payload: CaseCreate, idempotency_key: Idem
     category = Category.objects.filter(code=payload.category, is_active=True).first()
     if category is None:
         raise ApiError(400, "invalid", INVALID, fields={"category": UNKNOWN})
-    unit = _lookup(Unit, payload.unit, "unit", is_active=True)
-    unit_concerned = _lookup(Unit, payload.unit_concerned, "unit_concerned")
+    unit = lookup(Unit, payload.unit, "unit", is_active=True)
+    unit_concerned = lookup(Unit, payload.unit_concerned, "unit_concerned")
     if caller.client is not None and caller.client.unit_id is not None:
         if unit is not None and unit.pk != caller.client.unit_id:
             raise ApiError(403, "out_of_scope", _("This key may register cases only for its unit."))
@@ -213,6 +187,9 @@ def case_reveal_requester(request: HttpRequest, case_id: CaseId, payload: Reveal
 
 
 # -- lifecycle ----------------------------------------------------------------------------
+#
+# One endpoint per action of the table in cases/actions.py (the office's case page dispatches
+# through the same table): POST /cases/{case_id}/<path> with the action's input body.
 
 
 def _acting(request: HttpRequest, case_id: int) -> tuple[Principal, Case]:
@@ -225,185 +202,34 @@ def _after(caller: Principal, case: Case) -> dict[str, Any]:
     return case_detail(case_for(caller, case.pk) if visible else case, caller)
 
 
-def _action(path: str, summary: str):
-    return router.post(
-        f"/cases/{{case_id}}/{path}", response={200: CaseDetail, **ERRORS}, summary=summary
-    )
+def _endpoint(action: CaseAction, route: ApiRoute) -> Callable[..., Any]:
+    """The view of one action; ninja reads its parameters (and so the body) from its signature."""
+
+    def endpoint(request: HttpRequest, case_id: int, payload: Body | None = None) -> Any:
+        caller, case = _acting(request, case_id)
+        arguments = payload.arguments(caller) if payload is not None else {}
+        done = action.service(case=case, by=caller.user, **arguments)
+        # A request (return, extension) or an opinion is not the case: show the case acted on.
+        return _after(caller, done if isinstance(done, Case) else case)
+
+    parameters = [
+        Parameter("request", Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest),
+        Parameter("case_id", Parameter.POSITIONAL_OR_KEYWORD, annotation=CaseId),
+    ]
+    if route.body is not None:
+        body = getattr(schemas, route.body)
+        parameters.append(Parameter("payload", Parameter.POSITIONAL_OR_KEYWORD, annotation=body))
+    endpoint.__signature__ = Signature(parameters)  # type: ignore[attr-defined]
+    # The operation id and URL name stay case_<code> (api-v1:case_sign_for, ...).
+    endpoint.__name__ = endpoint.__qualname__ = f"case_{action.code}"
+    return endpoint
 
 
-@_action("accept", "Accept from the intake pool (受理): become its first-contact officer")
-def case_accept(request: HttpRequest, case_id: CaseId):
-    caller, case = _acting(request, case_id)
-    return _after(caller, cases.case_accept(case=case, by=caller.user))
-
-
-@_action("answer-directly", "Answer directly (直办)")
-def case_answer_directly(request: HttpRequest, case_id: CaseId, payload: AnswerIn):
-    caller, case = _acting(request, case_id)
-    return _after(
-        caller, cases.case_answer_directly(case=case, by=caller.user, reply=payload.reply)
-    )
-
-
-@_action("dispatch", "Dispatch to a lead department (and assisting departments)")
-def case_dispatch(request: HttpRequest, case_id: CaseId, payload: DispatchIn):
-    caller, case = _acting(request, case_id)
-    lead = _lookup(Department, payload.lead_department, "lead_department")
-    post = _lookup(Post, payload.post, "post")
-    assisting = _departments(payload.assisting, "assisting")
-    case = cases.case_dispatch(
-        case=case, by=caller.user, lead=lead, assisting=assisting, post=post, note=payload.note
-    )
-    return _after(caller, case)
-
-
-@_action("sign-for", "Sign for the case (签收)")
-def case_sign_for(request: HttpRequest, case_id: CaseId):
-    caller, case = _acting(request, case_id)
-    return _after(caller, cases.case_sign_for(case=case, by=caller.user))
-
-
-@_action("assign-handler", "Assign the handler")
-def case_assign_handler(request: HttpRequest, case_id: CaseId, payload: AssignIn):
-    caller, case = _acting(request, case_id)
-    handler = _lookup(Staff, payload.handler, "handler")
-    return _after(caller, cases.case_assign_handler(case=case, by=caller.user, handler=handler))
-
-
-@_action("assist-opinion", "Give the opinion of an assisting department")
-def case_assist_opinion(request: HttpRequest, case_id: CaseId, payload: AssistOpinionIn):
-    caller, case = _acting(request, case_id)
-    department = _lookup(Department, payload.department, "department")
-    cases.case_assist_opinion(
-        case=case,
-        by=caller.user,
-        department=department,
-        opinion=payload.opinion.value,
-        reason=payload.reason,
-    )
-    return _after(caller, case)
-
-
-@_action("request-return", "Ask to return the case (退回申请)")
-def case_request_return(request: HttpRequest, case_id: CaseId, payload: ReasonBasisIn):
-    caller, case = _acting(request, case_id)
-    cases.case_request_return(case=case, by=caller.user, reason=payload.reason, basis=payload.basis)
-    return _after(caller, case)
-
-
-@_action("decide-return", "Accept (redispatch) or reject a return")
-def case_decide_return(request: HttpRequest, case_id: CaseId, payload: DecideReturnIn):
-    caller, case = _acting(request, case_id)
-    new_lead = _lookup(Department, payload.new_lead, "new_lead")
-    assisting = _departments(payload.assisting, "assisting")
-    case = cases.case_decide_return(
-        case=case,
-        by=caller.user,
-        accept=payload.accept,
-        note=payload.note,
-        new_lead=new_lead,
-        assisting=assisting,
-    )
-    return _after(caller, case)
-
-
-@_action("request-extension", "Ask for more time")
-def case_request_extension(request: HttpRequest, case_id: CaseId, payload: ExtensionIn):
-    caller, case = _acting(request, case_id)
-    cases.case_request_extension(
-        case=case,
-        by=caller.user,
-        reason=payload.reason,
-        basis=payload.basis,
-        extra_units=payload.extra_units,
-    )
-    return _after(caller, case)
-
-
-@_action("decide-extension", "Approve or reject the pending extension")
-def case_decide_extension(request: HttpRequest, case_id: CaseId, payload: DecideIn):
-    caller, case = _acting(request, case_id)
-    case = cases.case_decide_extension(
-        case=case, by=caller.user, approve=payload.approve, note=payload.note
-    )
-    return _after(caller, case)
-
-
-@_action("suspend", "Suspend (the clock pauses)")
-def case_suspend(request: HttpRequest, case_id: CaseId, payload: SuspendIn):
-    caller, case = _acting(request, case_id)
-    case = cases.case_suspend(
-        case=case, by=caller.user, reason=payload.reason, for_supplement=payload.for_supplement
-    )
-    return _after(caller, case)
-
-
-@_action("resume", "Resume after a suspension")
-def case_resume(request: HttpRequest, case_id: CaseId, payload: NoteIn):
-    caller, case = _acting(request, case_id)
-    return _after(caller, cases.case_resume(case=case, by=caller.user, note=payload.note))
-
-
-@_action("reply", "Reply (reviewed by the head where the unit requires it)")
-def case_reply(request: HttpRequest, case_id: CaseId, payload: ReplyIn):
-    caller, case = _acting(request, case_id)
-    grade = payload.grade.value if payload.grade else ""
-    return _after(
-        caller, cases.case_reply(case=case, by=caller.user, text=payload.text, grade=grade)
-    )
-
-
-@_action("review-reply", "Approve or send back the drafted reply")
-def case_review_reply(request: HttpRequest, case_id: CaseId, payload: ReviewIn):
-    caller, case = _acting(request, case_id)
-    case = cases.case_review_reply(
-        case=case, by=caller.user, approve=payload.approve, note=payload.note, text=payload.text
-    )
-    return _after(caller, case)
-
-
-@_action("rate", "Record the requester's rating (回访)")
-def case_rate(request: HttpRequest, case_id: CaseId, payload: RateIn):
-    caller, case = _acting(request, case_id)
-    case = cases.case_rate(
-        case=case,
-        by=caller.user,
-        satisfaction=payload.satisfaction.value,
-        resolved=payload.resolved,
-        comment=payload.comment,
-    )
-    return _after(caller, case)
-
-
-@_action("reopen", "Reopen: the unit was at fault (重办)")
-def case_reopen(request: HttpRequest, case_id: CaseId, payload: NoteIn):
-    caller, case = _acting(request, case_id)
-    return _after(caller, cases.case_reopen(case=case, by=caller.user, note=payload.note))
-
-
-@_action("close", "Close")
-def case_close(request: HttpRequest, case_id: CaseId, payload: NoteIn):
-    caller, case = _acting(request, case_id)
-    return _after(caller, cases.case_close(case=case, by=caller.user, note=payload.note))
-
-
-@_action("withdraw", "Record that the requester withdrew")
-def case_withdraw(request: HttpRequest, case_id: CaseId, payload: ReasonIn):
-    caller, case = _acting(request, case_id)
-    return _after(caller, cases.case_withdraw(case=case, by=caller.user, reason=payload.reason))
-
-
-@_action("invalidate", "Mark invalid")
-def case_invalidate(request: HttpRequest, case_id: CaseId, payload: ReasonIn):
-    caller, case = _acting(request, case_id)
-    return _after(caller, cases.case_invalidate(case=case, by=caller.user, reason=payload.reason))
-
-
-@_action("merge", "Merge into another open case")
-def case_merge(request: HttpRequest, case_id: CaseId, payload: MergeIn):
-    caller, case = _acting(request, case_id)
-    into = cases_for(caller).filter(pk=payload.into).first()
-    if into is None:
-        raise ApiError(400, "invalid", INVALID, fields={"into": UNKNOWN})
-    case = cases.case_merge(case=case, by=caller.user, into=into, reason=payload.reason)
-    return _after(caller, case)
+for _action in ACTIONS.values():
+    if _action.api is None:  # an office-only action (cases/actions.py says why)
+        continue
+    router.post(
+        f"/cases/{{case_id}}/{_action.api.path}",
+        response={200: CaseDetail, **ERRORS},
+        summary=_action.api.summary,
+    )(_endpoint(_action, _action.api))

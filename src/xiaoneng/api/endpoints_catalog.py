@@ -14,7 +14,11 @@ from ninja import Field, Path, Query, Router
 from xiaoneng.api.auth import require_scope
 from xiaoneng.api.schemas import Error, In, ServiceItemDetail, ServiceItemOut
 from xiaoneng.catalog.guides import ServiceItemVersion
-from xiaoneng.portal.guides import guide_filters_parse, public_guide, public_versions_filtered
+from xiaoneng.catalog.public_guides import (
+    guide_filters_parse,
+    public_guide,
+    public_versions_filtered,
+)
 
 router = Router()
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error}

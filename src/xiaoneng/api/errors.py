@@ -19,11 +19,10 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.errors import DomainError, PermissionDenied, error_body
 
 logger = logging.getLogger(__name__)
 
@@ -54,24 +53,6 @@ def _format(message: Message, values: dict[str, Any]) -> str:
 
 # lazy_format(_("… %(x)s …"), {"x": 1}): formatted when rendered, in the language then active.
 lazy_format = lazy(_format, str)
-
-
-def _in(language: str | None, message: Message) -> str:
-    if language is None:
-        return str(message)
-    with override(language):
-        return str(message)
-
-
-def error_body(code: str, message: Message, fields: dict[str, Any] | None = None) -> dict:
-    """Render a (lazily translated) message in the active language, Chinese and English."""
-    return {
-        "code": code,
-        "message": _in(None, message),
-        "message_zh": _in("zh-hans", message),
-        "message_en": _in("en", message),
-        "fields": {name: _in(None, text) for name, text in (fields or {}).items()},
-    }
 
 
 def error_response(

@@ -6,11 +6,15 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, model_validator
 
+from xiaoneng.api.errors import ApiError
+from xiaoneng.api.selectors import cases_for
 from xiaoneng.cases.models import CaseAssist, Channel, Kind, ReplyGrade, Satisfaction
 from xiaoneng.cases.states import State
+from xiaoneng.org.models import Department, Post, Staff
 
 Text = Field("", max_length=5000)
 MAX_ID = 2**63 - 1
@@ -173,13 +177,45 @@ class CaseCreated(Schema):
 
 
 # -- lifecycle actions ---------------------------------------------------------------------
+#
+# The input bodies of the case actions (named by the table in cases/actions.py). Each body's
+# ``arguments(caller)`` gives the service's keyword arguments besides ``case`` and ``by``, as an
+# office form's ``arguments()`` does; an id that names nothing the caller may use is a 400.
+
+INVALID = _("The request is not valid; see the fields.")
+UNKNOWN = _("Unknown or not visible.")
+
+
+def lookup(model: type, pk: int | None, field: str, **filters: Any) -> Any:
+    """The row ``pk`` names (``None`` for none), or a 400 on ``field``."""
+    if pk is None:
+        return None
+    found = model.objects.filter(pk=pk, **filters).first()
+    if found is None:
+        raise ApiError(400, "invalid", INVALID, fields={field: UNKNOWN})
+    return found
+
+
+def departments(pks: list[int], field: str) -> list[Department]:
+    found = list(Department.objects.filter(pk__in=pks))
+    if len(found) != len(set(pks)):
+        raise ApiError(400, "invalid", INVALID, fields={field: UNKNOWN})
+    return found
+
+
+class Body(In):
+    """A case action's input body."""
+
+    def arguments(self, caller: Any) -> dict[str, Any]:
+        """By default every field under its own name; a body whose fields differ says how."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
 
 
 class Empty(In):
     pass
 
 
-class AnswerIn(In):
+class AnswerIn(Body):
     reply: str = Text
 
 
@@ -193,75 +229,118 @@ class RequesterOut(Schema):
     email: str
 
 
-class DispatchIn(In):
+class DispatchIn(Body):
     lead_department: Id
     assisting: list[Id] = Field(default_factory=list, max_length=20)
     post: Id | None = None
     note: str = Text
 
+    def arguments(self, caller: Any) -> dict[str, Any]:
+        return {
+            "lead": lookup(Department, self.lead_department, "lead_department"),
+            "post": lookup(Post, self.post, "post"),
+            "assisting": departments(self.assisting, "assisting"),
+            "note": self.note,
+        }
 
-class AssignIn(In):
+
+class AssignIn(Body):
     handler: Id = Field(..., description="Staff id of a member of the lead department")
 
+    def arguments(self, caller: Any) -> dict[str, Any]:
+        return {"handler": lookup(Staff, self.handler, "handler")}
 
-class AssistOpinionIn(In):
+
+class AssistOpinionIn(Body):
     department: Id
     opinion: CaseAssist.Opinion
     reason: str = Text
 
+    def arguments(self, caller: Any) -> dict[str, Any]:
+        return {
+            "department": lookup(Department, self.department, "department"),
+            "opinion": self.opinion.value,
+            "reason": self.reason,
+        }
 
-class ReasonBasisIn(In):
+
+class ReasonBasisIn(Body):
     reason: str = Text
     basis: str = Text
 
 
-class DecideReturnIn(In):
+class DecideReturnIn(Body):
     accept: bool
     note: str = Text
     new_lead: Id | None = None
     assisting: list[Id] = Field(default_factory=list, max_length=20)
+
+    def arguments(self, caller: Any) -> dict[str, Any]:
+        return {
+            "accept": self.accept,
+            "note": self.note,
+            "new_lead": lookup(Department, self.new_lead, "new_lead"),
+            "assisting": departments(self.assisting, "assisting"),
+        }
 
 
 class ExtensionIn(ReasonBasisIn):
     extra_units: int = Field(..., ge=1, le=365)
 
 
-class DecideIn(In):
+class DecideIn(Body):
     approve: bool
     note: str = Text
 
 
-class SuspendIn(In):
+class SuspendIn(Body):
     reason: str = Text
     for_supplement: bool = False
 
 
-class NoteIn(In):
+class NoteIn(Body):
     note: str = Text
 
 
-class ReplyIn(In):
+class ReplyIn(Body):
     text: str = Text
     grade: ReplyGrade | None = None
+
+    def arguments(self, caller: Any) -> dict[str, Any]:
+        return {"text": self.text, "grade": self.grade.value if self.grade else ""}
 
 
 class ReviewIn(DecideIn):
     text: str | None = Field(None, max_length=5000)
 
 
-class RateIn(In):
+class RateIn(Body):
     satisfaction: Satisfaction
     resolved: bool
     comment: str = Field("", max_length=2000)
 
+    def arguments(self, caller: Any) -> dict[str, Any]:
+        return {
+            "satisfaction": self.satisfaction.value,
+            "resolved": self.resolved,
+            "comment": self.comment,
+        }
 
-class ReasonIn(In):
+
+class ReasonIn(Body):
     reason: str = Text
 
 
-class MergeIn(In):
+class MergeIn(Body):
     into: Id = Field(..., description="Id of the open case this one duplicates")
     reason: str = Text
+
+    def arguments(self, caller: Any) -> dict[str, Any]:
+        # Only a case the caller may see.
+        into = cases_for(caller).filter(pk=self.into).first()
+        if into is None:
+            raise ApiError(400, "invalid", INVALID, fields={"into": UNKNOWN})
+        return {"into": into, "reason": self.reason}
 
 
 # -- organisation, categories, notifications ------------------------------------------------

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.api.auth import Principal
 from xiaoneng.api.errors import ApiError
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.permissions import cases_visible_to, has_case_scope, staff_for
+from xiaoneng.web.pagination import (
+    Key,
+    first_rows,
+    key_of,
+    keyset,
+    opaque_cursor,
+    parse_opaque_cursor,
+)
 
 CASE_RELATED = ("category", "unit", "lead_department", "handler__user", "first_contact__user")
 
@@ -46,40 +50,26 @@ def case_for(caller: Principal, pk: int, *, for_update: bool = False) -> Case:
     return case
 
 
-def encode_cursor(case: Case) -> str:
-    raw = json.dumps([case.registered_at.isoformat(), case.pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        at, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        moment = parse_datetime(at)
-        if moment is None or not isinstance(pk, int):
-            raise ValueError
-    except (ValueError, TypeError, UnicodeError):
+def decode_cursor(cursor: str) -> Key:
+    key = parse_opaque_cursor(cursor)
+    if key is None:
         raise ApiError(
             400,
             "invalid",
             _("The request is not valid; see the fields."),
             fields={"cursor": _("Not a cursor this API gave out.")},
-        ) from None
-    return moment, pk
+        )
+    return key
 
 
 def case_page(
     queryset: QuerySet[Case], *, cursor: str | None, limit: int
 ) -> tuple[list[Case], str | None]:
     """Newest first by (registered_at, id); the cursor points after the last case returned."""
-    rows = queryset.order_by("-registered_at", "-id")
-    if cursor:
-        at, pk = decode_cursor(cursor)
-        rows = rows.filter(Q(registered_at__lt=at) | Q(registered_at=at, pk__lt=pk))
-    page = list(rows.select_related(*CASE_RELATED)[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return page, encode_cursor(page[-1]) if more and page else None
+    after = decode_cursor(cursor) if cursor else None
+    rows = keyset(queryset, column="registered_at", descending=True, after=after)
+    page, more = first_rows(rows.select_related(*CASE_RELATED), limit)
+    return page, opaque_cursor(key_of(page[-1], "registered_at")) if more and page else None
 
 
 def case_filter(queryset: QuerySet[Case], filters: dict[str, Any]) -> QuerySet[Case]:

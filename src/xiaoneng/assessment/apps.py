@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import periodic
+
 
 class AssessmentConfig(AppConfig):
     name = "xiaoneng.assessment"
@@ -10,7 +12,6 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from xiaoneng import periodic
         from xiaoneng.assessment.hotspots import hotspots_detect
         from xiaoneng.assessment.rollups import rollups_apply_all
 

@@ -29,6 +29,8 @@ from xiaoneng.assessment.selectors import (
     unit_name,
 )
 from xiaoneng.audit.services import log_action
+from xiaoneng.campaigns.assessment import campaigns_bulletin_line
+from xiaoneng.cases.permissions import staff_for
 from xiaoneng.documents.content import OfficialDocument, chinese_date
 from xiaoneng.documents.docx import render_docx
 from xiaoneng.documents.numbering import _locked_counter
@@ -36,6 +38,7 @@ from xiaoneng.documents.pdf import render_pdf
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.targets.assessment import targets_bulletin_line
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -137,9 +140,6 @@ def programme_targets() -> dict[str, Any]:
 
 def programme_lines() -> list[str]:
     """The efficiency programme beyond cases: this year's targets, campaigns and study."""
-    from xiaoneng.campaigns.assessment import campaigns_bulletin_line
-    from xiaoneng.targets.assessment import targets_bulletin_line
-
     return [targets_bulletin_line(year=timezone.localdate().year), campaigns_bulletin_line()]
 
 
@@ -149,8 +149,6 @@ def _require(user: User, *roles: Role) -> None:
 
 
 def bulletin_create(*, by: User, period_from: date, period_to: date, title: str = "") -> Bulletin:
-    from xiaoneng.cases.permissions import staff_for
-
     _require(by, Role.EFFICIENCY_OFFICE)
     if period_to < period_from:
         raise DomainError(_("The end of the period is before its start."))
@@ -188,8 +186,6 @@ def bulletin_refresh(*, bulletin: Bulletin, by: User) -> Bulletin:
 
 
 def bulletin_approve(*, bulletin: Bulletin, by: User) -> Bulletin:
-    from xiaoneng.cases.permissions import staff_for
-
     _require(by, Role.LEADER)
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from xiaoneng.assessment.metrics import MetricValues
-from xiaoneng.security.exports import workbook_watermark
+from xiaoneng.web.excel import workbook_watermark
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.assessment.models import AssessmentSettings
 from xiaoneng.assessment.selectors import Period
-from xiaoneng.office.forms import OfficeForm
+from xiaoneng.web.forms import OfficeForm
 
 
 def default_period(today: date | None = None) -> Period:

@@ -33,13 +33,15 @@ from xiaoneng.assessment.records import (
     counted_total,
 )
 from xiaoneng.audit.services import log_action
+from xiaoneng.campaigns.assessment import campaigns_summary
 from xiaoneng.cases.permissions import staff_for
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Unit
 from xiaoneng.org.selectors import user_roles
-from xiaoneng.portal.figures import bar_chart
 from xiaoneng.security.export_views import export_with_reason
-from xiaoneng.security.exports import export_record
+from xiaoneng.targets.assessment import targets_summary
+from xiaoneng.web.charts import bar_chart
+from xiaoneng.web.excel import xlsx_download
+from xiaoneng.web.permissions import role_required
 
 BOARD_ROLES = ("leader", "efficiency_office")
 DASHBOARD_ROLES = (*BOARD_ROLES, "dept_head")
@@ -187,9 +189,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def programme_context(context: dict[str, Any]) -> dict[str, Any]:
     """Target completion, campaign participation and study hours of the dashboard's scope:
     the chosen unit, the head's unit, or everything."""
-    from xiaoneng.campaigns.assessment import campaigns_summary
-    from xiaoneng.targets.assessment import targets_summary
-
     unit_id = context["form"].unit_id() if context["board"] else None
     if context["department"] is not None:
         unit_id = context["department"].unit_id
@@ -215,26 +214,16 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
 def _dashboard_file(request: HttpRequest, reason: str) -> HttpResponse:
     context = dashboard_context(request)
     content = dashboard_workbook(context, user=request.user, at=timezone.now())
-    with transaction.atomic():
-        export_record(
-            user=request.user,
-            kind="assessment",
-            reason=reason,
-            rows=len(context.get("departments", ())) + len(context.get("units", ())),
-            filters={
-                "from": context["period"].start.isoformat(),
-                "to": context["period"].end.isoformat(),
-            },
-        )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    period = context["period"]
+    return xlsx_download(
+        request,
+        content=content,
+        kind="assessment",
+        reason=reason,
+        rows=len(context.get("departments", ())) + len(context.get("units", ())),
+        filters={"from": period.start.isoformat(), "to": period.end.isoformat()},
+        filename=f"assessment-{period.start.isoformat()}-{period.end.isoformat()}.xlsx",
     )
-    name = (
-        f"assessment-{context['period'].start.isoformat()}-{context['period'].end.isoformat()}.xlsx"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @role_required(*BOARD_ROLES)

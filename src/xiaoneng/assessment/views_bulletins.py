@@ -21,7 +21,7 @@ from xiaoneng.assessment.selectors import Period, card_counts, scorecard
 from xiaoneng.audit.services import log_action
 from xiaoneng.documents.content import chinese_date
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
+from xiaoneng.web.permissions import role_required
 
 BOARD_ROLES = ("leader", "efficiency_office")
 CONTENT_TYPES = {

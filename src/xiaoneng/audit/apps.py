@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import periodic
+
 
 class AuditConfig(AppConfig):
     name = "xiaoneng.audit"
@@ -8,7 +10,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from xiaoneng import periodic
         from xiaoneng.audit import checks  # noqa: F401  (registers the system checks)
         from xiaoneng.audit.checkpoints import audit_checkpoint_due
 

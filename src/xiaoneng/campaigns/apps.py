@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import periodic
+
 
 class CampaignsConfig(AppConfig):
     name = "xiaoneng.campaigns"
@@ -8,7 +10,6 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
-        from xiaoneng import periodic
         from xiaoneng.campaigns.reminders import campaigns_remind
 
         periodic.register("campaigns.remind", lambda: campaigns_remind().summary())

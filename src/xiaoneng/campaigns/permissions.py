@@ -9,9 +9,8 @@ from django.http import Http404
 
 from xiaoneng.campaigns.models import Campaign, StudySession, Submission
 from xiaoneng.cases.permissions import staff_for
-from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.scope import has_any_role, headed_department_ids
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -25,20 +24,10 @@ STUDY_ROLES = (Role.EFFICIENCY_OFFICE, Role.LEADER, Role.DEPT_HEAD)
 STUDY_WRITERS = (Role.EFFICIENCY_OFFICE, Role.DEPT_HEAD)
 
 
-def has_any(user: User, roles: frozenset[str] | tuple[str, ...]) -> bool:
-    return bool(user_roles(user) & set(roles))
-
-
-def headed_department_ids(staff: Staff | None) -> list[int]:
-    if staff is None:
-        return []
-    return list(staff.headed_departments.values_list("pk", flat=True))
-
-
 def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     """All for the efficiency office and leaders; otherwise the campaigns a person takes part
     in (once open) and those their department organises."""
-    if has_any(user, READERS_ALL):
+    if has_any_role(user, READERS_ALL):
         return Campaign.objects.all()
     staff = staff_for(user)
     if staff is None:
@@ -64,12 +53,12 @@ def campaign_for_user(user: User, pk: int) -> Campaign:
 
 def may_review(user: User, campaign: Campaign) -> bool:
     """The efficiency office, or the head of the organising department."""
-    if has_any(user, OFFICE):
+    if has_any_role(user, OFFICE):
         return True
     staff = staff_for(user)
     return (
         staff is not None
-        and has_any(user, (Role.DEPT_HEAD,))
+        and has_any_role(user, (Role.DEPT_HEAD,))
         and campaign.organiser.head_id == staff.pk
     )
 
@@ -92,16 +81,16 @@ def submission_for_user(user: User, pk: int) -> Submission:
     staff = staff_for(user)
     if staff is not None and submission.participant.staff_id == staff.pk:
         return submission
-    if has_any(user, READERS_ALL) or may_review(user, submission.campaign):
+    if has_any_role(user, READERS_ALL) or may_review(user, submission.campaign):
         return submission
     raise Http404
 
 
 def sessions_visible_to(user: User) -> QuerySet[StudySession]:
-    if has_any(user, READERS_ALL):
+    if has_any_role(user, READERS_ALL):
         return StudySession.objects.all()
     staff = staff_for(user)
-    if staff is None or not has_any(user, (Role.DEPT_HEAD,)):
+    if staff is None or not has_any_role(user, (Role.DEPT_HEAD,)):
         return StudySession.objects.none()
     return StudySession.objects.filter(department_id__in=headed_department_ids(staff))
 
@@ -117,8 +106,8 @@ def session_for_user(user: User, pk: int) -> StudySession:
 
 def may_manage_department(user: User, department_id: int) -> bool:
     """The efficiency office for any department, a head for the departments they head."""
-    if has_any(user, OFFICE):
+    if has_any_role(user, OFFICE):
         return True
-    if not has_any(user, (Role.DEPT_HEAD,)):
+    if not has_any_role(user, (Role.DEPT_HEAD,)):
         return False
     return department_id in headed_department_ids(staff_for(user))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from xiaoneng.audit.services import log_action
 from xiaoneng.campaigns.models import Campaign, CampaignReminder, Requirement
 from xiaoneng.campaigns.selectors import campaign_completion
-from xiaoneng.supervision.services._common import notify_people
+from xiaoneng.notify.services import notify_people
 from xiaoneng.workdays.arithmetic import CalendarRangeError
 from xiaoneng.workdays.calendar import get_calendar
 

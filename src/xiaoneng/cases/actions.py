@@ -1,85 +1,79 @@
-"""Which actions a person may take on a case now: what the office and the API offer.
+"""The case actions, in one table: what the office and the API offer, and what each one does.
 
-The services remain the authority (they check again under the row lock); this answers the
+``ACTIONS`` maps an action's code to its service, who may take it (the check that decides which
+buttons and API actions a person is offered), its office form, its API route and input body,
+and the messages that say what it did. The office's case page (office/views/cases.py) and the
+API's lifecycle endpoints (api/endpoints_cases.py) both dispatch through it; the states each
+action may leave are the lifecycle's (``cases.states.ALLOWED_FROM``), which the services check.
+
+The services remain the authority (they check again under the row lock); ``may`` answers the
 question for display without a query per button.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.cases import clocks
+from xiaoneng.cases import clocks, forms, services
 from xiaoneng.cases.models import Case, CaseAssist, Decision
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.pool import may_work_pool
-from xiaoneng.cases.states import ALLOWED_FROM, State
+from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM, State
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import post_acting_holder, user_roles
 
-
-def _may(action: str, case: Case) -> bool:
-    return case.state in ALLOWED_FROM[action]
+# -- who may act ---------------------------------------------------------------------------------
 
 
-def available_actions(case: Case, user: Any) -> list[str]:
-    """Action codes (the keys of ``ALLOWED_FROM``) in the order a person would take them."""
+@dataclass(frozen=True)
+class Who:
+    """What the permission checks ask about a person and a case, found once per case."""
+
+    staff: Any
+    roles: frozenset[str]
+    office: bool  # the efficiency office
+    head_of_lead: bool
+    in_lead: bool
+    first_contact: bool
+    pool_worker: bool
+    pending_extension: bool
+
+
+def who(case: Case, user: Any) -> Who | None:
+    """``None`` for a person who is not staff (they may take no action)."""
     staff = staff_for(user)
     if staff is None:
-        return []
+        return None
     roles = user_roles(user)
-    office = Role.EFFICIENCY_OFFICE in roles
     lead_id = case.lead_department_id
     head_of_lead = lead_id is not None and case.lead_department.head_id == staff.pk
-    in_lead = head_of_lead or (lead_id is not None and staff.department_id == lead_id)
-    first_contact = case.first_contact_id == staff.pk
-    found: list[str] = []
-
-    def offer(action: str, allowed: bool) -> None:
-        if allowed and _may(action, case):
-            found.append(action)
-
-    pool_worker = may_work_pool(user, case)  # asks the database only for a pooled case
-    offer("accept", pool_worker)
-    offer("answer_directly", office or first_contact or pool_worker)
-    offer("dispatch", office or first_contact or pool_worker)
-    offer("sign_for", _may_sign(case, staff, head_of_lead, in_lead))
-    offer("assign_handler", head_of_lead or office)
-    offer("assist_opinion", _pending_assist(case, staff) is not None)
-    offer("request_return", in_lead and not case.reply_pending_review)
-    offer("decide_return", office)
-    pending_extension = case.extension_requests.filter(decision=Decision.PENDING).exists()
-    offer("request_extension", in_lead and not pending_extension)
-    offer(
-        "decide_extension",
-        pending_extension and bool(roles & {Role.EFFICIENCY_OFFICE, Role.LEADER}),
+    return Who(
+        staff=staff,
+        roles=frozenset(roles),
+        office=Role.EFFICIENCY_OFFICE in roles,
+        head_of_lead=head_of_lead,
+        in_lead=head_of_lead or (lead_id is not None and staff.department_id == lead_id),
+        first_contact=case.first_contact_id == staff.pk,
+        pool_worker=may_work_pool(user, case),  # asks the database only for a pooled case
+        pending_extension=case.extension_requests.filter(decision=Decision.PENDING).exists(),
     )
-    offer("suspend", in_lead and not case.reply_pending_review)
-    offer("resume", in_lead)
-    offer("reply", in_lead and not case.reply_pending_review)
-    offer("review_reply", head_of_lead and case.reply_pending_review)
-    offer("rate", office)
-    offer("reopen", office)
-    offer("close", office)
-    offer("withdraw", office)
-    may_invalidate = office or pool_worker or (first_contact and case.state == State.REGISTERED)
-    offer("invalidate", may_invalidate and case.kind != "application")
-    offer("merge", office)
-    return found
 
 
-def _may_sign(case: Case, staff: Any, head_of_lead: bool, in_lead: bool) -> bool:
+def _may_sign(case: Case, w: Who) -> bool:
     if case.state != State.DISPATCHED:
         return False
-    if head_of_lead:
+    if w.head_of_lead:
         return True
     if case.post is not None:
         acting = post_acting_holder(post=case.post, at=timezone.now())
-        return acting.staff is not None and acting.staff.pk == staff.pk
-    return in_lead
+        return acting.staff is not None and acting.staff.pk == w.staff.pk
+    return w.in_lead
 
 
 def _pending_assist(case: Case, staff: Any) -> CaseAssist | None:
@@ -94,67 +88,296 @@ def _pending_assist(case: Case, staff: Any) -> CaseAssist | None:
     return None
 
 
+def _may_invalidate(case: Case, w: Who) -> bool:
+    first_contact_at_intake = w.first_contact and case.state == State.REGISTERED
+    allowed = w.office or w.pool_worker or first_contact_at_intake
+    # An application is refused by its decision, never marked invalid.
+    return allowed and case.kind != "application"
+
+
+def _office(case: Case, w: Who) -> bool:
+    return w.office
+
+
+def _at_intake(case: Case, w: Who) -> bool:
+    return w.office or w.first_contact or w.pool_worker
+
+
+def _lead_not_in_review(case: Case, w: Who) -> bool:
+    return w.in_lead and not case.reply_pending_review
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """``POST /api/v1/cases/{id}/<path>``; ``body`` names its input schema in api/schemas.py.
+
+    The API's wire format stays in the API (it is named here, not imported, so this table
+    stays below the interfaces); the body's ``arguments(caller)`` gives the service's
+    keyword arguments, as an office form's ``arguments()`` does.
+    """
+
+    path: str
+    summary: str  # the OpenAPI summary (not translated, like the rest of the schema)
+    body: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    code: str
+    # Called as service(case=..., by=..., **arguments) with the form's or body's arguments.
+    service: Callable[..., Any]
+    # Who may take it now (shown as a button, listed in the API's ``actions``).
+    may: Callable[[Case, Who], bool]
+    # Outcome (the timeline event the action wrote) -> what happened, in the user's words.
+    messages: Mapping[str, Any]
+    form: type[forms.ActionForm] | None  # None: not on the office's case page (say why)
+    api: ApiRoute | None  # None: not in the API (say why)
+    only: str = ""  # why the action is on one side only
+
+    @property
+    def states(self) -> frozenset[State]:
+        """The states it may start from: where its button can show."""
+        return ALLOWED_FROM[self.code]
+
+    @property
+    def label(self) -> Any:
+        return ACTION_LABELS[self.code]
+
+
+# In the order a person would take them (the order of the buttons and of the API's operations).
+ACTIONS: dict[str, CaseAction] = {
+    action.code: action
+    for action in [
+        CaseAction(
+            "accept",
+            services.case_accept,
+            lambda case, w: w.pool_worker,
+            {"accept": _("Accepted from the intake pool: you are now its first-contact person.")},
+            form=forms.AcceptForm,
+            api=ApiRoute(
+                "accept", "Accept from the intake pool (受理): become its first-contact officer"
+            ),
+        ),
+        CaseAction(
+            "answer_directly",
+            services.case_answer_directly,
+            _at_intake,
+            {"answer_directly": _("Answered directly; the reply was sent to the requester.")},
+            form=forms.AnswerForm,
+            api=ApiRoute("answer-directly", "Answer directly (直办)", "AnswerIn"),
+        ),
+        CaseAction(
+            "dispatch",
+            services.case_dispatch,
+            _at_intake,
+            {"dispatch": _("Dispatched to %(lead)s; it now has to sign for the case.")},
+            form=forms.DispatchForm,
+            api=ApiRoute(
+                "dispatch",
+                "Dispatch to a lead department (and assisting departments)",
+                "DispatchIn",
+            ),
+        ),
+        CaseAction(
+            "sign_for",
+            services.case_sign_for,
+            _may_sign,
+            {"sign_for": _("Signed for: the case is now being handled by %(lead)s.")},
+            form=forms.SignForm,
+            api=ApiRoute("sign-for", "Sign for the case (签收)"),
+        ),
+        CaseAction(
+            "assign_handler",
+            services.case_assign_handler,
+            lambda case, w: w.head_of_lead or w.office,
+            {"assign_handler": _("%(handler)s is now the handler of the case.")},
+            form=forms.AssignForm,
+            api=ApiRoute("assign-handler", "Assign the handler", "AssignIn"),
+        ),
+        CaseAction(
+            "assist_opinion",
+            services.case_assist_opinion,
+            lambda case, w: _pending_assist(case, w.staff) is not None,
+            {"assist_opinion": _("Your opinion was sent to the lead department.")},
+            form=forms.AssistOpinionForm,
+            api=ApiRoute(
+                "assist-opinion", "Give the opinion of an assisting department", "AssistOpinionIn"
+            ),
+        ),
+        CaseAction(
+            "request_return",
+            services.case_request_return,
+            _lead_not_in_review,
+            {
+                "request_return": _(
+                    "Return request submitted; waiting for the efficiency office's decision."
+                ),
+            },
+            form=forms.RequestReturnForm,
+            api=ApiRoute("request-return", "Ask to return the case (退回申请)", "ReasonBasisIn"),
+        ),
+        CaseAction(
+            "decide_return",
+            services.case_decide_return,
+            _office,
+            {
+                "accept_return": _("Return accepted: the case was dispatched to %(lead)s."),
+                "reject_return": _(
+                    "Return rejected: the case is back with %(lead)s, and a buck-passing "
+                    "violation was recorded for review."
+                ),
+            },
+            form=forms.DecideReturnForm,
+            api=ApiRoute(
+                "decide-return", "Accept (redispatch) or reject a return", "DecideReturnIn"
+            ),
+        ),
+        CaseAction(
+            "request_extension",
+            services.case_request_extension,
+            lambda case, w: w.in_lead and not w.pending_extension,
+            {
+                "request_extension": _(
+                    "Extension request submitted; waiting for the efficiency office's approval."
+                ),
+            },
+            form=forms.RequestExtensionForm,
+            api=ApiRoute("request-extension", "Ask for more time", "ExtensionIn"),
+        ),
+        CaseAction(
+            "decide_extension",
+            services.case_decide_extension,
+            lambda case, w: (
+                w.pending_extension and bool(w.roles & {Role.EFFICIENCY_OFFICE, Role.LEADER})
+            ),
+            {
+                "approve_extension": _(
+                    "Extension approved: the reply is now due %(due)s; the requester was told."
+                ),
+                "reject_extension": _("Extension rejected: the original time limit stands."),
+            },
+            form=forms.DecideForm,
+            api=ApiRoute("decide-extension", "Approve or reject the pending extension", "DecideIn"),
+        ),
+        CaseAction(
+            "suspend",
+            services.case_suspend,
+            _lead_not_in_review,
+            {
+                "suspend": _("Case suspended: its time limit is paused until the case is resumed."),
+            },
+            form=forms.SuspendForm,
+            api=ApiRoute("suspend", "Suspend (the clock pauses)", "SuspendIn"),
+        ),
+        CaseAction(
+            "resume",
+            services.case_resume,
+            lambda case, w: w.in_lead,
+            {"resume": _("Case resumed: its time limit runs again.")},
+            form=forms.NoteForm,
+            api=ApiRoute("resume", "Resume after a suspension", "NoteIn"),
+        ),
+        CaseAction(
+            "reply",
+            services.case_reply,
+            _lead_not_in_review,
+            {
+                "reply_drafted": _("Draft reply submitted to the head for review."),
+                "reply": _("Reply sent to the requester; the rating period has begun."),
+            },
+            form=forms.ReplyForm,
+            api=ApiRoute(
+                "reply", "Reply (reviewed by the head where the unit requires it)", "ReplyIn"
+            ),
+        ),
+        CaseAction(
+            "review_reply",
+            services.case_review_reply,
+            lambda case, w: w.head_of_lead and case.reply_pending_review,
+            {
+                "reply": _("Reply approved and sent to the requester."),
+                "reply_returned": _("Draft reply sent back to the handler for changes."),
+            },
+            form=forms.ReviewReplyForm,
+            api=ApiRoute("review-reply", "Approve or send back the drafted reply", "ReviewIn"),
+        ),
+        CaseAction(
+            "rate",
+            services.case_rate,
+            _office,
+            {
+                "rate": _("Rating recorded; the case is closed."),
+                "rate_unsatisfied": _(
+                    "Unsatisfied rating recorded; the case awaits the reopen review."
+                ),
+            },
+            form=forms.RateForm,
+            api=ApiRoute("rate", "Record the requester's rating (回访)", "RateIn"),
+        ),
+        CaseAction(
+            "reopen",
+            services.case_reopen,
+            _office,
+            {"reopen": _("Case reopened: it is back with %(lead)s with a new time limit.")},
+            form=forms.RequiredNoteForm,
+            api=ApiRoute("reopen", "Reopen: the unit was at fault (重办)", "NoteIn"),
+        ),
+        CaseAction(
+            "close",
+            services.case_close,
+            _office,
+            {"close": _("Case closed.")},
+            form=forms.NoteForm,
+            api=ApiRoute("close", "Close", "NoteIn"),
+        ),
+        CaseAction(
+            "withdraw",
+            services.case_withdraw,
+            _office,
+            {"withdraw": _("Case withdrawn; its time limits stopped.")},
+            form=forms.ReasonForm,
+            api=ApiRoute("withdraw", "Record that the requester withdrew", "ReasonIn"),
+        ),
+        CaseAction(
+            "invalidate",
+            services.case_invalidate,
+            _may_invalidate,
+            {"invalidate": _("Case marked invalid; its time limits stopped.")},
+            form=forms.ReasonForm,
+            api=ApiRoute("invalidate", "Mark invalid", "ReasonIn"),
+        ),
+        CaseAction(
+            "merge",
+            services.case_merge,
+            _office,
+            {"merge": _("Case merged into %(into)s.")},
+            form=forms.MergeForm,
+            api=ApiRoute("merge", "Merge into another open case", "MergeIn"),
+        ),
+    ]
+}
+
+
+def available_actions(case: Case, user: Any) -> list[str]:
+    """Action codes (the keys of ``ACTIONS``) in the order a person would take them."""
+    w = who(case, user)
+    if w is None:
+        return []
+    return [
+        code
+        for code, action in ACTIONS.items()
+        if action.may(case, w) and case.state in action.states
+    ]
+
+
 # -- what each action did, in the user's words -------------------------------------------------
 #
-# action -> {outcome: message}. The outcome is the timeline event the action wrote (a reply is
-# either sent or drafted for review; a decision approves or rejects), so the message says what
-# really happened. Shared by the office's flash messages and any other caller.
-MESSAGES: dict[str, dict[str, Any]] = {
-    "accept": {
-        "accept": _("Accepted from the intake pool: you are now its first-contact person."),
-    },
-    "answer_directly": {
-        "answer_directly": _("Answered directly; the reply was sent to the requester."),
-    },
-    "dispatch": {"dispatch": _("Dispatched to %(lead)s; it now has to sign for the case.")},
-    "sign_for": {"sign_for": _("Signed for: the case is now being handled by %(lead)s.")},
-    "assign_handler": {"assign_handler": _("%(handler)s is now the handler of the case.")},
-    "assist_opinion": {"assist_opinion": _("Your opinion was sent to the lead department.")},
-    "request_return": {
-        "request_return": _(
-            "Return request submitted; waiting for the efficiency office's decision."
-        ),
-    },
-    "decide_return": {
-        "accept_return": _("Return accepted: the case was dispatched to %(lead)s."),
-        "reject_return": _(
-            "Return rejected: the case is back with %(lead)s, and a buck-passing violation "
-            "was recorded for review."
-        ),
-    },
-    "request_extension": {
-        "request_extension": _(
-            "Extension request submitted; waiting for the efficiency office's approval."
-        ),
-    },
-    "decide_extension": {
-        "approve_extension": _(
-            "Extension approved: the reply is now due %(due)s; the requester was told."
-        ),
-        "reject_extension": _("Extension rejected: the original time limit stands."),
-    },
-    "suspend": {
-        "suspend": _("Case suspended: its time limit is paused until the case is resumed."),
-    },
-    "resume": {"resume": _("Case resumed: its time limit runs again.")},
-    "reply": {
-        "reply_drafted": _("Draft reply submitted to the head for review."),
-        "reply": _("Reply sent to the requester; the rating period has begun."),
-    },
-    "review_reply": {
-        "reply": _("Reply approved and sent to the requester."),
-        "reply_returned": _("Draft reply sent back to the handler for changes."),
-    },
-    "rate": {
-        "rate": _("Rating recorded; the case is closed."),
-        "rate_unsatisfied": _("Unsatisfied rating recorded; the case awaits the reopen review."),
-    },
-    "reopen": {"reopen": _("Case reopened: it is back with %(lead)s with a new time limit.")},
-    "close": {"close": _("Case closed.")},
-    "withdraw": {"withdraw": _("Case withdrawn; its time limits stopped.")},
-    "invalidate": {"invalidate": _("Case marked invalid; its time limits stopped.")},
-    "merge": {"merge": _("Case merged into %(into)s.")},
-}
+# Each action's ``messages`` are chosen by the outcome: the timeline event the action wrote (a
+# reply is either sent or drafted for review; a decision approves or rejects), so the message
+# says what really happened. Shared by the office's flash messages and any other caller.
 
 # Consequences for the requests that were still waiting (cases/services/pending.py).
 SIDE_EFFECTS = {
@@ -165,7 +388,7 @@ SIDE_EFFECTS = {
 
 
 def _outcome(action: str, case: Case, written: list[Any]) -> str:
-    outcomes = MESSAGES[action]
+    outcomes = ACTIONS[action].messages
     found = next((event for event in reversed(written) if event.action in outcomes), None)
     if found is None:
         # A repeated identical request wrote nothing: say what the earlier one did.
@@ -199,7 +422,7 @@ def action_message(action: str, case: Case, *, after_event_id: int) -> str:
         pk=case.pk
     )
     written = list(case.events.filter(id__gt=after_event_id).order_by("id"))
-    message = str(MESSAGES[action][_outcome(action, case, written)]) % _values(case)
+    message = str(ACTIONS[action].messages[_outcome(action, case, written)]) % _values(case)
     seen = {event.action for event in written}
     extra = [str(text) for code, text in SIDE_EFFECTS.items() if code in seen]
     return gettext("%(number)s: %(message)s") % {

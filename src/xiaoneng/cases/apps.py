@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import periodic
+
 
 class CasesConfig(AppConfig):
     name = "xiaoneng.cases"
@@ -8,7 +10,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from xiaoneng import periodic
         from xiaoneng.cases.sweeps import sweep
 
         periodic.register("cases.sweep", lambda: sweep().summary())

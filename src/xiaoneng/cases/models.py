@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.states import OPEN_STATE_VALUES, State
-from xiaoneng.security.fields import BlindIndexField, EncryptedTextField
+from xiaoneng.fieldcrypt.fields import BlindIndexField, EncryptedTextField
 
 
 class Channel(models.TextChoices):
@@ -395,6 +395,3 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id} {self.level}"
-
-
-from xiaoneng.cases import applications  # noqa: E402, F401  (applications and notices)

@@ -8,7 +8,7 @@ sits in and whatever other role they were given; a person without a case role ha
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -17,7 +17,7 @@ from xiaoneng.cases.models import Case
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Staff, Unit
 from xiaoneng.org.roles import ADMIN_ROLES, Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -26,16 +26,6 @@ if TYPE_CHECKING:
 GLOBAL_ROLES = frozenset({Role.EFFICIENCY_OFFICE, Role.LEADER, Role.INSPECTOR})
 # Roles that work on cases: every role except the three administrators.
 CASE_ROLES = frozenset(Role) - ADMIN_ROLES
-
-
-def staff_for(user: User) -> Staff | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cached = getattr(user, "_xiaoneng_staff", False)
-    if cached is False:
-        cached = Staff.objects.select_related("unit", "department").filter(user=user).first()
-        user._xiaoneng_staff = cached  # type: ignore[attr-defined]  # cached for the request
-    return cast("Staff | None", cached)
 
 
 def has_case_scope(user: User) -> bool:

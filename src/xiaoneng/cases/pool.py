@@ -22,7 +22,7 @@ from xiaoneng.cases.permissions import has_global_scope, pool_scope, staff_for
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Department, Post, Staff, Unit
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import ActingHolder, absent_staff_ids, user_roles
+from xiaoneng.org.selectors import ActingHolder, Capacity, absent_staff_ids, user_roles
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -50,8 +50,6 @@ class PoolDuty:
 
 def _acting(post: Post, away: set[int]) -> ActingHolder:
     """The A/B rule of ``post_acting_holder``, with the absences of every post read at once."""
-    from xiaoneng.org.selectors import Capacity
-
     a, b = post.a_holder, post.b_holder
     if a is not None and a.pk not in away:
         return ActingHolder(staff=a, capacity=Capacity.A_HOLDER)

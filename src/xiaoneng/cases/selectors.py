@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from xiaoneng.cases.models import Case, CaseEvent, Decision, ExtensionRequest
 from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATES
-from xiaoneng.security.datakeys import blind_index_candidates
+from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
 
 
 def case_timeline(*, case: Case, public_only: bool = False) -> QuerySet[CaseEvent]:

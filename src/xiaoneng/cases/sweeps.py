@@ -16,18 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from xiaoneng.accountability.models import Violation
-from xiaoneng.accountability.services import (
-    AutomaticViolation,
-    violation_record_automatic_bulk,
-    violation_record_unfiled_denial,
-)
 from xiaoneng.audit.services import audit_batch
-from xiaoneng.cases import clocks
+from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.models import Case, CaseAssist, Satisfaction, Signal
 from xiaoneng.cases.notifications import department_people, efficiency_office_staff, notify_staff
 from xiaoneng.cases.pool import pool_department, pool_people
-from xiaoneng.cases.services._common import record
+from xiaoneng.cases.services.steps import record
 from xiaoneng.cases.states import State
 from xiaoneng.deferred import deferred_inserts
 from xiaoneng.org.models import Staff
@@ -45,8 +39,8 @@ class _Batch:
         self.raised = set(Signal.objects.filter(clock__in=due).values_list("clock_id", "level"))
         # Signals to raise, written together once every clock of the batch is checked.
         self.pending: list[tuple[object, Case, str, list[Staff | None], object]] = []
-        # Violations found and clocks rescheduled, also written together at the end.
-        self.violations: list[AutomaticViolation] = []
+        # Facts for the batch's handlers and clocks rescheduled, also handled together at the end.
+        self.facts: list[facts.CaseFact] = []
         self.rescheduled: list[object] = []
         self._office: list[Staff] | None = None
         self._leaders: list[Staff] | None = None
@@ -87,7 +81,7 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
             for clock in due:
                 _check(clock, shared.owners[clock.pk], shared, now=now, result=result)
             _raise_pending(shared, now=now)
-            violation_record_automatic_bulk(items=shared.violations)
+            facts.announce_batch(shared.facts)
             Clock.objects.bulk_update(shared.rescheduled, ["next_check_at"], batch_size=500)
         result.checked += len(due)
         if len(due) < batch:
@@ -179,16 +173,14 @@ def _raise_signal(
             kind="case.yellow",
             subject=gettext("Yellow card: deadline passed — reminder notice"),
         )
-        violation_record_unfiled_denial(case=case, stage=stage)
+        facts.announce(facts.YELLOW_CARD, case=case, stage=stage)
         if stage == clocks.SIGN_FOR:
-            shared.violations.append(
-                AutomaticViolation(
-                    kind=Violation.Kind.LATE_SIGN_FOR,
-                    source_key=f"late_sign_for:{case.pk}:{case.return_count}",
-                    description=gettext("Not signed for by the deadline."),
+            shared.facts.append(
+                facts.CaseFact(
+                    kind=facts.SIGN_FOR_OVERDUE,
                     case=case,
+                    key=f"{case.pk}:{case.return_count}",
                     department=case.lead_department,
-                    unit_id=case.unit_id,
                 )
             )
     else:
@@ -202,17 +194,14 @@ def _raise_signal(
         if stage == clocks.INTAKE:
             # Nobody accepted it: the first-contact post's department answers for the pool.
             department, staff = pool_department(case), None
-        shared.violations.append(
-            AutomaticViolation(
-                kind=Violation.Kind.RED_CARD,
-                source_key=f"red:{clock.pk}",
-                description=gettext(
-                    "Red card: the time limit and the reminder's limit both passed."
-                ),
+        shared.facts.append(
+            facts.CaseFact(
+                kind=facts.RED_CARD,
                 case=case,
+                key=str(clock.pk),
                 department=department,
                 staff=staff,
-                unit_id=case.unit_id,
+                stage=stage,
             )
         )
 

@@ -17,13 +17,4 @@ urlpatterns = [
         views.commitments_publish_view,
         name="commitments_publish",
     ),
-    path("applications/new/<int:item_pk>/", views.application_new, name="application_new"),
-    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
-    path(
-        "applications/<int:pk>/<slug:action>/",
-        views.application_action,
-        name="application_action",
-    ),
-    path("filings/", views.filing_list, name="filing_list"),
-    path("filings/<int:pk>/review/", views.filing_review, name="filing_review"),
 ]

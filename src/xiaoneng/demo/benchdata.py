@@ -34,10 +34,12 @@ from xiaoneng.cases.models import (
     ReturnRequest,
 )
 from xiaoneng.cases.policies import policy_for
+from xiaoneng.cases.states import OPEN_STATES
+from xiaoneng.catalog.models import PolicyVersion
 from xiaoneng.demo.benchlife import Dept, Life, Policy, Simulation, Stage, World
 from xiaoneng.errors import DomainError
+from xiaoneng.fieldcrypt.fields import BlindIndexField, EncryptedTextField
 from xiaoneng.org.models import Department, Post, Staff, Unit, User
-from xiaoneng.security.fields import BlindIndexField, EncryptedTextField
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock, ClockExtension
@@ -222,8 +224,6 @@ class _NextCheck:
         self.versions: dict[int, Any] = {}
 
     def of(self, clock: dict[str, Any]) -> datetime | None:
-        from xiaoneng.catalog.models import PolicyVersion
-
         version_id = clock["policy_version_id"]
         if version_id not in self.versions:
             self.versions[version_id] = PolicyVersion.objects.prefetch_related("stage_limits").get(
@@ -363,8 +363,6 @@ class _Writer:
         self._copy_lives(lives)
 
     def _copy_lives(self, lives: list[Life]) -> None:
-        from xiaoneng.cases.states import OPEN_STATES
-
         extension_ids = _Ids(ExtensionRequest._meta.db_table, block=2_000)
         return_ids = _Ids(ReturnRequest._meta.db_table, block=2_000)
         clocks, extensions, events, returns, requests = [], [], [], [], []

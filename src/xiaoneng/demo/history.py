@@ -1,21 +1,22 @@
 """Six months of realistic case history for the demo, made through the real services.
 
 Each case is lived through from registration to its end with the clock turned back
-(time-machine), so every timestamp, clock, event, audit row and notification is what the
-platform would have recorded. A fixed seed makes the history the same on every machine.
+(``xiaoneng.clock.at``), so every timestamp, clock, event, audit row and notification is what
+the platform would have recorded. A fixed seed makes the history the same on every machine.
 """
 
 from __future__ import annotations
 
 import contextlib
 import random
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import time_machine
 from django.utils import timezone
 
+from xiaoneng import clock
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, Category, Channel, Kind, Satisfaction
 from xiaoneng.cases.services import (
@@ -172,11 +173,11 @@ class _Life:
     ) -> None:
         self.rng, self.actors, self.t, self.horizon = rng, actors, start, horizon
 
-    def at(self, hours: float) -> time_machine.travel:
+    def at(self, hours: float) -> AbstractContextManager[datetime]:
         self.t = self.t + timedelta(hours=hours)
         if self.t > self.horizon:
             raise _Now
-        return time_machine.travel(self.t, tick=False)
+        return clock.at(self.t)
 
     def register(self) -> Case:
         rng, users = self.rng, self.actors.users

@@ -10,12 +10,13 @@ fixed external number, so a second run finds it and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import time_machine
 from django.utils import timezone
 
+from xiaoneng import clock
 from xiaoneng.cases.models import Case, Category, Channel, Kind, Satisfaction
 from xiaoneng.cases.services import (
     case_decide_return,
@@ -50,9 +51,9 @@ class Scene:
     finance: Department
     school_office: Department
 
-    def at(self, hours: float) -> time_machine.travel:
+    def at(self, hours: float) -> AbstractContextManager[datetime]:
         self.t += timedelta(hours=hours)
-        return time_machine.travel(self.t, tick=False)
+        return clock.at(self.t)
 
     def user(self, name: str) -> User:
         return self.users[name]
@@ -356,7 +357,7 @@ def _pool_waiting(now: datetime) -> int:
     for unit_code, kind, category, content in POOL_WAITING:
         if Case.objects.filter(content=content).exists():
             continue
-        with time_machine.travel(now - timedelta(hours=3), tick=False):
+        with clock.at(now - timedelta(hours=3)):
             public_submit(
                 kind=kind,
                 category=Category.objects.get(code=category),

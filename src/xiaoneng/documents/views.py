@@ -1,21 +1,17 @@
-"""Downloads of a case's documents, PDF or DOCX. Each download is an audited event; the case
-is fetched through ``case_for_user``, so a person outside its scope gets 404."""
+"""Document downloads, PDF or DOCX: ``document_download`` numbers, renders and audits one for
+the view of the app that owns the document (cases, applications, supervision, …). The owning
+view fetches the object and checks the reader's scope first."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from collections.abc import Callable
 
-from xiaoneng.accountability.filings import DenialFiling
-from xiaoneng.cases.applications import OneTimeNotice
-from xiaoneng.cases.models import Case, Signal
-from xiaoneng.cases.permissions import case_for_user
-from xiaoneng.documents import builders
-from xiaoneng.documents.content import Kind
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+
+from xiaoneng.documents.content import OfficialDocument
 from xiaoneng.documents.services import FORMATS, RenderedDocument, document_render
-from xiaoneng.office.permissions import case_view
 
 
 def _respond(rendered: RenderedDocument) -> HttpResponse:
@@ -27,7 +23,18 @@ def _respond(rendered: RenderedDocument) -> HttpResponse:
     return response
 
 
-def _render(request: HttpRequest, *, kind: str, obj, build, fmt: str, case: Case) -> HttpResponse:
+def document_download(
+    request: HttpRequest,
+    *,
+    kind: str,
+    obj: Model,
+    build: Callable[..., OfficialDocument],
+    fmt: str,
+    case_number: str = "",
+    unit_id: int | None = None,
+) -> HttpResponse:
+    """The file of the document ``build`` makes from ``obj``, numbered once and its download
+    audited (``documents.services.document_render``); 404 for a format other than PDF or DOCX."""
     if fmt not in FORMATS:
         raise Http404
     return _respond(
@@ -37,79 +44,7 @@ def _render(request: HttpRequest, *, kind: str, obj, build, fmt: str, case: Case
             build=build,
             fmt=fmt,
             by=request.user,
-            case_number=case.number,
-            unit_id=case.unit_id,
+            case_number=case_number,
+            unit_id=unit_id,
         )
-    )
-
-
-@require_GET
-@case_view
-def case_receipt(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    case = case_for_user(request.user, pk)
-    return _render(
-        request, kind=Kind.RECEIPT, obj=case, build=builders.receipt_document, fmt=fmt, case=case
-    )
-
-
-@require_GET
-@case_view
-def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    found = get_object_or_404(OneTimeNotice.objects.select_related("application"), pk=pk)
-    case = case_for_user(request.user, found.application.case_id)
-    return _render(
-        request,
-        kind=Kind.ONE_TIME_NOTICE,
-        obj=found,
-        build=builders.notice_document,
-        fmt=fmt,
-        case=case,
-    )
-
-
-@require_GET
-@case_view
-def denial_decision(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    filing = get_object_or_404(DenialFiling, pk=pk)
-    case = case_for_user(request.user, filing.case_id)
-    if filing.kind == DenialFiling.Kind.OVERDUE:
-        raise Http404  # Filed for review; the applicant gets no refusal decision for it.
-    kind = Kind.NOT_ACCEPTED if filing.kind == DenialFiling.Kind.NOT_ACCEPTED else Kind.NOT_APPROVED
-    return _render(
-        request, kind=kind, obj=filing, build=builders.denial_decision_document, fmt=fmt, case=case
-    )
-
-
-def _signal(request: HttpRequest, pk: int, level: str) -> tuple[Signal, Case]:
-    signal = get_object_or_404(
-        Signal.objects.select_related("clock"), pk=pk, level=level, case__isnull=False
-    )
-    return signal, case_for_user(request.user, signal.case_id)
-
-
-@require_GET
-@case_view
-def signal_reminder(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    signal, case = _signal(request, pk, Signal.Level.YELLOW)
-    return _render(
-        request,
-        kind=Kind.REMINDER,
-        obj=signal,
-        build=builders.reminder_document,
-        fmt=fmt,
-        case=case,
-    )
-
-
-@require_GET
-@case_view
-def signal_rectification(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    signal, case = _signal(request, pk, Signal.Level.RED)
-    return _render(
-        request,
-        kind=Kind.RECTIFICATION,
-        obj=signal,
-        build=builders.rectification_document,
-        fmt=fmt,
-        case=case,
     )

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import periodic
+
 
 class NotifyConfig(AppConfig):
     name = "xiaoneng.notify"
@@ -8,7 +10,6 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from xiaoneng import periodic
         from xiaoneng.notify.relay import outbox_relay_until_caught_up
 
         # Every minute in `xiaoneng serve`; from Celery beat in production. Safe to run twice at

@@ -11,8 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.fieldcrypt.fields import EncryptedTextField
 from xiaoneng.privacy import mask_email, mask_phone
-from xiaoneng.security.fields import EncryptedTextField
 
 
 class Notification(models.Model):

@@ -9,9 +9,8 @@ only ever touches the outbox row: the change that enqueued it committed long bef
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +20,7 @@ from django.utils import timezone
 
 from xiaoneng.notify.channels import channel_for
 from xiaoneng.notify.models import Notification
-from xiaoneng.privacy import mask_email, mask_phone
+from xiaoneng.privacy import mask_contacts
 from xiaoneng.sealing import SealError, mask_values, unseal
 
 log = logging.getLogger("xiaoneng.notify")
@@ -32,9 +31,32 @@ DEFAULT_MAX_ATTEMPTS = 6
 # Rows per transaction: bounds how long a batch holds its locks (and SQLite's write lock).
 BATCH_SIZE = 20
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_LONG_NUMBER = re.compile(r"\+?\d[\d -]{5,}\d")
 _ERROR_MAX = Notification._meta.get_field("last_error").max_length
+
+
+@dataclass(frozen=True)
+class RelayPrompt:
+    """How to ask for a relay run right after a commit, and whether to (``wanted``).
+
+    The notify services ask once per transaction that wrote outbox rows. Whoever runs relays
+    outside the request registers it (ops: the Celery task, when a broker is configured); with
+    none registered, or none wanted, the periodic job alone delivers (every minute in the
+    embedded server)."""
+
+    wanted: Callable[[], bool]
+    send: Callable[[], object]
+
+
+_prompt: RelayPrompt | None = None
+
+
+def relay_prompt_register(*, wanted: Callable[[], bool], send: Callable[[], object]) -> None:
+    global _prompt
+    _prompt = RelayPrompt(wanted=wanted, send=send)
+
+
+def relay_prompt() -> RelayPrompt | None:
+    return _prompt
 
 
 @dataclass(frozen=True)
@@ -62,8 +84,7 @@ def error_text(exc: BaseException, hide: Iterable[str] = ()) -> str:
     """A short description of a failure with e-mail addresses, phone numbers and the values in
     ``hide`` (a message's secrets, which a gateway may quote back) masked."""
     message = mask_values(" ".join(str(exc).split()), hide)
-    message = _EMAIL.sub(lambda m: mask_email(m.group()), message)
-    message = _LONG_NUMBER.sub(lambda m: mask_phone(m.group()), message)
+    message = mask_contacts(message)
     text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
     return text[:_ERROR_MAX]
 

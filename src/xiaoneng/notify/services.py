@@ -2,6 +2,8 @@
 
 ``notification_enqueue`` runs inside the transaction of the change it reports, so a message
 exists if and only if that change committed. It writes no audit row: the change already does.
+Every path that writes outbox rows (one row, many, or rows held back by ``deferred`` and written
+in bulk) asks for a relay run once that transaction commits.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from xiaoneng import deferred
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.notify.models import Notification
-from xiaoneng.org.models import User
+from xiaoneng.notify.relay import relay_prompt
+from xiaoneng.org.models import Staff, User
+from xiaoneng.org.roles import ADMIN_ROLES
+from xiaoneng.org.selectors import user_roles
 from xiaoneng.sealing import MASK, seal, split_params
 
 if TYPE_CHECKING:
@@ -120,6 +125,24 @@ def _require_transaction() -> None:
         raise RuntimeError("notifications must be enqueued inside the transaction of the change")
 
 
+def _relay_after_commit() -> None:
+    """Ask for a relay run once the current transaction commits: one request per transaction,
+    whether its rows were saved one by one or inserted in bulk (``deferred``, which fires no
+    model signals). Nothing is asked when the transaction rolls back."""
+    prompt = relay_prompt()
+    if prompt is None or not prompt.wanted():
+        return
+    # The pending callbacks are dropped on rollback, so looking there is always accurate.
+    if any(getattr(func, "relay_prompt", False) for _, func, *_ in connection.run_on_commit):
+        return
+
+    def send() -> None:
+        prompt.send()
+
+    send.relay_prompt = True  # type: ignore[attr-defined]
+    transaction.on_commit(send, robust=True)
+
+
 def notification_enqueue(
     *,
     channel: str,
@@ -158,6 +181,7 @@ def notification_enqueue(
         now=timezone.now(),
     )
     deferred.insert([notification])
+    _relay_after_commit()
     return notification
 
 
@@ -208,7 +232,41 @@ def notifications_enqueue_for_users(
                     now=now,
                 )
             )
-    return cast("list[Notification]", deferred.insert(rows))
+    written = cast("list[Notification]", deferred.insert(rows))
+    if written:
+        _relay_after_commit()
+    return written
+
+
+def notify_people(
+    people: Iterable[Staff | None],
+    *,
+    kind: str,
+    subject: Any,
+    body: str,
+    obj: Any,
+    unit_id: int | None = None,
+) -> int:
+    """One inbox message per distinct staff member with an active login; returns how many were
+    written. ``None`` entries are skipped, and so are the three administrators (三员分立: the
+    message names the matter). ``unit_id`` defaults to the object's unit."""
+    seen: set[int] = set()
+    for member in people:
+        if member is None or member.user_id in seen or not member.user.is_active:
+            continue
+        if user_roles(member.user) & ADMIN_ROLES:
+            continue  # 三员分立: the message names the matter under supervision.
+        seen.add(member.user_id)
+        notification_enqueue(
+            channel="inbox",
+            kind=kind,
+            subject=subject,
+            body=body,
+            user=member.user,
+            obj=obj,
+            unit_id=unit_id,
+        )
+    return len(seen)
 
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:

@@ -9,18 +9,18 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from xiaoneng.cases.actions import available_actions
+from xiaoneng.cases.actions import ACTIONS, available_actions
 from xiaoneng.cases.deadlines import Deadline, deadline_from_row, stage_for
+from xiaoneng.cases.documents import case_page_documents
+from xiaoneng.cases.forms import ActionForm
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, ReturnRequest
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.services.pending import CAUSE_LABELS
-from xiaoneng.cases.states import ACTION_LABELS
-from xiaoneng.documents.selectors import case_page_documents
-from xiaoneng.office.forms import ACTION_FORMS, DEPARTMENT_FORMS, ActionForm, active_departments
+from xiaoneng.office.forms import active_departments
 from xiaoneng.office.labels import CAPACITY_LABELS, event_label
-from xiaoneng.office.person import may_reveal
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
+from xiaoneng.web.person import may_reveal
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.models import Clock
 
@@ -125,21 +125,23 @@ def _forms(
     case: Case, user: User, actions: list[str], bound: Bound | None
 ) -> tuple[list[ActionPanel], list[Department]]:
     departments: list[Department] = []
-    if any(action in DEPARTMENT_FORMS for action in actions):
+    forms = {action: ACTIONS[action].form for action in actions}
+    if any(form is not None and form.uses_departments for form in forms.values()):
         departments = active_departments()
     panels = []
-    for action in actions:
+    for action, form in forms.items():
+        if form is None:  # an action the office does not offer (cases/actions.py says why)
+            continue
+        label = str(ACTIONS[action].label)
         if bound is not None and bound.action == action:
-            panels.append(ActionPanel(action, str(ACTION_LABELS[action]), bound.form, open=True))
+            panels.append(ActionPanel(action, label, bound.form, open=True))
             continue
         kwargs: dict[str, Any] = {"case": case, "user": user}
-        if action in DEPARTMENT_FORMS:
+        if form.uses_departments:
             kwargs["departments"] = departments
             if action == "dispatch":
                 kwargs["initial"] = {"lead": suggest_lead(case, departments)}
-        panels.append(
-            ActionPanel(action, str(ACTION_LABELS[action]), ACTION_FORMS[action](**kwargs))
-        )
+        panels.append(ActionPanel(action, label, form(**kwargs)))
     return panels, departments
 
 

@@ -12,16 +12,16 @@ from django.utils.translation import gettext as _
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.notify.context import LazyCount
 from xiaoneng.notify.selectors import inbox_unread_count
-from xiaoneng.office.person import unread_of
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import role_label
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.web.person import unread_of
 
 if TYPE_CHECKING:
-    from xiaoneng.org.actors import User
+    from xiaoneng.org.models import Staff
 
 
-def _site_name(staff: User) -> str:
+def _site_name(staff: Staff | None) -> str:
     if settings.XIAONENG_SITE_NAME:
         return settings.XIAONENG_SITE_NAME
     if staff:

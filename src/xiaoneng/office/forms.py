@@ -1,4 +1,4 @@
-"""Forms of the office: intake and one form per case action. Forms parse; services decide."""
+"""Forms of the office: the base form and intake (the case actions' forms are in cases/forms.py)."""
 
 from __future__ import annotations
 
@@ -8,34 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import (
-    CaseAssist,
     Category,
     Channel,
     Kind,
-    ReplyGrade,
-    Satisfaction,
 )
 from xiaoneng.cases.services.attachments import MAX_ATTACHMENT_BYTES, sniff_content_type
-from xiaoneng.org.models import Department, Staff, Unit
+from xiaoneng.org.models import Department, Unit
+from xiaoneng.web.forms import OfficeForm
 
 MAX_FILES = 10
-
-
-class OfficeForm(forms.Form):
-    """Labels sit above their fields, so no colon after them (and none half-width in Chinese)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-
-def department_choices(departments: list[Department]) -> list[tuple[Any, Any]]:
-    """Departments grouped by unit (optgroups), from one list so several fields share a query."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for department in departments:
-        unit = department.unit
-        groups.setdefault(unit.short_name or unit.name, []).append((department.pk, department.name))
-    return list(groups.items())
 
 
 def active_departments() -> list[Department]:
@@ -44,15 +25,6 @@ def active_departments() -> list[Department]:
         .select_related("unit")
         .order_by("unit__sort_order", "unit_id", "sort_order", "id")
     )
-
-
-class DepartmentChoiceMixin:
-    """Turns department ids from a shared choice list back into Department objects."""
-
-    departments: dict[int, Department]
-
-    def _department(self, value: Any) -> Department | None:
-        return self.departments.get(int(value)) if value not in (None, "") else None
 
 
 # -- intake -----------------------------------------------------------------------------------
@@ -128,230 +100,6 @@ class IntakeForm(OfficeForm):
                     % {"name": file.name}
                 )
         return files
-
-
-# -- case actions -----------------------------------------------------------------------------
-
-
-def _text(label: Any, *, rows: int = 3, required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
-    )
-
-
-class ActionForm(OfficeForm):
-    """A case action's form; ``case`` and ``user`` let a form offer the right choices."""
-
-    def __init__(self, *args: Any, case: Any = None, user: Any = None, **kwargs: Any) -> None:
-        self.case, self.user = case, user
-        super().__init__(*args, **kwargs)
-
-
-class AnswerForm(ActionForm):
-    reply = _text(_("Answer"), rows=5)
-
-
-class DispatchForm(DepartmentChoiceMixin, ActionForm):
-    lead = forms.TypedChoiceField(label=_("Lead department"), coerce=int)
-    assisting = forms.TypedMultipleChoiceField(
-        label=_("Assisting departments"),
-        coerce=int,
-        required=False,
-        help_text=_("Optional. Hold Ctrl (or ⌘) to choose several."),
-    )
-    note = _text(_("Note"), rows=2, required=False)
-
-    def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.departments = {department.pk: department for department in departments}
-        choices = department_choices(departments)
-        self.fields["lead"].choices = [("", "—"), *choices]
-        self.fields["assisting"].choices = choices
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        data["lead_department"] = self._department(data.get("lead"))
-        data["assisting_departments"] = [
-            self.departments[pk]
-            for pk in data.get("assisting") or []
-            if pk in self.departments and pk != data.get("lead")
-        ]
-        return data
-
-
-class SignForm(ActionForm):
-    pass
-
-
-class AcceptForm(ActionForm):
-    pass
-
-
-class AssignForm(ActionForm):
-    handler = forms.TypedChoiceField(label=_("Handler"), coerce=int)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        people = list(
-            Staff.objects.filter(department_id=self.case.lead_department_id)
-            .select_related("user")
-            .order_by("id")
-        )
-        self.people = {person.pk: person for person in people}
-        self.fields["handler"].choices = [(p.pk, str(p.user)) for p in people]
-        if self.case.handler_id:
-            self.fields["handler"].initial = self.case.handler_id
-
-
-class AssistOpinionForm(ActionForm):
-    opinion = forms.ChoiceField(
-        label=_("Opinion"),
-        widget=forms.RadioSelect,
-        choices=[
-            (CaseAssist.Opinion.AGREE, CaseAssist.Opinion.AGREE.label),
-            (CaseAssist.Opinion.DISAGREE, CaseAssist.Opinion.DISAGREE.label),
-            (CaseAssist.Opinion.REFER_UP, CaseAssist.Opinion.REFER_UP.label),
-        ],
-    )
-    reason = _text(_("Reasons"), required=False)
-
-
-class RequestReturnForm(ActionForm):
-    reason = _text(_("Reason"))
-    basis = _text(_("Basis: why this is not our remit"))
-
-
-class DecideReturnForm(DispatchForm):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        choices=[
-            ("accept", _("Accept the return and send the case to another department")),
-            ("reject", _("Reject the return: the department handles the case")),
-        ],
-    )
-    field_order = ["decision", "lead", "assisting", "note"]
-    # Said before the form is sent, not discovered afterwards (docs/cases.md).
-    warning = _(
-        "Rejecting the return records a buck-passing (推诿扯皮) violation against the department "
-        "and the person who asked for it. The violation starts pending review by the efficiency "
-        "office, like every automatic violation, and can be dismissed there."
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["lead"].required = False
-        self.fields["lead"].label = _("New lead department (when accepting)")
-
-
-class RequestExtensionForm(ActionForm):
-    extra_units = forms.IntegerField(
-        label=_("Extra time (in the policy's unit)"), min_value=1, max_value=365
-    )
-    reason = _text(_("Reason"))
-    basis = _text(_("Basis"))
-
-
-class DecideForm(ActionForm):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
-    )
-    note = _text(_("Note"), rows=2, required=False)
-
-
-class SuspendForm(ActionForm):
-    reason = _text(_("Reason"))
-    for_supplement = forms.BooleanField(
-        label=_("Waiting for materials after a one-time notice"), required=False
-    )
-
-
-class NoteForm(ActionForm):
-    note = _text(_("Note"), rows=2, required=False)
-
-
-class RequiredNoteForm(ActionForm):
-    note = _text(_("What must be done again"))
-
-
-class ReasonForm(ActionForm):
-    reason = _text(_("Reason"))
-
-
-class ReplyForm(ActionForm):
-    text = _text(_("Reply"), rows=6)
-    grade = forms.ChoiceField(
-        label=_("Resolution grade (deputy suggestions and CPPCC proposals)"),
-        choices=[("", "—"), *ReplyGrade.choices],
-        required=False,
-    )
-
-
-class ReviewReplyForm(ActionForm):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        choices=[("approve", _("Approve and send")), ("return", _("Send back to the handler"))],
-    )
-    text = _text(_("Reply (you may correct it before approving)"), rows=6, required=False)
-    note = _text(_("What must change (when sending back)"), rows=2, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["text"].initial = self.case.reply_text
-
-
-class RateForm(ActionForm):
-    satisfaction = forms.ChoiceField(
-        label=_("Satisfaction given on the callback"),
-        widget=forms.RadioSelect,
-        choices=[
-            (Satisfaction.SATISFIED, Satisfaction.SATISFIED.label),
-            (Satisfaction.BASICALLY, Satisfaction.BASICALLY.label),
-            (Satisfaction.UNSATISFIED, Satisfaction.UNSATISFIED.label),
-        ],
-    )
-    resolved = forms.TypedChoiceField(
-        label=_("Resolved?"),
-        widget=forms.RadioSelect,
-        coerce=lambda value: value == "yes",
-        choices=[("yes", _("Resolved")), ("no", _("Not resolved"))],
-    )
-    comment = _text(_("Comment"), rows=2, required=False)
-
-
-class MergeForm(ActionForm):
-    into = forms.CharField(label=_("Number of the case to merge into"), max_length=20)
-    reason = _text(_("Reason"), rows=2, required=False)
-
-
-# action code -> form class
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "accept": AcceptForm,
-    "answer_directly": AnswerForm,
-    "dispatch": DispatchForm,
-    "sign_for": SignForm,
-    "assign_handler": AssignForm,
-    "assist_opinion": AssistOpinionForm,
-    "request_return": RequestReturnForm,
-    "decide_return": DecideReturnForm,
-    "request_extension": RequestExtensionForm,
-    "decide_extension": DecideForm,
-    "suspend": SuspendForm,
-    "resume": NoteForm,
-    "reply": ReplyForm,
-    "review_reply": ReviewReplyForm,
-    "rate": RateForm,
-    "reopen": RequiredNoteForm,
-    "close": NoteForm,
-    "withdraw": ReasonForm,
-    "invalidate": ReasonForm,
-    "merge": MergeForm,
-}
-# Forms whose choices are departments (they share one query per page).
-DEPARTMENT_FORMS = {"dispatch", "decide_return"}
 
 
 class RevealForm(OfficeForm):

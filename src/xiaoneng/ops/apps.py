@@ -8,13 +8,13 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from xiaoneng.notify.relay import relay_prompt_register
+        from xiaoneng.ops.celery_app import broker_configured  # also makes it the current app
+        from xiaoneng.ops.tasks import relay_outbox, send_task_safely
 
-        from xiaoneng.notify.models import Notification
-        from xiaoneng.ops import celery_app  # noqa: F401  (makes it the current Celery app)
-        from xiaoneng.ops.tasks import on_notification_saved
-
-        post_save.connect(on_notification_saved, sender=Notification, dispatch_uid="ops.relay_kick")
+        # After a transaction that wrote outbox rows commits, the notify services ask for one
+        # relay task (with a broker; the embedded server's periodic job relays without one).
+        relay_prompt_register(wanted=broker_configured, send=lambda: send_task_safely(relay_outbox))
         _api_answers_503_when_the_database_is_down()
 
 

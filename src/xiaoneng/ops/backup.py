@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng import __version__
 from xiaoneng.errors import DomainError
-from xiaoneng.security import datakeys
+from xiaoneng.fieldcrypt import datakeys
 
 MANIFEST = "manifest.json"
 FORMAT = "xiaoneng-backup/1"

@@ -10,27 +10,16 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from xiaoneng.audit.context import current_context
-from xiaoneng.privacy import mask_email, mask_phone
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Mainland mobile numbers and other long digit runs (ID numbers, landlines).
-_LONG_NUMBER = re.compile(r"(?<![\w])\+?\d[\d -]{6,}\d(?![\w])")
+from xiaoneng.privacy import mask_contacts
 
 _case: contextvars.ContextVar[tuple[str, str]] = contextvars.ContextVar(
     "xiaoneng_log_case", default=("", "")
 )
-
-
-def scrub(text: str) -> str:
-    """Mask e-mail addresses and long numbers (phones, ID numbers) in free text."""
-    text = _EMAIL.sub(lambda m: mask_email(m.group()), text)
-    return _LONG_NUMBER.sub(lambda m: mask_phone(m.group()), text)
 
 
 def set_case(*, case_id: object = "", number: str = "") -> contextvars.Token:
@@ -85,12 +74,14 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": scrub(record.getMessage()),
+            "message": mask_contacts(record.getMessage(), standalone=True),
         }
         for key in ("request_id", "user_id", "case_id", "case_number"):
             value = getattr(record, key, "")
             if value and value != "-":
                 entry[key] = value
         if record.exc_info:
-            entry["exception"] = scrub(self.formatException(record.exc_info))
+            entry["exception"] = mask_contacts(
+                self.formatException(record.exc_info), standalone=True
+            )
         return json.dumps(entry, ensure_ascii=False)

@@ -60,6 +60,7 @@ def check_sweeper(*, now: datetime | None = None) -> dict[str, Any]:
 
 
 def check_outbox(*, now: datetime | None = None) -> dict[str, Any]:
+    # Imported when run, like JobRun above: each readiness check loads only the models it reads.
     from xiaoneng.notify.models import Notification
 
     now = now or timezone.now()

@@ -38,6 +38,7 @@ def relay_outbox(self: Any, limit: int = 200) -> str:
 
 
 def _relay(limit: int) -> str:
+    # Imported when run: Celery imports this module before Django's apps are ready.
     from xiaoneng.notify.relay import outbox_relay
 
     return str(outbox_relay(limit=limit))
@@ -87,29 +88,3 @@ def queue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     if not broker_configured():
         return
     transaction.on_commit(lambda: send_task_safely(task, *args, **kwargs), robust=True)
-
-
-def kick_relay_on_commit() -> None:
-    """Ask a worker to relay the outbox after this commit; one message per transaction."""
-    from django.db import connection
-
-    if not broker_configured():
-        return
-    if not connection.in_atomic_block:
-        send_task_safely(relay_outbox)
-        return
-    # The pending callbacks are dropped on rollback, so looking there is always accurate.
-    if any(getattr(func, "relay_kick", False) for _, func, _ in connection.run_on_commit):
-        return
-
-    def send() -> None:
-        send_task_safely(relay_outbox)
-
-    send.relay_kick = True  # type: ignore[attr-defined]
-    transaction.on_commit(send, robust=True)
-
-
-def on_notification_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
-    """Signal receiver: infrastructure only (queue a relay), no business rule."""
-    if created and instance.status == "pending":
-        kick_relay_on_commit()

@@ -1,14 +1,21 @@
-"""Questions about the organisation: who is away, who acts now for a post, what roles one holds."""
+"""Questions about the organisation: who is away, who acts now for a post, what roles one holds,
+which staff record a login has."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from xiaoneng.org.models import Absence, Post, Staff, User
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.errors import PermissionDenied
+from xiaoneng.org.models import Absence, Post, Staff
 from xiaoneng.org.roles import Role
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 
 class Capacity(StrEnum):
@@ -64,3 +71,23 @@ def user_roles(user: object) -> set[str]:
         cached = set(member.groups.values_list("name", flat=True)) & valid
         member._xiaoneng_roles = cached  # type: ignore[attr-defined]  # cached for the request
     return cached
+
+
+def staff_for(user: User) -> Staff | None:
+    """The user's staff record (with unit and department), or None; cached on the instance for
+    the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_xiaoneng_staff", False)
+    if cached is False:
+        cached = Staff.objects.select_related("unit", "department").filter(user=user).first()
+        user._xiaoneng_staff = cached  # type: ignore[attr-defined]  # cached for the request
+    return cast("Staff | None", cached)
+
+
+def require_staff(user: User) -> Staff:
+    """The user's staff record; refused for anyone who has none."""
+    staff = staff_for(user)
+    if staff is None:
+        raise PermissionDenied(_("Only staff members may do this."))
+    return staff

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import Category, Kind, Satisfaction
 from xiaoneng.cases.services.intake import MAX_CONTENT
 from xiaoneng.org.models import Unit
+from xiaoneng.privacy import PHONE_ENTRY
 
 PUBLIC_KINDS = [
     (Kind.COMPLAINT.value, _("Complaint (投诉)")),
@@ -18,7 +18,6 @@ PUBLIC_KINDS = [
     (Kind.SUGGESTION.value, _("Suggestion (建议)")),
     (Kind.REPORT.value, _("Report (举报)")),
 ]
-_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -81,7 +80,7 @@ class SubmitForm(forms.Form):
 
     def clean_requester_phone(self) -> str:
         phone = self.cleaned_data.get("requester_phone", "").strip()
-        if phone and not _PHONE.match(phone):
+        if phone and not PHONE_ENTRY.match(phone):
             raise forms.ValidationError(_("Please enter a valid phone number."))
         return phone
 

@@ -23,7 +23,7 @@ from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.states import FINAL_STATES
 from xiaoneng.org.models import Unit
-from xiaoneng.portal.redact import case_names, redact
+from xiaoneng.privacy import case_names, redact
 from xiaoneng.workdays.models import Clock
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"

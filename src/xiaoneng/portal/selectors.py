@@ -17,8 +17,8 @@ from xiaoneng.cases.identifiers import secret_hash, secret_matches
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Unit
-from xiaoneng.portal.redact import case_names, case_personal_values, redact
 from xiaoneng.portal.timeline import PublicEvent, public_state, public_timeline
+from xiaoneng.privacy import case_names, case_personal_values, redact
 from xiaoneng.workdays.explain import explain_clock
 from xiaoneng.workdays.models import Clock
 

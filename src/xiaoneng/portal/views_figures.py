@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from xiaoneng.api.errors import error_body
 from xiaoneng.assessment import selectors
 from xiaoneng.assessment.concerned import ConcernedRow, concerned_ranking
 from xiaoneng.assessment.definitions import definition_url, metric_rows
+from xiaoneng.errors import error_body
 from xiaoneng.org.models import Unit
 from xiaoneng.portal import figures as figures_selectors
 from xiaoneng.portal import ratelimit

@@ -8,14 +8,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from xiaoneng.catalog.guides import ServiceItemVersion
-from xiaoneng.portal import ratelimit
-from xiaoneng.portal.guides import (
+from xiaoneng.catalog.public_guides import (
     guide_filters_parse,
     public_commitments,
     public_guide,
     public_guide_units,
     public_guides_page,
 )
+from xiaoneng.portal import ratelimit
 from xiaoneng.portal.selectors import portal_contacts
 
 

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.errors import lazy_format
-from xiaoneng.office.forms import OfficeForm
 from xiaoneng.referrals.models import ReferralImport
+from xiaoneng.web.forms import OfficeForm
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 

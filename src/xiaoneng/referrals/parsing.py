@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.services.intake import MAX_CONTENT
 from xiaoneng.errors import lazy_format
-from xiaoneng.referrals.reading import FileRefused, raw_rows
+from xiaoneng.privacy import PHONE_ENTRY
+from xiaoneng.web.spreadsheets import FileRefused, raw_rows
 
 __all__ = ["FileRefused", "checked_rows", "map_header"]
 
@@ -26,7 +27,6 @@ __all__ = ["FileRefused", "checked_rows", "map_header"]
 MAX_ROWS = 100_000
 DB_CHECK_BATCH = 500
 
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
 CHANNEL = Channel.HOTLINE
 DEFAULT_KIND = Kind.COMPLAINT
 
@@ -274,7 +274,7 @@ class RowChecker:
         if len(requester) > 64:
             error("requester", _("The requester's name is longer than 64 characters."))
         phone = text(get(values, "phone"))
-        if phone and not PHONE.match(phone):
+        if phone and not PHONE_ENTRY.match(phone):
             error("phone", _("Not a valid phone number."))
 
         content = text(get(values, "content"))

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.referrals.forms import ConfirmForm, UploadForm
 from xiaoneng.referrals.models import ReferralImport
 from xiaoneng.referrals.parsing import COLUMNS, MAX_ROWS, FileRefused
@@ -18,6 +17,7 @@ from xiaoneng.referrals.services import (
     referral_import_run,
     referral_upload_store,
 )
+from xiaoneng.web.permissions import role_required
 
 IMPORTER_ROLES = ("intake", "efficiency_office")
 LIST_SIZE = 50

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
-from xiaoneng.security.datakeys import configured_keys
+from xiaoneng.fieldcrypt.datakeys import configured_keys
 
 
 @register(Tags.security)

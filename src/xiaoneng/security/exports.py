@@ -1,30 +1,27 @@
-"""Export control: who may export, why, how often; and the watermark on every workbook.
+"""Export control: who may export, why, and how often.
 
-Callers: check with ``export_authorize`` before building the file, stamp the workbook with
-``workbook_watermark``, then record it with ``export_record`` (the audited row also feeds the
-rate limit).
+Callers: check with ``export_authorize`` before building the file; the workbook, its watermark
+and the audited export row are ``xiaoneng.web.excel``'s (the audited rows feed the rate limit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.models import AuditEntry
-from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.web.excel import EXPORT_ACTION_SUFFIX
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
 
-EXPORT_ACTION_SUFFIX = ".export"
 REASON_MAX = 200
 
 
@@ -56,44 +53,3 @@ def export_authorize(
             )
         )
     return reason
-
-
-def export_record(
-    *, user: User, kind: str, reason: str, rows: int, filters: dict[str, Any] | None = None
-) -> AuditEntry:
-    """Audit one export (call inside a transaction): who, which list, why, how many rows."""
-    return log_action(
-        action=f"{kind}{EXPORT_ACTION_SUFFIX}",
-        actor=user,
-        summary={"kind": kind, "reason": reason, "rows": rows, "filters": filters or {}},
-    )
-
-
-def watermark_text(*, user: User, at: datetime) -> str:
-    moment = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
-    return gettext("Exported by %(user)s (%(username)s) at %(time)s. Internal use only.") % {
-        "user": str(user),
-        "username": user.get_username(),
-        "time": moment,
-    }
-
-
-def workbook_watermark(workbook: Any, *, user: User, at: datetime) -> str:
-    """Put the exporter and time in every sheet's header and footer and a first-row note.
-
-    For a write-only workbook call it before appending rows; in any other workbook the note is
-    inserted above what is there. Either way it is row 1.
-    Returns the text used.
-    """
-    text = watermark_text(user=user, at=at)
-    for sheet in workbook.worksheets:
-        for part in (sheet.oddHeader, sheet.evenHeader):
-            part.center.text = text
-        for part in (sheet.oddFooter, sheet.evenFooter):
-            part.center.text = text
-        if workbook.write_only:
-            sheet.append([text])
-        else:
-            sheet.insert_rows(1)
-            sheet.cell(row=1, column=1, value=text)
-    return text

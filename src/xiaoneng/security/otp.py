@@ -19,6 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles
+from xiaoneng.web.person import prime
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -40,9 +42,6 @@ RECOVERY_NAME = "recovery"
 
 def otp_required_for(user: User) -> bool:
     """Whether the person's roles need a second factor (one primed query, cached per request)."""
-    from xiaoneng.office.person import prime
-    from xiaoneng.org.selectors import user_roles
-
     prime(user)
     return bool(user_roles(user) & {role.value for role in OTP_ROLES})
 

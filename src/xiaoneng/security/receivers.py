@@ -18,6 +18,7 @@ from django.core.signals import setting_changed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from xiaoneng.fieldcrypt.datakeys import keyring
 from xiaoneng.security import signins
 from xiaoneng.security.models import UserSession
 from xiaoneng.security.sessions import session_start
@@ -71,6 +72,4 @@ def _on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> 
 def _on_data_keys_changed(sender: Any, setting: str, **kwargs: Any) -> None:
     """Tests switch keys with the settings fixture; the keyring is otherwise built once."""
     if setting in {"XIAONENG_DATA_KEYS", "XIAONENG_DATA_KEY_FILE", "SECRET_KEY", "PRODUCTION"}:
-        from xiaoneng.security.datakeys import keyring
-
         keyring.cache_clear()

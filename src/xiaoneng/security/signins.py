@@ -20,6 +20,7 @@ from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import User
 from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor
@@ -93,8 +94,6 @@ def lockout_clear(*, by: Actor, username: str = "", ip_address: str = "") -> int
 
     Only the security administrator may do it, and it is audited with who, whom and from where.
     """
-    from xiaoneng.org.selectors import user_roles
-
     username = _typed_username(username)
     ip_address = (ip_address or "").strip()
     if Role.SECADMIN not in user_roles(by):

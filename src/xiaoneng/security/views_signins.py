@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.roles import Role
 from xiaoneng.security.selectors import lockouts_current, security_events
 from xiaoneng.security.signins import SECURITY_EVENT_LABELS, lockout_clear
+from xiaoneng.web.permissions import role_required
 
 
 @role_required(Role.SECADMIN)

@@ -4,11 +4,12 @@ inspection with findings. Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
-import time_machine
 from django.utils import timezone
 
+from xiaoneng import clock
 from xiaoneng.org.models import Department, Staff, Unit, User
 from xiaoneng.supervision.models import Inspection, Order
 from xiaoneng.supervision.services import (
@@ -23,8 +24,8 @@ from xiaoneng.supervision.sweeps import supervision_sweep
 DEMO_SOURCE = "demo"
 
 
-def _at(moment: datetime) -> time_machine.travel:
-    return time_machine.travel(moment, tick=False)
+def _at(moment: datetime) -> AbstractContextManager[datetime]:
+    return clock.at(moment)
 
 
 def _user(username: str) -> User:

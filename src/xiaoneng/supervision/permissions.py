@@ -12,6 +12,7 @@ from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import PermissionDenied
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
+from xiaoneng.org.scope import department_scope, has_any_role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.supervision.models import Inspection, Order
 
@@ -24,23 +25,9 @@ CALLBACK_ROLES = (Role.EFFICIENCY_OFFICE, Role.LEADER)
 INSPECTION_ROLES = (Role.INSPECTOR, Role.EFFICIENCY_OFFICE, Role.LEADER)
 
 
-def has_any(user: Any, roles: frozenset[str] | tuple[str, ...]) -> bool:
-    return bool(user_roles(user) & set(roles))
-
-
 def require_any(user: Any, roles: frozenset[str] | tuple[str, ...], message: Any) -> None:
-    if not has_any(user, roles):
+    if not has_any_role(user, roles):
         raise PermissionDenied(message)
-
-
-def _department_scope(staff: Staff) -> Q:
-    scope = Q(person=staff)
-    if staff.department_id is not None:
-        scope |= Q(department_id=staff.department_id)
-    headed = list(staff.headed_departments.values_list("pk", flat=True))
-    if headed:
-        scope |= Q(department_id__in=headed)
-    return scope
 
 
 def orders_visible_to(user: Any) -> QuerySet[Order]:
@@ -52,7 +39,7 @@ def orders_visible_to(user: Any) -> QuerySet[Order]:
     staff = staff_for(user)
     if staff is None or not roles & ANSWERERS:
         return Order.objects.none()
-    return Order.objects.filter(_department_scope(staff))
+    return Order.objects.filter(department_scope(staff, Q(person=staff)))
 
 
 def order_for_user(user: Any, pk: int) -> Order:
@@ -89,7 +76,7 @@ def require_answerer(user: Any, order: Order) -> Staff:
 
 
 def inspection_for_user(user: Any, pk: int) -> Inspection:
-    if not has_any(user, INSPECTION_ROLES):
+    if not has_any_role(user, INSPECTION_ROLES):
         raise Http404
     inspection = Inspection.objects.select_related("unit").filter(pk=pk).first()
     if inspection is None:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext
 
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.notifications import efficiency_office_staff
+from xiaoneng.notify.services import notify_people
 from xiaoneng.supervision.models import ORDER_OWNER, Order, Reminder
-from xiaoneng.supervision.services._common import notify_people
 from xiaoneng.supervision.services.orders import send_reminder
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.selectors import clock_thresholds

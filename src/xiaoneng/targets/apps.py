@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import periodic
+
 
 class TargetsConfig(AppConfig):
     name = "xiaoneng.targets"
@@ -8,7 +10,6 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets")
 
     def ready(self) -> None:
-        from xiaoneng import periodic
         from xiaoneng.targets.sweeps import targets_sweep
 
         periodic.register("targets.sweep", lambda: targets_sweep().summary())

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import time_machine
 from django.utils import timezone
 
+from xiaoneng import clock
 from xiaoneng.org.models import Department, Staff, Unit, User
 from xiaoneng.targets.models import Target
 from xiaoneng.targets.services import (
@@ -53,7 +53,7 @@ def demo_targets_load() -> int:
     leader = _staff("leader")
     start = timezone.make_aware(datetime.combine(date(year, 1, 5), time(9)))
     tasks = []
-    with time_machine.travel(start, tick=False):
+    with clock.at(start):
         for source, title, description in TARGETS:
             target = target_create(
                 by=office, year=year, source=source, title=title, description=description
@@ -79,11 +79,11 @@ def demo_targets_load() -> int:
         report_at = timezone.make_aware(datetime.combine(date(year, month, 15), time(10)))
         for task in tasks[::2]:
             milestone = task.milestones.filter(done_at__isnull=True).order_by("due_date").first()
-            with time_machine.travel(report_at, tick=False):
+            with clock.at(report_at):
                 report = progress_report(
                     by=handler.user, task=task, percent=percent, narrative=text, milestone=milestone
                 )
-            with time_machine.travel(report_at + timedelta(hours=2), tick=False):
+            with clock.at(report_at + timedelta(hours=2)):
                 progress_sign_off(by=head.user, report=report, approve=True, note="同意。")
     targets_sweep()
     return len(TARGETS)

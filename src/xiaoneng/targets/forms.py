@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.office.forms import OfficeForm
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.targets.models import Milestone, Target
+from xiaoneng.web.forms import OfficeForm
 
 
 class StaffChoice(forms.ModelChoiceField):

@@ -21,6 +21,7 @@ from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.targets.models import Target
 from xiaoneng.targets.services import milestone_add, target_create, task_create
+from xiaoneng.web.spreadsheets import xlsx_rows
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -77,23 +78,18 @@ class ImportPlan:
 
 
 def _cells(data: bytes) -> list[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
     if len(data) > MAX_BYTES:
         raise DomainError(_("The file is larger than 5 MB."))
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DomainError(_("This file is not an Excel workbook (.xlsx)."))
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise DomainError(_("The workbook could not be read; it may be damaged.")) from exc
+    # The zip-bomb checks of every uploaded spreadsheet run before openpyxl opens it.
     rows = []
-    for row in book.worksheets[0].iter_rows(values_only=True):
+    for _number, values in xlsx_rows(io.BytesIO(data)):
         if len(rows) > MAX_ROWS + 1:
             raise DomainError(
                 lazy_format(_("The file has more than %(max)d rows."), {"max": MAX_ROWS})
             )
-        rows.append(row)
+        rows.append(tuple(values))
     return rows
 
 

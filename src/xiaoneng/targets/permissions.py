@@ -9,6 +9,7 @@ from django.http import Http404
 
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.roles import Role
+from xiaoneng.org.scope import department_scope, has_any_role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.targets.models import Task
 
@@ -20,7 +21,7 @@ TARGET_ROLES = (Role.EFFICIENCY_OFFICE, Role.LEADER, Role.DEPT_HEAD, Role.HANDLE
 
 
 def sees_all(user: Any) -> bool:
-    return bool(user_roles(user) & READERS_ALL)
+    return has_any_role(user, READERS_ALL)
 
 
 def tasks_visible_to(user: Any) -> QuerySet[Task]:
@@ -32,13 +33,7 @@ def tasks_visible_to(user: Any) -> QuerySet[Task]:
     roles = user_roles(user)
     if staff is None or not roles & {Role.DEPT_HEAD, Role.HANDLER}:
         return Task.objects.none()
-    scope = Q(person=staff) | Q(leader=staff)
-    if staff.department_id is not None:
-        scope |= Q(department_id=staff.department_id)
-    headed = list(staff.headed_departments.values_list("pk", flat=True))
-    if headed:
-        scope |= Q(department_id__in=headed)
-    return Task.objects.filter(scope)
+    return Task.objects.filter(department_scope(staff, Q(person=staff) | Q(leader=staff)))
 
 
 def task_for_user(user: Any, pk: int) -> Task:

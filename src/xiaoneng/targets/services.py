@@ -18,11 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
+from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.selectors import user_roles
-from xiaoneng.supervision.services._common import check_upload, notify_people
+from xiaoneng.supervision.models import Order
+from xiaoneng.supervision.services import supervision_order_create
 from xiaoneng.targets.models import MILESTONE_OWNER, Milestone, ProgressReport, Target, Task
 from xiaoneng.targets.permissions import MANAGERS, may_report, may_sign_off
+from xiaoneng.web.uploads import check_upload
 from xiaoneng.workdays.deadlines import local_day
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting
@@ -259,9 +262,6 @@ def _milestone_done(milestone: Milestone, *, at: datetime, by: Actor) -> None:
 def task_supervise(*, by: User, task: Task) -> Any:
     """Put a lagging task under a supervision order in one action; a second call returns the
     order already issued for it."""
-    from xiaoneng.supervision.models import Order
-    from xiaoneng.supervision.services import supervision_order_create
-
     source = f"target-task:{task.pk}"
     existing = Order.objects.filter(source=source).exclude(state=Order.State.ACCEPTED).first()
     if existing is not None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.notifications import efficiency_office_staff
-from xiaoneng.supervision.services._common import notify_people
+from xiaoneng.notify.services import notify_people
 from xiaoneng.targets.models import MILESTONE_OWNER, Milestone, MilestoneSignal
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.selectors import clock_thresholds

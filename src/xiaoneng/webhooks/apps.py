@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import periodic
+
 
 class WebhooksConfig(AppConfig):
     name = "xiaoneng.webhooks"
@@ -10,7 +12,6 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
-        from xiaoneng import periodic
         from xiaoneng.webhooks.delivery import webhooks_run
 
         # Every minute in `xiaoneng serve`; from Celery beat in production. Safe to run twice at

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.errors import DomainError
-from xiaoneng.office.forms import OfficeForm
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
+from xiaoneng.web.forms import OfficeForm
+from xiaoneng.web.permissions import role_required
 from xiaoneng.webhooks.events import EVENT_TYPES
 from xiaoneng.webhooks.models import WebhookDelivery, WebhookEndpoint
 from xiaoneng.webhooks.selectors import webhook_deliveries, webhook_endpoints

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import log_action
 from xiaoneng.campaigns.models import Campaign, Participant, PartyGroup, Requirement
-from xiaoneng.campaigns.permissions import OFFICE, has_any
+from xiaoneng.campaigns.permissions import OFFICE
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Staff, Unit
+from xiaoneng.org.scope import has_any_role
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -30,7 +31,7 @@ class RequirementSpec:
 
 
 def _require_office(user: User) -> None:
-    if not has_any(user, OFFICE):
+    if not has_any_role(user, OFFICE):
         raise PermissionDenied(_("Only the efficiency office manages campaigns."))
 
 

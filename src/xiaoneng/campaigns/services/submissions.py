@@ -20,7 +20,8 @@ from xiaoneng.campaigns.models import Campaign, Participant, Requirement, Submis
 from xiaoneng.campaigns.permissions import may_review
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
-from xiaoneng.supervision.services._common import check_upload, notify_people
+from xiaoneng.notify.services import notify_people
+from xiaoneng.web.uploads import check_upload
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User

@@ -21,17 +21,17 @@ from xiaoneng.campaigns.permissions import (
     OFFICE,
     READERS_ALL,
     campaign_for_user,
-    has_any,
     may_review,
 )
 from xiaoneng.campaigns.selectors import campaign_completion, campaigns_for_list, person_completion
-from xiaoneng.campaigns.views._files import xlsx_response
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.documents.content import Kind
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
+from xiaoneng.org.scope import has_any_role
 from xiaoneng.security.export_views import export_with_reason
+from xiaoneng.web.excel import xlsx_response
+from xiaoneng.web.permissions import role_required
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -40,7 +40,7 @@ REPORT_ROLES = ("efficiency_office", "leader", "dept_head")
 
 
 def may_see_completion(user: User, campaign: Campaign) -> bool:
-    return has_any(user, READERS_ALL) or may_review(user, campaign)
+    return has_any_role(user, READERS_ALL) or may_review(user, campaign)
 
 
 def _campaign_with_completion(user: User, pk: int) -> Campaign:
@@ -58,7 +58,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "campaigns/campaign_list.html",
         {
             "campaigns": campaigns_for_list(request.user),
-            "may_create": has_any(request.user, OFFICE),
+            "may_create": has_any_role(request.user, OFFICE),
         },
     )
 
@@ -104,7 +104,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "party_groups": list(campaign.party_groups.all()),
         "completion": campaign_completion(campaign) if show_completion else None,
         "mine": person_completion(campaign, staff) if staff else None,
-        "office": has_any(request.user, OFFICE),
+        "office": has_any_role(request.user, OFFICE),
         "may_review": may_review(request.user, campaign),
         "formats": list(FORMATS),
     }

@@ -20,8 +20,6 @@ from xiaoneng.campaigns.permissions import (
     READERS_ALL,
     STUDY_ROLES,
     STUDY_WRITERS,
-    has_any,
-    headed_department_ids,
     may_manage_department,
     session_for_user,
     sessions_visible_to,
@@ -33,12 +31,13 @@ from xiaoneng.campaigns.selectors import (
     person_record,
     sessions_for_list,
 )
-from xiaoneng.campaigns.views._files import xlsx_response
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Department, Staff
+from xiaoneng.org.scope import has_any_role, headed_department_ids
 from xiaoneng.security.export_views import export_with_reason
+from xiaoneng.web.excel import xlsx_response
+from xiaoneng.web.permissions import role_required
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -54,14 +53,14 @@ def _year(request: HttpRequest) -> tuple[YearForm, int]:
 
 def _department_scope(user: User) -> list[int] | None:
     """None: every department (office, leaders); else the departments a head heads."""
-    if has_any(user, READERS_ALL):
+    if has_any_role(user, READERS_ALL):
         return None
     return headed_department_ids(staff_for(user))
 
 
 def _writable_departments(user: User) -> Any:
     departments = Department.objects.filter(is_active=True).select_related("unit")
-    if not has_any(user, OFFICE):
+    if not has_any_role(user, OFFICE):
         departments = departments.filter(pk__in=headed_department_ids(staff_for(user)))
     return departments.order_by("unit__sort_order", "unit_id", "sort_order", "id")
 
@@ -77,7 +76,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             "sessions": sessions_for_list(sessions_visible_to(request.user), year=year),
             "form": form,
             "year": year,
-            "may_create": has_any(request.user, STUDY_WRITERS),
+            "may_create": has_any_role(request.user, STUDY_WRITERS),
         },
     )
 

@@ -25,7 +25,7 @@ from xiaoneng.campaigns.permissions import (
 from xiaoneng.campaigns.selectors import my_campaigns, my_submissions, review_queue
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
+from xiaoneng.web.permissions import role_required
 
 
 @require_GET

@@ -2,59 +2,22 @@
 
 from __future__ import annotations
 
-import zipfile
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import Attachment, Case
-from xiaoneng.cases.services._common import record, require_staff
+from xiaoneng.cases.services.steps import record, require_staff
 from xiaoneng.errors import DomainError
+from xiaoneng.web.uploads import MAX_ATTACHMENT_BYTES, MAX_NAME, sniff_content_type
 
 if TYPE_CHECKING:
-    from xiaoneng.org.actors import Actor
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-MAX_NAME = 200
-
-# Content type by magic number. Office files are ZIP containers and are told apart by the part
-# that names their main document, so a renamed archive is not accepted as a document.
-_OFFICE_PARTS = {
-    "word/document.xml": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    ),
-    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+    from xiaoneng.org.actors import User
 
 
-def sniff_content_type(file: Any) -> str | None:
-    """The content type the bytes prove (PDF, PNG, JPEG, DOCX, XLSX), else None."""
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    if head.startswith(b"%PDF"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(file) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            file.seek(0)
-        for part, content_type in _OFFICE_PARTS.items():
-            if part in names:
-                return content_type
-    return None
-
-
-def attachment_add(*, case: Case, file: UploadedFile, by: Actor) -> Attachment:
+def attachment_add(*, case: Case, file: UploadedFile, by: User) -> Attachment:
     """Store ``file`` on ``case``; refuse files over 10 MB or of a type we do not accept."""
     require_staff(by)
     size = file.size or 0

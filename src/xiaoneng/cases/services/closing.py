@@ -8,9 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.accountability.models import Violation
-from xiaoneng.accountability.services import violation_record_automatic
-from xiaoneng.cases import clocks
+from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.models import Case, Channel, ReplyGrade, Satisfaction
 from xiaoneng.cases.notifications import (
     department_people,
@@ -19,7 +17,7 @@ from xiaoneng.cases.notifications import (
     notify_staff,
 )
 from xiaoneng.cases.services import pending as waiting
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.steps import (
     is_efficiency_office,
     is_head_of,
     is_repeat,
@@ -37,7 +35,7 @@ from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.roles import Role
 
 if TYPE_CHECKING:
-    from xiaoneng.org.actors import Actor
+    from xiaoneng.org.actors import Actor, User
 
 GRADED_CHANNELS = frozenset({Channel.DEPUTY, Channel.CPPCC})
 
@@ -64,7 +62,7 @@ def issue_reply(*, case: Case, by: Actor, text: str, action: str, grade: str = "
     notify_requester(case, kind="case.replied", message=message)
 
 
-def case_reply(*, case: Case, by: Actor, text: str, grade: str = "") -> Case:
+def case_reply(*, case: Case, by: User, text: str, grade: str = "") -> Case:
     """The handler replies; where the unit requires it the head reviews before it goes out."""
     text = require_text(text, _("Please write the reply."))
     with transaction.atomic():
@@ -114,7 +112,7 @@ def case_reply(*, case: Case, by: Actor, text: str, grade: str = "") -> Case:
 
 
 def case_review_reply(
-    *, case: Case, by: Actor, approve: bool, note: str = "", text: str | None = None
+    *, case: Case, by: User, approve: bool, note: str = "", text: str | None = None
 ) -> Case:
     staff = require_staff(by)
     with transaction.atomic():
@@ -197,7 +195,7 @@ def case_rate(
     return case
 
 
-def case_reopen(*, case: Case, by: Actor, note: str) -> Case:
+def case_reopen(*, case: Case, by: User, note: str) -> Case:
     """重办: the unit was at fault; the case goes back with a new deadline."""
     note = require_text(note, _("Please say what the unit must do again."))
     require_role(by, Role.EFFICIENCY_OFFICE)
@@ -222,14 +220,12 @@ def case_reopen(*, case: Case, by: Actor, note: str) -> Case:
             data={"round": case.reopen_count},
             at=at,
         )
-        violation_record_automatic(
-            kind=Violation.Kind.FAULT_DISSATISFACTION,
-            source_key=f"reopen:{case.pk}:{case.reopen_count}",
-            description=gettext("Unsatisfied rating found to be the unit's fault; case reopened."),
+        facts.announce(
+            facts.REOPENED_AT_FAULT,
             case=case,
+            key=f"{case.pk}:{case.reopen_count}",
             department=case.lead_department,
             staff=case.handler,
-            unit_id=case.unit_id,
         )
         notify_staff(
             case,

@@ -10,9 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.accountability.models import Violation
-from xiaoneng.accountability.services import violation_record_automatic
-from xiaoneng.cases import clocks
+from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, ReturnRequest
 from xiaoneng.cases.notifications import (
     department_people,
@@ -21,7 +19,8 @@ from xiaoneng.cases.notifications import (
     notify_staff,
 )
 from xiaoneng.cases.services import pending as waiting
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.intake import dispatch_to
+from xiaoneng.cases.services.steps import (
     in_department,
     is_efficiency_office,
     is_head_of,
@@ -35,7 +34,6 @@ from xiaoneng.cases.services._common import (
     require_state,
     require_text,
 )
-from xiaoneng.cases.services.intake import dispatch_to
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Staff
@@ -88,14 +86,12 @@ def case_sign_for(*, case: Case, by: Any) -> Case:
             data["standing_in_for"] = standing_in_for.pk
         record(case, action="sign_for", user=by, from_state=State.DISPATCHED, data=data, at=at)
         if late:
-            violation_record_automatic(
-                kind=Violation.Kind.LATE_SIGN_FOR,
-                source_key=f"late_sign_for:{case.pk}:{case.return_count}",
-                description=gettext("Signed for after the deadline."),
+            facts.announce(
+                facts.SIGNED_FOR_LATE,
                 case=case,
+                key=f"{case.pk}:{case.return_count}",
                 department=case.lead_department,
                 staff=staff,
-                unit_id=case.unit_id,
             )
     return case
 
@@ -284,14 +280,12 @@ def case_decide_return(
             note=note,
             data={"request": request.pk},
         )
-        violation_record_automatic(
-            kind=Violation.Kind.BUCK_PASSING,
-            source_key=f"return:{request.pk}",
-            description=gettext("Return rejected: the case was within the department's remit."),
+        facts.announce(
+            facts.RETURN_REJECTED,
             case=case,
+            key=str(request.pk),
             department=request.department,
             staff=request.requested_by,
-            unit_id=case.unit_id,
         )
         notify_staff(
             case,

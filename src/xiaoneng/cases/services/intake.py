@@ -30,7 +30,9 @@ from xiaoneng.cases.notifications import (
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.policies import policy_for
 from xiaoneng.cases.pool import in_pool, may_work_pool, pool_acting_holder
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.pending import withdraw_all_pending
+from xiaoneng.cases.services.pool import take_from_pool
+from xiaoneng.cases.services.steps import (
     is_efficiency_office,
     is_repeat,
     lock,
@@ -39,8 +41,6 @@ from xiaoneng.cases.services._common import (
     require_state,
     require_text,
 )
-from xiaoneng.cases.services.pending import withdraw_all_pending
-from xiaoneng.cases.services.pool import take_from_pool
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
@@ -256,7 +256,7 @@ def receiving_unit(unit: Unit | None) -> Unit | None:
     return unit
 
 
-def _require_first_contact_or_office(case: Case, by: Actor) -> None:
+def _require_first_contact_or_office(case: Case, by: User) -> None:
     """The first-contact officer or the efficiency office acts on a registered case; a case
     still in the intake pool is first taken by whoever may work the pool (cases/services/
     pool.py), who becomes its first-contact officer."""
@@ -272,7 +272,7 @@ def _require_first_contact_or_office(case: Case, by: Actor) -> None:
     )
 
 
-def case_answer_directly(*, case: Case, by: Actor, reply: str) -> Case:
+def case_answer_directly(*, case: Case, by: User, reply: str) -> Case:
     """直办: the first-contact officer answers on the spot; the case goes to rating."""
     from xiaoneng.cases.services.closing import issue_reply
 
@@ -333,7 +333,7 @@ def dispatch_to(
 def case_dispatch(
     *,
     case: Case,
-    by: Actor,
+    by: User,
     lead: Department,
     assisting: Iterable[Department] = (),
     post: Post | None = None,
@@ -420,7 +420,7 @@ def case_invalidate(*, case: Case, by: User, reason: str) -> Case:
     return case
 
 
-def case_merge(*, case: Case, by: Actor, into: Case, reason: str = "") -> Case:
+def case_merge(*, case: Case, by: User, into: Case, reason: str = "") -> Case:
     """Merge a duplicate into another open case; its clocks stop, its timeline stays."""
     with transaction.atomic():
         case = lock(case)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseAssist, Decision
-from xiaoneng.cases.services._common import record
+from xiaoneng.cases.services.steps import record
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.pool import in_pool, pool_duties
-from xiaoneng.cases.services._common import (
+from xiaoneng.cases.services.steps import (
     is_efficiency_office,
     is_repeat,
     lock,
@@ -27,10 +27,10 @@ from xiaoneng.cases.services._common import (
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 
 if TYPE_CHECKING:
-    from xiaoneng.org.actors import Actor
+    from xiaoneng.org.actors import User
 
 
-def _capacity(case: Case, by: Actor) -> dict[str, Any]:
+def _capacity(case: Case, by: User) -> dict[str, Any]:
     """How this person may take the case from its pool, or PermissionDenied."""
     staff = require_staff(by)
     for duty in pool_duties(staff):
@@ -50,7 +50,7 @@ def _capacity(case: Case, by: Actor) -> dict[str, Any]:
     )
 
 
-def take_from_pool(case: Case, *, by: Actor) -> Case:
+def take_from_pool(case: Case, *, by: User) -> Case:
     """Make ``by`` the first-contact officer of a pooled case the caller has locked; stops
     the pool clock and records the acceptance. Call inside the caller's transaction."""
     data = _capacity(case, by)
@@ -63,7 +63,7 @@ def take_from_pool(case: Case, *, by: Actor) -> Case:
     return case
 
 
-def case_accept(*, case: Case, by: Actor) -> Case:
+def case_accept(*, case: Case, by: User) -> Case:
     """受理: the pool's acting worker (or the efficiency office stepping in) accepts the case
     and becomes its first-contact officer. Exactly one of two acceptors at once wins."""
     staff = require_staff(by)

@@ -1,5 +1,8 @@
 """The case page and its actions: every action is one POST that calls one service.
 
+The actions, their forms and services are those of the table in cases/actions.py, which the
+API's lifecycle endpoints dispatch through as well.
+
 With htmx the response is the case fragment (no full reload); without JavaScript the browser
 posts the same form, is redirected back to the page on success (POST/redirect/GET) and gets
 the page with the form's errors on failure.
@@ -17,19 +20,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from xiaoneng.cases import services
-from xiaoneng.cases.actions import action_message, last_event_id
+from xiaoneng.cases.actions import ACTIONS, CaseAction, action_message, last_event_id
+from xiaoneng.cases.forms import ActionForm
 from xiaoneng.cases.models import Attachment, Case
-from xiaoneng.cases.permissions import case_for_user, cases_visible_to, staff_for
+from xiaoneng.cases.permissions import case_for_user
 from xiaoneng.cases.services.reveal import case_requester_reveal
-from xiaoneng.cases.states import ALLOWED_FROM
 from xiaoneng.errors import DomainError
 from xiaoneng.office.casepage import Bound, case_context, requester_view
-from xiaoneng.office.forms import ACTION_FORMS, DEPARTMENT_FORMS, RevealForm, active_departments
-from xiaoneng.office.permissions import case_view
-from xiaoneng.office.person import REVEAL_PERMISSION
+from xiaoneng.office.forms import RevealForm, active_departments
 from xiaoneng.office.selectors import case_for_page
 from xiaoneng.sealing import SealError, unseal
+from xiaoneng.web.permissions import case_view
+from xiaoneng.web.person import REVEAL_PERMISSION
 from xiaoneng.workdays.explain import explain_clock
 from xiaoneng.workdays.models import Clock
 
@@ -54,98 +56,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, case_for_page(request.user, pk))
 
 
-def perform(action: str, case: Case, user: Any, form: Any) -> None:
-    """Call the one service behind ``action`` with the form's cleaned data."""
-    data = form.cleaned_data
-    if action == "accept":
-        services.case_accept(case=case, by=user)
-    elif action == "answer_directly":
-        services.case_answer_directly(case=case, by=user, reply=data["reply"])
-    elif action == "dispatch":
-        if data["lead_department"] is None:
-            raise DomainError(_("Choose the lead department."))
-        services.case_dispatch(
-            case=case,
-            by=user,
-            lead=data["lead_department"],
-            assisting=data["assisting_departments"],
-            note=data["note"],
-        )
-    elif action == "sign_for":
-        services.case_sign_for(case=case, by=user)
-    elif action == "assign_handler":
-        services.case_assign_handler(case=case, by=user, handler=form.people[data["handler"]])
-    elif action == "assist_opinion":
-        staff = staff_for(user)
-        if staff is None or staff.department is None:
-            raise DomainError(_("Only the assisting department may give its opinion."))
-        services.case_assist_opinion(
-            case=case,
-            by=user,
-            department=staff.department,
-            opinion=data["opinion"],
-            reason=data["reason"],
-        )
-    elif action == "request_return":
-        services.case_request_return(case=case, by=user, reason=data["reason"], basis=data["basis"])
-    elif action == "decide_return":
-        services.case_decide_return(
-            case=case,
-            by=user,
-            accept=data["decision"] == "accept",
-            note=data["note"],
-            new_lead=data["lead_department"],
-            assisting=data["assisting_departments"],
-        )
-    elif action == "request_extension":
-        services.case_request_extension(
-            case=case,
-            by=user,
-            reason=data["reason"],
-            basis=data["basis"],
-            extra_units=data["extra_units"],
-        )
-    elif action == "decide_extension":
-        services.case_decide_extension(
-            case=case, by=user, approve=data["decision"] == "approve", note=data["note"]
-        )
-    elif action == "suspend":
-        services.case_suspend(
-            case=case, by=user, reason=data["reason"], for_supplement=data["for_supplement"]
-        )
-    elif action == "resume":
-        services.case_resume(case=case, by=user, note=data["note"])
-    elif action == "reply":
-        services.case_reply(case=case, by=user, text=data["text"], grade=data["grade"])
-    elif action == "review_reply":
-        services.case_review_reply(
-            case=case,
-            by=user,
-            approve=data["decision"] == "approve",
-            note=data["note"],
-            text=data["text"],
-        )
-    elif action == "rate":
-        services.case_rate(
-            case=case,
-            by=user,
-            satisfaction=data["satisfaction"],
-            resolved=data["resolved"],
-            comment=data["comment"],
-        )
-    elif action == "reopen":
-        services.case_reopen(case=case, by=user, note=data["note"])
-    elif action == "close":
-        services.case_close(case=case, by=user, note=data["note"])
-    elif action == "withdraw":
-        services.case_withdraw(case=case, by=user, reason=data["reason"])
-    elif action == "invalidate":
-        services.case_invalidate(case=case, by=user, reason=data["reason"])
-    elif action == "merge":
-        into = cases_visible_to(user).filter(number=data["into"].strip()).first()
-        if into is None:
-            raise DomainError(_("There is no case with that number that you may see."))
-        services.case_merge(case=case, by=user, into=into, reason=data["reason"])
+def perform(action: CaseAction, case: Case, user: Any, form: ActionForm) -> None:
+    """Call the one service behind ``action`` with the form's arguments (cases/actions.py)."""
+    action.service(case=case, by=user, **form.arguments())
 
 
 def safe_next(request: HttpRequest) -> str | None:
@@ -160,18 +73,19 @@ def safe_next(request: HttpRequest) -> str | None:
 @require_POST
 @case_view
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ALLOWED_FROM:
+    entry = ACTIONS.get(action)
+    if entry is None or entry.form is None:
         raise Http404
     case = case_for_user(request.user, pk)
     kwargs: dict[str, Any] = {"case": case, "user": request.user}
-    if action in DEPARTMENT_FORMS:
+    if entry.form.uses_departments:
         kwargs["departments"] = active_departments()
-    form = ACTION_FORMS[action](request.POST, **kwargs)
+    form = entry.form(request.POST, **kwargs)
     error = ""
     after_event_id = last_event_id(case)
     if form.is_valid():
         try:
-            perform(action, case, request.user, form)
+            perform(entry, case, request.user, form)
         except DomainError as exc:
             error = str(exc)
     else:

@@ -13,9 +13,9 @@ from xiaoneng.cases.selectors import possible_duplicates
 from xiaoneng.cases.services import attachment_add, case_register
 from xiaoneng.errors import DomainError
 from xiaoneng.office.forms import IntakeForm
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.roles import Role
 from xiaoneng.sealing import seal
+from xiaoneng.web.permissions import role_required
 
 INTAKE_ROLES = (Role.INTAKE, Role.HANDLER, Role.DEPT_HEAD, Role.EFFICIENCY_OFFICE)
 

@@ -7,17 +7,14 @@ a million cases reads one index range.
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,12 +29,15 @@ from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
 from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
 from xiaoneng.cases.states import State
-from xiaoneng.office.forms import OfficeForm, active_departments
-from xiaoneng.office.permissions import CASE_ROLES, role_required
+from xiaoneng.office.forms import active_departments
 from xiaoneng.org.models import Unit
+from xiaoneng.org.scope import headed_department_ids
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
-from xiaoneng.security.exports import export_record, workbook_watermark
+from xiaoneng.web.excel import xlsx_response
+from xiaoneng.web.forms import OfficeForm
+from xiaoneng.web.pagination import first_rows, key_of, keyset, parse_plain_cursor, plain_cursor
+from xiaoneng.web.permissions import CASE_ROLES, role_required
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import end_of_day, start_of_day
@@ -228,27 +228,13 @@ def _dated(cases: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
 
 def _keyset(cases: QuerySet[Case], sort: str, after: str) -> QuerySet[Case]:
     column, descending = SORTS.get(sort, SORTS["newest"])
-    if after:
-        moment_text, _sep, pk_text = after.rpartition("|")
-        moment = parse_datetime(moment_text)
-        if moment is not None and pk_text.isdigit():
-            pk = int(pk_text)
-            if descending:
-                cases = cases.filter(
-                    Q(**{f"{column}__lt": moment}) | Q(**{column: moment, "pk__lt": pk})
-                )
-            else:
-                cases = cases.filter(
-                    Q(**{f"{column}__gt": moment}) | Q(**{column: moment, "pk__gt": pk})
-                )
-    prefix = "-" if descending else ""
-    return cases.order_by(f"{prefix}{column}", f"{prefix}pk")
+    key = parse_plain_cursor(after) if after else None
+    return keyset(cases, column=column, descending=descending, after=key)
 
 
 def _cursor(case: Case, sort: str) -> str:
     column, _descending = SORTS.get(sort, SORTS["newest"])
-    value: datetime = getattr(case, column)
-    return f"{value.isoformat()}|{case.pk}"
+    return plain_cursor(key_of(case, column))
 
 
 def _form(request: HttpRequest) -> CaseFilterForm:
@@ -269,7 +255,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     total, not_shown = None, 0
     if records is not None:
         staff = staff_for(request.user)
-        headed = list(staff.headed_departments.values_list("pk", flat=True)) if staff else []
+        headed = headed_department_ids(staff)
         # The same filters without the reader's visibility: what their figure counted.
         everything = _filtered(request.user, data, base=Case.objects.all())[0] if headed else None
         total, not_shown = list_total(matching, records, data, headed=headed, everything=everything)
@@ -279,9 +265,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = with_case_clocks(cases).select_related(
         "category", "unit", "lead_department", "handler__user", "policy_version"
     )
-    rows = list(cases[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = attach_deadlines(rows[:PAGE_SIZE])
+    rows, more = first_rows(cases, PAGE_SIZE)
+    rows = attach_deadlines(rows)
     for case in rows:
         case.masked_name = mask_name(case.requester_name) if not case.is_anonymous else ""
     query = request.GET.copy()
@@ -365,47 +350,30 @@ def case_export(request: HttpRequest) -> HttpResponse:
     GET asks for the reason; POST (filters in the query string) checks the reason and the
     hourly limit, then sends the watermarked workbook and audits the row count.
     """
-    from openpyxl import Workbook
-
     return export_with_reason(
         request,
         kind="case",
         roles=CASE_ROLES,
         title=gettext("Export cases to Excel"),
         back="office:case_list",
-        produce=lambda reason: _case_export_file(request, reason, Workbook),
+        produce=lambda reason: _case_export_file(request, reason),
     )
 
 
-def _case_export_file(request: HttpRequest, reason: str, workbook_class: Any) -> HttpResponse:
+def _case_export_file(request: HttpRequest, reason: str) -> HttpResponse:
     form = _form(request)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     cases = _keyset(filtered_cases(request.user, data), data.get("sort") or "newest", "")
     cases = cases.select_related("category", "unit", "lead_department", "handler__user")
-    book = workbook_class(write_only=True)
-    sheet = book.create_sheet(gettext("Cases"))
-    workbook_watermark(book, user=request.user, at=timezone.now())
-    sheet.append([str(label) for _key, label in EXPORT_COLUMNS])
-    count = 0
     labels = _ExportLabels()
-    for case in cases[:MAX_EXPORT].iterator(chunk_size=2000):
-        sheet.append(_export_row(case, labels))
-        count += 1
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    book.save(handle)
-    handle.seek(0)
-    with transaction.atomic():
-        export_record(
-            user=request.user,
-            kind="case",
-            reason=reason,
-            rows=count,
-            filters={k: str(v) for k, v in data.items() if v},
-        )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return xlsx_response(
+        request,
+        kind="case",
+        reason=reason,
+        sheet_title=gettext("Cases"),
+        header=[str(label) for _key, label in EXPORT_COLUMNS],
+        rows=(_export_row(case, labels) for case in cases[:MAX_EXPORT].iterator(chunk_size=2000)),
         filename=f"cases-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filters={k: str(v) for k, v in data.items() if v},
     )

@@ -22,8 +22,6 @@ from xiaoneng.cases.permissions import staff_for
 from xiaoneng.catalog.models import PolicyVersion, TimeLimitPolicy
 from xiaoneng.catalog.services import policy_version_create
 from xiaoneng.errors import DomainError
-from xiaoneng.office.forms import OfficeForm
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Absence, Department, Staff, Unit
 from xiaoneng.org.roles import ROLE_LABELS, Role
 from xiaoneng.org.selectors import user_roles
@@ -37,6 +35,8 @@ from xiaoneng.org.services import (
     staff_set_roles,
     unit_create,
 )
+from xiaoneng.web.forms import OfficeForm
+from xiaoneng.web.permissions import role_required
 from xiaoneng.workdays.models import COUNTING_CHOICES, CalendarOverride, Clock
 from xiaoneng.workdays.services.calendar import calendar_override_delete, calendar_override_set
 

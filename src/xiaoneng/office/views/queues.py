@@ -20,9 +20,9 @@ from xiaoneng.cases.selectors import extensions_awaiting_decision
 from xiaoneng.cases.services import case_close, case_decide_extension
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.models import Department, Staff
 from xiaoneng.org.roles import Role
+from xiaoneng.web.permissions import role_required
 
 LIMIT = 100
 

@@ -10,12 +10,12 @@ from django.shortcuts import render
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.audit.selectors import audit_chain_verify
 from xiaoneng.cases.permissions import has_case_scope
-from xiaoneng.office.permissions import role_required
-from xiaoneng.office.person import prime
 from xiaoneng.office.workbench import workbench_for
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.security.selectors import administrator_ids
+from xiaoneng.web.permissions import role_required
+from xiaoneng.web.person import prime
 from xiaoneng.workdays.selectors import calendar_status
 
 

@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.services import violation_record_manual
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Staff
 from xiaoneng.supervision.models import Evidence, Finding, Inspection
 from xiaoneng.supervision.permissions import require_any
-from xiaoneng.supervision.services._common import check_upload
+from xiaoneng.web.uploads import check_upload
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor, User
@@ -147,8 +148,6 @@ def evidence_add(
 
 def finding_make_violation(*, finding: Finding, by: Actor) -> Any:
     """Turn the finding into a violation record (pending review in accountability), once."""
-    from xiaoneng.accountability.services import violation_record_manual
-
     _require_inspector(by)
     with transaction.atomic():
         finding = (

@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.notifications import efficiency_office_staff
 from xiaoneng.errors import DomainError, lazy_format
+from xiaoneng.notify.services import notify_people
 from xiaoneng.supervision.models import ORDER_OWNER, Feedback, Order, Reminder
 from xiaoneng.supervision.permissions import ISSUERS, require_answerer, require_any
-from xiaoneng.supervision.services._common import check_upload, notify_people
+from xiaoneng.web.uploads import check_upload
 from xiaoneng.workdays.deadlines import local_day
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting

@@ -16,14 +16,15 @@ from django.views.decorators.http import require_GET, require_POST
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
-from xiaoneng.office.person import REVEAL_PERMISSION
 from xiaoneng.org.models import Unit
+from xiaoneng.org.scope import has_any_role
 from xiaoneng.privacy import mask_phone
 from xiaoneng.supervision import services
 from xiaoneng.supervision.forms import CallbackForm, PolicyForm, RevealForm
-from xiaoneng.supervision.permissions import CALLBACK_ROLES, has_any
+from xiaoneng.supervision.permissions import CALLBACK_ROLES
 from xiaoneng.supervision.selectors import callback_case, callback_policies, callback_worklist
+from xiaoneng.web.permissions import role_required
+from xiaoneng.web.person import REVEAL_PERMISSION
 
 OFFICE = ("efficiency_office",)
 
@@ -63,7 +64,9 @@ def _call_page(
         "may_reveal": request.user.has_perm(REVEAL_PERMISSION)
         and not case.is_anonymous
         and bool(case.requester_phone),
-        "may_record": has_any(request.user, OFFICE) and not settled and case.state == "replied",
+        "may_record": has_any_role(request.user, OFFICE)
+        and not settled
+        and case.state == "replied",
         "settled": settled,
         "form": form or CallbackForm(),
     }
@@ -75,7 +78,7 @@ def callback_page(request: HttpRequest, pk: int) -> HttpResponse:
     case = callback_case(request.user, pk)
     if request.method != "POST":
         return _call_page(request, case)
-    if not has_any(request.user, OFFICE):
+    if not has_any_role(request.user, OFFICE):
         raise PermissionDenied
     form = CallbackForm(request.POST)
     if form.is_valid():
@@ -124,7 +127,7 @@ def callback_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def callback_policy_page(request: HttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST or None)
     if request.method == "POST":
-        if not has_any(request.user, OFFICE):
+        if not has_any_role(request.user, OFFICE):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -142,6 +145,6 @@ def callback_policy_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/callback_policies.html",
-        {"form": form, "units": units, "may_edit": has_any(request.user, OFFICE)},
+        {"form": form, "units": units, "may_edit": has_any_role(request.user, OFFICE)},
         status=400 if form.errors else 200,
     )

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
+from xiaoneng.org.scope import has_any_role
 from xiaoneng.supervision import services
 from xiaoneng.supervision.forms import EvidenceForm, FindingForm, InspectionForm
 from xiaoneng.supervision.models import Evidence, Finding, Inspection
-from xiaoneng.supervision.permissions import INSPECTION_ROLES, has_any, inspection_for_user
+from xiaoneng.supervision.permissions import INSPECTION_ROLES, inspection_for_user
+from xiaoneng.web.permissions import role_required
 
 INSPECTOR = ("inspector",)
 MAX_LIST = 200
@@ -34,7 +35,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "supervision/inspection_list.html",
-        {"inspections": inspections, "may_record": has_any(request.user, INSPECTOR)},
+        {"inspections": inspections, "may_record": has_any_role(request.user, INSPECTOR)},
     )
 
 
@@ -68,7 +69,7 @@ def _page(
         "inspectors": list(inspection.inspectors.select_related("user", "department")),
         "findings": findings,
         "evidence": list(inspection.evidence.select_related("finding")),
-        "may_write": has_any(request.user, INSPECTOR),
+        "may_write": has_any_role(request.user, INSPECTOR),
         "finding_form": forms.get("finding_form") or FindingForm(inspection=inspection),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(inspection=inspection),
     }

@@ -3,11 +3,9 @@ its documents, and the closure report with its Excel export."""
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,9 +17,8 @@ from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.documents.content import Kind
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
+from xiaoneng.org.scope import has_any_role
 from xiaoneng.security.export_views import export_with_reason
-from xiaoneng.security.exports import export_record, workbook_watermark
 from xiaoneng.supervision import documents as builders
 from xiaoneng.supervision import services
 from xiaoneng.supervision.forms import (
@@ -37,11 +34,17 @@ from xiaoneng.supervision.permissions import (
     ISSUERS,
     ORDER_READERS_ALL,
     ORDER_ROLES,
-    has_any,
     may_answer,
     order_for_user,
 )
-from xiaoneng.supervision.selectors import closure_report, order_deadline, orders_for_list
+from xiaoneng.supervision.selectors import (
+    ReportRow,
+    closure_report,
+    order_deadline,
+    orders_for_list,
+)
+from xiaoneng.web.excel import xlsx_response
+from xiaoneng.web.permissions import role_required
 from xiaoneng.workdays.explain import explain_clock
 
 OFFICE = ("efficiency_office",)
@@ -60,7 +63,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "overdue": overdue,
             "states": Order.State.choices,
-            "may_issue": has_any(request.user, ISSUERS),
+            "may_issue": has_any_role(request.user, ISSUERS),
         },
     )
 
@@ -106,7 +109,7 @@ def _order_page(
     request: HttpRequest, order: Order, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
-    office = has_any(user, OFFICE)
+    office = has_any_role(user, OFFICE)
     context = {
         "order": order,
         "deadline": order_deadline(order),
@@ -303,15 +306,14 @@ def closure_report_export(request: HttpRequest) -> HttpResponse:
 
 
 def _closure_report_file(request: HttpRequest, reason: str) -> HttpResponse:
-    from openpyxl import Workbook
-
     _form, start, end = _report_period(request)
     rows = closure_report(user=request.user, start=start, end=end)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Closure report"))
-    workbook_watermark(book, user=request.user, at=timezone.now())
-    sheet.append(
-        [
+    return xlsx_response(
+        request,
+        kind="supervision.report",
+        reason=reason,
+        sheet_title=_("Closure report"),
+        header=[
             _("Number"),
             _("Kind"),
             _("Matter"),
@@ -328,48 +330,32 @@ def _closure_report_file(request: HttpRequest, reason: str) -> HttpResponse:
             _("Decision"),
             _("Accepted at"),
             _("Flag"),
-        ]
-    )
-    for row in rows:
-        order, feedback = row.order, row.feedback
-        sheet.append(
-            [
-                order.number,
-                order.get_kind_display(),
-                order.title,
-                order.case.number if order.case_id else "",
-                order.unit.name,
-                order.department.name,
-                timezone.localtime(order.issued_at).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(row.due_at).strftime("%Y-%m-%d") if row.due_at else "",
-                order.get_state_display(),
-                row.reminders,
-                _("Yes") if row.overdue else _("No"),
-                feedback.text if feedback else "",
-                timezone.localtime(feedback.submitted_at).strftime("%Y-%m-%d %H:%M")
-                if feedback
-                else "",
-                feedback.get_decision_display() if feedback else "",
-                timezone.localtime(order.accepted_at).strftime("%Y-%m-%d %H:%M")
-                if order.accepted_at
-                else "",
-                "" if row.answered else _("No accepted answer"),
-            ]
-        )
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    book.save(handle)
-    handle.seek(0)
-    with transaction.atomic():
-        export_record(
-            user=request.user,
-            kind="supervision.report",
-            reason=reason,
-            rows=len(rows),
-            filters={"start": start.isoformat(), "end": end.isoformat()},
-        )
-    return FileResponse(
-        handle,
-        as_attachment=True,
+        ],
+        rows=(_closure_row(row) for row in rows),
         filename=f"supervision-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filters={"start": start.isoformat(), "end": end.isoformat()},
     )
+
+
+def _closure_row(row: ReportRow) -> list[Any]:
+    order, feedback = row.order, row.feedback
+    return [
+        order.number,
+        order.get_kind_display(),
+        order.title,
+        order.case.number if order.case_id else "",
+        order.unit.name,
+        order.department.name,
+        timezone.localtime(order.issued_at).strftime("%Y-%m-%d %H:%M"),
+        timezone.localtime(row.due_at).strftime("%Y-%m-%d") if row.due_at else "",
+        order.get_state_display(),
+        row.reminders,
+        _("Yes") if row.overdue else _("No"),
+        feedback.text if feedback else "",
+        timezone.localtime(feedback.submitted_at).strftime("%Y-%m-%d %H:%M") if feedback else "",
+        feedback.get_decision_display() if feedback else "",
+        timezone.localtime(order.accepted_at).strftime("%Y-%m-%d %H:%M")
+        if order.accepted_at
+        else "",
+        "" if row.answered else _("No accepted answer"),
+    ]

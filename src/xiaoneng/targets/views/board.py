@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
-from xiaoneng.portal.figures import bar_chart
 from xiaoneng.security.export_views import export_with_reason
-from xiaoneng.security.exports import export_record, workbook_watermark
 from xiaoneng.targets.forms import ImportForm, ListFilterForm
 from xiaoneng.targets.importing import COLUMNS, targets_import, targets_import_plan
 from xiaoneng.targets.permissions import MANAGERS, TARGET_ROLES, tasks_visible_to
@@ -33,6 +28,9 @@ from xiaoneng.targets.selectors import (
     task_filter,
     year_tasks,
 )
+from xiaoneng.web.charts import bar_chart
+from xiaoneng.web.excel import xlsx_response
+from xiaoneng.web.permissions import role_required
 from xiaoneng.workdays.deadlines import local_day
 
 BOARD_ROLES = ("efficiency_office", "leader", "dept_head")
@@ -95,8 +93,6 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 def _export_file(request: HttpRequest, reason: str) -> HttpResponse:
-    from openpyxl import Workbook
-
     form = ListFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     year = form.year_value()
@@ -106,12 +102,13 @@ def _export_file(request: HttpRequest, reason: str) -> HttpResponse:
         tasks_visible_to(request.user), source=data.get("source") or "", unit_id=unit and unit.pk
     )
     tasks = year_tasks(scope, year, today)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Targets"))
-    workbook_watermark(book, user=request.user, at=timezone.now())
-    sheet.append([str(header) for header in EXPORT_HEADERS])
-    for task in tasks:
-        sheet.append(
+    return xlsx_response(
+        request,
+        kind="targets",
+        reason=reason,
+        sheet_title=_("Targets"),
+        header=[str(header) for header in EXPORT_HEADERS],
+        rows=(
             [
                 task.target.title,
                 str(task.target.get_source_display()),
@@ -122,23 +119,10 @@ def _export_file(request: HttpRequest, reason: str) -> HttpResponse:
                 task.progress,
                 _("Yes") if is_lagging(task, today=today) else _("No"),
             ]
-        )
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    book.save(handle)
-    handle.seek(0)
-    with transaction.atomic():
-        export_record(
-            user=request.user,
-            kind="targets",
-            reason=reason,
-            rows=len(tasks),
-            filters={"year": year},
-        )
-    return FileResponse(
-        handle,
-        as_attachment=True,
+            for task in tasks
+        ),
         filename=f"targets-{year}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filters={"year": year},
     )
 
 

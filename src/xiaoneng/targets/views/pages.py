@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.errors import DomainError
-from xiaoneng.office.permissions import role_required
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.supervision.models import Order
 from xiaoneng.supervision.permissions import ISSUERS
@@ -42,6 +41,7 @@ from xiaoneng.targets.selectors import (
     year_tasks,
     years_with_targets,
 )
+from xiaoneng.web.permissions import role_required
 from xiaoneng.workdays.deadlines import local_day
 
 if TYPE_CHECKING:

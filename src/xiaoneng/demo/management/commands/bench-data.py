@@ -31,6 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported when run: `xiaoneng help bench-data` need not load the bench machinery.
         from xiaoneng.assessment.rollups import rollups_rebuild
         from xiaoneng.demo.benchdata import bench_data_fill
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from xiaoneng.security import datakeys
+from xiaoneng.fieldcrypt import datakeys
 from xiaoneng.security.rotation import DEFAULT_BATCH, data_keys_rotate, data_keys_status
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from xiaoneng.org.models import Unit
 from xiaoneng.workdays.arithmetic import CalendarRangeError
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.explain import Explanation, explain_deadline
@@ -197,8 +198,6 @@ class Command(BaseCommand):
     def _unit_id(self, code: str | None) -> int | None:
         if not code:
             return None
-        from xiaoneng.org.models import Unit
-
         unit_id = Unit.objects.filter(code=code).values_list("pk", flat=True).first()
         if unit_id is None:
             raise CommandError(_("No unit has the code %(code)s.") % {"code": code})

@@ -1,0 +1,1 @@
+"""Pages of the applications app: the office pages and the document downloads."""

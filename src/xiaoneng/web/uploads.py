@@ -1,0 +1,78 @@
+"""Upload checks: size and type by content, never by the name alone.
+
+The same rules for every file a person hands in (a case attachment, feedback on a supervision
+order, a target's evidence, a campaign submission): not empty, at most 10 MB, and a PDF, PNG,
+JPEG, DOCX or XLSX as its first bytes prove.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.errors import DomainError, lazy_format
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_NAME = 200
+
+# Content type by magic number. Office files are ZIP containers and are told apart by the part
+# that names their main document, so a renamed archive is not accepted as a document.
+_OFFICE_PARTS = {
+    "word/document.xml": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def sniff_content_type(file: Any) -> str | None:
+    """The content type the bytes prove (PDF, PNG, JPEG, DOCX, XLSX), else None."""
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    if head.startswith(b"%PDF"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(file) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            file.seek(0)
+        for part, content_type in _OFFICE_PARTS.items():
+            if part in names:
+                return content_type
+    return None
+
+
+def check_upload(file: UploadedFile) -> tuple[str, str, int]:
+    """Not empty, at most 10 MB, and a PDF, PNG, JPEG, DOCX or XLSX by its content (never by
+    its name). Returns (name, content type, size)."""
+    size = file.size or 0
+    name = (file.name or "attachment")[-MAX_NAME:]
+    if size == 0:
+        raise DomainError(lazy_format(_("The file %(name)s is empty."), {"name": name}))
+    if size > MAX_ATTACHMENT_BYTES:
+        raise DomainError(
+            lazy_format(
+                _("The file %(name)s is larger than %(max)d MB."),
+                {"name": name, "max": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+            )
+        )
+    content_type = sniff_content_type(file)
+    if content_type is None:
+        raise DomainError(
+            lazy_format(
+                _("The file %(name)s is not a PDF, PNG, JPEG, Word (DOCX) or Excel (XLSX) file."),
+                {"name": name},
+            )
+        )
+    return name, content_type, size

@@ -1,0 +1,36 @@
+"""The demo bureau copied from the recording is the bureau a build makes, row for row."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from tests import demo_snapshot
+from xiaoneng.org.models import User
+
+
+def test_a_copied_bureau_is_the_built_one(db, monkeypatch) -> None:
+    monkeypatch.setattr(demo_snapshot, "_recordings", {})
+    empty = demo_snapshot._read_all()
+    savepoint = transaction.savepoint()
+    assert demo_snapshot.load_demo_bureau() == "recorded"
+    built = demo_snapshot._read_all()
+    transaction.savepoint_rollback(savepoint)
+    assert demo_snapshot._read_all() == empty
+    assert demo_snapshot.load_demo_bureau() == "copied"
+    assert demo_snapshot._read_all() == built
+    # The next rows get keys of their own.
+    User.objects.create(username="after-the-copy")
+
+
+def test_another_starting_state_is_recorded_apart(db, monkeypatch) -> None:
+    monkeypatch.setattr(demo_snapshot, "_recordings", {})
+    User.objects.create(username="before-the-bureau")
+    assert demo_snapshot.load_demo_bureau() == "recorded"
+    assert User.objects.filter(username="head").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tests_that_commit_build_the_bureau() -> None:
+    assert demo_snapshot.load_demo_bureau() == "built"
+    assert User.objects.filter(username="head").exists()
