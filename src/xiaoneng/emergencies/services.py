@@ -50,6 +50,17 @@ def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().select_related("unit").get(pk=incident.pk)
 
 
+def _locked_with_incident(alert: Alert) -> tuple[Incident, Alert | None]:
+    """The alert's incident, then the alert, locked in that order: every service locks the
+    incident first, so two of them never wait for each other's rows."""
+    incident_id = Alert.objects.filter(pk=alert.pk).values_list("incident_id", flat=True).first()
+    if incident_id is None:
+        return Incident(), None
+    incident = _locked(Incident(pk=incident_id))
+    locked = Alert.objects.select_for_update().select_related("recipient").get(pk=alert.pk)
+    return incident, locked
+
+
 def _event(
     incident: Incident,
     *,
@@ -281,12 +292,11 @@ def alert_acknowledge(*, alert: Alert, by: Any, at: datetime | None = None) -> A
     """The recipient's click: they know. Stops the escalation of the alert's line."""
     at = _now(at)
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("recipient").get(pk=alert.pk)
-        if alert.recipient.user_id != getattr(by, "pk", None):
+        incident, alert = _locked_with_incident(alert)
+        if alert is None or alert.recipient.user_id != getattr(by, "pk", None):
             raise PermissionDenied(_("Only the person alerted can acknowledge this alert."))
         if alert.state == Alert.State.ACKNOWLEDGED:
             raise DomainError(_("This alert has already been acknowledged."))
-        incident = _locked(alert.incident)
         alert.state = Alert.State.ACKNOWLEDGED
         alert.acknowledged_at = at
         alert.next_check_at = None
@@ -324,12 +334,11 @@ def alert_escalate(*, alert: Alert, at: datetime | None = None) -> Alert | None:
     lines. Returns the new alert, or None when nothing is left to do."""
     at = _now(at)
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().filter(pk=alert.pk).first()
+        incident, alert = _locked_with_incident(alert)
         if alert is None or alert.state != Alert.State.PENDING or alert.next_check_at is None:
             return None
         if alert.next_check_at > at:
             return None
-        incident = _locked(alert.incident)
         if incident.state == Incident.State.CLOSED or _line_acknowledged(alert):
             alert.next_check_at = None
             alert.save(update_fields=["next_check_at"])

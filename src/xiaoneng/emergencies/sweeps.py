@@ -2,8 +2,9 @@
 reaching their pre-warning or their due moment, and alerts not acknowledged in time.
 
 It reads only rows whose ``next_check_at`` has come (an index range) and locks them with
-``skip_locked``, so several sweepers share the work; each effect happens once (the signal is
-set only once, a violation once per deadline, an alert passed on only while pending)."""
+``skip_locked``, so several sweepers share the work (an incident locked by a sweeper or a
+service is left for the next run); each effect happens once (the signal is set only once, a
+violation once per deadline, an alert passed on only while pending)."""
 
 from __future__ import annotations
 
@@ -27,21 +28,35 @@ class EmergenciesSweepResult:
         return " ".join(parts) or "nothing"
 
 
-def emergencies_sweep(*, now: datetime | None = None, batch: int = 200) -> EmergenciesSweepResult:
+def emergencies_sweep(*, now: datetime | None = None) -> EmergenciesSweepResult:
+    """Check every deadline and alert whose time has come. Each in its own transaction that
+    locks the incident first and then the row (the order every service keeps), and checks the
+    row again under the lock, so a report or a click at the same moment wins cleanly."""
     now = now or timezone.now()
     result = EmergenciesSweepResult()
-    while True:
+    deadlines = list(
+        ReportDeadline.objects.filter(next_check_at__lte=now, state=ReportDeadline.State.OPEN)
+        .order_by("next_check_at", "id")
+        .values_list("pk", "incident_id")
+    )
+    for pk, incident_id in deadlines:
         with transaction.atomic():
-            due = list(
-                ReportDeadline.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("incident__unit")
-                .filter(next_check_at__lte=now, state=ReportDeadline.State.OPEN)
-                .order_by("next_check_at", "id")[:batch]
+            incident = (
+                Incident.objects.select_for_update(skip_locked=True)
+                .select_related("unit")
+                .filter(pk=incident_id)
+                .first()
             )
-            for deadline in due:
+            deadline = (
+                ReportDeadline.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, next_check_at__lte=now, state=ReportDeadline.State.OPEN)
+                .first()
+                if incident is not None
+                else None
+            )
+            if deadline is not None:
+                deadline.incident = incident
                 _check_deadline(deadline, now=now, result=result)
-        if len(due) < batch:
-            break
     alert_ids = list(
         Alert.objects.filter(next_check_at__lte=now, state=Alert.State.PENDING)
         .order_by("next_check_at", "id")
