@@ -239,3 +239,10 @@ def _client(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_the_sweep_is_a_periodic_job(db) -> None:
+    from xiaoneng import periodic
+
+    jobs = {job.name: job for job in periodic.registered_jobs()}
+    assert jobs["emergencies.sweep"].run() == "nothing"
