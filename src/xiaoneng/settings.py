@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "xiaoneng.api",
     "xiaoneng.documents",
     "xiaoneng.supervision",
+    "xiaoneng.emergencies",
     "xiaoneng.assessment",
     "xiaoneng.targets",
     "xiaoneng.campaigns",
@@ -154,6 +155,12 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
+
+# Campus safety emergencies (docs/emergencies.md): minutes an alert waits for its
+# acknowledgement before it goes to the next person, and the bureau department (by code) that
+# receives incident alerts (安全稳定科).
+XIAONENG_EMERGENCY_ACK_MINUTES = env_int("XIAONENG_EMERGENCY_ACK_MINUTES", 10, minimum=1)
+XIAONENG_EMERGENCY_DEPARTMENT = env_str("XIAONENG_EMERGENCY_DEPARTMENT", "safety")
 
 # Security policy (docs/security.md): every number is a setting with the baseline's default.
 XIAONENG_PASSWORD_MIN_CLASSES = env_int("XIAONENG_PASSWORD_MIN_CLASSES", 3, minimum=3)

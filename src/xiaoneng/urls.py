@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("documents/", include(DOCUMENT_DOWNLOADS)),
     path("office/supervision/", include("xiaoneng.supervision.urls")),
+    path("office/emergencies/", include("xiaoneng.emergencies.urls")),
     path("office/accountability/", include("xiaoneng.accountability.urls")),
     path("office/assessment/", include("xiaoneng.assessment.urls")),
     path("office/targets/", include("xiaoneng.targets.urls")),

@@ -207,6 +207,15 @@ EVERY_STAFF_MEMBER = dict.fromkeys(
 MANAGERS = HEADS | EFFICIENCY | {"leader"}
 SUPERVISION = CASE_WORKERS - INTAKE_ONLY - {"inspector"}
 BUSINESS = {
+    # Campus safety incidents: every case worker may report one for their unit and open the
+    # pages; which incidents they see is the scope check's (tests/emergencies/test_views.py).
+    "emergencies:board": CASE_WORKERS,
+    "emergencies:incident_new": CASE_WORKERS,
+    "emergencies:incident": CASE_WORKERS,
+    "emergencies:report_new": CASE_WORKERS,
+    "emergencies:end_response": CASE_WORKERS,
+    "emergencies:regrade": CASE_WORKERS,
+    "emergencies:acknowledge": CASE_WORKERS,
     "accountability:violations": CASE_WORKERS - INTAKE_ONLY,
     "accountability:violation": CASE_WORKERS - INTAKE_ONLY,
     "accountability:violation_evidence": EFFICIENCY | {"inspector"},

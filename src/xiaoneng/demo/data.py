@@ -104,6 +104,16 @@ POSTS = [
     ),
 ]
 
+# The bureau's campus-safety emergency post in 安全稳定科: its A holder is alerted first about
+# every incident, then B, then the department's head, then the leaders (docs/emergencies.md).
+# (username, full name, title) for A then B; handlers, not in DEMO_USERS.
+SAFETY_POST = "校园安全应急值守岗"
+SAFETY_POST_DUTIES = "接收学校突发事件报告，确认预警，组织续报和终报，联络卫生、公安等部门"
+SAFETY_STAFF = [
+    ("safety_a", "袁志勇", "安全稳定科科员（A岗）"),
+    ("safety_b", "邱晓静", "安全稳定科科员（B岗）"),
+]
+
 # The first-contact post (首问受理岗) of each unit works its intake pool (待受理):
 # (unit code, department code, post name, A, B). Schools without demo logins of their own get
 # two staff members of their principal's office (SCHOOL_INTAKE_STAFF).

@@ -97,6 +97,31 @@ def _load_other_heads() -> None:
             department_set_head(department=department, head=_staff(username), by=None)
 
 
+def _load_safety_post() -> None:
+    """安全稳定科's emergency post with its A and B holders (the incident alert chain)."""
+    department = Department.objects.get(unit__code=data.BUREAU["code"], code="safety")
+    for username, full_name, title in data.SAFETY_STAFF:
+        if not User.objects.filter(username=username).exists():
+            staff_create(
+                username=username,
+                full_name=full_name,
+                unit=department.unit,
+                department=department,
+                roles=["handler"],
+                password=data.DEMO_PASSWORD,
+                title=title,
+            )
+    if not department.posts.filter(name=data.SAFETY_POST).exists():
+        post_save_holders(
+            department=department,
+            name=data.SAFETY_POST,
+            duties=data.SAFETY_POST_DUTIES,
+            a_holder=_staff(data.SAFETY_STAFF[0][0]),
+            b_holder=_staff(data.SAFETY_STAFF[1][0]),
+            by=None,
+        )
+
+
 def _staff(username: str) -> Staff:
     return Staff.objects.get(user__username=username)
 
@@ -170,6 +195,7 @@ def demo_load() -> None:
         _load_staff()
         _load_posts_and_heads()
         _load_other_heads()
+        _load_safety_post()
         _load_first_contact_posts()
         _load_category_departments()
 

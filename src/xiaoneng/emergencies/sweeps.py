@@ -1,0 +1,85 @@
+"""The emergencies sweep, run every minute with the other periodic jobs: report deadlines
+reaching their pre-warning or their due moment, and alerts not acknowledged in time.
+
+It reads only rows whose ``next_check_at`` has come (an index range) and locks them with
+``skip_locked``, so several sweepers share the work (an incident locked by a sweeper or a
+service is left for the next run); each effect happens once (the signal is set only once, a
+violation once per deadline, an alert passed on only while pending)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from xiaoneng.emergencies.models import Alert, Incident, ReportDeadline
+from xiaoneng.emergencies.services import alert_escalate, deadline_prewarn, deadline_red
+
+
+@dataclass
+class EmergenciesSweepResult:
+    raised: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        parts = [f"{name}={count}" for name, count in sorted(self.raised.items())]
+        return " ".join(parts) or "nothing"
+
+
+def emergencies_sweep(*, now: datetime | None = None) -> EmergenciesSweepResult:
+    """Check every deadline and alert whose time has come. Each in its own transaction that
+    locks the incident first and then the row (the order every service keeps), and checks the
+    row again under the lock, so a report or a click at the same moment wins cleanly."""
+    now = now or timezone.now()
+    result = EmergenciesSweepResult()
+    deadlines = list(
+        ReportDeadline.objects.filter(next_check_at__lte=now, state=ReportDeadline.State.OPEN)
+        .order_by("next_check_at", "id")
+        .values_list("pk", "incident_id")
+    )
+    for pk, incident_id in deadlines:
+        with transaction.atomic():
+            incident = (
+                Incident.objects.select_for_update(skip_locked=True)
+                .select_related("unit")
+                .filter(pk=incident_id)
+                .first()
+            )
+            deadline = (
+                ReportDeadline.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, next_check_at__lte=now, state=ReportDeadline.State.OPEN)
+                .first()
+                if incident is not None
+                else None
+            )
+            if deadline is not None:
+                deadline.incident = incident
+                _check_deadline(deadline, now=now, result=result)
+    alert_ids = list(
+        Alert.objects.filter(next_check_at__lte=now, state=Alert.State.PENDING)
+        .order_by("next_check_at", "id")
+        .values_list("pk", flat=True)
+    )
+    for pk in alert_ids:
+        if alert_escalate(alert=Alert(pk=pk), at=now) is not None:
+            result.raised["escalated"] += 1
+    return result
+
+
+def _check_deadline(
+    deadline: ReportDeadline, *, now: datetime, result: EmergenciesSweepResult
+) -> None:
+    if deadline.incident.state == Incident.State.CLOSED:
+        deadline.next_check_at = None
+    elif now >= deadline.due_at:
+        deadline_red(deadline=deadline, at=now)
+        result.raised["red"] += 1
+        deadline.next_check_at = None
+    else:
+        if deadline.signal == ReportDeadline.Signal.NONE:
+            deadline_prewarn(deadline=deadline, at=now)
+            result.raised["prewarning"] += 1
+        deadline.next_check_at = deadline.due_at
+    deadline.save(update_fields=["next_check_at"])

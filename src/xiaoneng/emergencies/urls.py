@@ -1,0 +1,15 @@
+from django.urls import path
+
+from xiaoneng.emergencies import views
+
+app_name = "emergencies"
+
+urlpatterns = [
+    path("", views.board_page, name="board"),
+    path("new/", views.incident_new, name="incident_new"),
+    path("<int:pk>/", views.incident_page, name="incident"),
+    path("<int:pk>/report/", views.report_new, name="report_new"),
+    path("<int:pk>/end/", views.end_response, name="end_response"),
+    path("<int:pk>/regrade/", views.regrade, name="regrade"),
+    path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+]
