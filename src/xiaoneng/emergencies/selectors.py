@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.emergencies.models import Alert, Grade, Incident, ReportDeadline
-from xiaoneng.org.models import Department, Post, Staff, Unit
+from xiaoneng.org.models import Department, Post, Staff, Unit, User
 from xiaoneng.org.roles import ADMIN_ROLES, Role
 from xiaoneng.org.selectors import absent_staff_ids, post_acting_holder, staff_for, user_roles
 
@@ -27,7 +27,9 @@ SEVERE = frozenset({Grade.I, Grade.II})
 
 
 def bureau_of(unit: Unit) -> Unit:
-    return unit.parent if unit.kind != Unit.Kind.BUREAU and unit.parent_id else unit
+    if unit.kind != Unit.Kind.BUREAU and unit.parent is not None:
+        return unit.parent
+    return unit
 
 
 def safety_department(bureau: Unit) -> Department | None:
@@ -127,7 +129,7 @@ def first_alerts(*, incident: Incident, at: datetime) -> list[tuple[str, Step]]:
 # --- who sees what ---------------------------------------------------------------------------
 
 
-def sees_all_incidents(user: object) -> bool:
+def sees_all_incidents(user: User) -> bool:
     """The bureau's leaders and the safety department's staff see every incident."""
     roles = user_roles(user)
     if not roles or roles & ADMIN_ROLES:
@@ -135,15 +137,16 @@ def sees_all_incidents(user: object) -> bool:
     if Role.LEADER in roles:
         return True
     staff = staff_for(user)
+    department = staff.department if staff is not None else None
     return bool(
         staff is not None
-        and staff.department_id is not None
+        and department is not None
         and staff.unit.kind == Unit.Kind.BUREAU
-        and staff.department.code == settings.XIAONENG_EMERGENCY_DEPARTMENT
+        and department.code == settings.XIAONENG_EMERGENCY_DEPARTMENT
     )
 
 
-def incidents_for(user: object) -> QuerySet[Incident]:
+def incidents_for(user: User) -> QuerySet[Incident]:
     """Deny by default: the administrators see none, the bureau's safety department and
     leaders see all, everyone else their own unit's."""
     roles = user_roles(user)
@@ -157,7 +160,7 @@ def incidents_for(user: object) -> QuerySet[Incident]:
     return Incident.objects.filter(unit_id=staff.unit_id)
 
 
-def incident_for_user(user: object, pk: int) -> Incident:
+def incident_for_user(user: User, pk: int) -> Incident:
     """The incident if ``user`` may see it; 404 otherwise (its existence is not revealed)."""
     incident = (
         incidents_for(user).select_related("unit", "department", "reporter").filter(pk=pk).first()
@@ -167,7 +170,7 @@ def incident_for_user(user: object, pk: int) -> Incident:
     return incident
 
 
-def alert_for_user(user: object, pk: int) -> Alert:
+def alert_for_user(user: User, pk: int) -> Alert:
     """An alert addressed to ``user`` (only its recipient acknowledges it); 404 otherwise."""
     staff = staff_for(user)
     roles = user_roles(user)
@@ -176,12 +179,12 @@ def alert_for_user(user: object, pk: int) -> Alert:
         if staff is not None and not roles & ADMIN_ROLES
         else None
     )
-    if alert is None or alert.recipient_id != staff.pk:
+    if alert is None or staff is None or alert.recipient_id != staff.pk:
         raise Http404
     return alert
 
 
-def board(user: object) -> list[Incident]:
+def board(user: User) -> list[Incident]:
     """Open incidents, most severe first, each with its open deadline and pending alerts
     prefetched (three queries whatever their number)."""
     return list(
@@ -206,7 +209,7 @@ def board(user: object) -> list[Incident]:
     )
 
 
-def pending_alerts_for(user: object) -> list[Alert]:
+def pending_alerts_for(user: User) -> list[Alert]:
     staff = staff_for(user)
     if staff is None:
         return []

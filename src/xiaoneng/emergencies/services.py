@@ -20,6 +20,7 @@ from xiaoneng.emergencies.models import (
     Grade,
     Incident,
     IncidentReport,
+    IncidentType,
     ReportDeadline,
     ReportKind,
     TimelineEvent,
@@ -292,9 +293,10 @@ def alert_acknowledge(*, alert: Alert, by: Any, at: datetime | None = None) -> A
     """The recipient's click: they know. Stops the escalation of the alert's line."""
     at = _now(at)
     with transaction.atomic():
-        incident, alert = _locked_with_incident(alert)
-        if alert is None or alert.recipient.user_id != getattr(by, "pk", None):
+        incident, found = _locked_with_incident(alert)
+        if found is None or found.recipient.user_id != getattr(by, "pk", None):
             raise PermissionDenied(_("Only the person alerted can acknowledge this alert."))
+        alert = found
         if alert.state == Alert.State.ACKNOWLEDGED:
             raise DomainError(_("This alert has already been acknowledged."))
         alert.state = Alert.State.ACKNOWLEDGED
@@ -334,11 +336,12 @@ def alert_escalate(*, alert: Alert, at: datetime | None = None) -> Alert | None:
     lines. Returns the new alert, or None when nothing is left to do."""
     at = _now(at)
     with transaction.atomic():
-        incident, alert = _locked_with_incident(alert)
-        if alert is None or alert.state != Alert.State.PENDING or alert.next_check_at is None:
+        incident, found = _locked_with_incident(alert)
+        if found is None or found.state != Alert.State.PENDING or found.next_check_at is None:
             return None
-        if alert.next_check_at > at:
+        if found.next_check_at > at:
             return None
+        alert = found
         if incident.state == Incident.State.CLOSED or _line_acknowledged(alert):
             alert.next_check_at = None
             alert.save(update_fields=["next_check_at"])
@@ -412,7 +415,7 @@ def incident_report(
         sees_all_incidents(by) and bureau_of(unit).pk == bureau_of(staff.unit).pk
     ):
         raise PermissionDenied(_("You can report incidents of your own unit only."))
-    if type not in {value for value, _label in Incident._meta.get_field("type").choices}:
+    if type not in IncidentType.values:
         raise DomainError(_("Choose the type of the incident."))
     if grade not in Grade.values:
         raise DomainError(_("Choose the preliminary grade."))
