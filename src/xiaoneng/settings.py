@@ -251,6 +251,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Implicit TLS (port 465, as most mail services in China offer); not together with EMAIL_USE_TLS.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
@@ -315,7 +317,15 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # axes logs every successful sign-in at INFO; the audit log already records sign-ins.
-    "loggers": {"waitress.queue": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    # The SMS SDKs (and urllib3 under them) log whole requests at DEBUG, template variables and
+    # so one-time secrets included: never below WARNING, whatever LOG_LEVEL says.
+    "loggers": {
+        "waitress.queue": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "darabonba-core": {"level": "WARNING"},
+        "tencentcloud_sdk_common": {"level": "WARNING"},
+        "urllib3.connectionpool": {"level": "WARNING"},
+    },
 }
 
 # Background work (docs/operations.md). No broker = embedded mode: the in-process periodic

@@ -10,6 +10,7 @@ Nothing of ours is replaced: enqueue, relay, adapter and receipt job run as in p
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from tests.notify.provider_servers import ProviderServer
 from xiaoneng.notify.models import Notification, SmsRecord
 from xiaoneng.notify.receipts import sms_receipts_fetch
 from xiaoneng.notify.relay import RelayResult, outbox_relay
+from xiaoneng.notify.selectors import notifications_failed
 from xiaoneng.sealing import MASK, Secret
 
 pytestmark = pytest.mark.django_db
@@ -383,3 +385,29 @@ def test_the_recording_backend_sends_nothing_and_needs_no_receipt(settings, enqu
     assert (row.provider, row.provider_message_id) == ("", "")
     assert SmsRecord.objects.get().text.endswith(f"密码{MASK}。")
     assert sms_receipts_fetch() == 0
+
+
+@pytest.mark.parametrize("provider", ["aliyun", "tencent"])
+def test_no_secret_in_any_log_even_at_debug_level(request, caplog, provider, enqueue) -> None:
+    server = request.getfixturevalue(provider)
+    if provider == "aliyun":
+        server.answer("SendSms", {"Code": "isv.BUSINESS_LIMIT_CONTROL"})
+        server.answer("SendSms", ALIYUN_OK)
+    else:
+        server.answer("SendSms", tencent_error("LimitExceeded.PhoneNumberDailyLimit"))
+        server.answer("SendSms", TENCENT_OK)
+    caplog.set_level(logging.DEBUG)
+    registered(enqueue)
+    now = timezone.now()
+    assert outbox_relay(now=now).retried == 1
+    assert outbox_relay(now=now + timedelta(minutes=1)).sent == 1
+    assert "s3cr3t-x9" not in caplog.text
+    assert PHONE not in caplog.text
+    assert "attempt 1 failed" in caplog.text
+
+
+def test_a_failed_text_shows_in_the_failed_list(aliyun, enqueue) -> None:
+    aliyun.answer("SendSms", {"Code": "isv.SMS_TEMPLATE_ILLEGAL", "Message": "模板不合法"})
+    row = registered(enqueue)
+    outbox_relay()
+    assert list(notifications_failed()) == [row]
