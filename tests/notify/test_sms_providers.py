@@ -411,3 +411,13 @@ def test_a_failed_text_shows_in_the_failed_list(aliyun, enqueue) -> None:
     row = registered(enqueue)
     outbox_relay()
     assert list(notifications_failed()) == [row]
+
+
+def test_an_unconfigured_provider_is_a_clear_reason(settings, enqueue) -> None:
+    settings.XIAONENG_SMS_BACKEND = "tencent"
+    settings.XIAONENG_SMS_TENCENT_SECRET_ID = settings.XIAONENG_SMS_TENCENT_SECRET_KEY = ""
+    row = registered(enqueue)
+    assert outbox_relay() == RelayResult(retried=1)
+    row.refresh_from_db()
+    assert "Tencent Cloud SMS is not configured" in row.last_error
+    assert sms_receipts_fetch() == 0

@@ -11,7 +11,9 @@ Configuration (settings, from the environment): ``XIAONENG_SMS_ALIYUN_ACCESS_KEY
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from alibabacloud_dysmsapi20170525 import models as sms_models
@@ -94,7 +96,7 @@ class AliyunSmsBackend:
         # No retries inside the SDK: the relay retries, with backoff, and records each attempt.
         return RuntimeOptions(autoretry=False, read_timeout=millis, connect_timeout=millis)
 
-    def _call(self, method, request):  # type: ignore[no-untyped-def]
+    def _call(self, method: Callable[..., Any], request: Any) -> Any:
         try:
             return method(request, self._runtime()).body
         except Exception as exc:

@@ -13,7 +13,9 @@ Configuration (settings, from the environment): ``XIAONENG_SMS_TENCENT_SECRET_ID
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from tencentcloud.common import credential
@@ -119,7 +121,7 @@ class TencentSmsBackend:
             ClientProfile(httpProfile=http),
         )
 
-    def _call(self, method, request):  # type: ignore[no-untyped-def]
+    def _call(self, method: Callable[..., Any], request: Any) -> Any:
         try:
             return method(request)
         except TencentCloudSDKException as exc:
