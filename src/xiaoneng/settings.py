@@ -258,12 +258,28 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Implicit TLS (port 465, as most mail services in China offer); not together with EMAIL_USE_TLS.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL", "")
 XIAONENG_SMS_BACKEND = env_str("XIAONENG_SMS_BACKEND", "xiaoneng.notify.sms.RecordingSmsBackend")
+# SMS providers (docs/notifications.md): XIAONENG_SMS_BACKEND "aliyun" or "tencent".
+XIAONENG_SMS_TIMEOUT = env_int("XIAONENG_SMS_TIMEOUT", 10, minimum=1)
+XIAONENG_SMS_ALIYUN_ACCESS_KEY_ID = env_str("XIAONENG_SMS_ALIYUN_ACCESS_KEY_ID", "")
+XIAONENG_SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("XIAONENG_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+XIAONENG_SMS_ALIYUN_SIGN_NAME = env_str("XIAONENG_SMS_ALIYUN_SIGN_NAME", "")
+XIAONENG_SMS_ALIYUN_TEMPLATES = env_str("XIAONENG_SMS_ALIYUN_TEMPLATES", "")
+XIAONENG_SMS_ALIYUN_ENDPOINT = env_str("XIAONENG_SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
+XIAONENG_SMS_TENCENT_SECRET_ID = env_str("XIAONENG_SMS_TENCENT_SECRET_ID", "")
+XIAONENG_SMS_TENCENT_SECRET_KEY = env_str("XIAONENG_SMS_TENCENT_SECRET_KEY", "")
+XIAONENG_SMS_TENCENT_SDK_APP_ID = env_str("XIAONENG_SMS_TENCENT_SDK_APP_ID", "")
+XIAONENG_SMS_TENCENT_SIGN_NAME = env_str("XIAONENG_SMS_TENCENT_SIGN_NAME", "")
+XIAONENG_SMS_TENCENT_TEMPLATES = env_str("XIAONENG_SMS_TENCENT_TEMPLATES", "")
+XIAONENG_SMS_TENCENT_REGION = env_str("XIAONENG_SMS_TENCENT_REGION", "ap-guangzhou")
+XIAONENG_SMS_TENCENT_ENDPOINT = env_str("XIAONENG_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
 XIAONENG_NOTIFY_MAX_ATTEMPTS = env_int("XIAONENG_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", XIAONENG_SESSION_MAX_HOURS * 3600, minimum=60)
@@ -308,7 +324,15 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # axes logs every successful sign-in at INFO; the audit log already records sign-ins.
-    "loggers": {"waitress.queue": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    # The SMS SDKs (and urllib3 under them) log whole requests at DEBUG, template variables and
+    # so one-time secrets included: never below WARNING, whatever LOG_LEVEL says.
+    "loggers": {
+        "waitress.queue": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "darabonba-core": {"level": "WARNING"},
+        "tencentcloud_sdk_common": {"level": "WARNING"},
+        "urllib3.connectionpool": {"level": "WARNING"},
+    },
 }
 
 # Background work (docs/operations.md). No broker = embedded mode: the in-process periodic

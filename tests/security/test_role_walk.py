@@ -178,6 +178,7 @@ EVERY_STAFF_MEMBER = dict.fromkeys(
         "notify:inbox",
         "notify:mark_read",
         "notify:mark_all_read",
+        "notify:preferences",
         "security:password_change",
         "security:otp_enrol",
         "security:otp_verify",

@@ -43,6 +43,7 @@ EVERY_STAFF_MEMBER = {
     "notify:inbox",
     "notify:mark_read",
     "notify:mark_all_read",
+    "notify:preferences",
     "security:password_change",
     "security:otp_verify",
     "security:otp_enrol",

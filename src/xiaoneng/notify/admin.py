@@ -38,8 +38,9 @@ class NotificationAdmin(_ReadOnlyAdmin):
         "attempts",
         "next_attempt_at",
         "last_error",
+        "receipt_status",
     ]
-    list_filter = ["status", "channel"]
+    list_filter = ["status", "channel", "receipt_status"]
     search_fields = ["kind", "case_number"]
     list_select_related = ["recipient_user"]
     actions = ["retry"]

@@ -26,6 +26,10 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    class Receipt(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")
+        UNDELIVERED = "undelivered", _("Not delivered")
+
     created_at = models.DateTimeField(_("time"))
     channel = models.CharField(_("delivery channel"), max_length=16, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
@@ -62,6 +66,15 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"))
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # What the SMS provider answered: its id for the message, and the delivery receipt fetched
+    # later with that id (receipts.py). Empty for the inbox, e-mail and the recording backend.
+    provider = models.CharField(_("provider"), max_length=16, blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=64, blank=True)
+    receipt_status = models.CharField(
+        _("delivery receipt"), max_length=16, choices=Receipt.choices, blank=True
+    )
+    receipt_at = models.DateTimeField(_("received"), null=True, blank=True)
+    receipt_code = models.CharField(_("receipt code"), max_length=64, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
     class Meta:
@@ -109,3 +122,29 @@ class SmsRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {mask_phone(self.phone)}"
+
+
+class ChannelPreference(models.Model):
+    """How a person wants to be told, besides the inbox (which always gets every message).
+
+    ``sms`` and ``email`` add those channels to the messages sent to people (``notify_people``);
+    an urgent message goes by SMS whatever ``sms`` says, to ``mobile``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="channel_preference",
+    )
+    sms = models.BooleanField(_("also by SMS"), default=False)
+    email = models.BooleanField(_("also by e-mail"), default=False)
+    # Personal data, encrypted at rest like every other phone number.
+    mobile = EncryptedTextField(_("mobile phone"), max_length=32, blank=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("channel preference")
+        verbose_name_plural = _("channel preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} sms={self.sms} email={self.email}"

@@ -106,7 +106,9 @@ def _attempt(notification: Notification, now: datetime) -> str:
     except Exception as exc:
         # A gateway may quote the message it refused: its secrets never reach a log or a row.
         notification.last_error = error_text(exc, _secret_values(notification))
-        if notification.attempts >= max_attempts():
+        # A refusal that no later attempt can change (a wrong number, an unapproved template).
+        permanent = bool(getattr(exc, "permanent", False))
+        if permanent or notification.attempts >= max_attempts():
             notification.status = Notification.Status.FAILED
             notification.sealed = ""  # the secret is needed no longer: discard it
             outcome = "failed"

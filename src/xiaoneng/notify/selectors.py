@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from xiaoneng.notify.models import Notification
+from xiaoneng.notify.models import ChannelPreference, Notification
 from xiaoneng.org.models import User
 
 
@@ -26,3 +26,9 @@ def inbox_unread_count(*, user: User) -> int:
 def notifications_failed() -> QuerySet[Notification]:
     """Messages the relay gave up on, newest first, for an operator to inspect or requeue."""
     return Notification.objects.filter(status=Notification.Status.FAILED).order_by("-id")
+
+
+def channel_preference_of(*, user: User) -> ChannelPreference:
+    """The person's channel preference, or an unsaved default one (the inbox only)."""
+    found = ChannelPreference.objects.filter(user=user).first()
+    return found or ChannelPreference(user=user)

@@ -8,6 +8,8 @@ in bulk) asks for a relay run once that transaction commits.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -20,11 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng import deferred
 from xiaoneng.audit.services import log_action
 from xiaoneng.errors import DomainError
-from xiaoneng.notify.models import Notification
+from xiaoneng.notify.models import ChannelPreference, Notification
 from xiaoneng.notify.relay import relay_prompt
 from xiaoneng.org.models import Staff, User
 from xiaoneng.org.roles import ADMIN_ROLES
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.privacy import mask_phone
 from xiaoneng.sealing import MASK, seal, split_params
 
 if TYPE_CHECKING:
@@ -33,7 +36,11 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
+# A mainland mobile number (11 digits from 13… to 19…), with or without +86.
+MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 _LINK_MAX = cast(int, Notification._meta.get_field("link").max_length)
+
+log = logging.getLogger("xiaoneng.notify")
 
 
 def _object_ref(obj: Model | None) -> tuple[str, str]:
@@ -238,6 +245,14 @@ def notifications_enqueue_for_users(
     return written
 
 
+def _mobile_of(member: Staff, preference: ChannelPreference | None) -> str:
+    """The number to text: the one the person gave, else their office phone if it is a mobile."""
+    if preference is not None and preference.mobile:
+        return str(preference.mobile)
+    phone = "".join(member.phone.split()).replace("-", "")
+    return phone if MOBILE_RE.match(phone) else ""
+
+
 def notify_people(
     people: Iterable[Staff | None],
     *,
@@ -246,27 +261,70 @@ def notify_people(
     body: str,
     obj: Any,
     unit_id: int | None = None,
+    urgent: bool = False,
 ) -> int:
-    """One inbox message per distinct staff member with an active login; returns how many were
-    written. ``None`` entries are skipped, and so are the three administrators (三员分立: the
-    message names the matter). ``unit_id`` defaults to the object's unit."""
-    seen: set[int] = set()
+    """One inbox message per distinct staff member with an active login, plus an SMS and/or an
+    e-mail where the person asked for them (``ChannelPreference``); returns how many people were
+    told. An ``urgent`` message goes by SMS as well whatever the preference says (to the mobile
+    the person gave, else an office phone that is a mobile number). ``None`` entries are
+    skipped, and so are the three administrators (三员分立: the message names the matter).
+    ``unit_id`` defaults to the object's unit."""
+    members: dict[int, Staff] = {}
     for member in people:
-        if member is None or member.user_id in seen or not member.user.is_active:
+        if member is None or member.user_id in members or not member.user.is_active:
             continue
         if user_roles(member.user) & ADMIN_ROLES:
             continue  # 三员分立: the message names the matter under supervision.
-        seen.add(member.user_id)
-        notification_enqueue(
-            channel="inbox",
-            kind=kind,
-            subject=subject,
-            body=body,
-            user=member.user,
-            obj=obj,
-            unit_id=unit_id,
+        members[member.user_id] = member
+    preferences = {
+        preference.user_id: preference
+        for preference in ChannelPreference.objects.filter(user_id__in=list(members))
+    }
+    for member in members.values():
+        preference = preferences.get(member.user_id)
+        common = {"kind": kind, "subject": subject, "body": body, "user": member.user, "obj": obj}
+        notification_enqueue(channel="inbox", unit_id=unit_id, **common)
+        if urgent or (preference is not None and preference.sms):
+            mobile = _mobile_of(member, preference)
+            if mobile:
+                notification_enqueue(channel="sms", address=mobile, unit_id=unit_id, **common)
+            elif urgent:
+                log.warning(
+                    "urgent %s message to user %s: no mobile number, inbox only",
+                    kind,
+                    member.user_id,
+                )
+        if preference is not None and preference.email and member.user.email:
+            notification_enqueue(channel="email", unit_id=unit_id, **common)
+    return len(members)
+
+
+def channel_preference_set(
+    *, user: User, sms: bool, email: bool, mobile: str = ""
+) -> ChannelPreference:
+    """A person chooses how they are told besides the inbox; audited (the number masked)."""
+    mobile = "".join(mobile.split()).replace("-", "")
+    if mobile and not MOBILE_RE.match(mobile):
+        raise DomainError(_("Enter a mobile phone number of 11 digits."))
+    if sms and not mobile:
+        raise DomainError(_("Enter the mobile phone number the text messages should go to."))
+    if email and not user.email:
+        raise DomainError(
+            _("Your account has no e-mail address; ask the administrator to add one first.")
         )
-    return len(seen)
+    with transaction.atomic():
+        preference, _created = ChannelPreference.objects.select_for_update().get_or_create(
+            user=user
+        )
+        preference.sms, preference.email, preference.mobile = sms, email, mobile
+        preference.save()
+        log_action(
+            action="notify.preferences",
+            obj=preference,
+            actor=user,
+            summary={"sms": sms, "email": email, "mobile": mask_phone(mobile) if mobile else ""},
+        )
+    return preference
 
 
 def notification_mark_read(*, notification: Notification, user: User) -> Notification:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:pk>/read/", views.inbox_mark_read, name="mark_read"),
     path("read-all/", views.inbox_mark_all_read, name="mark_all_read"),
+    path("settings/", views.preferences, name="preferences"),
 ]

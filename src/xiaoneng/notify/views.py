@@ -8,12 +8,20 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xiaoneng.errors import DomainError
+from xiaoneng.notify.forms import ChannelPreferenceForm
 from xiaoneng.notify.models import Notification
-from xiaoneng.notify.selectors import inbox_for
-from xiaoneng.notify.services import notification_mark_read, notifications_mark_all_read
+from xiaoneng.notify.selectors import channel_preference_of, inbox_for
+from xiaoneng.notify.services import (
+    channel_preference_set,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
+from xiaoneng.privacy import mask_email
 
 PAGE_SIZE = 20
 
@@ -56,3 +64,34 @@ def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
             % {"count": count},
         )
     return redirect("notify:inbox")
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own channel preference: there is no way to name anyone else's."""
+    current = channel_preference_of(user=request.user)
+    if request.method == "POST":
+        form = ChannelPreferenceForm(request.POST)
+        if form.is_valid():
+            try:
+                channel_preference_set(
+                    user=request.user,
+                    sms=form.cleaned_data["sms"],
+                    email=form.cleaned_data["email"],
+                    mobile=form.cleaned_data["mobile"],
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your notification settings were saved."))
+                return redirect("notify:preferences")
+    else:
+        form = ChannelPreferenceForm(
+            initial={"sms": current.sms, "email": current.email, "mobile": current.mobile}
+        )
+    email = request.user.email
+    return render(
+        request,
+        "notify/preferences.html",
+        {"form": form, "email": mask_email(email) if email else ""},
+    )
