@@ -418,30 +418,30 @@ def test_no_case_route_lets_an_administrator_in() -> None:
     assert {name for name, who in CASE_CONTENT.items() if who & ADMINS} == set()
 
 
-def test_every_route_as_every_role(probe, users) -> None:
+@pytest.mark.parametrize("username", sorted(EVERYONE))
+def test_every_route_as_every_role(probe, users, username) -> None:
+    """One role per test, so the parallel workers share the walk."""
     routes = all_routes(probe)
     problems: list[str] = []
     leaks: list[str] = []
-    for username in sorted(EVERYONE):
-        client = _client(username, users)
-        # Signing out ends the session the rest of the walk uses: last.
-        for route in sorted(routes, key=lambda r: r.name == "office:logout"):
-            audience = AUDIENCES.get(route.name)
-            if audience is None:
-                continue  # reported by test_every_route_has_an_expectation
-            outcome = request(client, route)
-            allowed = username in audience
-            if allowed and outcome.stopped_at_door:
-                problems.append(f"{username} refused {route.method} {route.path} ({route.name})")
-            if not allowed and not outcome.refused:
-                problems.append(
-                    f"{username} reached {route.method} {route.path} ({route.name}) "
-                    f"-> {outcome.status}"
-                )
-            if username in ADMINS:
-                found = [s for s in probe["secrets"] if s and s in outcome.body]
-                if found:
-                    leaks.append(f"{username} {route.method} {route.path}: {found}")
+    client = _client(username, users)
+    # Signing out ends the session the rest of the walk uses: last.
+    for route in sorted(routes, key=lambda r: r.name == "office:logout"):
+        audience = AUDIENCES.get(route.name)
+        if audience is None:
+            continue  # reported by test_every_route_has_an_expectation
+        outcome = request(client, route)
+        allowed = username in audience
+        if allowed and outcome.stopped_at_door:
+            problems.append(f"{username} refused {route.method} {route.path} ({route.name})")
+        if not allowed and not outcome.refused:
+            problems.append(
+                f"{username} reached {route.method} {route.path} ({route.name}) -> {outcome.status}"
+            )
+        if username in ADMINS:
+            found = [s for s in probe["secrets"] if s and s in outcome.body]
+            if found:
+                leaks.append(f"{username} {route.method} {route.path}: {found}")
     assert leaks == []
     assert problems == []
 
