@@ -30,10 +30,10 @@ from xiaoneng.accountability.services import (
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.cases.models import Category
 from xiaoneng.cases.permissions import case_for_user, cases_visible_to
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.notify.models import Notification
 from xiaoneng.org.models import Unit
-from xiaoneng.portal.services import public_submit
 from xiaoneng.workdays.models import Clock
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,8 @@ from xiaoneng.accountability.services import (
 )
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.cases.models import Category
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.org.models import Unit
-from xiaoneng.portal.services import public_submit
 
 pytestmark = pytest.mark.django_db
 

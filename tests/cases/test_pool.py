@@ -20,12 +20,12 @@ from xiaoneng.cases.services import (
     case_invalidate,
     case_register,
 )
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.cases.states import State
 from xiaoneng.cases.sweeps import sweep
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Unit
 from xiaoneng.org.services import absence_record
-from xiaoneng.portal.services import public_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from tests.cases.test_concurrency import run_together
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import case_accept
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.errors import DomainError
-from xiaoneng.portal.services import public_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

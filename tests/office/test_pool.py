@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xiaoneng.cases.models import Case, Category
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.org.models import Unit
 from xiaoneng.org.services import absence_record
-from xiaoneng.portal.services import public_submit
 
 pytestmark = pytest.mark.django_db
 POOL = "office:intake_pool"

@@ -13,9 +13,9 @@ from xiaoneng.assessment.rollups import rollups_apply_all
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import case_rate
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.portal.figures import monthly_figures
 from xiaoneng.portal.selectors import published_cases
-from xiaoneng.portal.services import public_submit
 
 from .conftest import staff_reply
 from .test_journey import submit

@@ -16,6 +16,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xiaoneng.errors import DomainError, PermissionDenied, error_body
+from xiaoneng.web.unavailable import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -159,3 +161,6 @@ def install_handlers(api: NinjaAPI) -> None:
         api.add_exception_handler(
             exc_class, lambda request, exc, handler=handler: handler(request, exc, api)
         )
+    # The API catches every exception itself (a JSON 500); a database outage is a 503.
+    for exc_class in (OperationalError, InterfaceError):
+        api.add_exception_handler(exc_class, lambda request, exc: database_unavailable(request))

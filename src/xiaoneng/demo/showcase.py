@@ -33,8 +33,8 @@ from xiaoneng.cases.services import (
     case_suspend,
     case_withdraw,
 )
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.org.models import Department, Unit, User
-from xiaoneng.portal.services import public_submit
 from xiaoneng.supervision.models import Order
 from xiaoneng.supervision.services import supervision_order_create
 

@@ -15,12 +15,10 @@ from typing import Any
 
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse
 
 from xiaoneng.ops.logs import reset_case, set_case
+from xiaoneng.web.unavailable import unavailable_response
 
 log = logging.getLogger("xiaoneng.ops")
 
@@ -37,30 +35,6 @@ def _mark(sender: object, request: HttpRequest | None = None, **kwargs: Any) -> 
 
 
 got_request_exception.connect(_mark, dispatch_uid="ops.database_unavailable")
-
-
-def unavailable_response(request: HttpRequest) -> HttpResponse:
-    """The 503 answer; renders without the database (no context processors, no session)."""
-    language = translation.get_language_from_request(request)
-    with translation.override(language):
-        message = _("The service is temporarily unavailable. Please try again in a few minutes.")
-        if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse(
-                {"error": "unavailable", "detail": message}, status=503
-            )
-        else:
-            html = render_to_string(
-                "ops/unavailable.html", {"message": message, "LANGUAGE_CODE": language}
-            )
-            response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
-    response["Retry-After"] = "30"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def database_unavailable(request: HttpRequest) -> HttpResponse:
-    log.error("database unavailable: answered 503 for %s", request.path)
-    return unavailable_response(request)
 
 
 class DatabaseUnavailableMiddleware:

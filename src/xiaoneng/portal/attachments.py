@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.errors import DomainError
+from xiaoneng.web.uploads import CheckedFile
 
 # content type, extension, leading bytes
 _SIGNATURES: list[tuple[str, str, bytes]] = [
@@ -16,14 +15,6 @@ _SIGNATURES: list[tuple[str, str, bytes]] = [
     ("image/png", "png", b"\x89PNG\r\n\x1a\n"),
     ("application/pdf", "pdf", b"%PDF-"),
 ]
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    upload: UploadedFile
-    content_type: str
-    extension: str
-    name: str
 
 
 def max_files() -> int:

@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from xiaoneng.cases.models import Category, Channel, Kind
 from xiaoneng.cases.services.intake import MAX_CONTENT
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Unit
 from xiaoneng.portal import open311, ratelimit
 from xiaoneng.portal.open311 import Open311Error, render, render_error
 from xiaoneng.portal.selectors import portal_contacts
-from xiaoneng.portal.services import open311_key_check, public_submit
+from xiaoneng.portal.services import open311_key_check
 
 CHANGESET = "2026-01-01T00:00:00+08:00"
 # The longest value each free-text parameter may carry; longer is refused, never cut.

@@ -1,80 +1,22 @@
-"""The portal's state changes: a public submission with its attachments, Open311 keys."""
+"""The portal's state changes: Open311 client keys. (A public submission is
+``cases.services.public.public_submit``.)"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import uuid
 from typing import TYPE_CHECKING
 
-from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import log_action
-from xiaoneng.cases.models import Attachment, Category, Channel
-from xiaoneng.cases.services import Registered, case_register
 from xiaoneng.errors import DomainError
-from xiaoneng.org.models import Unit
-from xiaoneng.portal.attachments import CheckedFile
 from xiaoneng.portal.models import Open311Key
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor
-
-
-def public_submit(
-    *,
-    kind: str,
-    category: Category,
-    content: str,
-    title: str = "",
-    unit_concerned: Unit | None = None,
-    person_concerned: str = "",
-    requester_name: str = "",
-    requester_phone: str = "",
-    requester_email: str = "",
-    is_anonymous: bool = False,
-    consent_publish: bool = False,
-    files: list[CheckedFile] | None = None,
-    channel: str = Channel.ONLINE,
-) -> Registered:
-    """Register a request from the public (``by`` None) and keep its checked attachments."""
-    if is_anonymous:
-        requester_name = requester_phone = requester_email = ""
-    with transaction.atomic():
-        registered = case_register(
-            by=None,
-            channel=channel,
-            kind=kind,
-            category=category,
-            content=content,
-            title=title,
-            unit_concerned=unit_concerned,
-            person_concerned=person_concerned,
-            requester_name=requester_name,
-            requester_phone=requester_phone,
-            requester_email=requester_email,
-            is_anonymous=is_anonymous,
-            consent_publish=consent_publish,
-        )
-        for checked in files or []:
-            stored = File(checked.upload, name=f"{uuid.uuid4().hex}.{checked.extension}")
-            Attachment.objects.create(
-                case=registered.case,
-                file=stored,
-                name=checked.name,
-                content_type=checked.content_type,
-                size=checked.upload.size or 0,
-            )
-        if files:
-            log_action(
-                action="case.attachments_added",
-                obj=registered.case,
-                summary={"number": registered.case.number, "count": len(files)},
-            )
-    return registered
 
 
 # -- Open311 keys -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from xiaoneng.cases.models import Case, Category
 from xiaoneng.cases.pool import pool_next_step
 from xiaoneng.cases.services import case_rate
+from xiaoneng.cases.services.public import public_submit
 from xiaoneng.errors import DomainError
 from xiaoneng.portal import ratelimit
 from xiaoneng.portal.attachments import check_files, max_file_size, max_files
@@ -27,7 +28,6 @@ from xiaoneng.portal.selectors import (
     tracked_case,
     tracking_view,
 )
-from xiaoneng.portal.services import public_submit
 from xiaoneng.sealing import SealError, seal, unseal
 
 SESSION_CASE = "portal_case"

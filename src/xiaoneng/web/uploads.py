@@ -8,6 +8,7 @@ JPEG, DOCX or XLSX as its first bytes prove.
 from __future__ import annotations
 
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -26,6 +27,16 @@ _OFFICE_PARTS = {
     ),
     "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload whose content was checked, with the type and extension its bytes show."""
+
+    upload: UploadedFile
+    content_type: str
+    extension: str
+    name: str
 
 
 def sniff_content_type(file: Any) -> str | None:
