@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from xiaoneng.applications import urls as application_urls
-from xiaoneng.cases import urls_documents as case_document_urls
+from xiaoneng.cases import urls as case_urls
 from xiaoneng.catalog import urls as catalog_urls
 
 admin.site.site_header = "Xiaoneng"
@@ -12,7 +12,7 @@ admin.site.site_title = "Xiaoneng"
 
 # Every document download in one namespace (``documents:…``), whichever app owns the document.
 DOCUMENT_DOWNLOADS = (
-    [*case_document_urls.urlpatterns, *application_urls.document_urlpatterns],
+    [*case_urls.document_urlpatterns, *application_urls.document_urlpatterns],
     "documents",
 )
 

@@ -21,7 +21,7 @@ from xiaoneng.cases.services import (
     case_withdraw,
 )
 from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM, State
-from xiaoneng.office.views.cases import case_act
+from xiaoneng.cases.views.page import case_act
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

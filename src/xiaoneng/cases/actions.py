@@ -2,7 +2,7 @@
 
 ``ACTIONS`` maps an action's code to its service, who may take it (the check that decides which
 buttons and API actions a person is offered), its office form, its API route and input body,
-and the messages that say what it did. The office's case page (office/views/cases.py) and the
+and the messages that say what it did. The office's case page (cases/views/page.py) and the
 API's lifecycle endpoints (api/endpoints_cases.py) both dispatch through it; the states each
 action may leave are the lifecycle's (``cases.states.ALLOWED_FROM``), which the services check.
 

@@ -1,15 +1,23 @@
-"""Reading cases: timelines, what a person may do, duplicates."""
+"""Reading cases: timelines, what a person may do, duplicates, the case page's row."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
-from xiaoneng.cases.models import Case, CaseEvent, Decision, ExtensionRequest
+from xiaoneng.cases.deadlines import with_case_clocks
+from xiaoneng.cases.models import Case, CaseAssist, CaseEvent, Decision, ExtensionRequest
+from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATES
 from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import User
 
 
 def case_timeline(*, case: Case, public_only: bool = False) -> QuerySet[CaseEvent]:
@@ -47,3 +55,40 @@ def extensions_awaiting_decision() -> QuerySet[ExtensionRequest]:
     return ExtensionRequest.objects.filter(
         decision=Decision.PENDING, case__state__in=ALLOWED_FROM["decide_extension"]
     )
+
+
+CASE_PAGE_RELATED = (
+    "category",
+    "unit",
+    "unit_concerned",
+    "lead_department__head",
+    "post__a_holder",
+    "post__b_holder",
+    "post__department__head",
+    "handler__user",
+    "first_contact__user",
+    "policy_version__policy",
+    "reply_drafted_by__user",
+    "merged_into",
+)
+
+
+def _count_of(queryset: QuerySet, field: str) -> Coalesce:
+    counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def case_for_page(user: User, pk: int) -> Case:
+    """The case with everything its page shows in one row, within the person's scope (else 404).
+
+    Same scope as ``cases.permissions.case_for_user``; the clocks come as annotations and the
+    number of assisting departments as a count, so the page skips that query when there are none.
+    """
+    queryset = with_case_clocks(cases_visible_to(user), ("sign_for", "reply", "rating"))
+    queryset = queryset.select_related(*CASE_PAGE_RELATED).annotate(
+        assist_count=_count_of(CaseAssist.objects.filter(case_id=OuterRef("pk")), "case_id")
+    )
+    case = queryset.filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case

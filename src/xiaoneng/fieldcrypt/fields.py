@@ -57,7 +57,7 @@ class EncryptedTextField(models.TextField):
             return value
         return datakeys.encrypt(value, context=self.crypto_context)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]  # django-stubs types the form class narrowly
         return super().formfield(**{"form_class": forms.CharField, "widget": None, **kwargs})
 
 

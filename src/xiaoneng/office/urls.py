@@ -1,6 +1,7 @@
 from django.urls import path
 
-from xiaoneng.office.views import cases, intake, lists, org, pool, queues, shell
+from xiaoneng.cases import urls as case_urls
+from xiaoneng.office.views import lists, org, shell
 
 app_name = "office"
 
@@ -10,24 +11,10 @@ urlpatterns = [
     path("logout/", shell.LogoutView.as_view(), name="logout"),
     path("audit/", shell.audit_log, name="audit_log"),
     path("audit/verify/", shell.audit_verify, name="audit_verify"),
-    path("intake/", intake.intake, name="intake"),
-    path("intake/pool/", pool.intake_pool, name="intake_pool"),
-    path("intake/duplicates/", intake.intake_duplicates, name="intake_duplicates"),
+    # The case pages belong to the cases app; they keep their names in this namespace.
+    *case_urls.office_urlpatterns,
     path("cases/", lists.case_list, name="case_list"),
     path("cases/export.xlsx", lists.case_export, name="case_export"),
-    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
-    path("cases/<int:pk>/act/<slug:action>/", cases.case_act, name="case_act"),
-    path("cases/<int:pk>/reveal/", cases.case_reveal, name="case_reveal"),
-    path("cases/<int:pk>/receipt/", cases.case_receipt, name="case_receipt"),
-    path("cases/<int:pk>/clocks/<int:clock_id>/", cases.clock_explain, name="clock_explain"),
-    path(
-        "cases/<int:pk>/attachments/<int:attachment_id>/",
-        cases.attachment_download,
-        name="attachment",
-    ),
-    path("queue/", queues.department_queue, name="queue"),
-    path("console/", queues.console, name="console"),
-    path("console/bulk/", queues.console_bulk, name="console_bulk"),
     path("org/", org.org_units, name="org_units"),
     path("org/departments/<int:pk>/", org.org_department, name="org_department"),
     path("org/staff/", org.org_staff, name="org_staff"),

@@ -72,7 +72,9 @@ def require_answerer(user: Any, order: Order) -> Staff:
         raise PermissionDenied(
             _("Only the head or a handler of the responsible department may give feedback.")
         )
-    return staff_for(user)
+    staff = staff_for(user)
+    assert staff is not None  # may_answer is false for a person without a staff record
+    return staff
 
 
 def inspection_for_user(user: Any, pk: int) -> Inspection:

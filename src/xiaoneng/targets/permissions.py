@@ -66,6 +66,6 @@ def may_sign_off(user: Any, task: Task) -> bool:
     staff = staff_for(user)
     if staff is None:
         return False
-    if task.department_id is not None:
+    if task.department is not None:
         return task.department.head_id == staff.pk
     return task.leader_id == staff.pk

@@ -47,7 +47,7 @@ def _signing_capacity(case: Case, staff: Staff) -> tuple[str, Staff | None]:
         return Capacity.HEAD, None
     if case.post is not None:
         acting = post_acting_holder(post=case.post, at=now())
-        if acting.staff is not None and acting.staff.pk == staff.pk:
+        if acting.staff is not None and acting.staff.pk == staff.pk and acting.capacity:
             standing_in_for = acting.standing_in_for
             return acting.capacity, standing_in_for
         raise PermissionDenied(
@@ -194,7 +194,8 @@ def case_request_return(*, case: Case, by: Any, reason: str, basis: str) -> Retu
         waiting.withdraw_extension(case, by=by, cause=waiting.RETURN_REQUESTED, at=at)
         request = ReturnRequest.objects.create(
             case=case,
-            department=case.lead_department,
+            # require_lead_department passed, so the case has a lead department.
+            department_id=case.lead_department_id,  # type: ignore[misc]
             reason=reason,
             basis=basis,
             requested_by=staff,

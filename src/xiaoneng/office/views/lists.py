@@ -29,7 +29,7 @@ from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
 from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
 from xiaoneng.cases.states import State
-from xiaoneng.office.forms import active_departments
+from xiaoneng.cases.views.forms import active_departments
 from xiaoneng.org.models import Unit
 from xiaoneng.org.scope import headed_department_ids
 from xiaoneng.privacy import mask_name, mask_phone

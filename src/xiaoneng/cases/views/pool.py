@@ -49,4 +49,4 @@ def intake_pool(request: HttpRequest) -> HttpResponse:
         "unit": unit_id,
         "office": office,
     }
-    return render(request, "office/pool.html", context)
+    return render(request, "cases/pool.html", context)

@@ -51,7 +51,7 @@ def department_queue(request: HttpRequest) -> HttpResponse:
         "review": _cases(mine.filter(state=State.IN_PROGRESS, reply_pending_review=True)),
         "people": people,
     }
-    return render(request, "office/queue.html", context)
+    return render(request, "cases/queue.html", context)
 
 
 @role_required(Role.EFFICIENCY_OFFICE, Role.LEADER)
@@ -81,7 +81,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "reopen": _cases(Case.objects.filter(state=State.REOPEN_REVIEW)),
         "is_office": Role.EFFICIENCY_OFFICE in getattr(request.user, "_xiaoneng_roles", set()),
     }
-    return render(request, "office/console.html", context)
+    return render(request, "cases/console.html", context)
 
 
 def _bulk(request: HttpRequest, ids: list[int], run: Any) -> tuple[int, list[str]]:

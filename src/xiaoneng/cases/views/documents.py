@@ -1,6 +1,6 @@
 """Downloads of a case's documents (receipt, reminder and rectification notices), PDF or DOCX.
 Each download is an audited event; the case is fetched through ``case_for_user``, so a person
-outside its scope gets 404. Mounted in the ``documents`` namespace (see ``urls_documents.py``)."""
+outside its scope gets 404. Mounted in the ``documents`` namespace (see ``cases/urls.py``)."""
 
 from __future__ import annotations
 

@@ -13,11 +13,11 @@ from xiaoneng.cases.actions import ACTIONS, available_actions
 from xiaoneng.cases.deadlines import Deadline, deadline_from_row, stage_for
 from xiaoneng.cases.documents import case_page_documents
 from xiaoneng.cases.forms import ActionForm
+from xiaoneng.cases.labels import CAPACITY_LABELS, event_label
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, ReturnRequest
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.services.pending import CAUSE_LABELS
-from xiaoneng.office.forms import active_departments
-from xiaoneng.office.labels import CAPACITY_LABELS, event_label
+from xiaoneng.cases.views.forms import active_departments
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from xiaoneng.web.person import may_reveal

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.cases.selectors import possible_duplicates
 from xiaoneng.cases.services import attachment_add, case_register
+from xiaoneng.cases.views.forms import IntakeForm
 from xiaoneng.errors import DomainError
-from xiaoneng.office.forms import IntakeForm
 from xiaoneng.org.roles import Role
 from xiaoneng.sealing import seal
 from xiaoneng.web.permissions import role_required
@@ -34,7 +34,7 @@ def _duplicates(phone: str, content: str) -> list:
 @role_required(*INTAKE_ROLES)
 def intake(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "office/intake.html", {"form": IntakeForm()})
+        return render(request, "cases/intake.html", {"form": IntakeForm()})
     form = IntakeForm(request.POST, request.FILES)
     duplicates: list = []
     if form.is_valid():
@@ -90,11 +90,11 @@ def intake(request: HttpRequest) -> HttpResponse:
                     )
                 return HttpResponseRedirect(reverse("office:case_detail", args=[case.pk]))
     context = {"form": form, "duplicates": duplicates}
-    return render(request, "office/intake.html", context, status=200)
+    return render(request, "cases/intake.html", context, status=200)
 
 
 @role_required(*INTAKE_ROLES)
 def intake_duplicates(request: HttpRequest) -> HttpResponse:
     """The duplicate hint, refreshed by htmx while the officer types."""
     duplicates = _duplicates(request.GET.get("requester_phone", ""), request.GET.get("content", ""))
-    return render(request, "office/_duplicates.html", {"duplicates": duplicates})
+    return render(request, "cases/_duplicates.html", {"duplicates": duplicates})

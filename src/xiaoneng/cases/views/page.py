@@ -24,11 +24,11 @@ from xiaoneng.cases.actions import ACTIONS, CaseAction, action_message, last_eve
 from xiaoneng.cases.forms import ActionForm
 from xiaoneng.cases.models import Attachment, Case
 from xiaoneng.cases.permissions import case_for_user
+from xiaoneng.cases.selectors import case_for_page
 from xiaoneng.cases.services.reveal import case_requester_reveal
+from xiaoneng.cases.views.casepage import Bound, case_context, requester_view
+from xiaoneng.cases.views.forms import RevealForm, active_departments
 from xiaoneng.errors import DomainError
-from xiaoneng.office.casepage import Bound, case_context, requester_view
-from xiaoneng.office.forms import RevealForm, active_departments
-from xiaoneng.office.selectors import case_for_page
 from xiaoneng.sealing import SealError, unseal
 from xiaoneng.web.permissions import case_view
 from xiaoneng.web.person import REVEAL_PERMISSION
@@ -46,7 +46,7 @@ def _render_case(
 ) -> HttpResponse:
     context = case_context(request, case, **kw)
     context["flash"] = flash or []
-    template = "office/cases/_case.html" if request.htmx else "office/cases/detail.html"
+    template = "cases/_case.html" if request.htmx else "cases/detail.html"
     return render(request, template, context, status=status)
 
 
@@ -153,7 +153,7 @@ def clock_explain(request: HttpRequest, pk: int, clock_id: int) -> HttpResponse:
     if clock is None:
         raise Http404
     context = {"case": case, "clock": clock, "lines": explain_clock(clock).lines()}
-    template = "office/cases/_explain.html" if request.htmx else "office/cases/explain.html"
+    template = "cases/_explain.html" if request.htmx else "cases/explain.html"
     return render(request, template, context)
 
 
@@ -188,4 +188,4 @@ def case_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_page(request.user, pk)
     secret = _receipt_secret(request.session.get(f"receipt_secret_{case.pk}"))
     context = {"case": case, "secret": secret, "requester": requester_view(case, revealed=False)}
-    return render(request, "office/cases/receipt.html", context)
+    return render(request, "cases/receipt.html", context)
