@@ -64,3 +64,27 @@ def _default_language() -> object:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> bool:
+    """On SQLite, each test process starts from a copy of a migrated template database
+    (tests/db_template.py) and keeps it, instead of migrating its own."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tests.db_template import copy_template_to
+
+    if request.config.getvalue("reuse_db"):
+        return True
+    database = settings.DATABASES["default"]
+    if (
+        database["ENGINE"] != "django.db.backends.sqlite3"
+        or request.config.getvalue("create_db")
+        or request.config.getvalue("nomigrations")
+    ):
+        return False
+    target = Path(database["TEST"]["NAME"])
+    copy_template_to(target, folder=target.parent)
+    return True
