@@ -103,6 +103,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "xiaoneng.urls"
 WSGI_APPLICATION = "xiaoneng.wsgi.application"
 
+# Django's form templates, with the common widgets rendered in Python (web/renderers.py).
+FORM_RENDERER = "xiaoneng.web.renderers.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
