@@ -63,11 +63,13 @@ class BulletinForm(OfficeForm):
 class WeightsForm(forms.ModelForm):
     class Meta:
         model = AssessmentSettings
-        fields = ["weight_response", "weight_resolution", "weight_satisfaction"]
+        fields = ["weight_response", "weight_resolution", "weight_satisfaction", "weight_evaluation"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        total = sum(data.get(name) or 0 for name in self.Meta.fields)
+        if (data.get("weight_evaluation") or 0) > 100:
+            raise forms.ValidationError(_("The weight of the evaluation is a share of 100."))
+        total = sum(data.get(name) or 0 for name in self.Meta.fields[:3])
         if total != 100:
             raise forms.ValidationError(_("The three weights must add up to 100."))
         return data
