@@ -216,3 +216,38 @@ def named_panel_invite(
             summary={"panel": panel.name, "invited": len(clean), "units": len(units)},
         )
     return len(clean)
+
+
+def paper_invitations_issue(
+    *, by: User, round_: Round, round_unit: RoundUnit, panel: Panel, count: int
+) -> list[str]:
+    """One-time links to print and hand out (at a meeting of a named panel, say): the tokens
+    are returned once, for the printout, and stored as hashes only."""
+    require_role(by, Role.EFFICIENCY_OFFICE)
+    if panel.round_id != round_.pk or round_unit.round_id != round_.pk:
+        raise DomainError(_("Choose a panel and a unit of this round."))
+    if not 1 <= count <= 500:
+        raise DomainError(_("Between 1 and 500 links at a time."))
+    with transaction.atomic():
+        round_ = _open_round(round_)
+        expires = timezone.now() + timedelta(days=round_.link_days)
+        tokens = [secrets.token_urlsafe(18) for _n in range(count)]
+        Invitation.objects.bulk_create(
+            Invitation(
+                round=round_,
+                round_unit=round_unit,
+                panel=panel,
+                channel=Invitation.Channel.PAPER,
+                token_hash=token_hash(token),
+                expires_at=expires,
+            )
+            for token in tokens
+        )
+        _count_invited(panel, {round_unit.pk: count})
+        log_action(
+            action="evaluation.paper_invite",
+            obj=round_,
+            actor=by,
+            summary={"panel": panel.name, "unit": round_unit.name, "invited": count},
+        )
+    return tokens
