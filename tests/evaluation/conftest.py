@@ -54,7 +54,10 @@ def version(users) -> QuestionnaireVersion:
         kind="single",
         text_zh="您近一年是否办理过业务？",
         text_en="Have you dealt with us this year?",
-        options=[{"value": "yes", "zh": "是", "en": "Yes"}, {"value": "no", "zh": "否", "en": "No"}],
+        options=[
+            {"value": "yes", "zh": "是", "en": "Yes"},
+            {"value": "no", "zh": "否", "en": "No"},
+        ],
     )
     attitude = question_create(
         by=by,
@@ -72,14 +75,21 @@ def version(users) -> QuestionnaireVersion:
         code="ways",
         kind="multiple",
         text_zh="您通过哪些渠道办事？",
-        options=[{"value": "web", "zh": "网上"}, {"value": "desk", "zh": "窗口"}, {"value": "phone", "zh": "电话"}],
+        options=[
+            {"value": "web", "zh": "网上"},
+            {"value": "desk", "zh": "窗口"},
+            {"value": "phone", "zh": "电话"},
+        ],
         required=False,
     )
     comment = question_create(
         by=by, code="comment", kind="text", text_zh="意见建议", text_en="Comments", required=False
     )
     return questionnaire_create(
-        by=by, name_zh="服务对象满意度问卷", name_en="Satisfaction", questions=[used, attitude, speed, ways, comment]
+        by=by,
+        name_zh="服务对象满意度问卷",
+        name_en="Satisfaction",
+        questions=[used, attitude, speed, ways, comment],
     )
 
 
@@ -124,8 +134,13 @@ def closed_case(users, demo_org):
     category = Category.objects.get(code="enrolment")
 
     def make(
-        *, department: Department | None = None, school: Unit | None = None, channel: str = "hotline",
-        phone: str = "", closed_on: date | None = None, anonymous: bool = False,
+        *,
+        department: Department | None = None,
+        school: Unit | None = None,
+        channel: str = "hotline",
+        phone: str = "",
+        closed_on: date | None = None,
+        anonymous: bool = False,
     ) -> Case:
         n = next(_numbers)
         case = case_register(
@@ -140,8 +155,12 @@ def closed_case(users, demo_org):
             unit_concerned=school,
         ).case
         lead = department or Department.objects.get(unit=school, code="principal")
-        closed_at = timezone.now() if closed_on is None else timezone.make_aware(
-            timezone.datetime.combine(closed_on, timezone.datetime.min.time()).replace(hour=10)
+        closed_at = (
+            timezone.now()
+            if closed_on is None
+            else timezone.make_aware(
+                timezone.datetime.combine(closed_on, timezone.datetime.min.time()).replace(hour=10)
+            )
         )
         # The case's own lifecycle is tested in tests/cases; here only its end state matters.
         Case.objects.filter(pk=case.pk).update(

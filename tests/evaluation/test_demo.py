@@ -21,7 +21,10 @@ def test_demo_round_and_typical_cases(demo_org) -> None:
     ranking = round_ranking(round_)
     assert len(ranking) == 5
     assert sum(r.rank is not None for r in ranking) == 4  # one school has too few answers
-    assert set(TypicalCase.objects.values_list("kind", "state")) == {("typical", "published"), ("good", "published")}
+    assert set(TypicalCase.objects.values_list("kind", "state")) == {
+        ("typical", "published"),
+        ("good", "published"),
+    }
     counts = (Round.objects.count(), Response.objects.count(), TypicalCase.objects.count())
     demo_evaluation_load()
     assert (Round.objects.count(), Response.objects.count(), TypicalCase.objects.count()) == counts

@@ -26,24 +26,39 @@ def test_one_answer_per_phone_after_an_sms_code(users, open_round, sms) -> None:
     assert visitor.get(url).status_code == 200
     assert visitor.post(url, {"step": "send", "phone": "12345"}).status_code == 400
     visitor.post(url, {"step": "send", "phone": "13955556666"})
-    assert visitor.post(url, {"step": "send", "phone": "13955556666"}).status_code == 400  # a minute
+    assert (
+        visitor.post(url, {"step": "send", "phone": "13955556666"}).status_code == 400
+    )  # a minute
     code = _code(sms)
     assert PhoneCode.objects.get().code_hash != code
     wrong = "000000" if code != "000000" else "111111"
-    assert visitor.post(url, {"step": "verify", "phone": "13955556666", "code": wrong}).status_code == 400
-    assert visitor.post(url, {"step": "answer", "q-used": "no", "q-speed": "5"}).status_code == 200  # not verified
+    assert (
+        visitor.post(url, {"step": "verify", "phone": "13955556666", "code": wrong}).status_code
+        == 400
+    )
+    assert (
+        visitor.post(url, {"step": "answer", "q-used": "no", "q-speed": "5"}).status_code == 200
+    )  # not verified
     assert not Response.objects.exists()
-    assert visitor.post(url, {"step": "verify", "phone": "13955556666", "code": code}).status_code == 302
+    assert (
+        visitor.post(url, {"step": "verify", "phone": "13955556666", "code": code}).status_code
+        == 302
+    )
     page = visitor.get(url).content.decode()
-    assert 'data-questionnaire' in page
+    assert "data-questionnaire" in page
     assert visitor.post(url, {"step": "answer", "q-used": "no", "q-speed": "5"}).status_code == 302
     assert Response.objects.filter(round_unit=unit, panel__kind="public").count() == 1
     assert PanelCount.objects.get(round_unit=unit, panel__kind="public").answered == 1
-    assert {f.name for f in PublicVoter._meta.concrete_fields} == {"id", "round_unit", "phone_index"}
+    assert {f.name for f in PublicVoter._meta.concrete_fields} == {
+        "id",
+        "round_unit",
+        "phone_index",
+    }
     # The same phone again, in another browser: refused at the first step.
     other = Client()
     again = other.post(url, {"step": "send", "phone": "+86 139 5555 6666"})
-    assert again.status_code == 400 and "verify-error" in again.content.decode()
+    assert again.status_code == 400
+    assert "verify-error" in again.content.decode()
     assert Response.objects.count() == 1
 
 

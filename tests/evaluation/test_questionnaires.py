@@ -36,9 +36,13 @@ def test_conditions_required_and_bad_answers(version) -> None:
     assert set(error.value.errors) == {"attitude", "speed"}  # required, and asked after "yes"
     rows = answers_read(items, {"used": ["no"], "attitude": ["5"], "speed": ["4"]})
     assert [r.key for r in rows] == ["used", "speed"]  # attitude not asked: dropped
-    for bad in ({"used": ["maybe"], "speed": ["4"]}, {"used": ["no"], "speed": ["6"]},
-                {"used": ["yes", "no"], "speed": ["4"]}, {"used": ["no"], "speed": ["4"], "ways": ["fax"]},
-                {"used": ["no"], "speed": ["4"], "comment": ["x" * 2001]}):
+    for bad in (
+        {"used": ["maybe"], "speed": ["4"]},
+        {"used": ["no"], "speed": ["6"]},
+        {"used": ["yes", "no"], "speed": ["4"]},
+        {"used": ["no"], "speed": ["4"], "ways": ["fax"]},
+        {"used": ["no"], "speed": ["4"], "comment": ["x" * 2001]},
+    ):
         with pytest.raises(AnswerErrors):
             answers_read(items, bad)
 
@@ -50,11 +54,21 @@ def test_the_bank_refuses_bad_questions(users, version) -> None:
     cases = [
         {"code": "used", "kind": "text", "text_zh": "重复"},  # code taken
         {"code": "a", "kind": "single", "text_zh": "一个选项", "options": [{"zh": "是"}]},
-        {"code": "b", "kind": "scale", "text_zh": "三个标签", "options": [{"zh": "1"}, {"zh": "2"}, {"zh": "3"}]},
+        {
+            "code": "b",
+            "kind": "scale",
+            "text_zh": "三个标签",
+            "options": [{"zh": "1"}, {"zh": "2"}, {"zh": "3"}],
+        },
         {"code": "c", "kind": "nonsense", "text_zh": "x"},
         {"code": "d", "kind": "text", "text_zh": " "},
-        {"code": "e", "kind": "text", "text_zh": "x", "show_if_question": Question.objects.get(code="used"),
-         "show_if_values": ["perhaps"]},
+        {
+            "code": "e",
+            "kind": "text",
+            "text_zh": "x",
+            "show_if_question": Question.objects.get(code="used"),
+            "show_if_values": ["perhaps"],
+        },
     ]
     for fields in cases:
         with pytest.raises(DomainError):
@@ -75,11 +89,13 @@ def test_answers_keep_their_version_and_both_languages(users, version, open_roun
     second = questionnaire_version_publish(
         by=users["xiaoneng"], questionnaire=version.questionnaire, questions=[speed]
     )
-    assert second.number == 2 and [i["key"] for i in second.items] == ["speed"]
+    assert second.number == 2
+    assert [i["key"] for i in second.items] == ["speed"]
     assert Response.objects.get().version_id == version.pk
     with pytest.raises(DomainError):  # a condition on a question not asked before it
         questionnaire_version_publish(
-            by=users["xiaoneng"], questionnaire=version.questionnaire,
+            by=users["xiaoneng"],
+            questionnaire=version.questionnaire,
             questions=[Question.objects.get(code="attitude")],
         )
     with translation.override("en"):

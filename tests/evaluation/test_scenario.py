@@ -16,7 +16,13 @@ from xiaoneng.assessment.models import AssessmentSettings
 from xiaoneng.assessment.rollups import rollups_apply_all
 from xiaoneng.assessment.selectors import Period, ranking
 from xiaoneng.cases.models import Category
-from xiaoneng.cases.services import case_dispatch, case_rate, case_register, case_reply, case_sign_for
+from xiaoneng.cases.services import (
+    case_dispatch,
+    case_rate,
+    case_register,
+    case_reply,
+    case_sign_for,
+)
 from xiaoneng.evaluation.models import (
     Contacted,
     Invitation,
@@ -27,7 +33,11 @@ from xiaoneng.evaluation.models import (
     RoundUnit,
 )
 from xiaoneng.evaluation.selectors import unit_result
-from xiaoneng.evaluation.services.invitations import named_panel_invite, recipients_invite, token_hash
+from xiaoneng.evaluation.services.invitations import (
+    named_panel_invite,
+    recipients_invite,
+    token_hash,
+)
 from xiaoneng.evaluation.services.rounds import round_approve, round_close, round_open
 from xiaoneng.evaluation.stats import score_of_mean
 from xiaoneng.fieldcrypt.datakeys import blind_index
@@ -69,10 +79,14 @@ def test_sampling_stratified_and_nobody_asked_twice_a_year(
     closed_case(department=basic, phone="13711112222")
     closed_case(department=finance, phone="13711112222")
     # Outside the period, anonymous, or asked earlier this year: never sampled.
-    closed_case(department=basic, phone="13722223333", closed_on=timezone.localdate() - timedelta(days=400))
+    closed_case(
+        department=basic, phone="13722223333", closed_on=timezone.localdate() - timedelta(days=400)
+    )
     closed_case(department=basic, phone="13733334444", anonymous=True)
     closed_case(department=basic, phone="13744445555")
-    Contacted.objects.create(year=timezone.localdate().year, phone_index=blind_index("13744445555", kind="phone"))
+    Contacted.objects.create(
+        year=timezone.localdate().year, phone_index=blind_index("13744445555", kind="phone")
+    )
 
     round_ = round_open(by=users["xiaoneng"], round_=make_round(sample_size=4))
     invited = recipients_invite(by=users["xiaoneng"], round_=round_, base_url=BASE)
@@ -104,7 +118,8 @@ def _outbox_holds_no_token(tokens: list[str]) -> None:
     for row in Notification.objects.filter(kind="evaluation.invitation"):
         stored = " ".join(str(v) for v in (row.body, row.subject, row.params, row.sealed, row.link))
         assert not any(token in stored for token in tokens)
-        assert row.object_id == "" and row.sealed == ""
+        assert row.object_id == ""
+        assert row.sealed == ""
 
 
 def test_links_answers_anonymity_results_and_composite(
@@ -135,7 +150,11 @@ def test_links_answers_anonymity_results_and_composite(
     speed = [5, 4, 4, 3, 5]
     attitude = [5, 4, 3, 4]  # the fifth answered "no": not asked
     for i, token in enumerate(basic_tokens[:5]):
-        answers = {"used": "yes" if i < 4 else "no", "speed": speed[i], "ways": ["web", "desk"] if i < 2 else "phone"}
+        answers = {
+            "used": "yes" if i < 4 else "no",
+            "speed": speed[i],
+            "ways": ["web", "desk"] if i < 2 else "phone",
+        }
         if i < 4:
             answers["attitude"] = attitude[i]
         else:
@@ -153,7 +172,9 @@ def test_links_answers_anonymity_results_and_composite(
     broken = _answer(client, last, used="yes")  # required speed missing
     assert broken.status_code == 400
     assert Response.objects.filter(round_unit=basic_unit).count() == 5
-    Invitation.objects.filter(token_hash=token_hash(last)).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.filter(token_hash=token_hash(last)).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     expired = _answer(client, last, used="yes", speed=3)
     assert expired.status_code == 410
     assert Response.objects.filter(round_unit=basic_unit).count() == 5
@@ -161,17 +182,37 @@ def test_links_answers_anonymity_results_and_composite(
     # Anonymity, on the database: an answer names its round, unit, panel, version and day;
     # nothing points at an answer but its items; the invitation keeps only "used".
     assert {f.name for f in Response._meta.concrete_fields} == {
-        "id", "round", "round_unit", "panel", "version", "submitted_on"
+        "id",
+        "round",
+        "round_unit",
+        "panel",
+        "version",
+        "submitted_on",
     }
     for model in apps.get_models():
         for f in model._meta.concrete_fields:
             if isinstance(f, models.ForeignKey) and f.related_model in (Response, ResponseItem):
                 assert (model, f.name) == (ResponseItem, "response")
     assert {f.name for f in Invitation._meta.concrete_fields} == {
-        "id", "round", "round_unit", "panel", "channel", "token_hash", "expires_at", "used"
+        "id",
+        "round",
+        "round_unit",
+        "panel",
+        "channel",
+        "token_hash",
+        "expires_at",
+        "used",
     }
     assert {f.name for f in Contacted._meta.concrete_fields} == {"id", "year", "phone_index"}
-    assert len({i.expires_at for i in Invitation.objects.filter(round=round_, panel__kind="recipients")}) == 1
+    assert (
+        len(
+            {
+                i.expires_at
+                for i in Invitation.objects.filter(round=round_, panel__kind="recipients")
+            }
+        )
+        == 1
+    )
     counts = PanelCount.objects.get(panel=panel, round_unit=basic_unit)
     recipients = PanelCount.objects.get(panel__kind="recipients", round_unit=basic_unit)
     assert (counts.invited, recipients.invited) == (2, 4)
@@ -197,15 +238,24 @@ def test_links_answers_anonymity_results_and_composite(
     assert ways == {"网上": (2, 40.0), "窗口": (2, 40.0), "电话": (3, 60.0)}
     assert items["comment"].too_few  # one text answer, below the threshold of 3
     assert result.composite == score_of_mean((4.2 + 4.0) / 2) == 77.5  # (4.1 − 1) × 25
-    finance = unit_result(RoundUnit.objects.select_related("round__version").get(pk=finance_unit.pk))
-    assert finance.too_few and finance.composite is None
+    finance = unit_result(
+        RoundUnit.objects.select_related("round__version").get(pk=finance_unit.pk)
+    )
+    assert finance.too_few
+    assert finance.composite is None
     assert all(i.too_few for i in finance.items)
 
     # The composite in the assessment ranking: the department's case figures, then the
     # evaluation folded in by its weight once a leader approves the round.
     case = case_register(
-        by=users["intake"], channel="hotline", kind="complaint", category=Category.objects.get(code="enrolment"),
-        title="评议测试", content="内容", requester_name="王家长", requester_phone="13600000001",
+        by=users["intake"],
+        channel="hotline",
+        kind="complaint",
+        category=Category.objects.get(code="enrolment"),
+        title="评议测试",
+        content="内容",
+        requester_name="王家长",
+        requester_phone="13600000001",
     ).case
     case = case_dispatch(case=case, by=users["intake"], lead=departments[0])
     case = case_sign_for(case=case, by=users["head"])
@@ -221,7 +271,11 @@ def test_links_answers_anonymity_results_and_composite(
     cases_only = basic_score()
     assert cases_only is not None
     round_approve(by=users["leader"], round_=round_)
-    assert basic_score() == composite_with_evaluation(cases_only, 77.5, 20) == round((80 * cases_only + 20 * 77.5) / 100, 1)
+    assert (
+        basic_score()
+        == composite_with_evaluation(cases_only, 77.5, 20)
+        == round((80 * cases_only + 20 * 77.5) / 100, 1)
+    )
     AssessmentSettings.objects.update_or_create(pk=1, defaults={"weight_evaluation": 50})
     assert basic_score() == round((cases_only + 77.5) / 2, 1)
     AssessmentSettings.objects.filter(pk=1).update(weight_evaluation=0)

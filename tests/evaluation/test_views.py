@@ -17,7 +17,7 @@ from tests.documents.pdftext import pdf_text
 from xiaoneng.evaluation.models import Invitation, Panel, Round, RoundUnit
 from xiaoneng.evaluation.services.answers import invitation_answer
 from xiaoneng.evaluation.services.invitations import token_hash
-from xiaoneng.evaluation.services.rounds import round_approve, round_close
+from xiaoneng.evaluation.services.rounds import round_close
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,10 @@ def _invite(round_unit: RoundUnit, panel: Panel, token: str) -> None:
     from django.utils import timezone
 
     Invitation.objects.create(
-        round=round_unit.round, round_unit=round_unit, panel=panel, token_hash=token_hash(token),
+        round=round_unit.round,
+        round_unit=round_unit,
+        panel=panel,
+        token_hash=token_hash(token),
         expires_at=timezone.now() + timedelta(days=1),
     )
 
@@ -45,8 +48,12 @@ def closed_round(users, open_round) -> Round:
             _invite(unit, panel, token)
             invitation_answer(
                 token=token,
-                submitted={"used": ["yes"], "attitude": [str(2 + i % 3)], "speed": [str(3 + i % 2)],
-                           "comment": ["校长王建国办事拖拉，电话13912345678"]},
+                submitted={
+                    "used": ["yes"],
+                    "attitude": [str(2 + i % 3)],
+                    "speed": [str(3 + i % 2)],
+                    "comment": ["校长王建国办事拖拉，电话13912345678"],
+                },
             )
     return round_close(by=users["xiaoneng"], round_=open_round)
 
@@ -86,15 +93,36 @@ def test_heads_see_their_own_units_results_only(users, closed_round) -> None:
     basic, finance, school = units["基础教育科"], units["计划财务科"], units["示例市第一中学"]
     head = _client(users, "head")
     page = head.get(reverse("evaluation:round", args=[closed_round.pk])).content.decode()
-    assert "基础教育科" in page and "计划财务科" not in page and "示例市第一中学" not in page
-    assert head.get(reverse("evaluation:unit_results", args=[closed_round.pk, basic.pk])).status_code == 200
-    assert head.get(reverse("evaluation:unit_results", args=[closed_round.pk, finance.pk])).status_code == 404
+    assert "基础教育科" in page
+    assert "计划财务科" not in page
+    assert "示例市第一中学" not in page
+    assert (
+        head.get(reverse("evaluation:unit_results", args=[closed_round.pk, basic.pk])).status_code
+        == 200
+    )
+    assert (
+        head.get(reverse("evaluation:unit_results", args=[closed_round.pk, finance.pk])).status_code
+        == 404
+    )
     school_head = _client(users, "school_head")
-    assert school_head.get(reverse("evaluation:unit_results", args=[closed_round.pk, school.pk])).status_code == 200
-    assert school_head.get(reverse("evaluation:unit_results", args=[closed_round.pk, basic.pk])).status_code == 404
+    assert (
+        school_head.get(
+            reverse("evaluation:unit_results", args=[closed_round.pk, school.pk])
+        ).status_code
+        == 200
+    )
+    assert (
+        school_head.get(
+            reverse("evaluation:unit_results", args=[closed_round.pk, basic.pk])
+        ).status_code
+        == 404
+    )
     # Free text reaches the unit's head redacted.
-    own = head.get(reverse("evaluation:unit_results", args=[closed_round.pk, basic.pk])).content.decode()
-    assert "办事拖拉" in own and "13912345678" not in own
+    own = head.get(
+        reverse("evaluation:unit_results", args=[closed_round.pk, basic.pk])
+    ).content.decode()
+    assert "办事拖拉" in own
+    assert "13912345678" not in own
     # The head of a department not evaluated sees no round at all.
     other = _client(users, "vocational_head")
     assert other.get(reverse("evaluation:round", args=[closed_round.pk])).status_code == 404
@@ -110,18 +138,22 @@ def test_results_public_only_after_a_leaders_approval(users, closed_round) -> No
     xiaoneng.post(reverse("evaluation:round_approve", args=[closed_round.pk]))  # 403: leaders only
     assert Round.objects.get(pk=closed_round.pk).state == "closed"
     leader = _client(users, "leader")
-    assert leader.post(reverse("evaluation:round_approve", args=[closed_round.pk])).status_code == 302
+    assert (
+        leader.post(reverse("evaluation:round_approve", args=[closed_round.pk])).status_code == 302
+    )
     page = public.get(url)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "基础教育科" in text and "办事拖拉" not in text  # no free text in public
+    assert "基础教育科" in text
+    assert "办事拖拉" not in text
 
 
 def test_round_files_open(users, closed_round) -> None:
     client = _client(users, "leader")
     docx = client.get(reverse("evaluation:report", args=[closed_round.pk, "docx"]))
     body = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    assert "群众评议结果报告" in body and "基础教育科" in body
+    assert "群众评议结果报告" in body
+    assert "基础教育科" in body
     pdf = client.get(reverse("evaluation:report", args=[closed_round.pk, "pdf"]))
     assert "基础教育科" in pdf_text(pdf.content)
     url = reverse("evaluation:report", args=[closed_round.pk, "xlsx"])
@@ -155,19 +187,40 @@ def test_office_creates_a_round_and_opens_it(users, version, departments, school
     response = client.post(
         reverse("evaluation:round_new"),
         {
-            "title": "2026年度民主评议机关科室", "version": version.pk, "period_from": "2026-01-01",
-            "period_to": "2026-12-31", "departments": [d.pk for d in departments],
-            "named_panels": "人大代表政协委员\n家长委员会", "sample_size": 5, "min_answers": 5,
-            "link_days": 14, "public_open": "on",
+            "title": "2026年度民主评议机关科室",
+            "version": version.pk,
+            "period_from": "2026-01-01",
+            "period_to": "2026-12-31",
+            "departments": [d.pk for d in departments],
+            "named_panels": "人大代表政协委员\n家长委员会",
+            "sample_size": 5,
+            "min_answers": 5,
+            "link_days": 14,
+            "public_open": "on",
         },
     )
     round_ = Round.objects.get(title="2026年度民主评议机关科室")
     assert response.status_code == 302
-    assert sorted(round_.panels.values_list("kind", flat=True)) == ["named", "named", "public", "recipients"]
-    bad = client.post(reverse("evaluation:round_new"), {"title": "x", "version": version.pk,
-                      "period_from": "2026-02-01", "period_to": "2026-01-01", "sample_size": 5,
-                      "min_answers": 5, "link_days": 14})
-    assert bad.status_code == 200 and "msg-warning" in bad.content.decode()
+    assert sorted(round_.panels.values_list("kind", flat=True)) == [
+        "named",
+        "named",
+        "public",
+        "recipients",
+    ]
+    bad = client.post(
+        reverse("evaluation:round_new"),
+        {
+            "title": "x",
+            "version": version.pk,
+            "period_from": "2026-02-01",
+            "period_to": "2026-01-01",
+            "sample_size": 5,
+            "min_answers": 5,
+            "link_days": 14,
+        },
+    )
+    assert bad.status_code == 200
+    assert "msg-warning" in bad.content.decode()
     client.post(reverse("evaluation:round_act", args=[round_.pk, "open"]))
     assert Round.objects.get(pk=round_.pk).state == "open"
     client.post(reverse("evaluation:round_act", args=[round_.pk, "open"]))  # twice: no change

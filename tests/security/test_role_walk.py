@@ -138,7 +138,15 @@ PUBLIC = dict.fromkeys(
         "bulletins:file",
         *(
             f"evaluation_public:{name}"
-            for name in ("index", "invitation", "thanks", "unit", "results", "typical_list", "typical")
+            for name in (
+                "index",
+                "invitation",
+                "thanks",
+                "unit",
+                "results",
+                "typical_list",
+                "typical",
+            )
         ),
         *(
             f"portal:{name}"

@@ -18,6 +18,4 @@ class AssessmentConfig(AppConfig):
 
         periodic.register("assessment.rollups", rollups_apply_all)
         periodic.register("assessment.hotspots", lambda: len(hotspots_detect()))
-        periodic.register(
-            "assessment.scheduled_reports", lambda: len(scheduled_reports_draft())
-        )
+        periodic.register("assessment.scheduled_reports", lambda: len(scheduled_reports_draft()))

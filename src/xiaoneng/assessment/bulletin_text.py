@@ -151,7 +151,9 @@ def bulletin_blocks(content: dict[str, Any], *, period_from: date, period_to: da
             lines[0] = _targets(content["targets"])
         blocks += [["七、目标任务与学习讨论"], lines]
     if content.get("evaluation") or content.get("typical_cases"):
-        blocks += _evaluation_blocks(content.get("evaluation", []), content.get("typical_cases", []))
+        blocks += _evaluation_blocks(
+            content.get("evaluation", []), content.get("typical_cases", [])
+        )
     return blocks
 
 

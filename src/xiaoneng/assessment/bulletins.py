@@ -121,8 +121,12 @@ def evaluation_rows(period: Period) -> list[dict[str, Any]]:
         {
             "title": round_.title,
             "units": [
-                {"rank": r.rank, "name": r.result.round_unit.name, "score": r.result.composite,
-                 "responses": r.result.responses}
+                {
+                    "rank": r.rank,
+                    "name": r.result.round_unit.name,
+                    "score": r.result.composite,
+                    "responses": r.result.responses,
+                }
                 for r in round_ranking(round_)
             ],
         }

@@ -63,7 +63,12 @@ class BulletinForm(OfficeForm):
 class WeightsForm(forms.ModelForm):
     class Meta:
         model = AssessmentSettings
-        fields = ["weight_response", "weight_resolution", "weight_satisfaction", "weight_evaluation"]
+        fields = [
+            "weight_response",
+            "weight_resolution",
+            "weight_satisfaction",
+            "weight_evaluation",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -39,7 +39,9 @@ def _ended(kind: str, today: date) -> tuple[Period, str]:
         return Period(start, end), f"{year}年{QUARTERS[quarter - 1]}效能建设情况通报"
     if kind == Bulletin.PeriodKind.HALF_YEAR:
         if month <= 6:
-            return Period(date(year - 1, 7, 1), date(year - 1, 12, 31)), f"{year - 1}年下半年效能建设情况通报"
+            return Period(
+                date(year - 1, 7, 1), date(year - 1, 12, 31)
+            ), f"{year - 1}年下半年效能建设情况通报"
         return Period(date(year, 1, 1), date(year, 6, 30)), f"{year}年上半年效能建设情况通报"
     return Period(date(year - 1, 1, 1), date(year - 1, 12, 31)), f"{year - 1}年度效能建设情况通报"
 

@@ -155,7 +155,9 @@ def ranking(period: Period, *, by: str = "department", unit_id: int | None = Non
             for pk, short, name in Unit.objects.values_list("pk", "short_name", "name")
         }
     chosen = weights()
-    evaluated = approved_scores(period.start, period.end)["department" if by == "department" else "unit"]
+    evaluated = approved_scores(period.start, period.end)[
+        "department" if by == "department" else "unit"
+    ]
     share = evaluation_weight()
     entries = []
     for row in grouped:
@@ -169,7 +171,9 @@ def ranking(period: Period, *, by: str = "department", unit_id: int | None = Non
         entries.append((row[column], figures, values, score))
     entries.sort(key=lambda e: (e[2].composite_score is None, -(e[2].composite_score or 0), e[0]))
     return [
-        RankRow(rank=i, id=pk, name=names.get(pk, str(pk)), figures=f, metrics=m, evaluation_score=e)
+        RankRow(
+            rank=i, id=pk, name=names.get(pk, str(pk)), figures=f, metrics=m, evaluation_score=e
+        )
         for i, (pk, f, m, e) in enumerate(entries, start=1)
     ]
 

@@ -33,7 +33,11 @@ def questionnaire_rows(
                 "text": texts[item["key"]],
                 "required": item["required"],
                 "options": [
-                    {"value": o["value"], "label": localised(o), "checked": o["value"] in given.get(item["key"], [])}
+                    {
+                        "value": o["value"],
+                        "label": localised(o),
+                        "checked": o["value"] in given.get(item["key"], []),
+                    }
                     for o in options
                 ],
                 "value": (given.get(item["key"]) or [""])[0],

@@ -45,7 +45,9 @@ class RoundForm(OfficeForm):
     )
 
     def panel_names(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["named_panels"].splitlines() if line.strip()]
+        return [
+            line.strip() for line in self.cleaned_data["named_panels"].splitlines() if line.strip()
+        ]
 
 
 class PanelInviteForm(OfficeForm):

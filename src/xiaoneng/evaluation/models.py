@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class QuestionKind(models.TextChoices):
@@ -130,7 +130,9 @@ class Round(models.Model):
         help_text=_("Below this many answers a question shows “too few answers”."),
     )
     public_open = models.BooleanField(_("open to the public on the portal"), default=True)
-    link_days = models.PositiveSmallIntegerField(_("days an invitation link stays valid"), default=14)
+    link_days = models.PositiveSmallIntegerField(
+        _("days an invitation link stays valid"), default=14
+    )
     created_by = models.ForeignKey("org.Staff", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"))
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
@@ -173,7 +175,9 @@ class RoundUnit(models.Model):
                 name="evaluation_unit_or_department",
             ),
             models.UniqueConstraint(
-                fields=["round", "unit"], condition=Q(unit__isnull=False), name="evaluation_unit_once"
+                fields=["round", "unit"],
+                condition=Q(unit__isnull=False),
+                name="evaluation_unit_once",
             ),
             models.UniqueConstraint(
                 fields=["round", "department"],
@@ -216,6 +220,9 @@ class PanelCount(models.Model):
             models.UniqueConstraint(fields=["panel", "round_unit"], name="evaluation_count_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.panel_id}/{self.round_unit_id}: {self.answered}/{self.invited}"
+
 
 class Invitation(models.Model):
     """A one-time link (its token kept as a hash only). Never names a person or an answer:
@@ -236,6 +243,9 @@ class Invitation(models.Model):
     class Meta:
         indexes = [models.Index(fields=["round", "used"], name="evaluation_invitation_used")]
 
+    def __str__(self) -> str:
+        return f"invitation {self.pk}"
+
 
 class Contacted(models.Model):
     """A phone asked in a year (keyed blind index only), so nobody is asked twice a year."""
@@ -245,8 +255,13 @@ class Contacted(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["year", "phone_index"], name="evaluation_contacted_once")
+            models.UniqueConstraint(
+                fields=["year", "phone_index"], name="evaluation_contacted_once"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.phone_index[:8]}…"
 
 
 class PublicVoter(models.Model):
@@ -263,6 +278,9 @@ class PublicVoter(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.round_unit_id} {self.phone_index[:8]}…"
+
 
 class PhoneCode(models.Model):
     """The SMS code that proves a portal visitor holds the phone (hash only, short-lived)."""
@@ -276,6 +294,9 @@ class PhoneCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["round_unit", "phone_index"], name="evaluation_code_idx")]
 
+    def __str__(self) -> str:
+        return f"code {self.pk}"
+
 
 class Response(models.Model):
     """One anonymous answer to a round's questionnaire."""
@@ -285,6 +306,9 @@ class Response(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="responses")
     version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
     submitted_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"response {self.pk}"
 
 
 class ResponseItem(models.Model):
@@ -298,6 +322,9 @@ class ResponseItem(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["response", "key"], name="evaluation_item_key")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} {self.key}"
 
 
 class TypicalCase(models.Model):
@@ -321,7 +348,11 @@ class TypicalCase(models.Model):
     handling = models.TextField(_("handling"))
     lesson = models.TextField(_("lesson"))
     violation = models.ForeignKey(
-        "accountability.Violation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accountability.Violation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

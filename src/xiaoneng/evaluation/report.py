@@ -9,6 +9,7 @@ from typing import Any
 import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xiaoneng.documents.content import OfficialDocument, chinese_date
 from xiaoneng.documents.docx import render_docx
@@ -35,7 +36,11 @@ def report_document(round_: Round) -> OfficialDocument:
         [
             f"{r.result.round_unit.name}：{_score(r.result.composite)}"
             f"（有效答卷{r.result.responses}份"
-            + (f"，上轮{_score(r.result.previous_composite)}" if r.result.previous_composite is not None else "")
+            + (
+                f"，上轮{_score(r.result.previous_composite)}"
+                if r.result.previous_composite is not None
+                else ""
+            )
             + "）"
             for r in ranking
         ],
@@ -46,7 +51,9 @@ def report_document(round_: Round) -> OfficialDocument:
         for item in r.result.items:
             if item.interval is not None:
                 i = item.interval
-                lines.append(f"{r.result.round_unit.name}｜{item.text}：{i.mean:g}（{i.low:g}–{i.high:g}，n={i.n}）")
+                lines.append(
+                    f"{r.result.round_unit.name}｜{item.text}：{i.mean:g}（{i.low:g}–{i.high:g}，n={i.n}）"
+                )
     body.append(lines or ["各题有效答卷均不足，不计分。"])
     return OfficialDocument(
         kind="evaluation",
@@ -55,7 +62,9 @@ def report_document(round_: Round) -> OfficialDocument:
         addressee=ADDRESSEE,
         body=body,
         issuer=ISSUER,
-        issued_on=timezone.localtime(round_.approved_at).date() if round_.approved_at else timezone.localdate(),
+        issued_on=timezone.localtime(round_.approved_at).date()
+        if round_.approved_at
+        else timezone.localdate(),
     )
 
 
@@ -88,16 +97,16 @@ def report_rows(round_: Round) -> list[list[Any]]:
 
 
 REPORT_HEADER = (
-    "Unit",
-    "Answers",
-    "Composite score",
-    "Question",
-    "Answered",
-    "Mean",
-    "95% CI from",
-    "95% CI to",
-    "Previous round",
-    "Note",
+    gettext_lazy("Unit"),
+    gettext_lazy("Answers"),
+    gettext_lazy("Composite score"),
+    gettext_lazy("Question"),
+    gettext_lazy("Answered"),
+    gettext_lazy("Mean"),
+    gettext_lazy("95% CI from"),
+    gettext_lazy("95% CI to"),
+    gettext_lazy("Previous round"),
+    gettext_lazy("Note"),
 )
 
 
@@ -126,10 +135,18 @@ def poster_pdf(round_unit: RoundUnit, link: str) -> bytes:
     page.drawCentredString(width / 2, height - 55 * mm, f"请您评价：{round_unit.name}")
     size = 120 * mm
     page.drawImage(
-        ImageReader(io.BytesIO(poster_png(link))), (width - size) / 2, height - 75 * mm - size, size, size
+        ImageReader(io.BytesIO(poster_png(link))),
+        (width - size) / 2,
+        height - 75 * mm - size,
+        size,
+        size,
     )
     page.setFont(FONT, 14)
-    page.drawCentredString(width / 2, height - 85 * mm - size, "微信或手机相机扫码，短信验证后匿名填写，每个手机号限答一次。")
+    page.drawCentredString(
+        width / 2,
+        height - 85 * mm - size,
+        "微信或手机相机扫码，短信验证后匿名填写，每个手机号限答一次。",
+    )
     page.setFont(FONT, 10)
     page.drawCentredString(width / 2, height - 95 * mm - size, link)
     page.showPage()

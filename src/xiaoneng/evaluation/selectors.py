@@ -108,7 +108,7 @@ def _answers(round_unit: RoundUnit) -> tuple[int, dict[str, list[dict[str, Any]]
         "response_id", "key", "choice", "score", "text"
     )
     for row in rows:
-        by_key[row["key"]].append(row)
+        by_key[row["key"]].append(dict(row))
     return round_unit.responses.count(), by_key
 
 
@@ -173,7 +173,11 @@ def previous_unit(round_unit: RoundUnit) -> RoundUnit | None:
 
 
 def _panels(round_unit: RoundUnit) -> list[dict[str, Any]]:
-    rows = PanelCount.objects.filter(round_unit=round_unit).select_related("panel").order_by("panel_id")
+    rows = (
+        PanelCount.objects.filter(round_unit=round_unit)
+        .select_related("panel")
+        .order_by("panel_id")
+    )
     return [
         {
             "name": c.panel.name,
@@ -189,7 +193,10 @@ def _panels(round_unit: RoundUnit) -> list[dict[str, Any]]:
 def _items_of(round_unit: RoundUnit) -> tuple[int, list[ItemResult]]:
     threshold = round_unit.round.min_answers
     total, by_key = _answers(round_unit)
-    items = [_item_result(item, by_key.get(item["key"], []), threshold) for item in round_unit.round.version.items]
+    items = [
+        _item_result(item, by_key.get(item["key"], []), threshold)
+        for item in round_unit.round.version.items
+    ]
     return total, items
 
 
@@ -227,8 +234,13 @@ class RankedUnit:
 def round_ranking(round_: Round) -> list[RankedUnit]:
     """Every unit of the round with its composite, best first; units without a composite last
     and unranked."""
-    results = [unit_result(u, with_texts=False) for u in round_.units.select_related("round__version").order_by("id")]
-    scored = sorted((r for r in results if r.composite is not None), key=lambda r: -(r.composite or 0))
+    results = [
+        unit_result(u, with_texts=False)
+        for u in round_.units.select_related("round__version").order_by("id")
+    ]
+    scored = sorted(
+        (r for r in results if r.composite is not None), key=lambda r: -(r.composite or 0)
+    )
     ranked = [RankedUnit(rank=i, result=r) for i, r in enumerate(scored, start=1)]
     return ranked + [RankedUnit(rank=None, result=r) for r in results if r.composite is None]
 
@@ -260,11 +272,15 @@ def approved_rounds(start: date | None = None, end: date | None = None) -> Query
 
 
 def open_public_rounds() -> QuerySet[Round]:
-    return Round.objects.filter(state=Round.State.OPEN, public_open=True).order_by("-period_to", "-id")
+    return Round.objects.filter(state=Round.State.OPEN, public_open=True).order_by(
+        "-period_to", "-id"
+    )
 
 
 def published_typical(start: date | None = None, end: date | None = None) -> QuerySet[TypicalCase]:
-    rows = TypicalCase.objects.filter(state=TypicalCase.State.PUBLISHED).order_by("-published_at", "-id")
+    rows = TypicalCase.objects.filter(state=TypicalCase.State.PUBLISHED).order_by(
+        "-published_at", "-id"
+    )
     if start is not None and end is not None:
         rows = rows.filter(published_at__date__gte=start, published_at__date__lte=end)
     return rows

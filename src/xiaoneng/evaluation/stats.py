@@ -60,7 +60,9 @@ def mean_interval(values: list[int] | list[float]) -> MeanInterval | None:
     mean = sum(values) / n
     variance = sum((v - mean) ** 2 for v in values) / (n - 1)
     half = t_quantile(n - 1) * math.sqrt(variance / n)
-    return MeanInterval(n=n, mean=round(mean, 2), low=round(mean - half, 2), high=round(mean + half, 2))
+    return MeanInterval(
+        n=n, mean=round(mean, 2), low=round(mean - half, 2), high=round(mean + half, 2)
+    )
 
 
 def score_of_mean(mean: float) -> float:

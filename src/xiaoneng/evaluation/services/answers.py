@@ -59,9 +59,7 @@ def _store(round_unit: RoundUnit, panel: Panel, submitted: dict[str, list[str]])
         ResponseItem(response=response, key=r.key, choice=r.choice, score=r.score, text=r.text)
         for r in rows
     )
-    PanelCount.objects.filter(panel=panel, round_unit=round_unit).update(
-        answered=F("answered") + 1
-    )
+    PanelCount.objects.filter(panel=panel, round_unit=round_unit).update(answered=F("answered") + 1)
     return response
 
 
@@ -119,8 +117,12 @@ def public_code_send(*, round_unit: RoundUnit, phone: str) -> None:
         raise DomainError(_("This phone number has already answered for this unit."))
     now = timezone.now()
     with transaction.atomic():
-        recent = PhoneCode.objects.select_for_update().filter(round_unit=round_unit, phone_index=index)
-        if recent.filter(expires_at__gt=now + timedelta(minutes=CODE_MINUTES) - CODE_INTERVAL).exists():
+        recent = PhoneCode.objects.select_for_update().filter(
+            round_unit=round_unit, phone_index=index
+        )
+        if recent.filter(
+            expires_at__gt=now + timedelta(minutes=CODE_MINUTES) - CODE_INTERVAL
+        ).exists():
             raise DomainError(_("A code was sent a moment ago; please wait a minute."))
         recent.delete()
         code = f"{secrets.randbelow(10**6):06d}"
@@ -131,7 +133,9 @@ def public_code_send(*, round_unit: RoundUnit, phone: str) -> None:
             expires_at=now + timedelta(minutes=CODE_MINUTES),
         )
         with override("zh-hans"):
-            template = gettext("Your code for the evaluation: %(code)s (valid %(minutes)s minutes).")
+            template = gettext(
+                "Your code for the evaluation: %(code)s (valid %(minutes)s minutes)."
+            )
         notification_enqueue(
             channel="sms",
             kind="evaluation.code",
@@ -164,7 +168,9 @@ def public_code_check(*, round_unit: RoundUnit, phone: str, code: str) -> str:
     return index
 
 
-def public_answer(*, round_unit: RoundUnit, phone_index: str, submitted: dict[str, list[str]]) -> None:
+def public_answer(
+    *, round_unit: RoundUnit, phone_index: str, submitted: dict[str, list[str]]
+) -> None:
     """Store a verified portal visitor's answer; a second answer from the phone is refused."""
     panel = _public_unit(round_unit)
     try:

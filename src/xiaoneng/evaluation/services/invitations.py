@@ -84,7 +84,9 @@ def sample_recipients(
     """(phone, blind index) of the people to ask for one unit, stratified by channel."""
     asked = set(Contacted.objects.filter(year=year).values_list("phone_index", flat=True))
     strata: dict[str, dict[str, str]] = defaultdict(dict)
-    for case in _cases_of(round_unit, round_).only("channel", "requester_phone", "requester_phone_index"):
+    for case in _cases_of(round_unit, round_).only(
+        "channel", "requester_phone", "requester_phone_index"
+    ):
         index = case.requester_phone_index
         if index in asked or index in taken or not normalise_phone(case.requester_phone):
             continue

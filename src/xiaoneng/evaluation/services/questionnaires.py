@@ -63,11 +63,17 @@ def question_create(
         raise DomainError(_("A question with this code exists already."))
     values = [v for v in (show_if_values or []) if v]
     if show_if_question is not None:
-        if show_if_question.kind not in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE):
+        if show_if_question.kind not in (
+            QuestionKind.SINGLE,
+            QuestionKind.MULTIPLE,
+            QuestionKind.SCALE,
+        ):
             raise DomainError(_("A condition can only be on a choice or scale question."))
         known = {o["value"] for o in show_if_question.options} or {"1", "2", "3", "4", "5"}
         if not values or not set(values) <= known:
-            raise DomainError(_("Name the answers of the earlier question after which this is asked."))
+            raise DomainError(
+                _("Name the answers of the earlier question after which this is asked.")
+            )
     with transaction.atomic():
         question = Question.objects.create(
             code=code,
@@ -80,7 +86,9 @@ def question_create(
             show_if_values=values if show_if_question else [],
             created_at=timezone.now(),
         )
-        log_action(action="evaluation.question_create", obj=question, actor=by, summary={"code": code})
+        log_action(
+            action="evaluation.question_create", obj=question, actor=by, summary={"code": code}
+        )
     return question
 
 

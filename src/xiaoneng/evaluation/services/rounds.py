@@ -64,7 +64,9 @@ def round_create(
         units = [RoundUnit(round=round_, department=d, name=d.name) for d in departments]
         units += [RoundUnit(round=round_, unit=s, name=s.name) for s in schools]
         RoundUnit.objects.bulk_create(units)
-        panels = [Panel(round=round_, kind=Panel.Kind.RECIPIENTS, name=str(_("Service recipients")))]
+        panels = [
+            Panel(round=round_, kind=Panel.Kind.RECIPIENTS, name=str(_("Service recipients")))
+        ]
         panels += [
             Panel(round=round_, kind=Panel.Kind.NAMED, name=name.strip()[:80])
             for name in dict.fromkeys(named_panels or [])

@@ -32,9 +32,7 @@ if TYPE_CHECKING:
 
 def naming_allowed(violation: Violation) -> bool:
     """Whether the decision on the violation names the unit publicly (通报批评)."""
-    return Sanction.objects.filter(
-        violation=violation, measure=Sanction.Measure.CRITICISM
-    ).exists()
+    return Sanction.objects.filter(violation=violation, measure=Sanction.Measure.CRITICISM).exists()
 
 
 def _unit_name(unit_id: int | None, department_id: int | None) -> str:
@@ -80,7 +78,9 @@ def typical_draft(
         if case is None or case.state != CaseState.CLOSED:
             raise DomainError(_("A good practice is drafted from a closed case."))
         if case.satisfaction != Satisfaction.SATISFIED:
-            raise DomainError(_("A good practice is drafted from a case the requester was satisfied with."))
+            raise DomainError(
+                _("A good practice is drafted from a case the requester was satisfied with.")
+            )
         violation, unit_id, department_id = None, case.unit_id, case.lead_department_id
     else:
         raise DomainError(_("Unknown kind of typical case."))
@@ -124,7 +124,9 @@ def typical_approve(*, by: User, typical: TypicalCase) -> TypicalCase:
         typical.state = TypicalCase.State.APPROVED
         typical.approved_by, typical.approved_at = staff, timezone.now()
         typical.save(update_fields=["state", "approved_by", "approved_at"])
-        log_action(action="evaluation.typical_approve", obj=typical, actor=by, unit_id=typical.unit_id)
+        log_action(
+            action="evaluation.typical_approve", obj=typical, actor=by, unit_id=typical.unit_id
+        )
     return typical
 
 
@@ -136,7 +138,9 @@ def typical_publish(*, by: User, typical: TypicalCase) -> TypicalCase:
             raise DomainError(_("A typical case is published once a leader has approved it."))
         typical.state, typical.published_at = TypicalCase.State.PUBLISHED, timezone.now()
         typical.save(update_fields=["state", "published_at"])
-        log_action(action="evaluation.typical_publish", obj=typical, actor=by, unit_id=typical.unit_id)
+        log_action(
+            action="evaluation.typical_publish", obj=typical, actor=by, unit_id=typical.unit_id
+        )
     return typical
 
 

@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.audit.services import log_action
 from xiaoneng.evaluation.models import Round, RoundUnit
-from xiaoneng.evaluation.report import REPORT_HEADER, poster_pdf, poster_png, report_file, report_rows
+from xiaoneng.evaluation.report import (
+    REPORT_HEADER,
+    poster_pdf,
+    poster_png,
+    report_file,
+    report_rows,
+)
 from xiaoneng.evaluation.selectors import RESULT_STATES
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.web.excel import xlsx_response
@@ -43,7 +49,7 @@ def round_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                 kind="evaluation.report",
                 reason=reason,
                 sheet_title=_("Results"),
-                header=[_(h) for h in REPORT_HEADER],
+                header=[str(h) for h in REPORT_HEADER],
                 rows=report_rows(round_),
                 filename=f"evaluation-{round_.pk}.xlsx",
                 filters={"round": round_.pk},
@@ -52,23 +58,36 @@ def round_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in DOCUMENT_TYPES:
         raise Http404
     with transaction.atomic():
-        log_action(action="evaluation.report_download", obj=round_, actor=request.user, summary={"format": fmt})
+        log_action(
+            action="evaluation.report_download",
+            obj=round_,
+            actor=request.user,
+            summary={"format": fmt},
+        )
     return file_download(
-        report_file(round_, fmt), filename=f"evaluation-{round_.pk}.{fmt}", content_type=DOCUMENT_TYPES[fmt]
+        report_file(round_, fmt),
+        filename=f"evaluation-{round_.pk}.{fmt}",
+        content_type=DOCUMENT_TYPES[fmt],
     )
 
 
 @role_required("efficiency_office")
 def poster(request: HttpRequest, pk: int, unit_pk: int, fmt: str) -> HttpResponse:
     """The QR code of a unit's public questionnaire, for its notice board."""
-    round_unit = get_object_or_404(RoundUnit.objects.select_related("round"), pk=unit_pk, round_id=pk)
+    round_unit = get_object_or_404(
+        RoundUnit.objects.select_related("round"), pk=unit_pk, round_id=pk
+    )
     if not round_unit.round.public_open:
         raise Http404
     link = request.build_absolute_uri(reverse("evaluation_public:unit", args=[round_unit.pk]))
     if fmt == "png":
-        return file_download(poster_png(link), filename=f"poster-{round_unit.pk}.png", content_type="image/png")
+        return file_download(
+            poster_png(link), filename=f"poster-{round_unit.pk}.png", content_type="image/png"
+        )
     if fmt == "pdf":
         return file_download(
-            poster_pdf(round_unit, link), filename=f"poster-{round_unit.pk}.pdf", content_type="application/pdf"
+            poster_pdf(round_unit, link),
+            filename=f"poster-{round_unit.pk}.pdf",
+            content_type="application/pdf",
         )
     raise Http404

@@ -70,17 +70,26 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invite = answers.invitation_check(token)
     except DomainError as error:
-        return render(request, "evaluation/public/refused.html", {"message": str(error)}, status=410)
+        return render(
+            request, "evaluation/public/refused.html", {"message": str(error)}, status=410
+        )
     if request.method == "POST":
         given = submitted_answers(request.POST)
         try:
             answers.invitation_answer(token=token, submitted=given)
         except AnswerErrors as error:
             return _questionnaire_page(
-                request, round_=invite.round, round_unit=invite.round_unit, given=given, errors=error.errors, status=400
+                request,
+                round_=invite.round,
+                round_unit=invite.round_unit,
+                given=given,
+                errors=error.errors,
+                status=400,
             )
         except DomainError as error:
-            return render(request, "evaluation/public/refused.html", {"message": str(error)}, status=410)
+            return render(
+                request, "evaluation/public/refused.html", {"message": str(error)}, status=410
+            )
         return redirect("evaluation_public:thanks")
     return _questionnaire_page(request, round_=invite.round, round_unit=invite.round_unit)
 
@@ -113,7 +122,9 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         if step == "send":
             phone_form = PhoneForm(request.POST)
             if phone_form.is_valid():
-                answers.public_code_send(round_unit=round_unit, phone=phone_form.cleaned_data["phone"])
+                answers.public_code_send(
+                    round_unit=round_unit, phone=phone_form.cleaned_data["phone"]
+                )
                 code_form = CodeForm(initial={"phone": phone_form.cleaned_data["phone"]})
         elif step == "verify":
             code_form = CodeForm(request.POST)
@@ -131,11 +142,18 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
             given = submitted_answers(request.POST)
             try:
                 answers.public_answer(
-                    round_unit=round_unit, phone_index=_verified(request, round_unit), submitted=given
+                    round_unit=round_unit,
+                    phone_index=_verified(request, round_unit),
+                    submitted=given,
                 )
             except AnswerErrors as error:
                 return _questionnaire_page(
-                    request, round_=round_, round_unit=round_unit, given=given, errors=error.errors, status=400
+                    request,
+                    round_=round_,
+                    round_unit=round_unit,
+                    given=given,
+                    errors=error.errors,
+                    status=400,
                 )
             verified = dict(request.session.get(SESSION_KEY) or {})
             verified.pop(str(round_unit.pk), None)
@@ -174,7 +192,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_not_required
 def typical_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "evaluation/public/typical_list.html", {"rows": published_typical()[:100]})
+    return render(
+        request, "evaluation/public/typical_list.html", {"rows": published_typical()[:100]}
+    )
 
 
 @login_not_required
