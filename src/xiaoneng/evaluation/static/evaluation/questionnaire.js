@@ -11,7 +11,9 @@
       var wanted = block.getAttribute("data-show-values").split(",");
       var chosen = Array.prototype.map.call(
         form.querySelectorAll('[name="q-' + key + '"]:checked'), function (i) { return i.value; });
-      block.hidden = !chosen.some(function (v) { return wanted.indexOf(v) >= 0; });
+      var shown = chosen.some(function (v) { return wanted.indexOf(v) >= 0; });
+      block.hidden = !shown;
+      block.style.display = shown ? "" : "none";  // the form lays fields out with flex
     });
   }
   form.addEventListener("change", update);
