@@ -89,18 +89,10 @@ def test_drafted_approved_published_withdrawn(users, staff_of, violation) -> Non
     )
     # Personal data removed: the requester, the persons responsible, the phone.
     for text in (typical.title, typical.facts):
-        assert (
-            "张家长" not in text
-        )
-        assert (
-            "13912345678" not in text
-        )
-        assert (
-            "李娜" not in text
-        )
-        assert (
-            "陈静" not in text
-        )
+        assert "张家长" not in text
+        assert "13912345678" not in text
+        assert "李娜" not in text
+        assert "陈静" not in text
     assert typical.unit_named == "市教育局基础教育科"
     assert typical.state == "draft"
 

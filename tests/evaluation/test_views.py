@@ -226,3 +226,15 @@ def test_office_creates_a_round_and_opens_it(users, version, departments, school
     client.post(reverse("evaluation:round_act", args=[round_.pk, "open"]))  # twice: no change
     client.post(reverse("evaluation:round_approve", args=[round_.pk]))
     assert Round.objects.get(pk=round_.pk).state == "open"
+
+
+def test_the_evaluation_weight_is_set_beside_the_case_weights(users, demo_org) -> None:
+    from xiaoneng.assessment.models import AssessmentSettings
+
+    client = _client(users, "xiaoneng")
+    url = reverse("assessment:weights")
+    weights = {"weight_response": 30, "weight_resolution": 35, "weight_satisfaction": 35}
+    assert client.post(url, {**weights, "weight_evaluation": 101}).status_code == 200
+    assert client.post(url, {**weights, "weight_evaluation": 40}).status_code == 302
+    assert AssessmentSettings.objects.get(pk=1).weight_evaluation == 40
+    assert _client(users, "head").get(url).status_code == 403

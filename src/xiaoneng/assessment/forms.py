@@ -70,9 +70,16 @@ class WeightsForm(forms.ModelForm):
             "weight_evaluation",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the evaluation weight keeps its value (forms from before it existed).
+        self.fields["weight_evaluation"].required = False
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if (data.get("weight_evaluation") or 0) > 100:
+        if data.get("weight_evaluation") is None:
+            data["weight_evaluation"] = self.instance.weight_evaluation
+        if data["weight_evaluation"] > 100:
             raise forms.ValidationError(_("The weight of the evaluation is a share of 100."))
         total = sum(data.get(name) or 0 for name in self.Meta.fields[:3])
         if total != 100:
