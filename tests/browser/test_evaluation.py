@@ -24,7 +24,7 @@ def no_sideways_scroll(page) -> None:
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
 
 
-def test_answer_from_an_sms_link_on_a_phone(browser, live_server, users, open_round, sms) -> None:
+def test_answer_from_an_sms_link_on_a_phone(browser, live_server, users, open_round, sms) -> None:  # noqa: F811 - fixtures
     unit = RoundUnit.objects.filter(round=open_round).order_by("id").first()
     named_panel_invite(
         by=users["xiaoneng"],
