@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xiaoneng.documents",
     "xiaoneng.supervision",
     "xiaoneng.emergencies",
+    "xiaoneng.evaluation",
     "xiaoneng.assessment",
     "xiaoneng.targets",
     "xiaoneng.campaigns",

@@ -137,6 +137,18 @@ PUBLIC = dict.fromkeys(
         "bulletins:list",
         "bulletins:file",
         *(
+            f"evaluation_public:{name}"
+            for name in (
+                "index",
+                "invitation",
+                "thanks",
+                "unit",
+                "results",
+                "typical_list",
+                "typical",
+            )
+        ),
+        *(
             f"portal:{name}"
             for name in (
                 "home",
@@ -296,6 +308,22 @@ BUSINESS = {
     "campaigns:hours": MANAGERS,
     "campaigns:hours_export": MANAGERS,
     "campaigns:person_record": MANAGERS,
+    # Evaluation by the people served: heads see their own unit's results (scope: 404).
+    "evaluation:rounds": MANAGERS,
+    "evaluation:round": MANAGERS,
+    "evaluation:unit_results": MANAGERS,
+    "evaluation:round_new": EFFICIENCY,
+    "evaluation:round_act": EFFICIENCY,
+    "evaluation:panel_invite": EFFICIENCY,
+    "evaluation:poster": EFFICIENCY,
+    "evaluation:questions": EFFICIENCY,
+    "evaluation:questionnaire_new": EFFICIENCY,
+    "evaluation:round_approve": frozenset({"leader"}),
+    "evaluation:report": EFFICIENCY | {"leader"},
+    "evaluation:typical_list": EFFICIENCY | {"leader"},
+    "evaluation:typical": EFFICIENCY | {"leader"},
+    "evaluation:typical_act": EFFICIENCY | {"leader"},
+    "evaluation:typical_new": EFFICIENCY,
 }
 
 # The administrators' own work (三员分立): configuration (sysadmin), accounts (secadmin), audit

@@ -14,6 +14,8 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from xiaoneng.assessment.hotspots import hotspots_detect
         from xiaoneng.assessment.rollups import rollups_apply_all
+        from xiaoneng.assessment.scheduled import scheduled_reports_draft
 
         periodic.register("assessment.rollups", rollups_apply_all)
         periodic.register("assessment.hotspots", lambda: len(hotspots_detect()))
+        periodic.register("assessment.scheduled_reports", lambda: len(scheduled_reports_draft()))

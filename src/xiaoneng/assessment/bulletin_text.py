@@ -150,7 +150,38 @@ def bulletin_blocks(content: dict[str, Any], *, period_from: date, period_to: da
         if content.get("targets", {}).get("tasks"):  # frozen with the counts: link them
             lines[0] = _targets(content["targets"])
         blocks += [["七、目标任务与学习讨论"], lines]
+    if content.get("evaluation") or content.get("typical_cases"):
+        blocks += _evaluation_blocks(
+            content.get("evaluation", []), content.get("typical_cases", [])
+        )
     return blocks
+
+
+def _evaluation_blocks(rounds: list[dict[str, Any]], typical: list[dict[str, Any]]) -> list[Block]:
+    """八、the rounds of evaluation by the people served approved in the period and the typical
+    cases and good practices published in it (evaluation app)."""
+    blocks: list[Block] = [["八、群众评议与典型案例"]]
+    for r in rounds:
+        blocks.append([f"{r['title']}结果（综合得分，满分100）："])
+        blocks.append(
+            [
+                [f"{u['name']}：{score(u['score'])}（有效答卷{u['responses']}份）"]
+                for u in r["units"]
+            ]
+            or ["本轮无结果。"]
+        )
+    bad = [t for t in typical if t["kind"] == "typical"]
+    good = [t for t in typical if t["kind"] == "good"]
+    if bad:
+        blocks += [["典型案例："], [[_typical_item(t)] for t in bad]]
+    if good:
+        blocks += [["好做法："], [[_typical_item(t)] for t in good]]
+    return blocks
+
+
+def _typical_item(t: dict[str, Any]) -> str:
+    unit = f"（{t['unit']}）" if t["unit"] else ""
+    return f"{t['title']}{unit}。{t['facts']} 处理：{t['handling']} 启示：{t['lesson']}"
 
 
 def _targets(s: dict[str, Any]) -> Sentence:

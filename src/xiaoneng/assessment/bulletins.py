@@ -36,6 +36,7 @@ from xiaoneng.documents.docx import render_docx
 from xiaoneng.documents.numbering import _locked_counter
 from xiaoneng.documents.pdf import render_pdf
 from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.evaluation.selectors import approved_rounds, published_typical, round_ranking
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.targets.assessment import targets_bulletin_line
@@ -109,7 +110,44 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         ],
         "programme": programme_lines(),
         "targets": programme_targets(),
+        "evaluation": evaluation_rows(period),
+        "typical_cases": typical_rows(period),
     }
+
+
+def evaluation_rows(period: Period) -> list[dict[str, Any]]:
+    """The rounds approved in the period, each unit with its composite (evaluation app)."""
+    return [
+        {
+            "title": round_.title,
+            "units": [
+                {
+                    "rank": r.rank,
+                    "name": r.result.round_unit.name,
+                    "score": r.result.composite,
+                    "responses": r.result.responses,
+                }
+                for r in round_ranking(round_)
+            ],
+        }
+        for round_ in approved_rounds(period.start, period.end)
+    ]
+
+
+def typical_rows(period: Period) -> list[dict[str, Any]]:
+    """The typical cases and good practices published on the portal in the period (their
+    published text: personal data already removed, the unit only where it is named)."""
+    return [
+        {
+            "kind": t.kind,
+            "title": t.title,
+            "unit": t.unit_named,
+            "facts": t.facts,
+            "handling": t.handling,
+            "lesson": t.lesson,
+        }
+        for t in published_typical(period.start, period.end)
+    ]
 
 
 def concerned_rows(period: Period) -> list[dict[str, Any]]:

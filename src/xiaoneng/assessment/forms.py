@@ -63,11 +63,25 @@ class BulletinForm(OfficeForm):
 class WeightsForm(forms.ModelForm):
     class Meta:
         model = AssessmentSettings
-        fields = ["weight_response", "weight_resolution", "weight_satisfaction"]
+        fields = [
+            "weight_response",
+            "weight_resolution",
+            "weight_satisfaction",
+            "weight_evaluation",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the evaluation weight keeps its value (forms from before it existed).
+        self.fields["weight_evaluation"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        total = sum(data.get(name) or 0 for name in self.Meta.fields)
+        if data.get("weight_evaluation") is None:
+            data["weight_evaluation"] = self.instance.weight_evaluation
+        if data["weight_evaluation"] > 100:
+            raise forms.ValidationError(_("The weight of the evaluation is a share of 100."))
+        total = sum(data.get(name) or 0 for name in self.Meta.fields[:3])
         if total != 100:
             raise forms.ValidationError(_("The three weights must add up to 100."))
         return data

@@ -142,6 +142,19 @@ def composite_score(f: Figures, weights: tuple[int, int, int] = DEFAULT_WEIGHTS)
     return round(sum(weight * rate for weight, rate in parts) / total, 1)
 
 
+def composite_with_evaluation(
+    cases: float | None, evaluation: float | None, weight: int
+) -> float | None:
+    """The composite of a unit or department whose people served evaluated it in an approved
+    round (evaluation app, a score out of 100): ((100 − w)·composite + w·evaluation) / 100 with
+    w the evaluation weight in %. Either part missing: the other one alone."""
+    if evaluation is None or not weight:
+        return cases
+    if cases is None:
+        return round(evaluation, 1)
+    return round(((100 - weight) * cases + weight * evaluation) / 100, 1)
+
+
 @dataclass(frozen=True)
 class MetricValues:
     on_time_sign_for_rate: float | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The counters every metric of DESIGN.md §7 needs; see metrics.py for the formulas.
@@ -151,6 +152,11 @@ class AssessmentSettings(models.Model):
     weight_satisfaction = models.PositiveSmallIntegerField(
         _("weight of the satisfaction rate"), default=35
     )
+    # The share (in %) of the evaluation by the people served (evaluation app) in the composite
+    # of a unit or department that has an approved round; metrics.composite_with_evaluation.
+    weight_evaluation = models.PositiveSmallIntegerField(
+        _("weight of the evaluation by the people served (%)"), default=20
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -214,9 +220,18 @@ class Bulletin(models.Model):
         APPROVED = "approved", _("Approved")
         PUBLISHED = "published", _("Published")
 
+    class PeriodKind(models.TextChoices):
+        QUARTER = "quarter", _("Quarterly report")
+        HALF_YEAR = "half_year", _("Half-year report")
+        YEAR = "year", _("Yearly report")
+
     title = models.CharField(_("title"), max_length=120)
     period_from = models.DateField(_("from"))
     period_to = models.DateField(_("until"))
+    # Set on the reports drafted on schedule (scheduled.py), once per kind and period.
+    period_kind = models.CharField(
+        _("scheduled report"), max_length=12, choices=PeriodKind.choices, blank=True
+    )
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     number = models.CharField(_("number"), max_length=40, blank=True)
     # The figures frozen when the draft is made, so what is approved is what is published.
@@ -235,6 +250,16 @@ class Bulletin(models.Model):
         verbose_name = _("bulletin")
         verbose_name_plural = _("bulletins")
         ordering = ["-period_to", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_kind", "period_from"],
+                condition=~models.Q(period_kind=""),
+                name="assessment_scheduled_report_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:bulletin_detail", args=[self.pk])

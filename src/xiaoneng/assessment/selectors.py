@@ -5,7 +5,7 @@ hotspots and open overdue cases come from their own tables."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -14,9 +14,16 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from xiaoneng.accountability.models import Sanction, Violation
-from xiaoneng.assessment.metrics import DEFAULT_WEIGHTS, Figures, MetricValues, metric_values
+from xiaoneng.assessment.metrics import (
+    DEFAULT_WEIGHTS,
+    Figures,
+    MetricValues,
+    composite_with_evaluation,
+    metric_values,
+)
 from xiaoneng.assessment.models import MEASURES, AssessmentSettings, HotspotAlert, Rollup
 from xiaoneng.cases.models import Case, Channel, Signal
+from xiaoneng.evaluation.selectors import approved_scores
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock
@@ -62,6 +69,14 @@ def weights() -> tuple[int, int, int]:
     if row is None:
         return DEFAULT_WEIGHTS
     return (row.weight_response, row.weight_resolution, row.weight_satisfaction)
+
+
+DEFAULT_EVALUATION_WEIGHT = 20
+
+
+def evaluation_weight() -> int:
+    row = AssessmentSettings.objects.filter(pk=1).first()
+    return DEFAULT_EVALUATION_WEIGHT if row is None else row.weight_evaluation
 
 
 def _rollups(
@@ -120,6 +135,9 @@ class RankRow:
     name: str
     figures: Figures
     metrics: MetricValues
+    # The composite of the people served in the latest approved round (evaluation app), folded
+    # into ``metrics.composite_score`` by the evaluation weight.
+    evaluation_score: float | None = None
 
 
 def ranking(period: Period, *, by: str = "department", unit_id: int | None = None) -> list[RankRow]:
@@ -137,14 +155,26 @@ def ranking(period: Period, *, by: str = "department", unit_id: int | None = Non
             for pk, short, name in Unit.objects.values_list("pk", "short_name", "name")
         }
     chosen = weights()
+    evaluated = approved_scores(period.start, period.end)[
+        "department" if by == "department" else "unit"
+    ]
+    share = evaluation_weight()
     entries = []
     for row in grouped:
         figures = Figures(**{name: row[name] or 0 for name in MEASURES})
-        entries.append((row[column], figures, metric_values(figures, chosen)))
+        values = metric_values(figures, chosen)
+        score = evaluated.get(row[column])
+        values = replace(
+            values,
+            composite_score=composite_with_evaluation(values.composite_score, score, share),
+        )
+        entries.append((row[column], figures, values, score))
     entries.sort(key=lambda e: (e[2].composite_score is None, -(e[2].composite_score or 0), e[0]))
     return [
-        RankRow(rank=i, id=pk, name=names.get(pk, str(pk)), figures=f, metrics=m)
-        for i, (pk, f, m) in enumerate(entries, start=1)
+        RankRow(
+            rank=i, id=pk, name=names.get(pk, str(pk)), figures=f, metrics=m, evaluation_score=e
+        )
+        for i, (pk, f, m, e) in enumerate(entries, start=1)
     ]
 
 

@@ -269,6 +269,7 @@ def weights(request: HttpRequest) -> HttpResponse:
                     "response": saved.weight_response,
                     "resolution": saved.weight_resolution,
                     "satisfaction": saved.weight_satisfaction,
+                    "evaluation": saved.weight_evaluation,
                 },
             )
         messages.success(request, _("Weights saved."))
