@@ -16,7 +16,7 @@ from ninja.responses import Status
 from xiaoneng.api import schemas
 from xiaoneng.api.auth import Principal, require_scope
 from xiaoneng.api.errors import ApiError
-from xiaoneng.api.presenters import case_detail, case_summary
+from xiaoneng.api.presenters import case_detail, case_registered, case_summary
 from xiaoneng.api.schemas import (
     INVALID,
     UNKNOWN,
@@ -107,9 +107,8 @@ def case_create(request: HttpRequest, payload: CaseCreate, idempotency_key: Idem
         registered_at=payload.registered_at,
         in_person=False,
     )
-    case = case_for(caller, registered.case.pk)
     body = {
-        "case": case_detail(case, caller),
+        "case": case_registered(registered, path=request.path),
         "created": registered.created,
         "tracking_secret": registered.tracking_secret,
     }

@@ -184,8 +184,9 @@ def apikey_authenticate(*, plaintext: str, at: datetime | None = None) -> ApiKey
 def apicall_record(
     *, client: ApiClient, key_prefix: str, method: str, path: str, status: int
 ) -> None:
-    """The audit row of one call of an integration client."""
-    with transaction.atomic():
+    """The audit row of one call of an integration client: in the call's own transaction (and
+    audit batch) when there is one, else in a transaction of its own."""
+    with transaction.atomic(savepoint=False):
         log_action(
             action="api.call",
             actor=client.user,
