@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from xiaoneng.api.auth import Principal
@@ -55,7 +56,7 @@ def case_registered(registered: Registered, *, path: str) -> dict[str, Any]:
         "tracking_code": case.tracking_code,
         "state": case.state,
         "unit": case.unit_id,
-        "due_at": due_at,
+        "due_at": due_at.astimezone(UTC) if due_at is not None else None,
         "url": f"{path.rstrip('/')}/{case.pk}",
     }
 

@@ -312,16 +312,16 @@ def audit_integrate(*, batch: int = INTEGRATE_BATCH) -> int:
     ``xiaoneng audit verify``. Safe on several processes at once: one holds the head, the others
     find the queue empty or wait."""
     setattr(connection, _QUEUED_FLAG, False)
-    if connection.vendor != "postgresql":
-        return 0  # Nothing is ever queued there.
     total = 0
     while AuditQueued.objects.exists():
         try:
             with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT set_config('lock_timeout', %s, true)", [INTEGRATE_LOCK_TIMEOUT]
-                    )
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT set_config('lock_timeout', %s, true)",
+                            [INTEGRATE_LOCK_TIMEOUT],
+                        )
                 head = _locked_head()
                 entries = _drain(batch)
                 _append(head, entries)
