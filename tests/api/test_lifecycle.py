@@ -28,7 +28,9 @@ def test_create_and_follow_through_the_lifecycle(hotline, staff_api, new_case) -
     lean = created["case"]
     case_id = lean["id"]
     assert lean["state"] == "registered"
-    assert lean["number"].startswith("XN") and lean["tracking_code"] and lean["due_at"]
+    assert lean["number"].startswith("XN")
+    assert lean["tracking_code"]
+    assert lean["due_at"]
     assert lean["url"] == f"/api/v1/cases/{case_id}"
     case = ok(hotline.get(f"/cases/{case_id}"))
     assert case["clocks"][0]["stage"] == "reply"

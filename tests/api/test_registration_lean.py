@@ -24,7 +24,8 @@ def test_the_201_is_lean_and_holds_what_the_requester_needs(hotline, new_case) -
     assert response.status_code == 201, response.content
     body = response.json()
     case = Case.objects.get(pk=body["case"]["id"])
-    assert body["created"] is True and body["tracking_secret"]
+    assert body["created"] is True
+    assert body["tracking_secret"]
     assert body["case"] == {
         "id": case.pk,
         "number": case.number,
@@ -59,7 +60,8 @@ def test_the_call_is_audited_in_the_same_chain_step_as_the_case(hotline, new_cas
     register = AuditEntry.objects.get(action="case.register", object_id=str(case_id))
     call = AuditEntry.objects.filter(action="api.call").latest("id")
     assert call.prev_hash == register.entry_hash
-    assert call.summary["status"] == 201 and call.summary["path"] == "/api/v1/cases"
+    assert call.summary["status"] == 201
+    assert call.summary["path"] == "/api/v1/cases"
 
 
 def test_a_refused_call_is_audited_and_changes_nothing(hotline, new_case) -> None:

@@ -44,9 +44,14 @@ def sequence(case: Case) -> int:
 @pytest.mark.django_db
 def test_a_rolled_back_registration_leaves_no_gap(users) -> None:
     first = register(users["intake"], 1)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        register(users["intake"], 2)
-        raise RuntimeError("the caller's transaction fails")
+
+    def failing() -> None:
+        with transaction.atomic():
+            register(users["intake"], 2)
+            raise RuntimeError("the caller's transaction fails")
+
+    with pytest.raises(RuntimeError):
+        failing()
     second = register(users["intake"], 3)
     assert sequence(second) == sequence(first) + 1
     assert first.number.startswith(f"XN{timezone.localdate():%Y%m%d}-")
@@ -138,3 +143,21 @@ def test_eight_writers_at_once_unique_numbers_whole_chain(users) -> None:
     report = audit_chain_verify()
     assert report.ok, report.reason
     assert AuditChainHead.objects.get().count == AuditEntry.objects.count() == report.rows
+
+
+@pytest.mark.django_db
+def test_a_failed_block_takes_its_entries_out_of_the_outer_batch() -> None:
+    from xiaoneng.audit.services import audit_batch
+
+    def failing() -> None:
+        with transaction.atomic(), audit_batch():
+            log_action(action="test.dropped")
+            raise RuntimeError("rolled back")
+
+    with transaction.atomic(), audit_batch():
+        log_action(action="test.kept")
+        with pytest.raises(RuntimeError):
+            failing()
+        log_action(action="test.after")
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
+    assert actions == ["test.kept", "test.after"]

@@ -92,6 +92,18 @@ class CaseCreate(In):
     registered_at: RecentMoment | None = Field(None, description="When the matter was received")
 
 
+class CaseBatchItem(CaseCreate):
+    idempotency_key: str | None = Field(
+        None,
+        pattern=r"^[!-~]{1,128}$",
+        description="Repeat an item with the same key to get the same case, never a second",
+    )
+
+
+class CaseBatch(In):
+    items: list[CaseBatchItem] = Field(..., min_length=1, max_length=500)
+
+
 class CaseOut(Schema):
     id: int
     number: str
@@ -187,6 +199,10 @@ class CaseCreated(Schema):
     tracking_secret: str | None = Field(
         None, description="Give it to the requester; shown only when the case is created"
     )
+
+
+class CaseBatchCreated(Schema):
+    items: list[CaseCreated] = Field(..., description="One result per item, in the same order")
 
 
 # -- lifecycle actions ---------------------------------------------------------------------

@@ -16,13 +16,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC
 from typing import Any
-
-import logging
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model
@@ -226,8 +225,16 @@ def audit_batch() -> Iterator[list[AuditEntry] | None]:
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_batch must run inside the transaction of the changes")
-    if _pending.get() is not None:
-        yield  # Already batching: the outer batch appends.
+    outer = _pending.get()
+    if outer is not None:
+        # Already batching: the outer batch appends. A block that fails (its savepoint rolls
+        # back) takes its own entries back out of the outer batch.
+        mark = len(outer)
+        try:
+            yield None
+        except BaseException:
+            del outer[mark:]
+            raise
         return
     entries: list[AuditEntry] = []
     token = _pending.set(entries)
@@ -270,15 +277,11 @@ def _head_if_free() -> AuditChainHead | None:
 
 def _drain(limit: int) -> list[AuditEntry]:
     """Take up to ``limit`` queued entries (oldest first) off the queue as chain entries."""
-    queued = list(
-        AuditQueued.objects.select_for_update(skip_locked=True).order_by("id")[:limit]
-    )
+    queued = list(AuditQueued.objects.select_for_update(skip_locked=True).order_by("id")[:limit])
     if not queued:
         return []
     AuditQueued.objects.filter(id__in=[row.pk for row in queued])._raw_delete(connection.alias)
-    return [
-        AuditEntry(**{name: getattr(row, name) for name in _CONTENT_FIELDS}) for row in queued
-    ]
+    return [AuditEntry(**{name: getattr(row, name) for name in _CONTENT_FIELDS}) for row in queued]
 
 
 def _submit(entries: list[AuditEntry]) -> None:

@@ -225,7 +225,7 @@ def _create_case(
         **fields,
     )
     reply = clocks.start(case=case, stage=clocks.REPLY, at=at, by=by, new_case=True)
-    pool_staff: list[Staff] | None = None
+    pool_staff: Iterable[Staff | None] | None = None
     if staff is None:
         # Not registered in person: it waits in the receiving unit's intake pool.
         clocks.start_intake(case=case, at=at, by=by, new_case=True)
@@ -253,9 +253,7 @@ def _create_case(
             kind="case.pooled",
             subject=gettext("A new request waits in the intake pool"),
         )
-    return Registered(
-        case=case, tracking_secret=secret, created=True, reply_due_at=reply.due_at
-    )
+    return Registered(case=case, tracking_secret=secret, created=True, reply_due_at=reply.due_at)
 
 
 def receiving_unit(unit: Unit | None) -> Unit | None:

@@ -25,8 +25,7 @@ from xiaoneng.audit.keys import (
     signing_key_pair_write,
 )
 from xiaoneng.audit.selectors import ChainReport, audit_chain_verify
-from xiaoneng.audit.services import audit_integrate
-from xiaoneng.audit.services import audit_key_rotate
+from xiaoneng.audit.services import audit_integrate, audit_key_rotate
 from xiaoneng.errors import DomainError
 
 
