@@ -168,7 +168,7 @@ def in_process(key: str, count: int) -> None:
     from django.test import Client as DjangoClient
     from django.test.utils import CaptureQueriesContext
 
-    client = DjangoClient(HTTP_AUTHORIZATION=f"Bearer {key}")
+    client = DjangoClient(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_HOST="localhost")
 
     def body(n: int) -> str:
         return json.dumps(
@@ -184,7 +184,9 @@ def in_process(key: str, count: int) -> None:
     for n in range(5):
         client.post("/api/v1/cases", body(n), content_type="application/json")
     with CaptureQueriesContext(connection) as queries:
-        client.post("/api/v1/cases", body(5), content_type="application/json")
+        response = client.post("/api/v1/cases", body(5), content_type="application/json")
+    if response.status_code != 201:
+        raise SystemExit(f"in process: {response.status_code} {response.content[:200]!r}")
     cpu = time.process_time()
     wall = time.perf_counter()
     for n in range(6, 6 + count):
