@@ -10,6 +10,10 @@ connections (http.client). Prints cases/s, latency percentiles, errors, and chec
 number of cases in the database equals the successful creates. Goal (DESIGN.md §9 / issue #10):
 at least 300 cases/s with p99 under 100 ms. The client runs on the same machine and takes
 CPU from the server: on 2 shared cores the figure is a floor, not the server's capacity.
+
+Then the same server takes ``--batches`` requests of POST /api/v1/cases:batch (500 cases each;
+goal ≥ 3 000 cases/s), and this process measures the queries and CPU of one create in process
+(goal ≤ 8 queries, ≤ 5 ms of Python) and verifies the audit chain (nothing left queued).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_ready(port: int, server: subprocess.Popen, timeout: float = 90) -> None:
+def wait_ready(port: int, server: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -111,14 +115,105 @@ class Client(threading.Thread):
         conn.close()
 
 
+def batch_rate(port: int, key: str, batches: int, size: int, clients: int = 2) -> None:
+    """POST /api/v1/cases:batch: ``batches`` requests of ``size`` cases from ``clients``."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    times: list[float] = []
+    failures: list[int] = []
+
+    def run(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        for index in range(offset, batches, clients):
+            items = [
+                {
+                    "kind": "complaint",
+                    "category": "fees",
+                    "content": f"批量基准：家长反映学校违规收费，请核实。{index}-{n}",
+                    "requester_phone": f"138{index:04d}{n:04d}",
+                    "external_number": f"batch-{index}-{n}",
+                }
+                for n in range(size)
+            ]
+            began = time.perf_counter()
+            conn.request(
+                "POST", "/api/v1/cases:batch", body=json.dumps({"items": items}), headers=headers
+            )
+            response = conn.getresponse()
+            response.read()
+            times.append(time.perf_counter() - began)
+            if response.status != 201:
+                failures.append(response.status)
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    rate = batches * size / seconds
+    print(
+        f"batch: {batches} x {size} cases from {clients} clients in {seconds:.1f} s: "
+        f"{rate:,.0f} cases/s, {1000 * statistics.median(times):.0f} ms per batch (median); "
+        f"failures {failures or 0}   (goal >= 3000 cases/s: "
+        f"{'met' if rate >= 3000 and not failures else 'NOT met'})"
+    )
+
+
+def in_process(key: str, count: int) -> None:
+    """Queries and CPU per create, in this process through Django's test client (the client's
+    own work included, so the CPU figure is an upper bound for the server's)."""
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    client = DjangoClient(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_HOST="localhost")
+
+    def body(n: int) -> str:
+        return json.dumps(
+            {
+                "kind": "complaint",
+                "category": "fees",
+                "content": f"进程内基准：家长反映学校违规收费。{n}",
+                "requester_phone": f"137{n:08d}",
+                "external_number": f"inproc-{n}",
+            }
+        )
+
+    for n in range(5):
+        client.post("/api/v1/cases", body(n), content_type="application/json")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/cases", body(5), content_type="application/json")
+    if response.status_code != 201:
+        raise SystemExit(f"in process: {response.status_code} {response.content[:200]!r}")
+    cpu = time.process_time()
+    wall = time.perf_counter()
+    for n in range(6, 6 + count):
+        client.post("/api/v1/cases", body(n), content_type="application/json")
+    cpu = (time.process_time() - cpu) / count * 1000
+    wall = (time.perf_counter() - wall) / count * 1000
+    statements = [q for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    print(
+        f"in process: {len(statements)} queries per create (plus BEGIN/COMMIT), "
+        f"{cpu:.1f} ms CPU and {wall:.1f} ms wall per create over {count} creates "
+        f"(goal <= 8 queries: {'met' if len(statements) <= 8 else 'NOT met'}; "
+        f"<= 5 ms Python: {'met' if cpu <= 5 else 'NOT met'})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="500 requests instead of 20 000")
     parser.add_argument("--requests", type=int)
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--batches", type=int, help="POST /cases:batch requests (after the run)")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--in-process", type=int, default=100, help="creates measured in process")
     args = parser.parse_args(argv)
     total = args.requests or (500 if args.quick else 20_000)
+    args.batches = args.batches or (4 if args.quick else 20)
     print(machine())
     with BenchDatabase("xiaoneng_bench_intake", keep=args.keep) as db:
         db.setup_django()
@@ -167,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             for thread in clients:
                 thread.join()
             seconds = time.perf_counter() - began
+            batch_rate(port, key, batches=args.batches, size=args.batch_size)
         finally:
             server.terminate()
             try:
@@ -194,6 +290,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         in_db = Case.objects.filter(external_number__startswith="bench-").count()
         print(f"cases in the database: {in_db:,} == successful creates {ok:,}: {in_db == ok}")
+        in_process(key, args.in_process)
+        from xiaoneng.audit.models import AuditQueued
+        from xiaoneng.audit.selectors import audit_chain_verify
+
+        report = audit_chain_verify()
+        print(
+            f"audit chain: {report.rows:,} rows, intact: {report.ok}; "
+            f"queued: {AuditQueued.objects.count()}"
+        )
         return 0 if in_db == ok and not errors else 1
 
 

@@ -40,8 +40,16 @@ def insert(rows: Iterable[Model]) -> list[Model]:
 def deferred_inserts() -> Iterator[None]:
     if not connection.in_atomic_block:
         raise RuntimeError("deferred_inserts must run inside the transaction of the changes")
-    if _buffer.get() is not None:
-        yield  # The outer block writes.
+    outer = _buffer.get()
+    if outer is not None:
+        # The outer block writes; a block that fails takes its rows back out of the buffer.
+        marks = {model: len(rows) for model, rows in outer.items()}
+        try:
+            yield
+        except BaseException:
+            for model in list(outer):
+                del outer[model][marks.get(model, 0) :]
+            raise
         return
     pending: dict[type[Model], list[Model]] = {}
     token = _buffer.set(pending)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from xiaoneng.cases.models import Case
@@ -22,10 +24,18 @@ def test_create_and_follow_through_the_lifecycle(hotline, staff_api, new_case) -
     created = ok(hotline.post("/cases", new_case), 201)
     assert created["created"] is True
     assert created["tracking_secret"]
-    case = created["case"]
-    case_id = case["id"]
-    assert case["state"] == "registered"
+    # The 201 is lean: number, tracking code, state, due time and the link to the full case.
+    lean = created["case"]
+    case_id = lean["id"]
+    assert lean["state"] == "registered"
+    assert lean["number"].startswith("XN")
+    assert lean["tracking_code"]
+    assert lean["due_at"]
+    assert lean["url"] == f"/api/v1/cases/{case_id}"
+    case = ok(hotline.get(f"/cases/{case_id}"))
     assert case["clocks"][0]["stage"] == "reply"
+    due = datetime.fromisoformat(case["clocks"][0]["due_at"].replace("Z", "+00:00"))
+    assert due == datetime.fromisoformat(lean["due_at"].replace("Z", "+00:00"))
     assert case["clocks"][0]["explanation"]
     # It waits in the bureau's intake pool: the client cannot act on it, the pool's worker can.
     assert "dispatch" not in case["actions"]

@@ -16,11 +16,13 @@ from ninja.responses import Status
 from xiaoneng.api import schemas
 from xiaoneng.api.auth import Principal, require_scope
 from xiaoneng.api.errors import ApiError
-from xiaoneng.api.presenters import case_detail, case_summary
+from xiaoneng.api.presenters import case_detail, case_registered, case_summary
 from xiaoneng.api.schemas import (
     INVALID,
     UNKNOWN,
     Body,
+    CaseBatch,
+    CaseBatchCreated,
     CaseCreate,
     CaseCreated,
     CaseDetail,
@@ -33,10 +35,11 @@ from xiaoneng.api.schemas import (
     lookup,
 )
 from xiaoneng.api.selectors import case_filter, case_for, case_page, cases_for
-from xiaoneng.api.services import api_case_register
+from xiaoneng.api.services import api_case_register, api_case_register_batch
 from xiaoneng.cases.actions import ACTIONS, ApiRoute, CaseAction
 from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.pool import IN_POOL
+from xiaoneng.cases.services.intake import Registered
 from xiaoneng.cases.services.reveal import case_requester_reveal
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Unit
@@ -76,7 +79,33 @@ def _request_hash(payload: CaseCreate) -> str:
 )
 def case_create(request: HttpRequest, payload: CaseCreate, idempotency_key: IdempotencyKey = None):
     caller = require_scope(request, "cases:create")
-    category = Category.objects.filter(code=payload.category, is_active=True).first()
+    registered = api_case_register(
+        by=caller.user,
+        idempotency_key=idempotency_key or "",
+        request_hash=_request_hash(payload),
+        **_registration(caller, payload, {}),
+    )
+    return Status(201 if registered.created else 200, _created(registered, request.path))
+
+
+def _created(registered: Registered, path: str) -> dict[str, Any]:
+    return {
+        "case": case_registered(registered, path=path),
+        "created": registered.created,
+        "tracking_secret": registered.tracking_secret,
+    }
+
+
+def _registration(
+    caller: Principal, payload: CaseCreate, categories: dict[str, Category | None]
+) -> dict[str, Any]:
+    """The keyword arguments of the registration service for one payload (a 400 on a name
+    that names nothing); ``categories`` remembers the categories a batch already looked up."""
+    if payload.category not in categories:
+        categories[payload.category] = Category.objects.filter(
+            code=payload.category, is_active=True
+        ).first()
+    category = categories[payload.category]
     if category is None:
         raise ApiError(400, "invalid", INVALID, fields={"category": UNKNOWN})
     unit = lookup(Unit, payload.unit, "unit", is_active=True)
@@ -85,35 +114,56 @@ def case_create(request: HttpRequest, payload: CaseCreate, idempotency_key: Idem
         if unit is not None and unit.pk != caller.client.unit_id:
             raise ApiError(403, "out_of_scope", _("This key may register cases only for its unit."))
         unit = unit or caller.client.unit
-    registered = api_case_register(
-        by=caller.user,
-        idempotency_key=idempotency_key or "",
-        request_hash=_request_hash(payload),
-        channel=payload.channel.value,
-        kind=payload.kind.value,
-        category=category,
-        content=payload.content,
-        title=payload.title,
-        unit=unit,
-        unit_concerned=unit_concerned,
-        person_concerned=payload.person_concerned,
-        requester_name=payload.requester_name,
-        requester_phone=payload.requester_phone,
-        requester_email=payload.requester_email,
-        requester_id_number=payload.requester_id_number,
-        is_anonymous=payload.is_anonymous,
-        consent_publish=payload.consent_publish,
-        external_number=payload.external_number,
-        registered_at=payload.registered_at,
-        in_person=False,
-    )
-    case = case_for(caller, registered.case.pk)
-    body = {
-        "case": case_detail(case, caller),
-        "created": registered.created,
-        "tracking_secret": registered.tracking_secret,
+    return {
+        "channel": payload.channel.value,
+        "kind": payload.kind.value,
+        "category": category,
+        "content": payload.content,
+        "title": payload.title,
+        "unit": unit,
+        "unit_concerned": unit_concerned,
+        "person_concerned": payload.person_concerned,
+        "requester_name": payload.requester_name,
+        "requester_phone": payload.requester_phone,
+        "requester_email": payload.requester_email,
+        "requester_id_number": payload.requester_id_number,
+        "is_anonymous": payload.is_anonymous,
+        "consent_publish": payload.consent_publish,
+        "external_number": payload.external_number,
+        "registered_at": payload.registered_at,
+        "in_person": False,
     }
-    return Status(201 if registered.created else 200, body)
+
+
+@router.post(
+    "/cases:batch",
+    response={201: CaseBatchCreated, 200: CaseBatchCreated, **ERRORS},
+    summary="Register up to 500 cases at once",
+    description=(
+        "For a hotline centre's referrals: up to 500 cases in one request and one transaction, "
+        "all or nothing. If any item is refused, nothing is registered and the error names the "
+        "item (`items.<n>.<field>`). Each item is idempotent like a single registration: its "
+        "own `idempotency_key`, or the same channel and external_number, returns the case "
+        "registered first (created false) instead of a second one. 201 when at least one case "
+        "was created, else 200; the results come in the order of the items."
+    ),
+)
+def case_create_batch(request: HttpRequest, payload: CaseBatch):
+    caller = require_scope(request, "cases:create")
+    categories: dict[str, Category | None] = {}
+    items = []
+    for index, item in enumerate(payload.items):
+        try:
+            fields = _registration(caller, item, categories)
+        except ApiError as exc:
+            named = {f"items.{index}.{name}": text for name, text in exc.fields.items()}
+            raise ApiError(exc.status, exc.code, exc.message, fields=named) from None
+        key = item.idempotency_key or ""
+        items.append({**fields, "idempotency_key": key, "request_hash": _request_hash(item)})
+    results = api_case_register_batch(by=caller.user, items=items)
+    created = any(registered.created for registered in results)
+    body = {"items": [_created(registered, "/api/v1/cases") for registered in results]}
+    return Status(201 if created else 200, body)
 
 
 class CaseFilters(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from xiaoneng.api.auth import Principal
@@ -9,6 +10,7 @@ from xiaoneng.cases import clocks
 from xiaoneng.cases.actions import available_actions
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.selectors import case_timeline
+from xiaoneng.cases.services.intake import Registered
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.workdays.explain import explain_clock
 
@@ -37,6 +39,25 @@ def case_summary(case: Case) -> dict[str, Any]:
         "replied_at": case.replied_at,
         "closed_at": case.closed_at,
         "satisfaction": case.satisfaction,
+    }
+
+
+def case_registered(registered: Registered, *, path: str) -> dict[str, Any]:
+    """The answer to a registration, from what the registration has in memory (a repeated
+    request reads the reply clock's due time: one query)."""
+    case = registered.case
+    due_at = registered.reply_due_at
+    if due_at is None:
+        reply = clocks.current(case=case, stage=clocks.REPLY)
+        due_at = reply.due_at if reply is not None else None
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "tracking_code": case.tracking_code,
+        "state": case.state,
+        "unit": case.unit_id,
+        "due_at": due_at.astimezone(UTC) if due_at is not None else None,
+        "url": f"{path.rstrip('/')}/{case.pk}",
     }
 
 

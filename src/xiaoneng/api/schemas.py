@@ -92,6 +92,18 @@ class CaseCreate(In):
     registered_at: RecentMoment | None = Field(None, description="When the matter was received")
 
 
+class CaseBatchItem(CaseCreate):
+    idempotency_key: str | None = Field(
+        None,
+        pattern=r"^[!-~]{1,128}$",
+        description="Repeat an item with the same key to get the same case, never a second",
+    )
+
+
+class CaseBatch(In):
+    items: list[CaseBatchItem] = Field(..., min_length=1, max_length=500)
+
+
 class CaseOut(Schema):
     id: int
     number: str
@@ -168,12 +180,29 @@ class CaseDetail(CaseOut):
     actions: list[str] = Field(..., description="Lifecycle actions the caller may take now")
 
 
+class CaseRegistered(Schema):
+    """What a registration answers: enough to tell the requester and to follow the case. The
+    whole case is at ``url`` (``GET /api/v1/cases/{id}``)."""
+
+    id: int
+    number: str
+    tracking_code: str
+    state: str
+    unit: int
+    due_at: datetime | None = Field(None, description="When the reply is due")
+    url: str = Field(..., description="The case in full: GET this")
+
+
 class CaseCreated(Schema):
-    case: CaseDetail
+    case: CaseRegistered
     created: bool = Field(..., description="False when a repeated request found the case")
     tracking_secret: str | None = Field(
         None, description="Give it to the requester; shown only when the case is created"
     )
+
+
+class CaseBatchCreated(Schema):
+    items: list[CaseCreated] = Field(..., description="One result per item, in the same order")
 
 
 # -- lifecycle actions ---------------------------------------------------------------------

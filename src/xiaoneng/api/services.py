@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.api.models import ApiClient, ApiIdempotency, ApiKey
 from xiaoneng.api.scopes import SCOPES, SERVICE_ROLES
-from xiaoneng.audit.services import log_action
+from xiaoneng.audit.services import audit_batch, log_action
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import Registered, case_register
-from xiaoneng.errors import DomainError
+from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.org.models import Department, Unit, User
 from xiaoneng.org.services import staff_create
 
@@ -184,8 +184,9 @@ def apikey_authenticate(*, plaintext: str, at: datetime | None = None) -> ApiKey
 def apicall_record(
     *, client: ApiClient, key_prefix: str, method: str, path: str, status: int
 ) -> None:
-    """The audit row of one call of an integration client."""
-    with transaction.atomic():
+    """The audit row of one call of an integration client: in the call's own transaction (and
+    audit batch) when there is one, else in a transaction of its own."""
+    with transaction.atomic(savepoint=False):
         log_action(
             action="api.call",
             actor=client.user,
@@ -235,3 +236,19 @@ def api_case_register(
             raise
         return Registered(case=existing, tracking_secret=None, created=False)
     return registered
+
+
+def api_case_register_batch(*, by: User, items: list[dict[str, Any]]) -> list[Registered]:
+    """Register many cases in one transaction, all or nothing: a refused item rolls every item
+    back and the error names it. Each item is idempotent as ``api_case_register`` is."""
+    results: list[Registered] = []
+    with transaction.atomic(), audit_batch():
+        for index, item in enumerate(items):
+            try:
+                results.append(api_case_register(by=by, **item))
+            except DomainError as exc:
+                message = lazy_format(
+                    _("Item %(index)d: %(message)s"), {"index": index, "message": exc.message}
+                )
+                raise type(exc)(message, code=exc.code) from exc
+    return results

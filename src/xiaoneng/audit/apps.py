@@ -17,3 +17,8 @@ class AuditConfig(AppConfig):
         # the newest checkpoint is older than XIAONENG_AUDIT_CHECKPOINT_INTERVAL (an hour). Two
         # runs at once at worst write two valid lines.
         periodic.register("audit.checkpoint", lambda: audit_checkpoint_due())
+        # Entries queued while the chain head was busy are sealed right after their commit;
+        # this catches any left by a process that stopped in between.
+        from xiaoneng.audit.services import audit_integrate
+
+        periodic.register("audit.integrate", lambda: audit_integrate())

@@ -73,3 +73,31 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} {self.last_hash[:12]}"
+
+
+class AuditQueued(models.Model):
+    """An entry written by a transaction that found the chain head busy, waiting for the
+    integrator (``audit_integrate``) to seal it into the chain in the next batch.
+
+    Rows arrive with their writer's commit and leave in the integrator's: an entry is either
+    here or in the chain, never in both and never lost with a rollback.
+    """
+
+    created_at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    unit_id = models.BigIntegerField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("queued audit entry")
+        verbose_name_plural = _("queued audit entries")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"queued #{self.pk} {self.action}"

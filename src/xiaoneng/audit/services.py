@@ -1,25 +1,39 @@
-"""Writing to the audit log: every state change calls ``log_action`` inside its transaction."""
+"""Writing to the audit log: every state change calls ``log_action`` inside its transaction.
+
+The chain has one head, so appends must be serialised; but no writer ever waits for it inside
+its transaction (a sequencer, as Certificate Transparency logs integrate submissions). At the
+end of its audit work a writer tries the head with ``SKIP LOCKED``: if it is free, the entries
+are sealed and inserted at once (the usual case, and always on SQLite, which has one writer);
+if another transaction holds it, the entries go to the queue table (``AuditQueued``) in the
+writer's own transaction, and right after the commit ``audit_integrate`` waits for the head
+outside any transaction and seals every queued entry in one batch. An entry is therefore in
+the queue or in the chain, never lost with a rollback nor written twice; the chain's row order
+is its id order, because rows enter ``AuditEntry`` only under the head lock.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.audit.context import Principal, current_context
 from xiaoneng.audit.keys import Keyring, audit_keyring
-from xiaoneng.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry, Scheme
+from xiaoneng.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry, AuditQueued, Scheme
 from xiaoneng.errors import DomainError
+
+log = logging.getLogger("xiaoneng.audit")
 
 # Entries held back by ``audit_batch`` until the batch appends them to the chain in one step.
 _pending: ContextVar[list[AuditEntry] | None] = ContextVar("audit_pending", default=None)
@@ -143,7 +157,7 @@ def log_action(
     if pending is not None:
         pending.append(entry)
         return entry
-    _append(_locked_head(), [entry])
+    _submit([entry])
     return entry
 
 
@@ -201,23 +215,123 @@ def audit_key_rotate() -> AuditEntry:
 
 
 @contextmanager
-def audit_batch() -> Iterator[None]:
+def audit_batch() -> Iterator[list[AuditEntry] | None]:
     """Collect the audit rows of many changes and append them to the chain at once.
 
     For bulk work such as the sweeper: one head lock and one insert per batch instead of three
     queries per row. Use it inside the batch's transaction; if the batch fails, nothing is
-    appended and the transaction rolls back with it.
+    appended and the transaction rolls back with it. The outermost batch yields its list of
+    entries, which its owner may clear to drop them (a request whose transaction it rolls back).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_batch must run inside the transaction of the changes")
-    if _pending.get() is not None:
-        yield  # Already batching: the outer batch appends.
+    outer = _pending.get()
+    if outer is not None:
+        # Already batching: the outer batch appends. A block that fails (its savepoint rolls
+        # back) takes its own entries back out of the outer batch.
+        mark = len(outer)
+        try:
+            yield None
+        except BaseException:
+            del outer[mark:]
+            raise
         return
     entries: list[AuditEntry] = []
     token = _pending.set(entries)
     try:
-        yield
+        yield entries
     finally:
         _pending.reset(token)
-    if entries:
-        _append(_locked_head(), entries)
+    _submit(entries)
+
+
+# Set on a connection whose transaction queued entries, so that a later append in the same
+# transaction seals them first and the chain keeps the transaction's order.
+_QUEUED_FLAG = "_xiaoneng_audit_queued"
+# How long the integrator waits for a transaction that holds the head (it holds it from its
+# last audit append to its commit); past that the entries wait for the next integration.
+INTEGRATE_LOCK_TIMEOUT = "5s"
+INTEGRATE_BATCH = 1000
+
+_CONTENT_FIELDS = (
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "unit_id",
+    "ip",
+    "request_id",
+    "summary",
+)
+
+
+def _head_if_free() -> AuditChainHead | None:
+    """The head, locked for this transaction, or None when another transaction holds it."""
+    head = AuditChainHead.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+    if head is None and not AuditChainHead.objects.filter(pk=1).exists():
+        return _locked_head()  # First entry ever: create the head.
+    return head
+
+
+def _drain(limit: int) -> list[AuditEntry]:
+    """Take up to ``limit`` queued entries (oldest first) off the queue as chain entries."""
+    queued = list(AuditQueued.objects.select_for_update(skip_locked=True).order_by("id")[:limit])
+    if not queued:
+        return []
+    AuditQueued.objects.filter(id__in=[row.pk for row in queued])._raw_delete(connection.alias)
+    return [AuditEntry(**{name: getattr(row, name) for name in _CONTENT_FIELDS}) for row in queued]
+
+
+def _submit(entries: list[AuditEntry]) -> None:
+    """Seal ``entries`` into the chain now if the head is free, else queue them."""
+    if not entries:
+        return
+    if connection.vendor != "postgresql":
+        _append(_locked_head(), entries)  # One writer at a time anyway.
+        return
+    head = _head_if_free()
+    if head is None:
+        AuditQueued.objects.bulk_create(
+            [
+                AuditQueued(**{name: getattr(entry, name) for name in _CONTENT_FIELDS})
+                for entry in entries
+            ]
+        )
+        setattr(connection, _QUEUED_FLAG, True)
+        transaction.on_commit(audit_integrate, robust=True)
+        return
+    if getattr(connection, _QUEUED_FLAG, False):
+        entries = [*_drain(INTEGRATE_BATCH), *entries]
+        setattr(connection, _QUEUED_FLAG, False)
+    _append(head, entries)
+
+
+def audit_integrate(*, batch: int = INTEGRATE_BATCH) -> int:
+    """Seal every queued entry into the chain, ``batch`` at a time; returns how many.
+
+    Runs after the commit of a writer that queued entries, in the periodic jobs and before
+    ``xiaoneng audit verify``. Safe on several processes at once: one holds the head, the others
+    find the queue empty or wait."""
+    setattr(connection, _QUEUED_FLAG, False)
+    total = 0
+    while AuditQueued.objects.exists():
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT set_config('lock_timeout', %s, true)",
+                            [INTEGRATE_LOCK_TIMEOUT],
+                        )
+                head = _locked_head()
+                entries = _drain(batch)
+                _append(head, entries)
+        except DatabaseError:
+            log.warning("audit entries stay queued: the chain head stayed busy", exc_info=True)
+            return total
+        total += len(entries)
+        if len(entries) < batch:
+            break
+    return total

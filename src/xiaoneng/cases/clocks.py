@@ -58,7 +58,17 @@ def _owner(case: Case, owner: Model | None) -> tuple[str, int]:
     return CASE_OWNER, case.pk
 
 
-def start(*, case: Case, stage: str, at: datetime, by: Actor, owner: Model | None = None) -> Clock:
+def start(
+    *,
+    case: Case,
+    stage: str,
+    at: datetime,
+    by: Actor,
+    owner: Model | None = None,
+    new_case: bool = False,
+) -> Clock:
+    """``new_case``: the case was inserted in this transaction (registration): no running
+    clock can exist, so the check for one is skipped."""
     owner_type, owner_id = _owner(case, owner)
     return clock_start(
         owner_type=owner_type,
@@ -68,13 +78,14 @@ def start(*, case: Case, stage: str, at: datetime, by: Actor, owner: Model | Non
         policy_version=case.policy_version,
         unit_id=case.unit_id,
         by=by,
+        new_owner=new_case,
     )
 
 
-def start_intake(*, case: Case, at: datetime, by: Actor) -> Clock:
+def start_intake(*, case: Case, at: datetime, by: Actor, new_case: bool = False) -> Clock:
     """The intake pool's clock: acceptance within the policy's limit (default 1 working day)."""
     if case.policy_version.stage_limit(INTAKE) is not None:
-        return start(case=case, stage=INTAKE, at=at, by=by)
+        return start(case=case, stage=INTAKE, at=at, by=by, new_case=new_case)
     return clock_start(
         owner_type=CASE_OWNER,
         owner_id=case.pk,
@@ -84,6 +95,7 @@ def start_intake(*, case: Case, at: datetime, by: Actor) -> Clock:
         limit=DEFAULT_INTAKE_WORKDAYS,
         unit_id=case.unit_id,
         by=by,
+        new_owner=new_case,
     )
 
 

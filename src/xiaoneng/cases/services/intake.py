@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.audit.services import audit_batch
 from xiaoneng.cases import clocks
 from xiaoneng.cases.identifiers import (
+    case_number_assign,
     new_tracking_code,
     new_tracking_secret,
-    next_case_number,
+    provisional_number,
     secret_hash,
 )
 from xiaoneng.cases.models import Case, CaseAssist, Category, Channel, Kind
@@ -42,6 +43,7 @@ from xiaoneng.cases.services.steps import (
     require_text,
 )
 from xiaoneng.cases.states import State
+from xiaoneng.deferred import deferred_inserts
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
 from xiaoneng.privacy import redact
@@ -62,6 +64,8 @@ class Registered:
     # Shown once to the requester; only its hash is stored. None for a repeated request.
     tracking_secret: str | None
     created: bool
+    # When the reply is due (known at registration; None for a repeated request).
+    reply_due_at: datetime | None = None
 
 
 def _validate_intake(
@@ -151,9 +155,9 @@ def case_register(
             return Registered(case=existing, tracking_secret=None, created=False)
     at = registered_at or now()
     try:
-        # The audit rows join the chain at the end: the chain head, which every writer of
-        # the platform locks, is held for one insert instead of the whole registration.
-        with transaction.atomic(), audit_batch():
+        # The event and outbox rows are written together at the end (``deferred_inserts``),
+        # then the audit rows join the chain in one step (or its queue, when the head is busy).
+        with transaction.atomic(), audit_batch(), deferred_inserts():
             registered = _create_case(
                 staff=None if pooled else staff,
                 by=by,
@@ -203,10 +207,13 @@ def _title_from(content: str, fields: dict[str, Any]) -> str:
 def _create_case(
     *, staff: Staff | None, by: Actor, owner: Unit, at: Any, title: str, content: str, **fields: Any
 ) -> Registered:
+    """Insert the case, its clocks, timeline event, messages and audit rows. The day's number
+    comes last (``case_number_assign``): the counter row is locked from there to the commit,
+    never across the rest of the registration, and nothing before it reads the number."""
     code, secret = new_tracking_code(), new_tracking_secret()
     local_day = timezone.localtime(at).date()
     case = Case.objects.create(
-        number=next_case_number(local_day),
+        number=provisional_number(code),
         tracking_code=code,
         tracking_secret_hash=secret_hash(code, secret),
         title=(title.strip() or _title_from(content, fields))[:120],
@@ -217,7 +224,14 @@ def _create_case(
         registered_at=at,
         **fields,
     )
-    clocks.start(case=case, stage=clocks.REPLY, at=at, by=by)
+    reply = clocks.start(case=case, stage=clocks.REPLY, at=at, by=by, new_case=True)
+    pool_staff: Iterable[Staff | None] | None = None
+    if staff is None:
+        # Not registered in person: it waits in the receiving unit's intake pool.
+        clocks.start_intake(case=case, at=at, by=by, new_case=True)
+        acting = pool_acting_holder(owner, at=at)
+        pool_staff = [acting.staff] if acting is not None else efficiency_office_staff()
+    case_number_assign(case, local_day)
     data = {"channel": case.channel, "kind": case.kind, "pool": staff is None}
     record(case, action="register", user=by, data=data, at=at)
     with override("zh-hans"):
@@ -232,17 +246,14 @@ def _create_case(
         message=template,
         params={"number": case.number, "code": code, "secret": Secret(secret)},
     )
-    if staff is None:
-        # Not registered in person: it waits in the receiving unit's intake pool.
-        clocks.start_intake(case=case, at=at, by=by)
-        acting = pool_acting_holder(owner, at=at)
+    if pool_staff is not None:
         notify_staff(
             case,
-            [acting.staff] if acting is not None else efficiency_office_staff(),
+            pool_staff,
             kind="case.pooled",
             subject=gettext("A new request waits in the intake pool"),
         )
-    return Registered(case=case, tracking_secret=secret, created=True)
+    return Registered(case=case, tracking_secret=secret, created=True, reply_due_at=reply.due_at)
 
 
 def receiving_unit(unit: Unit | None) -> Unit | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -92,11 +93,13 @@ def clock_start(
     closing_time: time | None = None,
     unit_id: int | None = None,
     by: Actor = None,
+    new_owner: bool = False,
 ) -> Clock:
     """Start the clock of one stage, from a policy version's stage limit or ad hoc.
 
     With a policy, ``limit`` may lower the stage's limit (a service item's committed limit
-    under the statutory one) but never raise it.
+    under the statutory one) but never raise it. ``new_owner``: the owner was created in the
+    caller's transaction and has no clock yet, so the check for a running one is skipped.
     """
     now = timezone.now()
     started_at = started_at or now
@@ -115,9 +118,9 @@ def clock_start(
         raise DomainError(_("A clock without a policy needs a unit of counting and a limit."))
     if limit < 0:
         raise DomainError(_("A time limit cannot be negative."))
-    with transaction.atomic():
+    with nullcontext() if new_owner else transaction.atomic():
         already = Clock.objects.filter(owner_type=owner_type, owner_id=owner_id, stage=stage)
-        if already.exclude(state=Clock.State.STOPPED).exists():
+        if not new_owner and already.exclude(state=Clock.State.STOPPED).exists():
             raise DomainError(_("A clock for this stage is already running."))
         clock = Clock(
             owner_type=owner_type,

@@ -25,7 +25,7 @@ from xiaoneng.audit.keys import (
     signing_key_pair_write,
 )
 from xiaoneng.audit.selectors import ChainReport, audit_chain_verify
-from xiaoneng.audit.services import audit_key_rotate
+from xiaoneng.audit.services import audit_integrate, audit_key_rotate
 from xiaoneng.errors import DomainError
 
 
@@ -71,6 +71,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
     def _verify(self, options: dict[str, Any]) -> None:
+        # Entries still queued for the chain are sealed first, so the check covers them.
+        audit_integrate()
         if not options["checkpoints"]:
             self._report_chain(audit_chain_verify())
             return

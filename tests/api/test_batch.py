@@ -1,0 +1,80 @@
+"""POST /api/v1/cases:batch: up to 500 cases in one transaction, all or nothing, each item
+idempotent (issue #25)."""
+
+from __future__ import annotations
+
+import pytest
+
+from xiaoneng.audit.models import AuditEntry
+from xiaoneng.audit.selectors import audit_chain_verify
+from xiaoneng.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def items(new_case, count: int, start: int = 0) -> list[dict]:
+    return [
+        {**new_case, "external_number": f"batch-{n}", "content": f"{new_case['content']} {n}"}
+        for n in range(start, start + count)
+    ]
+
+
+def test_a_batch_registers_every_item_in_order(hotline, new_case) -> None:
+    response = hotline.post("/cases:batch", {"items": items(new_case, 5)})
+    assert response.status_code == 201, response.content
+    results = response.json()["items"]
+    assert [r["created"] for r in results] == [True] * 5
+    cases = [Case.objects.get(pk=r["case"]["id"]) for r in results]
+    assert [c.external_number for c in cases] == [f"batch-{n}" for n in range(5)]
+    numbers = [int(c.number[-5:]) for c in cases]
+    assert numbers == sorted(numbers)
+    assert len(set(numbers)) == 5
+    assert all(r["tracking_secret"] and r["case"]["due_at"] for r in results)
+    assert AuditEntry.objects.filter(action="case.register").count() == 5
+    assert AuditEntry.objects.filter(action="api.call").count() == 1
+    assert audit_chain_verify().ok
+
+
+def test_a_repeated_batch_returns_the_same_cases(hotline, new_case) -> None:
+    batch = items(new_case, 3)
+    batch[0] = {**batch[0], "external_number": "", "idempotency_key": "row-0"}
+    first = hotline.post("/cases:batch", {"items": batch}).json()["items"]
+    again = hotline.post("/cases:batch", {"items": batch})
+    assert again.status_code == 200
+    assert [r["case"]["id"] for r in again.json()["items"]] == [r["case"]["id"] for r in first]
+    assert all(r["created"] is False for r in again.json()["items"])
+    assert Case.objects.count() == 3
+    # One new item among known ones: only it is created.
+    more = hotline.post("/cases:batch", {"items": [*batch, *items(new_case, 1, start=9)]})
+    assert more.status_code == 201
+    assert [r["created"] for r in more.json()["items"]] == [False, False, False, True]
+
+
+def test_a_refused_item_registers_nothing_and_is_named(hotline, new_case) -> None:
+    batch = items(new_case, 3)
+    batch[1] = {**batch[1], "category": "no-such"}
+    response = hotline.post("/cases:batch", {"items": batch})
+    assert response.status_code == 400
+    assert "items.1.category" in response.json()["fields"]
+    batch[1] = {**batch[1], "category": new_case["category"], "channel": "online"}
+    batch[2] = {**batch[2], "channel": "online", "requester_phone": ""}
+    response = hotline.post("/cases:batch", {"items": batch})
+    assert response.status_code == 400
+    assert response.json()["message_en"].startswith("Item 2:")
+    assert not Case.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="case.").exists()
+    assert audit_chain_verify().ok
+
+
+def test_batch_size_is_limited(hotline, new_case) -> None:
+    assert hotline.post("/cases:batch", {"items": []}).status_code == 400
+    response = hotline.post("/cases:batch", {"items": items(new_case, 501)})
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_batch_needs_the_create_scope(staff_api, users, new_case) -> None:
+    for name in ("sysadmin", "secadmin", "auditor"):
+        response = staff_api(name).post("/cases:batch", {"items": items(new_case, 1)})
+        assert response.status_code in (401, 403), name
+    assert not Case.objects.exists()
