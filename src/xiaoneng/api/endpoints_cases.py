@@ -106,6 +106,7 @@ def case_create(request: HttpRequest, payload: CaseCreate, idempotency_key: Idem
         external_number=payload.external_number,
         registered_at=payload.registered_at,
         in_person=False,
+        urgent=payload.urgent,
     )
     case = case_for(caller, registered.case.pk)
     body = {

@@ -10,6 +10,10 @@ class EmergenciesConfig(AppConfig):
     verbose_name = _("Emergencies")
 
     def ready(self) -> None:
+        from xiaoneng.cases.facts import URGENT_REQUEST, on_case_fact
+        from xiaoneng.emergencies.services.case_alerts import on_urgent_request
         from xiaoneng.emergencies.sweeps import emergencies_sweep
+
+        on_case_fact(URGENT_REQUEST, on_urgent_request)
 
         periodic.register("emergencies.sweep", lambda: emergencies_sweep().summary())

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from xiaoneng.emergencies.models import Alert, Incident, ReportDeadline
 from xiaoneng.emergencies.services import alert_escalate, deadline_prewarn, deadline_red
+from xiaoneng.emergencies.services.case_alerts import case_alert_escalate
 
 
 @dataclass
@@ -60,10 +61,12 @@ def emergencies_sweep(*, now: datetime | None = None) -> EmergenciesSweepResult:
     alert_ids = list(
         Alert.objects.filter(next_check_at__lte=now, state=Alert.State.PENDING)
         .order_by("next_check_at", "id")
-        .values_list("pk", flat=True)
+        .values_list("pk", "case_id")
     )
-    for pk in alert_ids:
-        if alert_escalate(alert=Alert(pk=pk), at=now) is not None:
+    for pk, case_id in alert_ids:
+        # An urgent public request's alert, or an incident's.
+        escalate = alert_escalate if case_id is None else case_alert_escalate
+        if escalate(alert=Alert(pk=pk), at=now) is not None:
             result.raised["escalated"] += 1
     return result
 

@@ -163,4 +163,6 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Acknowledged."))
-    return redirect(alert.incident.get_absolute_url())
+    # An incident's alert, or an urgent request's (back to the request's page).
+    about = alert.incident if alert.incident_id else alert.case
+    return redirect(about.get_absolute_url())

@@ -13,14 +13,14 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import audit_batch
-from xiaoneng.cases import clocks
+from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.identifiers import (
     new_tracking_code,
     new_tracking_secret,
     next_case_number,
     secret_hash,
 )
-from xiaoneng.cases.models import Case, CaseAssist, Category, Channel, Kind
+from xiaoneng.cases.models import Case, CaseAssist, Category, Channel, Kind, Urgency
 from xiaoneng.cases.notifications import (
     department_people,
     efficiency_office_staff,
@@ -42,6 +42,7 @@ from xiaoneng.cases.services.steps import (
     require_text,
 )
 from xiaoneng.cases.states import State
+from xiaoneng.cases.urgency import urgency_suggest
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
 from xiaoneng.privacy import redact
@@ -116,6 +117,7 @@ def case_register(
     external_number: str = "",
     registered_at: datetime | None = None,
     in_person: bool | None = None,
+    urgent: bool | None = None,
 ) -> Registered:
     """Register a request. ``by`` is the staff member who registers it, or None for the public.
 
@@ -123,6 +125,11 @@ def case_register(
     registers it) has that person as its first-contact officer. Any other — the portal,
     Open311, an interface client, an imported referral — lands in the intake pool (待受理) of
     its receiving unit, whose first-contact post accepts it within the policy's limit.
+
+    ``urgent``: True marks the request urgent (the registrar, the requester or the client said
+    so), False says it is not (the registrar declined the suggestion), None lets the category
+    and the words decide (``cases/urgency.py``: urgent "for review"). An urgent request runs on
+    the hour-level urgent policy and its post is alerted until someone acknowledges.
     """
     content = _validate_intake(
         kind=kind,
@@ -149,6 +156,7 @@ def case_register(
         existing = Case.objects.filter(channel=channel, external_number=external_number).first()
         if existing is not None:
             return Registered(case=existing, tracking_secret=None, created=False)
+    urgency = _urgency(kind=kind, category=category, text=f"{title} {content}", urgent=urgent)
     at = registered_at or now()
     try:
         # The audit rows join the chain at the end: the chain head, which every writer of
@@ -173,6 +181,7 @@ def case_register(
                 consent_publish=consent_publish,
                 external_number=external_number,
                 at=at,
+                urgency=urgency,
             )
     except IntegrityError:
         if not external_number:
@@ -181,6 +190,27 @@ def case_register(
         existing = Case.objects.get(channel=channel, external_number=external_number)
         return Registered(case=existing, tracking_secret=None, created=False)
     return registered
+
+
+@dataclass(frozen=True)
+class _Urgency:
+    value: str  # Urgency, or "" when not urgent
+    words: tuple[str, ...] = ()
+    by_category: bool = False
+
+
+def _urgency(*, kind: str, category: Category, text: str, urgent: bool | None) -> _Urgency:
+    if urgent and kind == Kind.APPLICATION:
+        raise DomainError(
+            _("An application runs on its statutory time limits; it cannot be marked urgent.")
+        )
+    suggestion = urgency_suggest(kind=kind, category=category, text=text)
+    detail = {"words": suggestion.words, "by_category": suggestion.by_category}
+    if urgent:
+        return _Urgency(Urgency.MARKED, **detail)
+    if urgent is None and suggestion.urgent:
+        return _Urgency(Urgency.SUGGESTED, **detail)
+    return _Urgency("")
 
 
 def _title_from(content: str, fields: dict[str, Any]) -> str:
@@ -201,7 +231,15 @@ def _title_from(content: str, fields: dict[str, Any]) -> str:
 
 
 def _create_case(
-    *, staff: Staff | None, by: Actor, owner: Unit, at: Any, title: str, content: str, **fields: Any
+    *,
+    staff: Staff | None,
+    by: Actor,
+    owner: Unit,
+    at: Any,
+    title: str,
+    content: str,
+    urgency: _Urgency,
+    **fields: Any,
 ) -> Registered:
     code, secret = new_tracking_code(), new_tracking_secret()
     local_day = timezone.localtime(at).date()
@@ -213,8 +251,12 @@ def _create_case(
         content=content,
         unit=owner,
         first_contact=staff,
-        policy_version=policy_for(channel=fields["channel"], kind=fields["kind"]),
+        policy_version=policy_for(
+            channel=fields["channel"], kind=fields["kind"], urgent=bool(urgency.value)
+        ),
         registered_at=at,
+        urgent=bool(urgency.value),
+        urgency=urgency.value,
         **fields,
     )
     clocks.start(case=case, stage=clocks.REPLY, at=at, by=by)
@@ -242,7 +284,21 @@ def _create_case(
             kind="case.pooled",
             subject=gettext("A new request waits in the intake pool"),
         )
+    if urgency.value:
+        _mark_urgent(case, by=by, urgency=urgency, at=at)
     return Registered(case=case, tracking_secret=secret, created=True)
+
+
+def _mark_urgent(case: Case, *, by: Actor, urgency: _Urgency, at: Any) -> None:
+    """The urgent mark on the staff timeline (the public sees the case like any other), then
+    the fact, on which the alerts start (emergencies)."""
+    data = {
+        "urgency": urgency.value,
+        "words": list(urgency.words),
+        "by_category": urgency.by_category,
+    }
+    record(case, action="mark_urgent", user=by, data=data, at=at, public=False)
+    facts.announce(facts.URGENT_REQUEST, case=case, key=f"register:{case.pk}")
 
 
 def receiving_unit(unit: Unit | None) -> Unit | None:
@@ -321,6 +377,9 @@ def dispatch_to(
         kind="case.dispatched",
         subject=gettext("A case to sign for"),
     )
+    if case.urgent:
+        # The lead department's post is alerted now, until someone acknowledges.
+        facts.announce(facts.URGENT_REQUEST, case=case, key=f"dispatch:{lead.pk}:{at.isoformat()}")
     for department in assisting:
         notify_staff(
             case,

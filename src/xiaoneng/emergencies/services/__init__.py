@@ -2,7 +2,13 @@
 audit row and a timeline event for each, refusals as translated ``DomainError``s."""
 
 from xiaoneng.emergencies.services.alerts import alert_acknowledge, alert_escalate
+from xiaoneng.emergencies.services.case_alerts import (
+    case_alert_acknowledge,
+    case_alert_escalate,
+    urgent_case_alert_start,
+)
 from xiaoneng.emergencies.services.deadlines import deadline_prewarn, deadline_red
+from xiaoneng.emergencies.services.from_case import incident_from_case
 from xiaoneng.emergencies.services.incidents import (
     incident_end_response,
     incident_regrade,
@@ -13,6 +19,10 @@ from xiaoneng.emergencies.services.incidents import (
 __all__ = [
     "alert_acknowledge",
     "alert_escalate",
+    "case_alert_acknowledge",
+    "case_alert_escalate",
+    "incident_from_case",
+    "urgent_case_alert_start",
     "deadline_prewarn",
     "deadline_red",
     "incident_end_response",
