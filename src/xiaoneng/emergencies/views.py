@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.emergencies import services
 from xiaoneng.emergencies.forms import IncidentForm, RegradeForm, ReportForm
+from xiaoneng.emergencies.views_context import links_context
 from xiaoneng.emergencies.models import Incident, ReportKind
 from xiaoneng.emergencies.selectors import (
     CAPACITY_LABELS,
@@ -85,6 +86,7 @@ def _incident_context(request: HttpRequest, incident: Incident) -> dict[str, Any
         "final_due": incident.state == Incident.State.RESPONSE_ENDED,
         "regrade_form": RegradeForm(initial={"grade": incident.grade}),
         "now": timezone.now(),
+        **links_context(request, incident),
     }
 
 
