@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from xiaoneng.cases.models import Category, Kind
 
 # Words that, in a request's title or description, suggest that someone is in danger now.
@@ -66,3 +68,20 @@ def urgency_suggest(*, kind: str, category: Category | None, text: str) -> Urgen
     return UrgencySuggestion(
         by_category=bool(category is not None and category.suggest_urgent), words=words
     )
+
+
+def urgency_question(*, kind: str, category: Category | None, text: str) -> str:
+    """What the office intake asks the registrar when the request looks urgent (empty when it
+    does not): the reasons, and how to confirm or decline."""
+    suggestion = urgency_suggest(kind=kind, category=category, text=text)
+    if not suggestion.urgent:
+        return ""
+    reasons = []
+    if suggestion.by_category and category is not None:
+        reasons.append(gettext("the topic %(name)s") % {"name": category.name})
+    if suggestion.words:
+        reasons.append(gettext("the words %(words)s") % {"words": "、".join(suggestion.words)})
+    return gettext(
+        "This request looks urgent (%(reasons)s). Tick “Urgent” to confirm, or register it "
+        "again as it is to keep it ordinary."
+    ) % {"reasons": gettext(", ").join(reasons)}

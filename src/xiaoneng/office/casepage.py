@@ -16,6 +16,7 @@ from xiaoneng.cases.forms import ActionForm
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, ReturnRequest
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.services.pending import CAUSE_LABELS
+from xiaoneng.emergencies.casepage import case_emergency_context
 from xiaoneng.office.forms import active_departments
 from xiaoneng.office.labels import CAPACITY_LABELS, event_label
 from xiaoneng.org.models import Department, Unit
@@ -214,6 +215,8 @@ def case_context(
         "timeline": _timeline(events),
         "attachments": [event.data for event in events if event.action == "attach"],
         "documents": case_page_documents(case=case),
+        # Urgent request and incident (emergencies; staff only, like the whole page).
+        "emergency": case_emergency_context(case=case, user=user),
         "assists": assists,
         "panels": panels,
         "clocks": clocks,
