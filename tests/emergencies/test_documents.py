@@ -73,7 +73,8 @@ def test_initial_progress_and_final_reports_as_docx_and_pdf(users, report) -> No
     text = _docx(response.content)
     assert "关于午餐后多名学生腹痛呕吐的初报" in text
     assert "教安初〔" in text
-    assert "学校食堂发生一起食品安全类突发事件" in text and "Ⅲ级（较大）" in text
+    assert "学校食堂发生一起食品安全类突发事件" in text
+    assert "Ⅲ级（较大）" in text
     assert "受伤12人，死亡0人，失踪0人" in text
     assert "原因" not in text  # 快报事实，慎报原因
     assert "联系电话：13800000000" in text
@@ -83,10 +84,13 @@ def test_initial_progress_and_final_reports_as_docx_and_pdf(users, report) -> No
     assert number in again  # the same number on every download
 
     pdf = _pdf(client.get(_url(progress, "pdf")).content)
-    assert "续报" in pdf and "2人留院观察" in pdf and "教安续" in pdf
+    assert "续报" in pdf
+    assert "2人留院观察" in pdf
+    assert "教安续" in pdf
 
     final_text = _docx(client.get(_url(final, "docx")).content)
-    assert "终报" in final_text and "原因：午餐凉拌菜被污染。" in final_text
+    assert "终报" in final_text
+    assert "原因：午餐凉拌菜被污染。" in final_text
     assert "教训与整改措施：加强食堂留样和晨检制度。" in final_text
     assert _pdf(client.get(_url(final, "pdf")).content).count("终报") >= 1
 
@@ -106,7 +110,8 @@ def test_report_documents_are_scoped(users, report) -> None:
     for admin in ADMINS:
         assert _client(users[admin]).get(url).status_code == 403
     anonymous = Client().get(url)
-    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/login/" in anonymous["Location"]
     assert _client(users["school_handler"]).get(_url(initial, "odt")).status_code == 404
     missing = reverse("documents:report_document", args=[999999, "pdf"])
     assert _client(users["safety_a"]).get(missing).status_code == 404

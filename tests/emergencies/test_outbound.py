@@ -66,7 +66,8 @@ def test_health_authority_within_two_hours_late_is_red(users) -> None:
     assert row.state == OutboundReport.State.LATE
     assert Violation.objects.filter(source_key__startswith="emergency-outbound:").count() == 1
     sent = incident.timeline.get(kind=TimelineEvent.Kind.OUTBOUND_SENT)
-    assert "李医生" in sent.text and sent.actor == users["safety_a"]
+    assert "李医生" in sent.text
+    assert sent.actor == users["safety_a"]
     with pytest.raises(DomainError):
         outbound_record(row=row, by=users["safety_a"], means="phone", received_by="x")
 
@@ -79,7 +80,8 @@ def test_grades_one_and_two_owe_the_city_duty_office(users) -> None:
     with time_machine.travel(DISCOVERED + timedelta(minutes=40), tick=False):
         outbound_record(row=row, by=users["leader"], means="phone", received_by="市总值班室")
     row.refresh_from_db()
-    assert row.state == OutboundReport.State.MET and row.next_check_at is None
+    assert row.state == OutboundReport.State.MET
+    assert row.next_check_at is None
     with time_machine.travel(DISCOVERED + timedelta(hours=5), tick=False):
         assert emergencies_sweep().raised["outbound_red"] == 0
 

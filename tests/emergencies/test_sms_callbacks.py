@@ -84,7 +84,8 @@ def test_aliyun_smsup_acknowledges(alert) -> None:
         }
     ]
     response = _push("aliyun", body)
-    assert response.status_code == 200 and response.json()["code"] == 0
+    assert response.status_code == 200
+    assert response.json()["code"] == 0
     alert.refresh_from_db()
     assert alert.state == Alert.State.ACKNOWLEDGED
 
@@ -112,7 +113,8 @@ def test_the_provider_is_authenticated_and_bad_bodies_refused(alert, settings) -
         reverse("sms:callback", args=["tencent", TOKEN]), "not json", content_type="text/plain"
     )
     assert refused.status_code == 400
-    assert refused.json()["result"] == 1 and "格式" in refused.json()["errmsg"]
+    assert refused.json()["result"] == 1
+    assert "格式" in refused.json()["errmsg"]
     assert _push("aliyun", [{"nothing": 1}]).status_code == 400
     assert _push("aliyun", ["x"]).status_code == 400
     settings.XIAONENG_SMS_CALLBACK_TOKEN = ""

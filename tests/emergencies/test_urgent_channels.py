@@ -43,7 +43,8 @@ def test_api_marks_urgent_or_not(users) -> None:
     assert response.status_code == 201, response.content
     assert response.json()["case"]["urgent"] is True
     case = Case.objects.get(external_number="U-1")
-    assert case.urgency == Urgency.MARKED and case.policy_version.policy.code == "urgent"
+    assert case.urgency == Urgency.MARKED
+    assert case.policy_version.policy.code == "urgent"
     assert Alert.objects.filter(case=case).exists()
     # Absent: the words decide (失踪 is not in this text; nothing suggests it).
     quiet = api.post("/cases", {**CASE, "content": "咨询转学手续", "external_number": "U-2"})
@@ -64,7 +65,8 @@ def test_open311_attribute_urgent(client, users) -> None:
     )
     assert response.status_code == 201, response.content
     case = Case.objects.get(number=json.loads(response.content)[0]["service_request_id"])
-    assert case.urgent and case.urgency == Urgency.MARKED
+    assert case.urgent
+    assert case.urgency == Urgency.MARKED
 
 
 def test_referral_import_urgent_column(users, tmp_path) -> None:

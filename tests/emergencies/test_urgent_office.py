@@ -41,13 +41,16 @@ def test_intake_asks_to_confirm_the_suggestion(users) -> None:
     asked = client.post(reverse("office:intake"), _intake(food))
     assert asked.status_code == 200
     page = asked.content.decode()
-    assert "食品卫生" in page and "腹泻" in page and "紧急" in page
+    assert "食品卫生" in page
+    assert "腹泻" in page
+    assert "紧急" in page
     assert not Case.objects.exists()
     # Confirmed: urgent, on the urgent policy.
     done = client.post(reverse("office:intake"), _intake(food, urgent="on", urgency_checked="on"))
     assert done.status_code == 302
     case = Case.objects.get()
-    assert case.urgency == Urgency.MARKED and case.policy_version.policy.code == "urgent"
+    assert case.urgency == Urgency.MARKED
+    assert case.policy_version.policy.code == "urgent"
     # Declined: submitted again as it is, ordinary.
     client.post(
         reverse("office:intake"),
@@ -69,32 +72,37 @@ def test_intake_asks_to_confirm_the_suggestion(users) -> None:
 
 
 def test_case_page_panel_and_turning_into_an_incident(users) -> None:
-    case = public_submit(
+    registered = public_submit(
         kind="help",
         category=Category.objects.get(code="safety"),
         content="校门口有陌生人持刀徘徊",
         requester_phone="13800001234",
         unit_concerned=None,
-    ).case
+    )
+    case = registered.case
     detail = reverse("office:case_detail", args=[case.pk])
     page = _client(users["intake"]).get(detail).content.decode()
-    assert 'data-testid="urgent-badge"' in page and 'data-testid="acknowledge"' in page
+    assert 'data-testid="urgent-badge"' in page
+    assert 'data-testid="acknowledge"' in page
     assert 'data-testid="open-incident"' not in page  # intake may not open an incident
-    assert "Marked urgent" not in page and "Urgent request: alert sent" not in page
+    assert "Marked urgent" not in page
+    assert "Urgent request: alert sent" not in page
 
     url = reverse("emergencies:from_case", args=[case.pk])
     for admin in ADMINS:
         assert _client(users[admin]).get(url).status_code == 403
     assert _client(users["intake"]).get(url).status_code == 403
     anonymous = Client().get(url)
-    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/login/" in anonymous["Location"]
 
     safety = _client(users["leader"])
     assert 'data-testid="open-incident"' in safety.get(detail).content.decode()
     form = safety.get(url)
     assert form.status_code == 200
     bad = safety.post(url, {"type": "social_security", "grade": "3", "place": ""})
-    assert bad.status_code == 200 and not Incident.objects.exists()
+    assert bad.status_code == 200
+    assert not Incident.objects.exists()
     done = safety.post(
         url,
         {
@@ -108,19 +116,24 @@ def test_case_page_panel_and_turning_into_an_incident(users) -> None:
         },
     )
     incident = Incident.objects.get(source_case=case)
-    assert done.status_code == 302 and done["Location"] == incident.get_absolute_url()
+    assert done.status_code == 302
+    assert done["Location"] == incident.get_absolute_url()
     page = safety.get(detail).content.decode()
-    assert 'data-testid="case-incident"' in page and incident.get_absolute_url() in page
+    assert 'data-testid="case-incident"' in page
+    assert incident.get_absolute_url() in page
     incident_page = safety.get(incident.get_absolute_url()).content.decode()
-    assert 'data-testid="source-case"' in incident_page and case.number in incident_page
+    assert 'data-testid="source-case"' in incident_page
+    assert case.number in incident_page
     # Asked again: the incident, not a second one.
     assert safety.get(url)["Location"] == incident.get_absolute_url()
 
-    # The public tracking page never shows the incident or the alerts.
-    from xiaoneng.cases.services import case_withdraw  # noqa: F401  (keeps the import honest)
-
-    public = Client().post(
-        reverse("portal:track"), {"code": case.tracking_code, "secret": "", "phone_last4": "1234"}
+    # The public tracking page shows the request like any other: no incident, no alert.
+    public = Client()
+    public.post(
+        reverse("portal:track"),
+        {"code": case.tracking_code, "secret": registered.tracking_secret, "phone_last4": ""},
     )
-    text = public.content.decode() if public.status_code == 200 else ""
-    assert incident.title not in text and "incident" not in text.lower()
+    text = public.get(reverse("portal:track_detail")).content.decode()
+    assert case.number in text
+    for hidden in ("已转为突发事件", "紧急诉求：已发出预警", "标记为紧急", "/office/emergencies/"):
+        assert hidden not in text

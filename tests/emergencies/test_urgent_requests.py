@@ -54,7 +54,8 @@ def test_urgent_portal_request_on_hours_escalates_and_becomes_an_incident(
     other = Category.objects.get(code="other")
     with time_machine.travel(SUBMITTED, tick=False):
         case = _portal_submit(client, other, urgent="on")
-    assert case.urgent and case.urgency == Urgency.MARKED
+    assert case.urgent
+    assert case.urgency == Urgency.MARKED
     assert case.policy_version.policy.code == "urgent"
     # Hours on the clock, at night and on a weekend: accepted from the pool within 1 hour.
     intake = Clock.objects.get(owner_type="cases.case", owner_id=case.pk, stage="intake")
@@ -63,13 +64,15 @@ def test_urgent_portal_request_on_hours_escalates_and_becomes_an_incident(
     # The bureau's first-contact post is alerted at once: its A holder.
     first = Alert.objects.get(case=case)
     assert (first.recipient.user.username, first.capacity) == ("intake", "post_a")
-    assert first.reply_code.isdigit() and len(first.reply_code) == 4
+    assert first.reply_code.isdigit()
+    assert len(first.reply_code) == 4
     assert Notification.objects.filter(
         kind="emergencies.urgent_case", recipient_user=users["intake"], channel="inbox"
     ).exists()
     # Staff see the mark and the alert on the timeline; the public does not.
     events = {e.action: e for e in case.events.all()}
-    assert not events["mark_urgent"].public and not events["urgent_alert"].public
+    assert not events["mark_urgent"].public
+    assert not events["urgent_alert"].public
 
     # Nobody clicks for 10 minutes: passed on to the B holder, then to the head.
     with time_machine.travel(SUBMITTED + timedelta(minutes=9), tick=False):
@@ -91,7 +94,8 @@ def test_urgent_portal_request_on_hours_escalates_and_becomes_an_incident(
     client.force_login(head)
     with time_machine.travel(SUBMITTED + timedelta(minutes=22), tick=False):
         response = client.post(reverse("emergencies:acknowledge", args=[to_head.pk]))
-    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
     to_head.refresh_from_db()
     assert to_head.state == Alert.State.ACKNOWLEDGED
     with time_machine.travel(SUBMITTED + timedelta(hours=2), tick=False):
@@ -123,7 +127,8 @@ def test_urgent_portal_request_on_hours_escalates_and_becomes_an_incident(
     assert Incident.objects.get(source_case=case) == incident
     assert incident.timeline.filter(kind=TimelineEvent.Kind.FROM_CASE).exists()
     opened = case.events.get(action="incident_opened")
-    assert opened.data["incident"] == incident.pk and not opened.public
+    assert opened.data["incident"] == incident.pk
+    assert not opened.public
     sign_for.refresh_from_db()
     assert sign_for.state == Alert.State.WITHDRAWN
     with pytest.raises(DomainError):
@@ -147,7 +152,8 @@ def test_category_and_words_suggest_urgent_for_review(users) -> None:
     by_category = public_submit(
         kind="complaint", category=food, content="食堂卫生差", requester_phone="13800001234"
     ).case
-    assert by_category.urgent and by_category.urgency == Urgency.SUGGESTED
+    assert by_category.urgent
+    assert by_category.urgency == Urgency.SUGGESTED
     by_words = public_submit(
         kind="help",
         category=other,
@@ -159,7 +165,8 @@ def test_category_and_words_suggest_urgent_for_review(users) -> None:
     plain = public_submit(
         kind="inquiry", category=other, content="请问寒假几号开始", requester_phone="13800001234"
     ).case
-    assert not plain.urgent and plain.policy_version.policy.code == "bureau-consult"
+    assert not plain.urgent
+    assert plain.policy_version.policy.code == "bureau-consult"
     assert not Alert.objects.filter(case=plain).exists()
 
 

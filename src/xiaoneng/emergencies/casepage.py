@@ -17,7 +17,9 @@ def case_emergency_context(*, case: Case, user: Any) -> dict[str, Any]:
     alerts: list[Alert] = []
     if case.urgent:
         alerts = list(
-            Alert.objects.filter(case=case).select_related("recipient__user").order_by("sent_at", "id")
+            Alert.objects.filter(case=case)
+            .select_related("recipient__user")
+            .order_by("sent_at", "id")
         )
     for alert in alerts:
         alert.capacity_label = CAPACITY_LABELS.get(alert.capacity, alert.capacity)  # type: ignore[attr-defined]

@@ -59,8 +59,10 @@ def _body(incident: Incident, report: IncidentReport) -> list[Block]:
     grade = GRADE_WORDS.get(Grade(report.grade), report.grade)
     kind = TYPE_WORDS.get(incident.type, incident.type)
     body: list[Block] = []
-    if report.corrects_id:
-        body.append(f"本报告更正{_moment(report.corrects.sent_at)}报送的{WORDS[report.corrects.kind]}。")
+    corrected = report.corrects
+    if corrected is not None:
+        word = WORDS[ReportKind(corrected.kind)]
+        body.append(f"本报告更正{_moment(corrected.sent_at)}报送的{word}。")
     if report.kind == ReportKind.INITIAL:
         body.append(
             f"{_moment(incident.occurred_at)}，{incident.place}发生一起{kind}类突发事件，"

@@ -1,4 +1,5 @@
-"""The SMS providers' callback address, outside the office: ``/sms/callbacks/<provider>/<token>/``."""
+"""The SMS providers' callback address, outside the office:
+``/sms/callbacks/<provider>/<token>/``."""
 
 from django.urls import path
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiaoneng.emergencies import services
 from xiaoneng.emergencies.forms import IncidentForm, RegradeForm, ReportForm
-from xiaoneng.emergencies.views_context import links_context
 from xiaoneng.emergencies.models import Incident, ReportKind
 from xiaoneng.emergencies.selectors import (
     CAPACITY_LABELS,
@@ -25,6 +24,7 @@ from xiaoneng.emergencies.selectors import (
     pending_alerts_for,
     sees_all_incidents,
 )
+from xiaoneng.emergencies.views_context import links_context
 from xiaoneng.errors import DomainError
 from xiaoneng.org.selectors import staff_for
 from xiaoneng.web.permissions import CASE_ROLES, role_required

@@ -17,9 +17,7 @@ from xiaoneng.web.permissions import CASE_ROLES, role_required
 @require_GET
 @role_required(*CASE_ROLES)
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    report = (
-        IncidentReport.objects.select_related("sent_by", "corrects").filter(pk=pk).first()
-    )
+    report = IncidentReport.objects.select_related("sent_by", "corrects").filter(pk=pk).first()
     if report is None:
         raise Http404
     incident = incident_for_user(request.user, report.incident_id)

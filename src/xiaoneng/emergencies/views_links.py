@@ -56,7 +56,9 @@ def incident_from_case(request: HttpRequest, case_pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The request is now an incident; the alerts have gone out."))
+            messages.success(
+                request, _("The request is now an incident; the alerts have gone out.")
+            )
             return redirect(incident.get_absolute_url())
     return render(
         request,

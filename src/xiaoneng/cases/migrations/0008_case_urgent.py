@@ -10,26 +10,35 @@ def flag_urgent_categories(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_move_applications_out'),
+        ("cases", "0007_move_applications_out"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='urgency',
-            field=models.CharField(blank=True, choices=[('marked', 'Marked urgent when registered'), ('suggested', 'Suggested urgent from its category or words, to be reviewed'), ('confirmed', 'Urgency confirmed on review')], default='', max_length=12, verbose_name='urgency'),
+            model_name="case",
+            name="urgency",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("marked", "Marked urgent when registered"),
+                    ("suggested", "Suggested urgent from its category or words, to be reviewed"),
+                    ("confirmed", "Urgency confirmed on review"),
+                ],
+                default="",
+                max_length=12,
+                verbose_name="urgency",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='urgent',
-            field=models.BooleanField(default=False, verbose_name='urgent'),
+            model_name="case",
+            name="urgent",
+            field=models.BooleanField(default=False, verbose_name="urgent"),
         ),
         migrations.AddField(
-            model_name='category',
-            name='suggest_urgent',
-            field=models.BooleanField(default=False, verbose_name='suggest urgent'),
+            model_name="category",
+            name="suggest_urgent",
+            field=models.BooleanField(default=False, verbose_name="suggest urgent"),
         ),
         migrations.RunPython(flag_urgent_categories, migrations.RunPython.noop),
     ]

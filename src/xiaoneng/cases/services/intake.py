@@ -20,7 +20,7 @@ from xiaoneng.cases.identifiers import (
     next_case_number,
     secret_hash,
 )
-from xiaoneng.cases.models import Case, CaseAssist, Category, Channel, Kind, Urgency
+from xiaoneng.cases.models import Case, CaseAssist, Category, Channel, Kind
 from xiaoneng.cases.notifications import (
     department_people,
     efficiency_office_staff,
@@ -41,8 +41,8 @@ from xiaoneng.cases.services.steps import (
     require_state,
     require_text,
 )
+from xiaoneng.cases.services.urgency import UrgencyDecision, urgency_decide, urgent_mark
 from xiaoneng.cases.states import State
-from xiaoneng.cases.urgency import urgency_suggest
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
 from xiaoneng.privacy import redact
@@ -156,7 +156,7 @@ def case_register(
         existing = Case.objects.filter(channel=channel, external_number=external_number).first()
         if existing is not None:
             return Registered(case=existing, tracking_secret=None, created=False)
-    urgency = _urgency(kind=kind, category=category, text=f"{title} {content}", urgent=urgent)
+    urgency = urgency_decide(kind=kind, category=category, text=f"{title} {content}", urgent=urgent)
     at = registered_at or now()
     try:
         # The audit rows join the chain at the end: the chain head, which every writer of
@@ -192,27 +192,6 @@ def case_register(
     return registered
 
 
-@dataclass(frozen=True)
-class _Urgency:
-    value: str  # Urgency, or "" when not urgent
-    words: tuple[str, ...] = ()
-    by_category: bool = False
-
-
-def _urgency(*, kind: str, category: Category, text: str, urgent: bool | None) -> _Urgency:
-    if urgent and kind == Kind.APPLICATION:
-        raise DomainError(
-            _("An application runs on its statutory time limits; it cannot be marked urgent.")
-        )
-    suggestion = urgency_suggest(kind=kind, category=category, text=text)
-    detail = {"words": suggestion.words, "by_category": suggestion.by_category}
-    if urgent:
-        return _Urgency(Urgency.MARKED, **detail)
-    if urgent is None and suggestion.urgent:
-        return _Urgency(Urgency.SUGGESTED, **detail)
-    return _Urgency("")
-
-
 def _title_from(content: str, fields: dict[str, Any]) -> str:
     """A title for a request that came without one (Open311, some hotline rows). Titles reach
     lists, notifications and exports, so the personal data in the words is redacted first,
@@ -238,7 +217,7 @@ def _create_case(
     at: Any,
     title: str,
     content: str,
-    urgency: _Urgency,
+    urgency: UrgencyDecision,
     **fields: Any,
 ) -> Registered:
     code, secret = new_tracking_code(), new_tracking_secret()
@@ -285,20 +264,8 @@ def _create_case(
             subject=gettext("A new request waits in the intake pool"),
         )
     if urgency.value:
-        _mark_urgent(case, by=by, urgency=urgency, at=at)
+        urgent_mark(case, by=by, urgency=urgency, at=at)
     return Registered(case=case, tracking_secret=secret, created=True)
-
-
-def _mark_urgent(case: Case, *, by: Actor, urgency: _Urgency, at: Any) -> None:
-    """The urgent mark on the staff timeline (the public sees the case like any other), then
-    the fact, on which the alerts start (emergencies)."""
-    data = {
-        "urgency": urgency.value,
-        "words": list(urgency.words),
-        "by_category": urgency.by_category,
-    }
-    record(case, action="mark_urgent", user=by, data=data, at=at, public=False)
-    facts.announce(facts.URGENT_REQUEST, case=case, key=f"register:{case.pk}")
 
 
 def receiving_unit(unit: Unit | None) -> Unit | None:

@@ -140,7 +140,7 @@ def alert_acknowledge(
 
 def _line_acknowledged(alert: Alert) -> bool:
     same = Alert.objects.filter(
-        incident_id=alert.incident_id, line=alert.line, state=Alert.State.ACKNOWLEDGED
+        incident=alert.incident_id, line=alert.line, state=Alert.State.ACKNOWLEDGED
     )
     if alert.line != Alert.Line.BUREAU:
         same = same.filter(recipient_id=alert.recipient_id)

@@ -187,7 +187,9 @@ def case_alert_escalate(*, alert: Alert, at: datetime | None = None) -> Alert | 
             index, round = 0, round + 1
         step = chain[index]
         data = {"from_alert": alert.pk, "to": step.staff.name, "round": round}
-        case_event_record(case, action="urgent_escalated", user=None, data=data, public=False, at=at)
+        case_event_record(
+            case, action="urgent_escalated", user=None, data=data, public=False, at=at
+        )
         return _send(case, step=step, index=index, round=round, stage=alert.case_stage, at=at)
 
 
