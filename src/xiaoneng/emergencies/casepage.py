@@ -4,16 +4,18 @@ person alerted, the incident it was turned into, and the action that turns it in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from xiaoneng.cases.models import Case
+from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.emergencies.models import Alert, Incident
 from xiaoneng.emergencies.selectors import CAPACITY_LABELS, incidents_for, sees_all_incidents
 from xiaoneng.org.selectors import staff_for
 
 
-def case_emergency_context(*, case: Case, user: Any) -> dict[str, Any]:
-    """The panel's content: two queries for an ordinary request, three for an urgent one."""
+def case_emergency_context(*, case: Case, user: Any, events: Sequence[CaseEvent]) -> dict[str, Any]:
+    """The panel's content, from the case's ``events`` already read: no query for an ordinary
+    request, one more for an urgent one's alerts and one for its incident once opened."""
     alerts: list[Alert] = []
     if case.urgent:
         alerts = list(
@@ -24,7 +26,9 @@ def case_emergency_context(*, case: Case, user: Any) -> dict[str, Any]:
     for alert in alerts:
         alert.capacity_label = CAPACITY_LABELS.get(alert.capacity, alert.capacity)  # type: ignore[attr-defined]
     staff = staff_for(user)
-    incident: Incident | None = incidents_for(user).filter(source_case=case).first()
+    incident: Incident | None = None
+    if any(event.action == "incident_opened" for event in events):
+        incident = incidents_for(user).filter(source_case=case).first()
     return {
         "urgent": case.urgent,
         "alerts": alerts,
@@ -34,5 +38,10 @@ def case_emergency_context(*, case: Case, user: Any) -> dict[str, Any]:
             if staff is not None and a.recipient_id == staff.pk and a.state == Alert.State.PENDING
         ],
         "incident": incident,
-        "may_open_incident": incident is None and case.is_open and sees_all_incidents(user),
+        "may_open_incident": (
+            incident is None
+            and case.is_open
+            and not any(event.action == "incident_opened" for event in events)
+            and sees_all_incidents(user)
+        ),
     }

@@ -216,7 +216,7 @@ def case_context(
         "attachments": [event.data for event in events if event.action == "attach"],
         "documents": case_page_documents(case=case),
         # Urgent request and incident (emergencies; staff only, like the whole page).
-        "emergency": case_emergency_context(case=case, user=user),
+        "emergency": case_emergency_context(case=case, user=user, events=events),
         "assists": assists,
         "panels": panels,
         "clocks": clocks,
