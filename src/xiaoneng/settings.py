@@ -165,6 +165,14 @@ AUTH_USER_MODEL = "org.User"
 # receives incident alerts (安全稳定科).
 XIAONENG_EMERGENCY_ACK_MINUTES = env_int("XIAONENG_EMERGENCY_ACK_MINUTES", 10, minimum=1)
 XIAONENG_EMERGENCY_DEPARTMENT = env_str("XIAONENG_EMERGENCY_DEPARTMENT", "safety")
+# Outbound reports (docs/emergencies.md): grades I–II to the city's duty office, public-health
+# events to the health authority, each within these calendar hours of the discovery.
+XIAONENG_EMERGENCY_CITY_REPORT_HOURS = env_int("XIAONENG_EMERGENCY_CITY_REPORT_HOURS", 1, minimum=1)
+XIAONENG_EMERGENCY_HEALTH_REPORT_HOURS = env_int(
+    "XIAONENG_EMERGENCY_HEALTH_REPORT_HOURS", 2, minimum=1
+)
+# An alert's SMS reply code is honoured this many hours after the alert was sent.
+XIAONENG_EMERGENCY_REPLY_CODE_HOURS = env_int("XIAONENG_EMERGENCY_REPLY_CODE_HOURS", 24, minimum=1)
 
 # Security policy (docs/security.md): every number is a setting with the baseline's default.
 XIAONENG_PASSWORD_MIN_CLASSES = env_int("XIAONENG_PASSWORD_MIN_CLASSES", 3, minimum=3)
@@ -272,6 +280,9 @@ REDIS_URL = env_str("REDIS_URL", "")
 XIAONENG_SMS_BACKEND = env_str("XIAONENG_SMS_BACKEND", "xiaoneng.notify.sms.RecordingSmsBackend")
 # SMS providers (docs/notifications.md): XIAONENG_SMS_BACKEND "aliyun" or "tencent".
 XIAONENG_SMS_TIMEOUT = env_int("XIAONENG_SMS_TIMEOUT", 10, minimum=1)
+# The shared secret in the address the provider calls back (SMS replies and delivery status):
+# /sms/callbacks/<provider>/<token>/. Empty: the callbacks are refused.
+XIAONENG_SMS_CALLBACK_TOKEN = env_str("XIAONENG_SMS_CALLBACK_TOKEN", "")
 XIAONENG_SMS_ALIYUN_ACCESS_KEY_ID = env_str("XIAONENG_SMS_ALIYUN_ACCESS_KEY_ID", "")
 XIAONENG_SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("XIAONENG_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
 XIAONENG_SMS_ALIYUN_SIGN_NAME = env_str("XIAONENG_SMS_ALIYUN_SIGN_NAME", "")

@@ -6,13 +6,18 @@ from django.views.i18n import set_language
 from xiaoneng.applications import urls as application_urls
 from xiaoneng.cases import urls as case_urls
 from xiaoneng.catalog import urls as catalog_urls
+from xiaoneng.emergencies import urls_documents as emergency_document_urls
 
 admin.site.site_header = "Xiaoneng"
 admin.site.site_title = "Xiaoneng"
 
 # Every document download in one namespace (``documents:…``), whichever app owns the document.
 DOCUMENT_DOWNLOADS = (
-    [*case_urls.document_urlpatterns, *application_urls.document_urlpatterns],
+    [
+        *case_urls.document_urlpatterns,
+        *application_urls.document_urlpatterns,
+        *emergency_document_urls.urlpatterns,
+    ],
     "documents",
 )
 
@@ -30,6 +35,7 @@ urlpatterns = [
     path("documents/", include(DOCUMENT_DOWNLOADS)),
     path("office/supervision/", include("xiaoneng.supervision.urls")),
     path("office/emergencies/", include("xiaoneng.emergencies.urls")),
+    path("sms/", include("xiaoneng.emergencies.urls_sms")),
     path("office/accountability/", include("xiaoneng.accountability.urls")),
     path("office/assessment/", include("xiaoneng.assessment.urls")),
     path("office/evaluation/", include("xiaoneng.evaluation.urls")),

@@ -136,6 +136,8 @@ PUBLIC = dict.fromkeys(
         "portal:figures_json",
         "bulletins:list",
         "bulletins:file",
+        # The SMS providers' callbacks: the shared secret in the address, else 404.
+        "sms:callback",
         *(
             f"evaluation_public:{name}"
             for name in (
@@ -229,6 +231,11 @@ BUSINESS = {
     "emergencies:end_response": CASE_WORKERS,
     "emergencies:regrade": CASE_WORKERS,
     "emergencies:acknowledge": CASE_WORKERS,
+    # Recording an outside report (scoped to the incident; the safety department and leaders
+    # record it), turning a request into an incident (the safety department and leaders).
+    "emergencies:outbound_record": CASE_WORKERS,
+    "emergencies:from_case": frozenset({"leader"}),
+    "documents:report_document": CASE_WORKERS,
     "accountability:violations": CASE_WORKERS - INTAKE_ONLY,
     "accountability:violation": CASE_WORKERS - INTAKE_ONLY,
     "accountability:violation_evidence": EFFICIENCY | {"inspector"},

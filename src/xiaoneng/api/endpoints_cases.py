@@ -132,6 +132,7 @@ def _registration(
         "external_number": payload.external_number,
         "registered_at": payload.registered_at,
         "in_person": False,
+        "urgent": payload.urgent,
     }
 
 

@@ -35,6 +35,7 @@ def case_summary(case: Case) -> dict[str, Any]:
         "requester_name": "" if case.is_anonymous else mask_name(case.requester_name),
         "requester_phone": "" if case.is_anonymous else mask_phone(case.requester_phone),
         "is_anonymous": case.is_anonymous,
+        "urgent": case.urgent,
         "registered_at": case.registered_at,
         "replied_at": case.replied_at,
         "closed_at": case.closed_at,

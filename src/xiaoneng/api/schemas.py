@@ -86,6 +86,13 @@ class CaseCreate(In):
     requester_id_number: str = Field("", max_length=32)
     is_anonymous: bool = False
     consent_publish: bool = False
+    urgent: bool | None = Field(
+        None,
+        description=(
+            "true: urgent (hour-level limits, the post alerted until acknowledged); false: not "
+            "urgent; absent: suggested from the category and the words, for review"
+        ),
+    )
     external_number: str = Field(
         "", max_length=64, description="The referring system's number: a repeat is not a new case"
     )
@@ -123,6 +130,7 @@ class CaseOut(Schema):
     requester_name: str = Field(..., description="Masked")
     requester_phone: str = Field(..., description="Masked")
     is_anonymous: bool
+    urgent: bool
     registered_at: datetime
     replied_at: datetime | None
     closed_at: datetime | None

@@ -16,3 +16,6 @@ DEFAULT_CATEGORIES = [
     ("teachers", "教师权益"),
     ("other", "其他"),
 ]
+
+# Topics whose requests are suggested as urgent at intake (Category.suggest_urgent).
+URGENT_CATEGORY_CODES = frozenset({"safety", "food"})

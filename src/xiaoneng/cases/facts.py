@@ -34,6 +34,9 @@ YELLOW_CARD = "yellow_card"
 SIGN_FOR_OVERDUE = "sign_for_overdue"
 # The sweeper raised a red card; ``department`` and ``staff`` answer for it (in the batch).
 RED_CARD = "red_card"
+# An urgent request now waits on a post: registered into an intake pool, or dispatched to a
+# lead department (``key`` tells which); the post is to be alerted until someone acknowledges.
+URGENT_REQUEST = "urgent_request"
 
 
 @dataclass(frozen=True)

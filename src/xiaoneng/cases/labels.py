@@ -26,6 +26,11 @@ EVENT_LABELS = {
     "extension_withdrawn": _("Extension request withdrawn"),
     "return_withdrawn": _("Return request withdrawn"),
     "assist_withdrawn": _("Assisting opinion no longer asked"),
+    "mark_urgent": _("Marked urgent"),
+    "urgent_alert": _("Urgent request: alert sent"),
+    "urgent_escalated": _("Alert not acknowledged in time: passed on"),
+    "urgent_acknowledged": _("Alert acknowledged"),
+    "incident_opened": _("Turned into an incident"),
 }
 
 CAPACITY_LABELS = {

@@ -67,6 +67,8 @@ class Category(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    # Requests on this topic (校园安全, 食品卫生) are suggested as urgent at intake.
+    suggest_urgent = models.BooleanField(_("suggest urgent"), default=False)
 
     class Meta:
         verbose_name = _("category")
@@ -75,6 +77,14 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Urgency(models.TextChoices):
+    """Why a request runs on the hour-level urgent policy (blank: it does not)."""
+
+    MARKED = "marked", _("Marked urgent when registered")
+    SUGGESTED = "suggested", _("Suggested urgent from its category or words, to be reviewed")
+    CONFIRMED = "confirmed", _("Urgency confirmed on review")
 
 
 class CaseCounter(models.Model):
@@ -118,6 +128,12 @@ class Case(models.Model):
     requester_id_index = BlindIndexField(source="requester_id_number", kind="id_number")
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     consent_publish = models.BooleanField(_("consents to publication"), default=False)
+    # An urgent request runs on the hour-level "urgent" policy and alerts its post until
+    # acknowledged (emergencies); the public sees it like any other case.
+    urgent = models.BooleanField(_("urgent"), default=False)
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, blank=True, default=""
+    )
 
     # Scope: the unit that owns the case now (the lead department's unit once dispatched).
     unit = models.ForeignKey(

@@ -28,7 +28,14 @@ _HOTLINE_CHANNELS = {Channel.HOTLINE}
 _QUICK_KINDS = {Kind.INQUIRY, Kind.HELP, Kind.PRAISE}
 
 
-def policy_code_for(*, channel: str, kind: str) -> str:
+URGENT_POLICY = "urgent"
+
+
+def policy_code_for(*, channel: str, kind: str, urgent: bool = False) -> str:
+    """An urgent request runs on the hour-level urgent policy (2 hours to sign for, any time of
+    day) whatever its channel; an application never is urgent."""
+    if urgent and kind != Kind.APPLICATION:
+        return URGENT_POLICY
     if channel in _BY_CHANNEL:
         return _BY_CHANNEL[channel]
     if kind == Kind.APPLICATION:
@@ -37,8 +44,8 @@ def policy_code_for(*, channel: str, kind: str) -> str:
     return f"{family}-consult" if kind in _QUICK_KINDS else f"{family}-complaint"
 
 
-def policy_for(*, channel: str, kind: str) -> PolicyVersion:
-    code = policy_code_for(channel=channel, kind=kind)
+def policy_for(*, channel: str, kind: str, urgent: bool = False) -> PolicyVersion:
+    code = policy_code_for(channel=channel, kind=kind, urgent=urgent)
     version = policy_current_version(code=code)
     if version is None:
         raise DomainError(

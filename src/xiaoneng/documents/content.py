@@ -29,6 +29,9 @@ class Kind:
     RECTIFICATION = "rectification"
     CRITICISM = "criticism"
     CAMPAIGN_SUMMARY = "campaign_summary"
+    INCIDENT_INITIAL = "incident_initial"
+    INCIDENT_PROGRESS = "incident_progress"
+    INCIDENT_FINAL = "incident_final"
 
 
 TITLES = {
@@ -42,6 +45,9 @@ TITLES = {
     Kind.RECTIFICATION: "整改通知书",
     Kind.CRITICISM: "通报批评",
     Kind.CAMPAIGN_SUMMARY: "活动情况总结",
+    Kind.INCIDENT_INITIAL: "突发事件初报",
+    Kind.INCIDENT_PROGRESS: "突发事件续报",
+    Kind.INCIDENT_FINAL: "突发事件终报",
 }
 
 # The word of the number: 教受〔2026〕3号.
@@ -56,6 +62,9 @@ PREFIXES = {
     Kind.RECTIFICATION: "效改",
     Kind.CRITICISM: "效通",
     Kind.CAMPAIGN_SUMMARY: "效总",
+    Kind.INCIDENT_INITIAL: "教安初",
+    Kind.INCIDENT_PROGRESS: "教安续",
+    Kind.INCIDENT_FINAL: "教安终",
 }
 
 

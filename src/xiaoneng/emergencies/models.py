@@ -73,6 +73,15 @@ class Incident(models.Model):
     response_ended_at = models.DateTimeField(_("response ended at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
+    # The public request this incident was turned from (staff only: the public never sees it).
+    source_case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("source request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incident",
+    )
 
     class Meta:
         verbose_name = _("incident")
@@ -243,6 +252,8 @@ class Alert(models.Model):
     """One person alerted about an incident, waiting for a click that says they know."""
 
     class Line(models.TextChoices):
+        # An urgent public request: the post it waits on — A holder, B holder, the head.
+        CASE = "case", _("The post of an urgent request")
         # Repeated to the same person until acknowledged.
         UNIT = "unit", _("The reporting unit's head")
         # Walks the bureau's chain: the post's A holder, B holder, the head, the leaders.
@@ -254,10 +265,31 @@ class Alert(models.Model):
         PENDING = "pending", _("Waiting for acknowledgement")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         PASSED_ON = "passed_on", _("Not acknowledged in time, passed on")
+        WITHDRAWN = "withdrawn", _("No longer needed")
 
+    # An alert is about an incident, or (line CASE) about an urgent public request.
     incident = models.ForeignKey(
-        Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="alerts"
+        Incident,
+        verbose_name=_("incident"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
     )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="urgent_alerts",
+    )
+    # For a request: the stage it waits in ("intake" in the pool, "sign_for" once dispatched);
+    # the chain stops when the stage is done.
+    case_stage = models.CharField(_("stage"), max_length=16, blank=True)
+    # The code the recipient may text back to acknowledge (SMS reply), unique among the
+    # recipient's recent alerts.
+    reply_code = models.CharField(_("reply code"), max_length=8, blank=True)
     line = models.CharField(_("line"), max_length=8, choices=Line.choices)
     recipient = models.ForeignKey(
         "org.Staff", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="+"
@@ -279,10 +311,20 @@ class Alert(models.Model):
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ["sent_at", "id"]
-        indexes = [models.Index(fields=["next_check_at"], name="emergencies_alert_check")]
+        indexes = [
+            models.Index(fields=["next_check_at"], name="emergencies_alert_check"),
+            models.Index(fields=["recipient", "reply_code"], name="emergencies_alert_reply"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(incident__isnull=False) & Q(case__isnull=True))
+                | (Q(incident__isnull=True) & Q(case__isnull=False)),
+                name="emergencies_alert_incident_or_case",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.incident_id} → {self.recipient_id} ({self.state})"
+        return f"{self.incident_id or self.case_id} → {self.recipient_id} ({self.state})"
 
 
 class TimelineEvent(models.Model):
@@ -301,6 +343,10 @@ class TimelineEvent(models.Model):
         REGRADED = "regraded", _("Grade changed")
         RESPONSE_ENDED = "response_ended", _("Response ended")
         CLOSED = "closed", _("Closed with the final report")
+        FROM_CASE = "from_case", _("Turned from a public request")
+        OUTBOUND_DUE = "outbound_due", _("Report to an outside authority due")
+        OUTBOUND_SENT = "outbound_sent", _("Reported to an outside authority")
+        OUTBOUND_RED = "outbound_red", _("Report to an outside authority overdue: red signal")
 
     incident = models.ForeignKey(
         Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="timeline"
@@ -325,3 +371,101 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.at.isoformat()} {self.kind}"
+
+
+class OutboundRecipient(models.TextChoices):
+    CITY_DUTY_OFFICE = "city_duty_office", _("The city's duty office (市政府总值班室)")
+    HEALTH_AUTHORITY = "health_authority", _("The health authority (卫生健康部门)")
+
+
+class OutboundReport(models.Model):
+    """A report the bureau owes an outside authority — the city's duty office for grades I–II,
+    the health authority for public-health events — on its own calendar-hour clock, recorded
+    when someone has made it (by telephone, fax or their system)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Due")
+        MET = "met", _("Reported on time")
+        LATE = "late", _("Reported late")
+
+    class Means(models.TextChoices):
+        PHONE = "phone", _("Telephone")
+        FAX = "fax", _("Fax")
+        SYSTEM = "system", _("Their reporting system")
+        DOCUMENT = "document", _("Written document")
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="outbound"
+    )
+    recipient = models.CharField(_("to"), max_length=24, choices=OutboundRecipient.choices)
+    started_at = models.DateTimeField(_("started at"))
+    warn_at = models.DateTimeField(_("pre-warning at"))
+    due_at = models.DateTimeField(_("due at"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    signal = models.CharField(
+        _("signal"),
+        max_length=8,
+        choices=ReportDeadline.Signal.choices,
+        default=ReportDeadline.Signal.NONE,
+        blank=True,
+    )
+    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    means = models.CharField(_("by"), max_length=8, choices=Means.choices, blank=True)
+    received_by = models.CharField(_("received by"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound report")
+        verbose_name_plural = _("outbound reports")
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["next_check_at"], name="emergencies_outbound_check")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "recipient"], name="emergencies_outbound_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} → {self.recipient} ({self.state})"
+
+
+class SmsReply(models.Model):
+    """A text a provider passed on (the reply to an alert), kept whatever became of it."""
+
+    class Outcome(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged the alert")
+        ALREADY = "already", _("The alert was already acknowledged")
+        EXPIRED = "expired", _("The code has expired")
+        UNKNOWN = "unknown", _("No alert has this code for this number")
+
+    provider = models.CharField(_("provider"), max_length=16)
+    phone = models.CharField(_("phone"), max_length=32)
+    text = models.CharField(_("text"), max_length=300)
+    received_at = models.DateTimeField(_("received at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    alert = models.ForeignKey(
+        Alert,
+        verbose_name=_("alert"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sms_replies",
+    )
+
+    class Meta:
+        verbose_name = _("SMS reply")
+        verbose_name_plural = _("SMS replies")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.received_at.isoformat()} {self.outcome}"

@@ -175,7 +175,7 @@ def alert_for_user(user: User, pk: int) -> Alert:
     staff = staff_for(user)
     roles = user_roles(user)
     alert = (
-        Alert.objects.select_related("incident", "recipient__user").filter(pk=pk).first()
+        Alert.objects.select_related("incident", "case", "recipient__user").filter(pk=pk).first()
         if staff is not None and not roles & ADMIN_ROLES
         else None
     )
@@ -214,7 +214,7 @@ def pending_alerts_for(user: User) -> list[Alert]:
     if staff is None:
         return []
     return list(
-        Alert.objects.filter(recipient=staff, state=Alert.State.PENDING)
+        Alert.objects.filter(recipient=staff, state=Alert.State.PENDING, incident__isnull=False)
         .select_related("incident__unit")
         .order_by("sent_at", "id")
     )

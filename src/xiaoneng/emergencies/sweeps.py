@@ -15,8 +15,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from xiaoneng.emergencies.models import Alert, Incident, ReportDeadline
+from xiaoneng.emergencies.models import Alert, Incident, OutboundReport, ReportDeadline
 from xiaoneng.emergencies.services import alert_escalate, deadline_prewarn, deadline_red
+from xiaoneng.emergencies.services.case_alerts import case_alert_escalate
+from xiaoneng.emergencies.services.outbound import outbound_check
 
 
 @dataclass
@@ -57,15 +59,47 @@ def emergencies_sweep(*, now: datetime | None = None) -> EmergenciesSweepResult:
             if deadline is not None:
                 deadline.incident = incident
                 _check_deadline(deadline, now=now, result=result)
+    _sweep_outbound(now=now, result=result)
     alert_ids = list(
         Alert.objects.filter(next_check_at__lte=now, state=Alert.State.PENDING)
         .order_by("next_check_at", "id")
-        .values_list("pk", flat=True)
+        .values_list("pk", "case_id")
     )
-    for pk in alert_ids:
-        if alert_escalate(alert=Alert(pk=pk), at=now) is not None:
+    for pk, case_id in alert_ids:
+        # An urgent public request's alert, or an incident's.
+        escalate = alert_escalate if case_id is None else case_alert_escalate
+        if escalate(alert=Alert(pk=pk), at=now) is not None:
             result.raised["escalated"] += 1
     return result
+
+
+def _sweep_outbound(*, now: datetime, result: EmergenciesSweepResult) -> None:
+    """The outbound reports' clocks, the same way as the report deadlines'."""
+    rows = list(
+        OutboundReport.objects.filter(next_check_at__lte=now, state=OutboundReport.State.OPEN)
+        .order_by("next_check_at", "id")
+        .values_list("pk", "incident_id")
+    )
+    for pk, incident_id in rows:
+        with transaction.atomic():
+            incident = (
+                Incident.objects.select_for_update(skip_locked=True)
+                .select_related("unit")
+                .filter(pk=incident_id)
+                .first()
+            )
+            row = (
+                OutboundReport.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, next_check_at__lte=now, state=OutboundReport.State.OPEN)
+                .first()
+                if incident is not None
+                else None
+            )
+            if row is not None:
+                row.incident = incident
+                done = outbound_check(row=row, now=now)
+                if done:
+                    result.raised[done] += 1
 
 
 def _check_deadline(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoneng.emergencies import views
+from xiaoneng.emergencies import views, views_links
 
 app_name = "emergencies"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/end/", views.end_response, name="end_response"),
     path("<int:pk>/regrade/", views.regrade, name="regrade"),
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("outbound/<int:pk>/record/", views_links.outbound_record, name="outbound_record"),
+    path("from-case/<int:case_pk>/", views_links.incident_from_case, name="from_case"),
 ]

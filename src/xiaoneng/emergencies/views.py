@@ -24,6 +24,7 @@ from xiaoneng.emergencies.selectors import (
     pending_alerts_for,
     sees_all_incidents,
 )
+from xiaoneng.emergencies.views_context import links_context
 from xiaoneng.errors import DomainError
 from xiaoneng.org.selectors import staff_for
 from xiaoneng.web.permissions import CASE_ROLES, role_required
@@ -85,6 +86,7 @@ def _incident_context(request: HttpRequest, incident: Incident) -> dict[str, Any
         "final_due": incident.state == Incident.State.RESPONSE_ENDED,
         "regrade_form": RegradeForm(initial={"grade": incident.grade}),
         "now": timezone.now(),
+        **links_context(request, incident),
     }
 
 
@@ -163,4 +165,6 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Acknowledged."))
-    return redirect(alert.incident.get_absolute_url())
+    # An incident's alert, or an urgent request's (back to the request's page).
+    about = alert.incident if alert.incident_id else alert.case
+    return redirect(about.get_absolute_url())

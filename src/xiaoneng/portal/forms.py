@@ -68,6 +68,10 @@ class SubmitForm(forms.Form):
     requester_name = forms.CharField(label=_("Your name"), max_length=32, required=False)
     requester_phone = forms.CharField(label=_("Your mobile phone"), max_length=20, required=False)
     requester_email = forms.EmailField(label=_("E-mail (optional)"), max_length=100, required=False)
+    urgent = forms.BooleanField(
+        label=_("Urgent: someone's safety or health is at risk now (answered within hours)"),
+        required=False,
+    )
     consent_publish = forms.BooleanField(
         label=_(
             "I agree that the result may be published on this site, without my name, phone or "

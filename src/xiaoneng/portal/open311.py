@@ -169,6 +169,18 @@ def service_definition(category: Category) -> dict[str, Any]:
                 "description": _("Consent to publication of the result"),
                 "values": [{"key": "true", "name": _("Yes")}, {"key": "false", "name": _("No")}],
             },
+            {
+                "variable": True,
+                "code": "urgent",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": _(
+                    "Whether someone's safety or health is at risk now (answered within hours)."
+                ),
+                "order": 4,
+                "description": _("Urgent"),
+                "values": [{"key": "true", "name": _("Yes")}, {"key": "false", "name": _("No")}],
+            },
         ],
     }
 

@@ -178,6 +178,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
             requester_phone=_text(data, "phone"),
             requester_email=_text(data, "email"),
             consent_publish=data.get("attribute[consent_publish]", "") == "true",
+            urgent=data.get("attribute[urgent]", "") == "true",
         )
     except DomainError as exc:
         raise Open311Error(400, str(exc)) from None

@@ -109,6 +109,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             requester_email=data["requester_email"],
             is_anonymous=data["is_anonymous"],
             consent_publish=data["consent_publish"],
+            urgent=data["urgent"],
             files=checked,
         )
     except DomainError as exc:

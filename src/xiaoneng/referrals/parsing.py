@@ -60,7 +60,12 @@ COLUMNS = (
         ("办理时限", "办结期限", "deadline", "due date", "due_date"),
     ),
     Column("kind", _("Kind"), ("诉求类型", "kind"), required=False),
+    Column("urgent", _("Urgent"), ("紧急程度", "是否紧急", "urgent", "urgency"), required=False),
 )
+# The urgency column: these say urgent; these say ordinary (the category and words may still
+# suggest urgent, for review); anything else is an error of the row.
+URGENT_VALUES = {"紧急", "特急", "加急", "是", "urgent", "yes", "true", "1"}
+ORDINARY_VALUES = {"", "一般", "普通", "否", "normal", "no", "false", "0"}
 KIND_NAMES = {
     "咨询": Kind.INQUIRY,
     "求助": Kind.HELP,
@@ -102,6 +107,7 @@ class Referral:
     category: Category
     deadline: date | None
     kind: str
+    urgent: bool = False
 
 
 @dataclass
@@ -314,6 +320,10 @@ class RowChecker:
             if kind is None:
                 error("kind", lazy_format(_("Unknown kind %(name)s."), {"name": kind_raw[:20]}))
 
+        urgent_raw = text(get(values, "urgent")).lower()
+        if urgent_raw not in URGENT_VALUES | ORDINARY_VALUES:
+            error("urgent", _("Write 紧急 (urgent) or 一般 (ordinary)."))
+
         if errors:
             return Checked(row=row, errors=errors)
         return Checked(
@@ -328,6 +338,7 @@ class RowChecker:
                 category=category,  # type: ignore[arg-type]
                 deadline=deadline,
                 kind=str(kind),
+                urgent=urgent_raw in URGENT_VALUES,
             ),
         )
 

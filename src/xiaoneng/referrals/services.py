@@ -195,6 +195,8 @@ def _store(by: Actor, referral: Referral, import_id: int) -> bool:
         requester_phone=referral.phone,
         external_number=referral.external_number,
         registered_at=referral.received_at,
+        # Urgent when the centre said so; else the category and words may suggest it.
+        urgent=True if referral.urgent else None,
         # A referral was taken by the hotline centre, not in person here: it waits in the
         # bureau's intake pool for its first-contact post.
         in_person=False,

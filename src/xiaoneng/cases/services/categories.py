@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from xiaoneng.audit.services import log_action
-from xiaoneng.cases.categories import DEFAULT_CATEGORIES
+from xiaoneng.cases.categories import DEFAULT_CATEGORIES, URGENT_CATEGORY_CODES
 from xiaoneng.cases.models import Category
 
 if TYPE_CHECKING:
@@ -21,7 +21,12 @@ def categories_seed(*, by: Actor = None) -> list[Category]:
         for order, (code, name) in enumerate(DEFAULT_CATEGORIES):
             if Category.objects.filter(code=code).exists():
                 continue
-            category = Category.objects.create(code=code, name=name, sort_order=order)
+            category = Category.objects.create(
+                code=code,
+                name=name,
+                sort_order=order,
+                suggest_urgent=code in URGENT_CATEGORY_CODES,
+            )
             log_action(action="cases.category.create", obj=category, actor=by)
             created.append(category)
     return created

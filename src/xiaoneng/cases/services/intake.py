@@ -13,7 +13,7 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import audit_batch
-from xiaoneng.cases import clocks
+from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.identifiers import (
     case_number_assign,
     new_tracking_code,
@@ -42,6 +42,7 @@ from xiaoneng.cases.services.steps import (
     require_state,
     require_text,
 )
+from xiaoneng.cases.services.urgency import UrgencyDecision, urgency_decide, urgent_mark
 from xiaoneng.cases.states import State
 from xiaoneng.deferred import deferred_inserts
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
@@ -120,6 +121,7 @@ def case_register(
     external_number: str = "",
     registered_at: datetime | None = None,
     in_person: bool | None = None,
+    urgent: bool | None = None,
 ) -> Registered:
     """Register a request. ``by`` is the staff member who registers it, or None for the public.
 
@@ -127,6 +129,11 @@ def case_register(
     registers it) has that person as its first-contact officer. Any other — the portal,
     Open311, an interface client, an imported referral — lands in the intake pool (待受理) of
     its receiving unit, whose first-contact post accepts it within the policy's limit.
+
+    ``urgent``: True marks the request urgent (the registrar, the requester or the client said
+    so), False says it is not (the registrar declined the suggestion), None lets the category
+    and the words decide (``cases/urgency.py``: urgent "for review"). An urgent request runs on
+    the hour-level urgent policy and its post is alerted until someone acknowledges.
     """
     content = _validate_intake(
         kind=kind,
@@ -153,6 +160,7 @@ def case_register(
         existing = Case.objects.filter(channel=channel, external_number=external_number).first()
         if existing is not None:
             return Registered(case=existing, tracking_secret=None, created=False)
+    urgency = urgency_decide(kind=kind, category=category, text=f"{title} {content}", urgent=urgent)
     at = registered_at or now()
     try:
         # The event and outbox rows are written together at the end (``deferred_inserts``),
@@ -177,6 +185,7 @@ def case_register(
                 consent_publish=consent_publish,
                 external_number=external_number,
                 at=at,
+                urgency=urgency,
             )
     except IntegrityError:
         if not external_number:
@@ -205,7 +214,15 @@ def _title_from(content: str, fields: dict[str, Any]) -> str:
 
 
 def _create_case(
-    *, staff: Staff | None, by: Actor, owner: Unit, at: Any, title: str, content: str, **fields: Any
+    *,
+    staff: Staff | None,
+    by: Actor,
+    owner: Unit,
+    at: Any,
+    title: str,
+    content: str,
+    urgency: UrgencyDecision,
+    **fields: Any,
 ) -> Registered:
     """Insert the case, its clocks, timeline event, messages and audit rows. The day's number
     comes last (``case_number_assign``): the counter row is locked from there to the commit,
@@ -220,8 +237,12 @@ def _create_case(
         content=content,
         unit=owner,
         first_contact=staff,
-        policy_version=policy_for(channel=fields["channel"], kind=fields["kind"]),
+        policy_version=policy_for(
+            channel=fields["channel"], kind=fields["kind"], urgent=bool(urgency.value)
+        ),
         registered_at=at,
+        urgent=bool(urgency.value),
+        urgency=urgency.value,
         **fields,
     )
     reply = clocks.start(case=case, stage=clocks.REPLY, at=at, by=by, new_case=True)
@@ -253,6 +274,8 @@ def _create_case(
             kind="case.pooled",
             subject=gettext("A new request waits in the intake pool"),
         )
+    if urgency.value:
+        urgent_mark(case, by=by, urgency=urgency, at=at)
     return Registered(case=case, tracking_secret=secret, created=True, reply_due_at=reply.due_at)
 
 
@@ -332,6 +355,9 @@ def dispatch_to(
         kind="case.dispatched",
         subject=gettext("A case to sign for"),
     )
+    if case.urgent:
+        # The lead department's post is alerted now, until someone acknowledges.
+        facts.announce(facts.URGENT_REQUEST, case=case, key=f"dispatch:{lead.pk}:{at.isoformat()}")
     for department in assisting:
         notify_staff(
             case,

@@ -30,8 +30,11 @@ def public_submit(
     consent_publish: bool = False,
     files: list[CheckedFile] | None = None,
     channel: str = Channel.ONLINE,
+    urgent: bool | None = None,
 ) -> Registered:
-    """Register a request from the public (``by`` None) and keep its checked attachments."""
+    """Register a request from the public (``by`` None) and keep its checked attachments.
+    ``urgent`` True when the requester said so; otherwise the category and words may suggest it
+    (urgent for review, ``cases/urgency.py``)."""
     if is_anonymous:
         requester_name = requester_phone = requester_email = ""
     with transaction.atomic():
@@ -49,6 +52,7 @@ def public_submit(
             requester_email=requester_email,
             is_anonymous=is_anonymous,
             consent_publish=consent_publish,
+            urgent=True if urgent else None,
         )
         for checked in files or []:
             stored = File(checked.upload, name=f"{uuid.uuid4().hex}.{checked.extension}")

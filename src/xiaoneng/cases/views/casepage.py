@@ -18,6 +18,7 @@ from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, 
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.services.pending import CAUSE_LABELS
 from xiaoneng.cases.views.forms import active_departments
+from xiaoneng.cases.views.sections import case_sections
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from xiaoneng.web.person import may_reveal
@@ -214,6 +215,8 @@ def case_context(
         "timeline": _timeline(events),
         "attachments": [event.data for event in events if event.action == "attach"],
         "documents": case_page_documents(case=case),
+        # What other apps show on the page (emergencies, triage: cases/views/sections.py).
+        "sections": case_sections(case=case, user=user, events=events),
         "assists": assists,
         "panels": panels,
         "clocks": clocks,

@@ -80,6 +80,12 @@ class IntakeForm(OfficeForm):
         label=_("I have looked at the similar requests; register this one anyway"),
         required=False,
     )
+    urgent = forms.BooleanField(
+        label=_("Urgent: someone's safety or health is at risk now (answered within hours)"),
+        required=False,
+    )
+    # Set once the registrar has seen the urgency suggestion (cases/urgency.py).
+    urgency_checked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_attachments(self) -> list[Any]:
         files = self.cleaned_data.get("attachments") or []

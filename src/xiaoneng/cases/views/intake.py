@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.cases.selectors import possible_duplicates
 from xiaoneng.cases.services import attachment_add, case_register
+from xiaoneng.cases.urgency import urgency_question
 from xiaoneng.cases.views.forms import IntakeForm
 from xiaoneng.errors import DomainError
 from xiaoneng.org.roles import Role
@@ -45,6 +46,17 @@ def intake(request: HttpRequest) -> HttpResponse:
                 "duplicate_checked",
                 _("Similar requests arrived in the last 90 days; look at them and confirm."),
             )
+        elif (
+            question := urgency_question(
+                kind=data["kind"],
+                category=data["category"],
+                text=f"{data['title']} {data['content']}",
+            )
+        ) and not (data["urgent"] or data["urgency_checked"]):
+            # The suggestion, for the registrar to confirm or decline (one more submit).
+            form.data = form.data.copy()
+            form.data["urgency_checked"] = "on"
+            form.add_error("urgent", question)
         else:
             try:
                 with transaction.atomic():
@@ -63,6 +75,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                         is_anonymous=data["is_anonymous"],
                         consent_publish=data["consent_publish"],
                         external_number=data["external_number"],
+                        urgent=data["urgent"],
                     )
                     if registered.created:
                         for file in data["attachments"]:

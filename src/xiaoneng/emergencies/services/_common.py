@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,3 +69,19 @@ def _deadline(
         due_at=due,
         next_check_at=warn,
     )
+
+
+def _reply_code(recipient_id: int, at: datetime) -> str:
+    """Four digits the recipient may text back to acknowledge, not in use among their alerts
+    of the reply window (so a reply names one alert)."""
+    window = at - timedelta(hours=settings.XIAONENG_EMERGENCY_REPLY_CODE_HOURS)
+    taken = set(
+        Alert.objects.filter(recipient_id=recipient_id, sent_at__gte=window).values_list(
+            "reply_code", flat=True
+        )
+    )
+    for _attempt in range(50):
+        code = f"{secrets.randbelow(9000) + 1000}"
+        if code not in taken:
+            return code
+    return f"{secrets.randbelow(900000) + 100000}"

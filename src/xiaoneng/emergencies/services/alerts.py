@@ -19,7 +19,13 @@ from xiaoneng.emergencies.selectors import (
     Step,
     bureau_chain,
 )
-from xiaoneng.emergencies.services._common import _ack_minutes, _event, _locked_with_incident, _now
+from xiaoneng.emergencies.services._common import (
+    _ack_minutes,
+    _event,
+    _locked_with_incident,
+    _now,
+    _reply_code,
+)
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.notify.models import Notification
 from xiaoneng.notify.services import notification_enqueue
@@ -39,6 +45,7 @@ def _alert(
         sent_at=at,
         ack_due_at=at + _ack_minutes(),
         next_check_at=at + _ack_minutes(),
+        reply_code=_reply_code(step.staff.pk, at),
     )
     _event(
         incident,
@@ -58,11 +65,12 @@ def _alert(
         "type": incident.get_type_display(),
         "unit": incident.unit.short_name or incident.unit.name,
         "title": incident.title,
+        "code": alert.reply_code,
     }
     subject = _("Incident alert: please acknowledge")
     body = gettext(
         "Grade %(grade)s %(type)s incident at %(unit)s: %(title)s. "
-        "Please acknowledge in the office."
+        "Acknowledge in the office, or reply %(code)s."
     )
     if step.staff.user.is_active:
         notification_enqueue(
@@ -86,8 +94,15 @@ def _alert(
     return alert
 
 
-def alert_acknowledge(*, alert: Alert, by: Any, at: datetime | None = None) -> Alert:
-    """The recipient's click: they know. Stops the escalation of the alert's line."""
+def alert_acknowledge(
+    *, alert: Alert, by: Any, at: datetime | None = None, via: str = "office"
+) -> Alert:
+    """The recipient's click (or ``via`` "sms", their reply code): they know. Stops the
+    escalation of the alert's line. An urgent request's alert goes to its own service."""
+    if Alert.objects.filter(pk=alert.pk, case__isnull=False).exists():
+        from xiaoneng.emergencies.services.case_alerts import case_alert_acknowledge
+
+        return case_alert_acknowledge(alert=alert, by=by, at=at, via=via)
     at = _now(at)
     with transaction.atomic():
         incident, found = _locked_with_incident(alert)
@@ -106,21 +121,26 @@ def alert_acknowledge(*, alert: Alert, by: Any, at: datetime | None = None) -> A
             at=at,
             actor=by,
             text=alert.recipient.name,
-            data={"alert": alert.pk, "capacity": alert.capacity, "late": at > alert.ack_due_at},
+            data={
+                "alert": alert.pk,
+                "capacity": alert.capacity,
+                "late": at > alert.ack_due_at,
+                "via": via,
+            },
         )
         log_action(
             action="emergencies.alert.acknowledge",
             obj=incident,
             actor=by,
             unit_id=incident.unit_id,
-            summary={"alert": alert.pk, "late": at > alert.ack_due_at},
+            summary={"alert": alert.pk, "late": at > alert.ack_due_at, "via": via},
         )
     return alert
 
 
 def _line_acknowledged(alert: Alert) -> bool:
     same = Alert.objects.filter(
-        incident_id=alert.incident_id, line=alert.line, state=Alert.State.ACKNOWLEDGED
+        incident=alert.incident_id, line=alert.line, state=Alert.State.ACKNOWLEDGED
     )
     if alert.line != Alert.Line.BUREAU:
         same = same.filter(recipient_id=alert.recipient_id)

@@ -29,6 +29,7 @@ from xiaoneng.emergencies.selectors import (
 from xiaoneng.emergencies.services._common import _deadline, _event, _locked, _now
 from xiaoneng.emergencies.services.alerts import _alert
 from xiaoneng.emergencies.services.deadlines import _close_deadline, _next_progress
+from xiaoneng.emergencies.services.outbound import outbound_open
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Unit
 from xiaoneng.org.selectors import require_staff
@@ -130,6 +131,7 @@ def incident_report(
         _report_recorded(incident, report=report, by=by, at=at)
         for line, step in first_alerts(incident=incident, at=at):
             _alert(incident, line=line, step=step, index=0, round=1, at=at)
+        outbound_open(incident=incident, start=discovered_at, at=at)
     return incident
 
 
@@ -300,4 +302,6 @@ def incident_regrade(
             for line, step in first_alerts(incident=incident, at=at):
                 if line == Alert.Line.LEADERS and step.staff.pk not in alerted:
                     _alert(incident, line=line, step=step, index=0, round=1, at=at)
+        # Raised to I–II: the city's duty office is owed a report from now.
+        outbound_open(incident=incident, start=at, at=at)
     return incident
