@@ -32,7 +32,7 @@ class PasswordChangeForm(OfficeForm):
 
 class TokenForm(OfficeForm):
     token = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
