@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     # Domain apps.
+    "xiaoneng.web",  # the web kit: its templates (error summary) and static files (forms.js)
     "xiaoneng.org",
     "xiaoneng.audit",
     "xiaoneng.workdays",

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.test_office_shell import sign_in
+from tests.browser.test_office_shell import go, sign_in
 from xiaoneng.cases.models import Case
 from xiaoneng.org.models import Staff
 from xiaoneng.org.services import absence_record
@@ -37,7 +37,7 @@ def test_complaint_from_intake_to_reply(page, live_server, demo_org, demo_passwo
 
     # 1. The intake officer registers a complaint and dispatches it.
     sign_in(page, live_server, "intake", demo_password)
-    page.get_by_role("link", name="首问登记").click()
+    go(page, "办件", "首问登记")
     page.get_by_label("渠道").select_option("hotline")
     page.get_by_label("类型").select_option("complaint")
     page.get_by_label("类别").select_option(label="招生入学")
@@ -77,7 +77,7 @@ def test_complaint_from_intake_to_reply(page, live_server, demo_org, demo_passwo
 
     # 3. The efficiency office sees the case move, with its deadline colour.
     sign_in(page, live_server, "xiaoneng", demo_password)
-    page.get_by_role("link", name="工单", exact=True).click()
+    go(page, "办件", "工单")
     row = page.get_by_test_id("case-list").get_by_role("row").filter(has_text=case.number)
     assert "办理中" in row.inner_text()
     assert row.get_by_test_id("deadline").get_attribute("data-level") == "normal"
@@ -115,7 +115,7 @@ def test_head_approves_on_a_phone(phone_page, live_server, demo_org, demo_passwo
     )
     case_reply(case=case, by=users["handler_a"], text="已督促学校落实作业管理规定。")
     sign_in(phone_page, live_server, "head", demo_password)
-    phone_page.get_by_role("link", name="科室待办").click()
+    go(phone_page, "办件", "科室待办")
     phone_page.get_by_test_id("queue-review").get_by_role("link", name=case.number).click()
     phone_page.get_by_test_id("action-review_reply").locator("summary").click()
     phone_page.get_by_label("审核通过并答复").check()

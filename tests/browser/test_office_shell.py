@@ -14,6 +14,16 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
+def go(page, group: str, link: str) -> None:
+    """Follow a link of the office navigation: the menu button first on a phone, then the group."""
+    button = page.get_by_test_id("menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    nav = page.get_by_test_id("office-nav")
+    nav.locator("summary", has_text=group).click()
+    nav.get_by_role("link", name=link, exact=True).click()
+
+
 def test_sign_in_switch_language_sign_out(page, live_server, demo_org, demo_password) -> None:
     sign_in(page, live_server, "handler_b", demo_password)
     page.wait_for_url(f"{live_server.url}/")

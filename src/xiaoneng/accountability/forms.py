@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.accountability.models import Appeal, Sanction, Violation, ViolationPerson
 from xiaoneng.cases.models import Signal
 from xiaoneng.org.models import Department, Staff, Unit
+from xiaoneng.web.forms import OfficeForm
 
 
 def staff_choices() -> forms.ModelChoiceField:
@@ -17,7 +18,7 @@ def staff_choices() -> forms.ModelChoiceField:
     )
 
 
-class ViolationFilterForm(forms.Form):
+class ViolationFilterForm(OfficeForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "—"), *Violation.Status.choices], required=False
     )
@@ -30,7 +31,7 @@ class ViolationFilterForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
 
 
-class ViolationReviewForm(forms.Form):
+class ViolationReviewForm(OfficeForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("confirm", _("Confirm")), ("dismiss", _("Dismiss"))],
@@ -62,7 +63,7 @@ class ViolationReviewForm(forms.Form):
         ]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(OfficeForm):
     signal = forms.ModelChoiceField(label=_("Card"), queryset=None, required=False)
     inspection_ref = forms.CharField(label=_("Inspection finding"), max_length=64, required=False)
     file = forms.FileField(label=_("Evidence file"), required=False)
@@ -72,7 +73,7 @@ class EvidenceForm(forms.Form):
         self.fields["signal"].queryset = Signal.objects.filter(case_id=violation.case_id)
 
 
-class SanctionForm(forms.Form):
+class SanctionForm(OfficeForm):
     staff = forms.ModelChoiceField(label=_("Person"), queryset=None)
     measure = forms.ChoiceField(label=_("Measure"), choices=Sanction.Measure.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -93,11 +94,11 @@ class SanctionForm(forms.Form):
         self.fields["staff"].queryset = Staff.objects.filter(pk__in=ids).select_related("user")
 
 
-class AppealForm(forms.Form):
+class AppealForm(OfficeForm):
     grounds = forms.CharField(label=_("Grounds"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class AppealDecideForm(forms.Form):
+class AppealDecideForm(OfficeForm):
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -110,7 +111,7 @@ class AppealDecideForm(forms.Form):
     note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConductIntakeForm(forms.Form):
+class ConductIntakeForm(OfficeForm):
     complainant_name = forms.CharField(label=_("Complainant"), max_length=64, required=False)
     complainant_phone = forms.CharField(
         label=_("Complainant's phone"), max_length=32, required=False
@@ -130,7 +131,7 @@ class ConductIntakeForm(forms.Form):
         self.fields["staff"].label = _("Person complained about")
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(OfficeForm):
     staff = staff_choices()
     department = forms.ModelChoiceField(
         label=_("Department"),
@@ -143,7 +144,7 @@ class ConvertForm(forms.Form):
         self.fields["staff"].label = _("Person complained about")
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(OfficeForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Accept")), ("reject", _("Do not accept"))],
@@ -159,11 +160,11 @@ class AcceptForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(OfficeForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FindingForm(forms.Form):
+class FindingForm(OfficeForm):
     substantiated = forms.ChoiceField(
         label=_("Finding"),
         choices=[("yes", _("Substantiated")), ("no", _("Not substantiated"))],

@@ -12,9 +12,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.catalog.guides import ServiceItemVersion
+from xiaoneng.web.forms import OfficeForm
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(OfficeForm):
     requester_name = forms.CharField(label=_("Applicant"), max_length=64)
     requester_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     requester_id_number = forms.CharField(label=_("ID number"), max_length=32, required=False)
@@ -39,13 +40,13 @@ class ApplicationForm(forms.Form):
         self.fields["not_applicable"].choices = [(m.pk, m.name) for m in materials if m.conditional]
 
 
-class RefusalForm(forms.Form):
+class RefusalForm(OfficeForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, required=False)
     basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
     head_opinion = forms.CharField(label=_("Head's opinion"), required=False)
 
 
-class SecondNoticeForm(forms.Form):
+class SecondNoticeForm(OfficeForm):
     items = forms.TypedMultipleChoiceField(
         label=_("Materials to ask for"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
@@ -58,12 +59,12 @@ class SecondNoticeForm(forms.Form):
         ]
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(OfficeForm):
     days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=10)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
 
 
-class FilingReviewForm(forms.Form):
+class FilingReviewForm(OfficeForm):
     upheld = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("1", _("Uphold the refusal")), ("0", _("Overturn it"))],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.campaigns.models import PartyGroup, Requirement, StudySession
 from xiaoneng.org.models import Department, Staff, Unit
+from xiaoneng.web.forms import OfficeForm
 
 
 class DepartmentChoice(forms.ModelChoiceField):
@@ -43,7 +44,7 @@ DEFAULT_LENGTHS = {
 }
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(OfficeForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -100,7 +101,7 @@ class CampaignForm(forms.Form):
         ]
 
 
-class PartyGroupForm(forms.Form):
+class PartyGroupForm(OfficeForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     members = StaffMultiChoice(label=_("Members"), queryset=Staff.objects.none(), required=False)
@@ -113,7 +114,7 @@ class PartyGroupForm(forms.Form):
         )
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(OfficeForm):
     requirement = forms.ModelChoiceField(
         label=_("Kind of submission"), queryset=Requirement.objects.none()
     )
@@ -128,13 +129,13 @@ class SubmissionForm(forms.Form):
         self.fields["requirement"].label_from_instance = lambda r: r.get_kind_display()
 
 
-class ResubmitForm(forms.Form):
+class ResubmitForm(OfficeForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 12}))
     file = forms.FileField(label=_("Attached file (optional)"), required=False)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OfficeForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Approve")), ("return", _("Return for rework"))],
@@ -145,7 +146,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class SessionForm(forms.Form):
+class SessionForm(OfficeForm):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
     topic = forms.CharField(label=_("Study topic"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=StudySession.Category.choices)
@@ -160,7 +161,7 @@ class SessionForm(forms.Form):
         self.initial.setdefault("date", timezone.localdate())
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(OfficeForm):
     staff = StaffMultiChoice(
         label=_("Attended"),
         queryset=Staff.objects.none(),
@@ -174,5 +175,5 @@ class AttendanceForm(forms.Form):
             self.fields["staff"].queryset = people
 
 
-class YearForm(forms.Form):
+class YearForm(OfficeForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

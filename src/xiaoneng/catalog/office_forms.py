@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.catalog.guides import GuideMaterial, ServiceItemVersion
 from xiaoneng.org.models import Department, Unit
+from xiaoneng.web.forms import OfficeForm
 
 _FORMS = {
     "original": "original",
@@ -63,7 +64,7 @@ def materials_from_text(text: str) -> list[dict[str, Any]]:
     return rows
 
 
-class ServiceItemForm(forms.Form):
+class ServiceItemForm(OfficeForm):
     code = forms.SlugField(label=_("Code"), max_length=48)
     unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.all())
     department = forms.ModelChoiceField(
@@ -74,7 +75,7 @@ class ServiceItemForm(forms.Form):
     category_code = forms.SlugField(label=_("Case category code"), initial="other")
 
 
-class GuideForm(forms.Form):
+class GuideForm(OfficeForm):
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     item_type = forms.ChoiceField(label=_("Type"), choices=ServiceItemVersion.ItemType.choices)
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
@@ -104,7 +105,7 @@ class GuideForm(forms.Form):
     )
 
 
-class CommitmentsForm(forms.Form):
+class CommitmentsForm(OfficeForm):
     title = forms.CharField(label=_("Title"), max_length=100, required=False)
     entries = forms.CharField(
         label=_("Commitments"),

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.notify.context import LazyCount
 from xiaoneng.notify.selectors import inbox_unread_count
+from xiaoneng.office.navigation import navigation
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import role_label
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.security.otp import otp_required_for
 from xiaoneng.web.person import unread_of
 
 if TYPE_CHECKING:
@@ -36,6 +38,15 @@ def _unread(request: HttpRequest) -> int:
     return primed if primed is not None else inbox_unread_count(user=user)
 
 
+def _menu_ready(user: Any) -> bool:
+    """The full menu only once the person has passed the second factor their roles need."""
+    if user is None or not user.is_authenticated:
+        return False
+    if not settings.XIAONENG_REQUIRE_OTP or not otp_required_for(user):
+        return True
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
 def office_context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     # staff_for caches on the user, so the view's own lookup (or prime) is reused here.
@@ -46,5 +57,11 @@ def office_context(request: HttpRequest) -> dict[str, Any]:
         "current_roles": roles,
         "current_role_labels": SimpleLazyObject(lambda: [role_label(code) for code in roles]),
         "site_name": SimpleLazyObject(lambda: _site_name(staff_for(user))),
+        # Django's sign-in view puts the host's name in ``site_name``: the header reads this one.
+        "office_site_name": SimpleLazyObject(lambda: _site_name(staff_for(user))),
         "current_unread": LazyCount(lambda: _unread(request)),
+        "menu_ready": SimpleLazyObject(lambda: _menu_ready(user)),
+        "nav_groups": SimpleLazyObject(
+            lambda: navigation(roles, path=request.path, is_staff=bool(user and user.is_staff))
+        ),
     }

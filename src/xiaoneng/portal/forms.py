@@ -11,6 +11,7 @@ from xiaoneng.cases.models import Category, Kind, Satisfaction
 from xiaoneng.cases.services.intake import MAX_CONTENT
 from xiaoneng.org.models import Unit
 from xiaoneng.privacy import PHONE_ENTRY
+from xiaoneng.web.forms import HelpfulForm
 
 PUBLIC_KINDS = [
     (Kind.COMPLAINT.value, _("Complaint (投诉)")),
@@ -39,7 +40,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(HelpfulForm):
     kind = forms.ChoiceField(label=_("What kind of request"), choices=PUBLIC_KINDS)
     category = forms.ModelChoiceField(
         label=_("Topic"), queryset=Category.objects.filter(is_active=True), empty_label=None
@@ -101,7 +102,7 @@ class SubmitForm(forms.Form):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(HelpfulForm):
     code = forms.CharField(label=_("Tracking code"), max_length=20)
     secret = forms.CharField(label=_("Secret"), max_length=20, required=False)
     phone_last4 = forms.CharField(
@@ -117,7 +118,7 @@ class TrackForm(forms.Form):
         return data
 
 
-class RateForm(forms.Form):
+class RateForm(HelpfulForm):
     satisfaction = forms.ChoiceField(
         label=_("Are you satisfied with the reply?"),
         choices=[

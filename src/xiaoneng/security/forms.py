@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.web.forms import OfficeForm
 
-class PasswordChangeForm(forms.Form):
+
+class PasswordChangeForm(OfficeForm):
     old_password = forms.CharField(
         label=_("Current password"),
         strip=False,
@@ -28,9 +30,9 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class TokenForm(forms.Form):
+class TokenForm(OfficeForm):
     token = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
@@ -38,7 +40,7 @@ class TokenForm(forms.Form):
     )
 
 
-class ExportReasonForm(forms.Form):
+class ExportReasonForm(OfficeForm):
     reason = forms.CharField(
         label=_("Reason for the export"),
         max_length=200,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import Satisfaction
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.supervision.models import Callback, Finding, Inspection, Order
+from xiaoneng.web.forms import OfficeForm
 
 
 class DepartmentChoice(forms.ModelChoiceField):
@@ -28,7 +29,7 @@ class StaffMultiChoice(forms.ModelMultipleChoiceField):
         return f"{obj.user} · {obj.department.name if obj.department else ''}"
 
 
-class OrderForm(forms.Form):
+class OrderForm(OfficeForm):
     kind = forms.ChoiceField(label=_("Kind of matter"), choices=Order.Kind.choices)
     title = forms.CharField(label=_("Matter"), max_length=200)
     description = forms.CharField(label=_("Requirement"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -66,12 +67,12 @@ class OrderForm(forms.Form):
         return data
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(OfficeForm):
     text = forms.CharField(label=_("Feedback"), widget=forms.Textarea(attrs={"rows": 5}))
     file = forms.FileField(label=_("Attachment (optional)"), required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(OfficeForm):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Return"))]
     )
@@ -82,11 +83,11 @@ class DecisionForm(forms.Form):
     )
 
 
-class RemindForm(forms.Form):
+class RemindForm(OfficeForm):
     note = forms.CharField(label=_("Reminder note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReportForm(forms.Form):
+class ReportForm(OfficeForm):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -102,7 +103,7 @@ def default_period() -> dict[str, Any]:
     return {"start": today.replace(day=1), "end": today}
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(OfficeForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Callback.Outcome.choices, widget=forms.RadioSelect
     )
@@ -126,16 +127,16 @@ class CallbackForm(forms.Form):
     )
 
 
-class RevealForm(forms.Form):
+class RevealForm(OfficeForm):
     reason = forms.CharField(max_length=200)
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(OfficeForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True))
     sample_percent = forms.IntegerField(label=_("Sample (%)"), min_value=0, max_value=100)
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(OfficeForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200)
@@ -151,7 +152,7 @@ class InspectionForm(forms.Form):
         ).select_related("user", "department")
 
 
-class FindingForm(forms.Form):
+class FindingForm(OfficeForm):
     type = forms.ChoiceField(label=_("Type"), choices=Finding.Type.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     staff = StaffChoice(label=_("Staff member"), queryset=Staff.objects.none(), required=False)
@@ -167,7 +168,7 @@ class FindingForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(unit_id=inspection.unit_id)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(OfficeForm):
     file = forms.FileField(label=_("Evidence file"))
     finding = forms.ModelChoiceField(
         label=_("Finding"), queryset=Finding.objects.none(), required=False

@@ -1,0 +1,148 @@
+"""The office's navigation: the workbench and the inbox, and the rest in six groups (办件, 督查,
+问责, 考评, 目标与学习, 管理), each link shown only to the roles whose work it is. The base
+template draws the groups as disclosure menus, behind one menu button under 900 px."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+WORK = frozenset({"intake", "handler", "dept_head", "efficiency_office", "leader", "inspector"})
+ADMINS = frozenset({"sysadmin", "secadmin", "auditor"})
+BOARD = frozenset({"efficiency_office", "leader"})
+IMPORTERS = frozenset({"intake", "efficiency_office"})
+CASE_STAFF = BOARD | {"dept_head", "handler"}
+
+
+@dataclass(frozen=True)
+class Item:
+    url: str
+    label: str | Promise
+    roles: frozenset[str]  # empty: any staff role
+    testid: str = ""
+    not_for: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: str
+    testid: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    links: list[Link]
+    current: bool
+
+
+GROUPS: list[tuple[str | Promise, list[Item]]] = [
+    (
+        _("Case work"),
+        [
+            Item(
+                "office:intake",
+                _("Intake"),
+                frozenset({"intake", "handler", "dept_head", "efficiency_office"}),
+            ),
+            Item("office:intake_pool", _("Intake pool"), WORK, "pool-link"),
+            Item("office:case_list", _("Cases"), WORK),
+            Item("office:queue", _("Department queue"), frozenset({"dept_head"})),
+            Item("emergencies:board", _("Emergencies"), WORK, "emergencies-link", ADMINS),
+            Item(
+                "referrals:list",
+                _("Hotline referral import"),
+                frozenset({"intake", "efficiency_office"}),
+            ),
+        ],
+    ),
+    (
+        _("Oversight"),
+        [
+            Item("office:console", _("Efficiency office"), BOARD),
+            Item(
+                "supervision:order_list", _("Supervision orders"), BOARD | {"dept_head", "handler"}
+            ),
+            Item("supervision:callback_list", _("Callbacks"), BOARD),
+            Item("supervision:inspection_list", _("Inspections"), BOARD | {"inspector"}),
+        ],
+    ),
+    (
+        _("Sanctions and accountability"),
+        [
+            Item(
+                "accountability:violations",
+                _("Accountability"),
+                BOARD | {"inspector", "dept_head", "handler"},
+            ),
+            Item(
+                "accountability:conduct_list",
+                _("Conduct complaints"),
+                frozenset({"efficiency_office", "inspector"}),
+            ),
+            Item("catalog:filing_list", _("Denial filings"), BOARD),
+        ],
+    ),
+    (
+        _("Assessment and evaluation"),
+        [
+            Item("assessment:dashboard", _("Assessment"), BOARD | {"dept_head"}),
+            Item("assessment:bulletin_list", _("Bulletins"), BOARD),
+            Item("evaluation:rounds", _("Evaluation"), BOARD | {"dept_head"}, "evaluation-link"),
+        ],
+    ),
+    (
+        _("Targets and learning"),
+        [
+            Item("targets:list", _("Targets"), BOARD | {"dept_head", "handler"}),
+            Item("campaigns:campaign_list", _("Study and discussion"), frozenset()),
+            Item("campaigns:session_list", _("Learning records"), BOARD | {"dept_head"}),
+        ],
+    ),
+    (
+        _("Management"),
+        [
+            Item("office:org_units", _("Organisation"), frozenset({"sysadmin"})),
+            Item(
+                "office:org_staff",
+                _("Staff"),
+                frozenset({"secadmin"}),
+                not_for=frozenset({"sysadmin"}),
+            ),
+            Item("catalog:guide_list", _("Service guides"), frozenset({"sysadmin"})),
+            Item("office:audit_log", _("Audit log"), frozenset({"auditor"})),
+            Item("webhooks:endpoint_list", _("Webhooks"), frozenset({"sysadmin"})),
+        ],
+    ),
+]
+
+
+def _shown(item: Item, roles: set[str]) -> bool:
+    if not roles or roles & item.not_for:
+        return False
+    return not item.roles or bool(roles & item.roles)
+
+
+def navigation(roles: Iterable[str], *, path: str, is_staff: bool = False) -> list[Group]:
+    """The groups a person with ``roles`` sees (empty groups left out), the one holding the page
+    at ``path`` marked current."""
+    held = set(roles)
+    groups = []
+    for label, items in GROUPS:
+        links = []
+        for item in items:
+            if _shown(item, held):
+                href = reverse(item.url)
+                current = path == href or (href != "/" and path.startswith(href))
+                links.append(Link(href, str(item.label), item.testid, current))
+        if label == _("Management") and is_staff:
+            links.append(Link(reverse("admin:index"), str(_("Administration")), "", False))
+        if links:
+            groups.append(Group(str(label), links, any(link.current for link in links)))
+    return groups

@@ -1,0 +1,66 @@
+"""The office navigation: grouped, each link for the roles whose work it is, the current group
+marked, the full menu only after the second factor; the language option in its own language."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils.translation import override
+
+from xiaoneng.office.navigation import navigation
+from xiaoneng.security.otp import otp_demo_device
+
+pytestmark = pytest.mark.django_db
+
+
+def labels(roles, path="/"):
+    with override("zh-hans"):
+        return {g.label: [link.label for link in g.links] for g in navigation(roles, path=path)}
+
+
+def test_groups_follow_the_roles() -> None:
+    office = labels({"efficiency_office"})
+    assert list(office) == ["办件", "督查", "问责", "考评", "目标与学习"]
+    handler = labels({"handler"})
+    assert "考评" not in handler  # no empty group for work a role never does
+    assert "工单" in handler["办件"]
+    auditor = labels({"auditor"})
+    assert "办件" not in auditor  # the administrators see no case work
+    assert "工单" not in str(auditor)
+    assert "管理" in labels({"sysadmin"})
+    assert labels(set()) == {}
+
+
+def test_the_current_group_is_marked() -> None:
+    groups = navigation({"efficiency_office"}, path=reverse("office:case_list"))
+    assert [g.label for g in groups if g.current] == [str(groups[0].label)]
+
+
+def test_page_shows_the_groups_and_the_menu_button(client, users) -> None:
+    client.force_login(users["xiaoneng"])
+    with override("zh-hans"):
+        html = client.get(reverse("office:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="menu-button"' in html
+    assert html.count('class="navgroup') == 5
+    assert ">English</option>" in html
+    assert ">简体中文</option>" in html
+
+
+def test_full_menu_only_after_the_second_factor(
+    client, settings, demo_org, demo_password, users
+) -> None:
+    settings.XIAONENG_REQUIRE_OTP = True
+    otp_demo_device(user=users["xiaoneng"])
+    assert client.login(username="xiaoneng", password=demo_password)
+    page = client.get(reverse("security:otp_verify"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = page.content.decode()
+    assert 'data-testid="office-nav"' not in html
+    assert "验证码" in html
+    assert ">验证</button>" in html
+
+
+def test_sign_in_page_names_the_bureau(client, demo_org) -> None:
+    html = client.get(reverse("office:login"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "示例市教育局" in html
+    assert "testserver" not in html
+    assert 'data-testid="office-nav"' not in html
