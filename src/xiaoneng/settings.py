@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xiaoneng.documents",
     "xiaoneng.supervision",
     "xiaoneng.emergencies",
+    "xiaoneng.internal",
     "xiaoneng.assessment",
     "xiaoneng.targets",
     "xiaoneng.campaigns",

@@ -29,6 +29,8 @@ class Kind:
     RECTIFICATION = "rectification"
     CRITICISM = "criticism"
     CAMPAIGN_SUMMARY = "campaign_summary"
+    INTERNAL_SLIP = "internal_slip"
+    INTERNAL_REPLY = "internal_reply"
 
 
 TITLES = {
@@ -42,6 +44,8 @@ TITLES = {
     Kind.RECTIFICATION: "整改通知书",
     Kind.CRITICISM: "通报批评",
     Kind.CAMPAIGN_SUMMARY: "活动情况总结",
+    Kind.INTERNAL_SLIP: "批办单",
+    Kind.INTERNAL_REPLY: "请示答复",
 }
 
 # The word of the number: 教受〔2026〕3号.
@@ -56,6 +60,8 @@ PREFIXES = {
     Kind.RECTIFICATION: "效改",
     Kind.CRITICISM: "效通",
     Kind.CAMPAIGN_SUMMARY: "效总",
+    Kind.INTERNAL_SLIP: "教办批",
+    Kind.INTERNAL_REPLY: "教复",
 }
 
 

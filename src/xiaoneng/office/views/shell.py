@@ -11,6 +11,7 @@ from xiaoneng.audit.models import AuditEntry
 from xiaoneng.audit.selectors import audit_chain_verify
 from xiaoneng.cases.permissions import has_case_scope
 from xiaoneng.office.workbench import workbench_for
+from xiaoneng.web.workbench import workbench_sections
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.security.selectors import administrator_ids
@@ -37,7 +38,13 @@ def home(request: HttpRequest) -> HttpResponse:
         workbench = workbench_for(request.user)
     # The administrator must see a missing holiday schedule before deadlines go provisional.
     calendar = calendar_status() if Role.SYSADMIN in roles else None
-    return render(request, "office/home.html", {"workbench": workbench, "calendar": calendar})
+    # Sections the features register (web/workbench.py), e.g. internal matters.
+    sections = workbench_sections(request.user)
+    return render(
+        request,
+        "office/home.html",
+        {"workbench": workbench, "calendar": calendar, "sections": sections},
+    )
 
 
 @role_required(Role.AUDITOR)
