@@ -48,3 +48,13 @@ def instruction(users, departments, leader, monday):
         lead_department=departments["basic"],
         assisting=[departments["safety"]],
     )
+
+
+@pytest.fixture
+def login(client, demo_org, demo_password):
+    def sign_in(username: str):
+        client.logout()
+        assert client.login(username=username, password=demo_password)
+        return client
+
+    return sign_in
