@@ -32,7 +32,7 @@ def school_request(users, departments, monday) -> Matter:
 
 def _total(response) -> int:
     text = response.content.decode()
-    marker = 'data-testid="matters-total" data-total="'
+    marker = 'data-testid="list-total" data-total="'
     return int(text.split(marker, 1)[1].split('"', 1)[0])
 
 

@@ -38,6 +38,7 @@ from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.models import Unit
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.security.export_views import export_with_reason
+from xiaoneng.assessment.internal_figures import internal_figures, internal_ranking
 from xiaoneng.targets.assessment import targets_summary
 from xiaoneng.web.charts import bar_chart
 from xiaoneng.web.excel import xlsx_download
@@ -186,6 +187,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/dashboard.html", context)
 
 
+def internal_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The figures of internal matters: the head's department, or the whole bureau with the
+    ranking of departments."""
+    department = context["department"]
+    figures = internal_figures(context["period"], department_id=department.pk if department else None)
+    ranking = internal_ranking(context["period"]) if context["board"] else []
+    return {"internal": figures, "internal_ranking": ranking}
+
+
 def programme_context(context: dict[str, Any]) -> dict[str, Any]:
     """Target completion, campaign participation and study hours of the dashboard's scope:
     the chosen unit, the head's unit, or everything."""
@@ -196,6 +206,7 @@ def programme_context(context: dict[str, Any]) -> dict[str, Any]:
     return {
         "campaigns_summary": campaigns_summary(unit_ids=unit_ids),
         "targets_summary": targets_summary(year=context["period"].end.year, unit_ids=unit_ids),
+        **internal_context(context),
     }
 
 

@@ -80,39 +80,62 @@ def _reply_on_time() -> Exists:
     )
 
 
+MATTER_COUNTS = COUNTED[:4]
+REROUTE_COUNTS = COUNTED[4:]
+
+
+def _matter_q(counted: str, start: datetime, end: datetime) -> Q:
+    """The matters of a count (without the department), as one condition on Matter."""
+    if counted.startswith("requests"):
+        q = Q(kind=Matter.Kind.REQUEST, replied_at__gte=start, replied_at__lt=end)
+        return q & Q(_reply_on_time()) if counted == "requests_on_time" else q
+    if counted.startswith("instructions"):
+        q = Q(kind=Matter.Kind.INSTRUCTION, registered_at__gte=start, registered_at__lt=end)
+        return q & Q(state=Matter.State.DONE) if counted == "instructions_done" else q
+    raise ValueError(f"unknown count {counted!r}")
+
+
+def _reroute_q(counted: str, start: datetime, end: datetime) -> Q:
+    q = Q(requested_at__gte=start, requested_at__lt=end)
+    return q & Q(decision=Decision.REFUSED) if counted == "reroute_refused" else q
+
+
 def matters_counted(
     counted: str, *, start: datetime, end: datetime, department_id: int | None = None
 ) -> QuerySet[Matter]:
-    """Exactly the matters a count is made of, registered (or replied, or asked to re-route)
-    in [start, end) and, with ``department_id``, of that department."""
-    lead = Q(lead_department_id=department_id) if department_id else Q()
-    if counted in ("requests_replied", "requests_on_time"):
-        rows = Matter.objects.filter(
-            lead, kind=Matter.Kind.REQUEST, replied_at__gte=start, replied_at__lt=end
-        )
-        return rows.filter(_reply_on_time()) if counted == "requests_on_time" else rows
-    if counted in ("instructions_registered", "instructions_done"):
-        rows = Matter.objects.filter(
-            lead, kind=Matter.Kind.INSTRUCTION, registered_at__gte=start, registered_at__lt=end
-        )
-        return rows.filter(state=Matter.State.DONE) if counted == "instructions_done" else rows
-    if counted in ("reroute_attempts", "reroute_refused"):
-        requests = RerouteRequest.objects.filter(requested_at__gte=start, requested_at__lt=end)
+    """Exactly the matters a count is made of: 请示 replied, 批办件 registered, or matters a
+    department asked to re-route, in [start, end) and, with ``department_id``, of that
+    department (the lead department; for re-routes, the department that asked)."""
+    if counted in REROUTE_COUNTS:
+        requests = RerouteRequest.objects.filter(_reroute_q(counted, start, end))
         if department_id:
             requests = requests.filter(department_id=department_id)
-        if counted == "reroute_refused":
-            requests = requests.filter(decision=Decision.REFUSED)
         return Matter.objects.filter(pk__in=requests.values("matter_id"))
-    raise ValueError(f"unknown count {counted!r}")
+    rows = Matter.objects.filter(_matter_q(counted, start, end))
+    return rows.filter(lead_department_id=department_id) if department_id else rows
 
 
 def internal_counts(
     *, start: datetime, end: datetime, department_id: int | None = None
 ) -> dict[str, int]:
-    return {
-        name: matters_counted(name, start=start, end=end, department_id=department_id).count()
-        for name in COUNTED
-    }
+    """Every count at once, in two queries (matters; re-route requests)."""
+    matters = Matter.objects.all()
+    requests = RerouteRequest.objects.all()
+    if department_id:
+        matters = matters.filter(lead_department_id=department_id)
+        requests = requests.filter(department_id=department_id)
+    counts: dict[str, int] = matters.aggregate(
+        **{name: Count("pk", filter=_matter_q(name, start, end)) for name in MATTER_COUNTS}
+    )
+    counts.update(
+        requests.aggregate(
+            **{
+                name: Count("matter_id", filter=_reroute_q(name, start, end), distinct=True)
+                for name in REROUTE_COUNTS
+            }
+        )
+    )
+    return {name: counts.get(name) or 0 for name in COUNTED}
 
 
 @dataclass(frozen=True)
@@ -123,31 +146,36 @@ class DepartmentCounts:
 
 
 def internal_counts_by_department(*, start: datetime, end: datetime) -> list[DepartmentCounts]:
-    """The counts of every department that had any, in two grouped queries per count kind."""
+    """The counts of every department that has any, in two grouped queries."""
     rows: dict[int, dict[str, int]] = {}
     names: dict[int, str] = {}
-    for name in COUNTED:
-        base = matters_counted(name, start=start, end=end)
-        if name.startswith("reroute"):
-            requests = RerouteRequest.objects.filter(
-                requested_at__gte=start, requested_at__lt=end, matter__in=base
-            )
-            if name == "reroute_refused":
-                requests = requests.filter(decision=Decision.REFUSED)
-            grouped: Any = requests.values("department_id", "department__name").annotate(
-                n=Count("matter_id", distinct=True)
-            )
-            key, label = "department_id", "department__name"
-        else:
-            grouped = (
-                base.exclude(lead_department=None)
-                .values("lead_department_id", "lead_department__name")
-                .annotate(n=Count("pk"))
-            )
-            key, label = "lead_department_id", "lead_department__name"
-        for row in grouped:
-            rows.setdefault(row[key], dict.fromkeys(COUNTED, 0))[name] = row["n"]
-            names[row[key]] = row[label]
+    grouped: list[tuple[str, Any]] = [
+        (
+            "lead_department",
+            Matter.objects.exclude(lead_department=None)
+            .values("lead_department_id", "lead_department__name")
+            .annotate(
+                **{name: Count("pk", filter=_matter_q(name, start, end)) for name in MATTER_COUNTS}
+            ),
+        ),
+        (
+            "department",
+            RerouteRequest.objects.values("department_id", "department__name").annotate(
+                **{
+                    name: Count("matter_id", filter=_reroute_q(name, start, end), distinct=True)
+                    for name in REROUTE_COUNTS
+                }
+            ),
+        ),
+    ]
+    for prefix, query in grouped:
+        for row in query:
+            counted = {k: v for k, v in row.items() if k in COUNTED and v}
+            if not counted:
+                continue
+            pk = row[f"{prefix}_id"]
+            rows.setdefault(pk, dict.fromkeys(COUNTED, 0)).update(counted)
+            names[pk] = row[f"{prefix}__name"]
     return [
         DepartmentCounts(id=pk, name=names[pk], counts=counts)
         for pk, counts in sorted(rows.items(), key=lambda item: names[item[0]])
