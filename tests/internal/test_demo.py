@@ -15,10 +15,15 @@ def test_the_demo_has_a_few_dozen_matters_across_departments_and_schools(demo_or
     made = demo_internal_load()
     assert made >= 24
     assert set(Matter.objects.values_list("kind", flat=True)) == {
-        "instruction", "request", "meeting"
+        "instruction",
+        "request",
+        "meeting",
     }
     assert Matter.objects.values("lead_department").distinct().count() >= 6
-    assert Matter.objects.filter(asking_unit__kind="school").values("asking_unit").distinct().count() >= 5
+    assert (
+        Matter.objects.filter(asking_unit__kind="school").values("asking_unit").distinct().count()
+        >= 5
+    )
     assert RerouteRequest.objects.filter(decision=Decision.REFUSED).exists()
     assert MatterSignal.objects.filter(level="yellow").exists()
     assert Matter.objects.filter(state=Matter.State.DONE).count() >= 10

@@ -11,10 +11,9 @@ import pytest
 from django.urls import reverse
 
 from tests.internal.conftest import YEAR, moment
-from xiaoneng.assessment.bulletin_text import plain_body
+from xiaoneng.assessment.bulletin_text import bulletin_blocks, plain_body
 from xiaoneng.assessment.bulletins import bulletin_content
 from xiaoneng.assessment.internal_figures import internal_figures, internal_ranking
-from xiaoneng.assessment.bulletin_text import bulletin_blocks
 from xiaoneng.assessment.metrics import instruction_completion_rate, request_reply_timely_rate
 from xiaoneng.assessment.selectors import Period
 from xiaoneng.internal.services import (
@@ -41,14 +40,20 @@ def history(users, departments, leader, instruction, monday) -> None:
     matter_sign(by=users["handler_a"], matter=instruction)
     matter_complete(by=users["handler_a"], matter=instruction, result="已办结")
     second = matter_register(
-        by=users["intake"], kind="instruction", title="第二件", instruction="请办理",
-        leader=leader, lead_department=departments["safety"],
+        by=users["intake"],
+        kind="instruction",
+        title="第二件",
+        instruction="请办理",
+        leader=leader,
+        lead_department=departments["safety"],
     )
     matter_reroute_request(by=users["safety_a"], matter=second, reason="非本科职责")
     matter_reroute_decide(by=users["intake"], matter=second, approve=False, note="职责明确")
     for n, day in enumerate((date(YEAR, 1, 6), date(YEAR, 1, 20))):
         asked = matter_ask(
-            by=users["school_handler"], title=f"请示{n}", body="请批示",
+            by=users["school_handler"],
+            title=f"请示{n}",
+            body="请批示",
             department=departments["basic"],
         )
         monday.move_to(moment(day))
@@ -58,8 +63,12 @@ def history(users, departments, leader, instruction, monday) -> None:
 
 
 def test_the_rates_are_defined_once() -> None:
-    counts = {"requests_on_time": 1, "requests_replied": 2, "instructions_done": 0,
-              "instructions_registered": 0}
+    counts = {
+        "requests_on_time": 1,
+        "requests_replied": 2,
+        "instructions_done": 0,
+        "instructions_registered": 0,
+    }
     assert request_reply_timely_rate(counts) == 50.0
     assert instruction_completion_rate(counts) is None
 
@@ -96,8 +105,11 @@ def test_every_number_on_the_dashboard_opens_the_matters_it_counts(login, userna
 def test_the_bulletin_has_the_section() -> None:
     content = bulletin_content(JANUARY)
     text = "".join(
-        str(line) for line in plain_body(
+        str(line)
+        for line in plain_body(
             bulletin_blocks(content, period_from=JANUARY.start, period_to=JANUARY.end)
         )
     )
-    assert "政令畅通" in text and "请示回复及时率50%" in text and "安全稳定科" in text
+    assert "政令畅通" in text
+    assert "请示回复及时率50%" in text
+    assert "安全稳定科" in text

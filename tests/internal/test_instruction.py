@@ -16,6 +16,7 @@ from xiaoneng.internal.models import Decision, Matter, MatterSignal
 from xiaoneng.internal.selectors import internal_counts, matters_counted
 from xiaoneng.internal.services import (
     matter_complete,
+    matter_register,
     matter_reroute_decide,
     matter_reroute_request,
     matter_sign,
@@ -111,8 +112,9 @@ def test_rerouting_refused_late_sign_yellow_card_completion_and_the_attempt_coun
         "completed",
     ]
     audited = set(
-        AuditEntry.objects.filter(object_type="internal.matter", object_id=str(matter.pk))
-        .values_list("action", flat=True)
+        AuditEntry.objects.filter(
+            object_type="internal.matter", object_id=str(matter.pk)
+        ).values_list("action", flat=True)
     )
     assert {
         "internal.register",
@@ -158,8 +160,6 @@ def test_illegal_transitions_are_refused(users, instruction, monday) -> None:
     with pytest.raises(DomainError):  # not signed for yet
         matter_complete(by=users["handler_a"], matter=instruction, result="done")
     with pytest.raises(PermissionDenied):  # only 办公室 registers
-        from xiaoneng.internal.services import matter_register
-
         matter_register(by=users["handler_a"], kind="instruction", title="x", instruction="y")
     with pytest.raises(DomainError):  # no pending request to decide
         matter_reroute_decide(by=users["intake"], matter=instruction, approve=False, note="no")

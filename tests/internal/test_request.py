@@ -50,7 +50,8 @@ def _reply_clock(matter: Matter) -> Clock:
 def test_answered_within_the_limit(users, departments, request_matter, monday) -> None:
     matter = request_matter
     assert matter.state == Matter.State.IN_PROGRESS
-    assert matter.asking_unit.code == "school-1" and matter.asking_department is None
+    assert matter.asking_unit.code == "school-1"
+    assert matter.asking_department is None
     # 5 working days from Monday 5 January: Monday 12 January.
     assert local_day(_reply_clock(matter).due_at) == date(YEAR, 1, 12)
     monday.move_to(moment(date(YEAR, 1, 8)))
@@ -64,9 +65,7 @@ def test_answered_within_the_limit(users, departments, request_matter, monday) -
     matter_confirm(by=users["school_head"], matter=matter)
     matter.refresh_from_db()
     assert matter.state == Matter.State.DONE
-    counts = internal_counts(
-        start=moment(date(YEAR, 1, 1), 0), end=moment(date(YEAR, 2, 1), 0)
-    )
+    counts = internal_counts(start=moment(date(YEAR, 1, 1), 0), end=moment(date(YEAR, 2, 1), 0))
     assert (counts["requests_replied"], counts["requests_on_time"]) == (1, 1)
 
 
@@ -96,9 +95,7 @@ def test_answered_beyond_the_limit_after_a_returned_draft(
     assert matter.state == Matter.State.REPLIED
     assert "replied_late" in [e.action for e in matter.events.all()]
     assert matter.drafts.count() == 2
-    counts = internal_counts(
-        start=moment(date(YEAR, 1, 1), 0), end=moment(date(YEAR, 2, 1), 0)
-    )
+    counts = internal_counts(start=moment(date(YEAR, 1, 1), 0), end=moment(date(YEAR, 2, 1), 0))
     assert (counts["requests_replied"], counts["requests_on_time"]) == (1, 0)
 
 

@@ -52,16 +52,23 @@ def test_another_department_sees_nothing(login, instruction, school_request) -> 
     assert _total(client.get(reverse("internal:list"))) == 0
     for matter in (instruction, school_request):
         assert client.get(reverse("internal:detail", args=[matter.pk])).status_code == 404
-        assert client.get(
-            reverse("internal:document", args=[matter.pk, "slip", "pdf"])
-        ).status_code == 404
+        assert (
+            client.get(reverse("internal:document", args=[matter.pk, "slip", "pdf"])).status_code
+            == 404
+        )
 
 
 def test_the_lead_department_the_office_and_the_leaders_see_it(
     login, instruction, school_request
 ) -> None:
-    for username, expected in (("head", 2), ("handler_a", 2), ("intake", 2), ("leader", 2),
-                               ("xiaoneng", 2), ("inspector", 0)):
+    for username, expected in (
+        ("head", 2),
+        ("handler_a", 2),
+        ("intake", 2),
+        ("leader", 2),
+        ("xiaoneng", 2),
+        ("inspector", 0),
+    ):
         assert _total(login(username).get(reverse("internal:list"))) == expected, username
 
 
@@ -124,7 +131,9 @@ def test_sign_for_through_the_page_and_the_routing_slip(login, instruction) -> N
     docx = client.get(reverse("internal:document", args=[instruction.pk, "slip", "docx"]))
     assert docx.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    assert "批办单" in text and "〔2026〕1号" in text and "基础教育科" in text
+    assert "批办单" in text
+    assert "〔2026〕1号" in text
+    assert "基础教育科" in text
     pdf = client.get(reverse("internal:document", args=[instruction.pk, "slip", "pdf"]))
     assert pdf.content.startswith(b"%PDF")
     # An action the person may not take: a message, no change.
@@ -139,7 +148,9 @@ def test_the_reply_document_after_sign_off(login, users, school_request) -> None
     client = login("school_handler")
     docx = client.get(reverse("internal:document", args=[school_request.pk, "reply", "docx"]))
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    assert "请示答复" in text and "同意组织研学" in text and "示例市第一中学" in text
+    assert "请示答复" in text
+    assert "同意组织研学" in text
+    assert "示例市第一中学" in text
     client.post(reverse("internal:act", args=[school_request.pk, "confirm"]))
     school_request.refresh_from_db()
     assert school_request.state == Matter.State.DONE
@@ -153,7 +164,8 @@ def test_the_workbench_sections(login, instruction) -> None:
 
 def test_the_published_limits(login, instruction) -> None:
     page = login("school_handler").get(reverse("internal:policies")).content.decode()
-    assert "请示回复" in page and "局领导批办件" in page
+    assert "请示回复" in page
+    assert "局领导批办件" in page
 
 
 def test_the_list_costs_a_fixed_number_of_queries(
@@ -163,7 +175,10 @@ def test_the_list_costs_a_fixed_number_of_queries(
 
     for n in range(12):
         matter_register(
-            by=users["intake"], kind="meeting", title=f"会议事项{n}", meeting_ref=f"局长办公会纪要〔2026〕{n}号",
+            by=users["intake"],
+            kind="meeting",
+            title=f"会议事项{n}",
+            meeting_ref=f"局长办公会纪要〔2026〕{n}号",
             lead_department=departments["basic"],
         )
     client = login("head")

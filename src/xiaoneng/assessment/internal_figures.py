@@ -70,8 +70,11 @@ def internal_figures(period: Period, *, department_id: int | None = None) -> Int
 def _rank_key(row: InternalFigures) -> tuple[float, float, int]:
     timely = row.request_reply_timely_rate
     done = row.instruction_completion_rate
-    return (-(timely if timely is not None else -1), -(done if done is not None else -1),
-            row.return_attempts)
+    return (
+        -(timely if timely is not None else -1),
+        -(done if done is not None else -1),
+        row.return_attempts,
+    )
 
 
 def internal_ranking(period: Period) -> list[InternalFigures]:

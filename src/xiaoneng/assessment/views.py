@@ -19,6 +19,7 @@ from xiaoneng.assessment.bulletin_text import speech_content, speech_sentence
 from xiaoneng.assessment.concerned import concerned_ranking
 from xiaoneng.assessment.exports import dashboard_workbook
 from xiaoneng.assessment.forms import PeriodForm, WeightsForm
+from xiaoneng.assessment.internal_figures import internal_figures, internal_ranking
 from xiaoneng.assessment.links import (
     cards_url,
     cases_url,
@@ -38,7 +39,6 @@ from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.models import Unit
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.security.export_views import export_with_reason
-from xiaoneng.assessment.internal_figures import internal_figures, internal_ranking
 from xiaoneng.targets.assessment import targets_summary
 from xiaoneng.web.charts import bar_chart
 from xiaoneng.web.excel import xlsx_download
@@ -191,7 +191,9 @@ def internal_context(context: dict[str, Any]) -> dict[str, Any]:
     """The figures of internal matters: the head's department, or the whole bureau with the
     ranking of departments."""
     department = context["department"]
-    figures = internal_figures(context["period"], department_id=department.pk if department else None)
+    figures = internal_figures(
+        context["period"], department_id=department.pk if department else None
+    )
     ranking = internal_ranking(context["period"]) if context["board"] else []
     return {"internal": figures, "internal_ranking": ranking}
 

@@ -149,29 +149,51 @@ def _plan_instruction(plan: _Plan, n: int, title: str, start: date) -> None:
     plan.at(start, 9, register)
     sign_day = start
     if n % 5 == 1:  # asks to re-route; 办公室 refuses (推诿扯皮) or, once, agrees
-        plan.at(start, 11, lambda asker=worker: matter_reroute_request(
-            by=_user(asker), matter=plan.matters[key], reason="该事项主要职责不在本科室。"
-        ))
+        plan.at(
+            start,
+            11,
+            lambda asker=worker: matter_reroute_request(
+                by=_user(asker), matter=plan.matters[key], reason="该事项主要职责不在本科室。"
+            ),
+        )
         if n % 10 == 1:
-            plan.at(start, 15, lambda: matter_reroute_decide(
-                by=_user("intake"), matter=plan.matters[key], approve=False,
-                note="局领导批示明确由该科室牵头，请立即签收办理。",
-            ))
+            plan.at(
+                start,
+                15,
+                lambda: matter_reroute_decide(
+                    by=_user("intake"),
+                    matter=plan.matters[key],
+                    approve=False,
+                    note="局领导批示明确由该科室牵头，请立即签收办理。",
+                ),
+            )
         else:
             target, worker = DEPARTMENTS[(n + 1) % len(DEPARTMENTS)]
-            plan.at(start, 15, lambda: matter_reroute_decide(
-                by=_user("leader"), matter=plan.matters[key], approve=True,
-                new_lead=_department(target), note="同意改由职能科室办理。",
-            ))
+            plan.at(
+                start,
+                15,
+                lambda: matter_reroute_decide(
+                    by=_user("leader"),
+                    matter=plan.matters[key],
+                    approve=True,
+                    new_lead=_department(target),
+                    note="同意改由职能科室办理。",
+                ),
+            )
     late = n % 4 == 2
     sign_day = plan.day(start, 2 if late else 0)
     plan.at(sign_day, 16, lambda w=worker: matter_sign(by=_user(w), matter=plan.matters[key]))
     if n < 11:  # the older ones are done; some late
         done_day = plan.day(sign_day, 12 if n % 6 == 0 else 4 + n % 4)
-        plan.at(done_day, 17, lambda w=worker: matter_complete(
-            by=_user(w), matter=plan.matters[key],
-            result="已按批示要求制定工作方案，组织落实，办理情况已报局领导。",
-        ))
+        plan.at(
+            done_day,
+            17,
+            lambda w=worker: matter_complete(
+                by=_user(w),
+                matter=plan.matters[key],
+                result="已按批示要求制定工作方案，组织落实，办理情况已报局领导。",
+            ),
+        )
 
 
 def _plan_meeting(plan: _Plan, n: int, title: str, ref: str, start: date) -> None:
@@ -180,7 +202,10 @@ def _plan_meeting(plan: _Plan, n: int, title: str, ref: str, start: date) -> Non
 
     def register() -> None:
         plan.matters[key] = matter_register(
-            by=_user("intake"), kind=Matter.Kind.MEETING, title=title, meeting_ref=ref,
+            by=_user("intake"),
+            kind=Matter.Kind.MEETING,
+            title=title,
+            meeting_ref=ref,
             body=f"会议议定：{title}，由{_department(code).name}牵头。",
             lead_department=_department(code),
         )
@@ -188,9 +213,13 @@ def _plan_meeting(plan: _Plan, n: int, title: str, ref: str, start: date) -> Non
     plan.at(start, 10, register)
     plan.at(start, 14, lambda: matter_sign(by=_user(worker), matter=plan.matters[key]))
     if n % 2 == 0:
-        plan.at(plan.day(start, 6), 16, lambda: matter_complete(
-            by=_user(worker), matter=plan.matters[key], result="已完成会议议定事项。"
-        ))
+        plan.at(
+            plan.day(start, 6),
+            16,
+            lambda: matter_complete(
+                by=_user(worker), matter=plan.matters[key], result="已完成会议议定事项。"
+            ),
+        )
 
 
 def _drafter(code: str) -> str:
@@ -218,21 +247,37 @@ def _plan_request(plan: _Plan, n: int, spec: tuple[str, str, str, bool], start: 
     if n >= 12:
         return  # still being drafted
     draft_day = plan.day(start, 6 if n % 4 == 3 else 1 + n % 3)
-    plan.at(draft_day, 10, lambda: matter_draft(
-        by=_user(drafter), matter=plan.matters[key], reply="经研究，原则同意，请按有关规定组织实施。"
-    ))
+    plan.at(
+        draft_day,
+        10,
+        lambda: matter_draft(
+            by=_user(drafter),
+            matter=plan.matters[key],
+            reply="经研究，原则同意，请按有关规定组织实施。",
+        ),
+    )
     head_name = head.user.get_username() if head else drafter
-    plan.at(draft_day, 15, lambda: matter_signoff(
-        by=_user(head_name), matter=plan.matters[key], approve=True, note="同意"
-    ))
+    plan.at(
+        draft_day,
+        15,
+        lambda: matter_signoff(
+            by=_user(head_name), matter=plan.matters[key], approve=True, note="同意"
+        ),
+    )
     if needs_leader or code == "office":
-        plan.at(plan.day(draft_day, 1), 11, lambda: matter_signoff(
-            by=_user("leader"), matter=plan.matters[key], approve=True, note="同意"
-        ))
+        plan.at(
+            plan.day(draft_day, 1),
+            11,
+            lambda: matter_signoff(
+                by=_user("leader"), matter=plan.matters[key], approve=True, note="同意"
+            ),
+        )
     if n % 3 != 2:
-        plan.at(plan.day(draft_day, 2), 9, lambda: matter_confirm(
-            by=_user(asker), matter=plan.matters[key]
-        ))
+        plan.at(
+            plan.day(draft_day, 2),
+            9,
+            lambda: matter_confirm(by=_user(asker), matter=plan.matters[key]),
+        )
 
 
 def demo_internal_load(*, now: datetime | None = None) -> int:

@@ -10,12 +10,12 @@ from xiaoneng.documents.content import Block, Kind, OfficialDocument, chinese_da
 from xiaoneng.internal.models import Matter, SignOff
 from xiaoneng.workdays.models import Clock
 
-KIND_WORDS = {
+KIND_WORDS: dict[str, str] = {
     Matter.Kind.INSTRUCTION: "局领导批办件",
     Matter.Kind.REQUEST: "请示",
     Matter.Kind.MEETING: "会议议定事项",
 }
-LEVEL_WORDS = {SignOff.Level.HEAD: "科室负责人", SignOff.Level.LEADER: "分管局领导"}
+LEVEL_WORDS: dict[str, str] = {SignOff.Level.HEAD: "科室负责人", SignOff.Level.LEADER: "分管局领导"}
 
 
 def _issuer(matter: Matter) -> str:
@@ -80,9 +80,7 @@ def reply_document(matter: Matter, *, number: str) -> OfficialDocument:
             "staff__user"
         ):
             name = signoff.staff.user.get_full_name() or str(signoff.staff)
-            body.append(
-                f"{LEVEL_WORDS[signoff.level]}审签：{name}（{chinese_date(signoff.at)}）"
-            )
+            body.append(f"{LEVEL_WORDS[signoff.level]}审签：{name}（{chinese_date(signoff.at)}）")
     department = matter.lead_department.name if matter.lead_department else ""
     return OfficialDocument(
         kind=Kind.INTERNAL_REPLY,

@@ -42,7 +42,9 @@ class RegisterForm(OfficeForm):
         ],
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(label=_("Summary of the document"), widget=forms.Textarea, required=False)
+    body = forms.CharField(
+        label=_("Summary of the document"), widget=forms.Textarea, required=False
+    )
     leader = StaffChoice(label=_("Leader"), queryset=Staff.objects.none(), required=False)
     instruction = forms.CharField(
         label=_("Leader's instruction"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -167,16 +169,16 @@ class DecideForm(OfficeForm):
 
 
 class SuperviseForm(OfficeForm):
-    requirement = forms.CharField(
-        label=_("Requirement"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    requirement = forms.CharField(label=_("Requirement"), widget=forms.Textarea(attrs={"rows": 2}))
     due_working_days = forms.IntegerField(
         label=_("Feedback within (working days)"), min_value=1, max_value=30, initial=3
     )
 
 
 class ListFilterForm(OfficeForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *Matter.Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "—"), *Matter.Kind.choices], required=False
+    )
     state = forms.ChoiceField(
         label=_("State"), choices=[("", "—"), *Matter.State.choices], required=False
     )

@@ -214,10 +214,16 @@ def matter_list(user: User, filters: ListFilters) -> QuerySet[Matter]:
         matters = matters.filter(state=filters.state)
     if filters.open_only:
         matters = matters.exclude(state=Matter.State.DONE)
-    return matters.select_related("lead_department", "asking_unit", "asking_department").annotate(
-        yellow=Count("signals", filter=Q(signals__level=MatterSignal.Level.YELLOW), distinct=True),
-        red=Count("signals", filter=Q(signals__level=MatterSignal.Level.RED), distinct=True),
-    ).order_by("-registered_at", "-id")
+    return (
+        matters.select_related("lead_department", "asking_unit", "asking_department")
+        .annotate(
+            yellow=Count(
+                "signals", filter=Q(signals__level=MatterSignal.Level.YELLOW), distinct=True
+            ),
+            red=Count("signals", filter=Q(signals__level=MatterSignal.Level.RED), distinct=True),
+        )
+        .order_by("-registered_at", "-id")
+    )
 
 
 def pending_extensions(matter: Matter) -> QuerySet[ExtensionRequest]:

@@ -37,11 +37,17 @@ def _conditions(user: User) -> list[tuple[str, str, Q]]:
         found.append(("internal-route", str(_("Internal matters to route")), Q(state=S.REGISTERED)))
     if may.may_arbitrate(user):
         found.append(
-            ("internal-reroute", str(_("Re-route requests to decide")), Q(state=S.REROUTE_REQUESTED))
+            (
+                "internal-reroute",
+                str(_("Re-route requests to decide")),
+                Q(state=S.REROUTE_REQUESTED),
+            )
         )
     if roles & may.WORKER_ROLES and staff.department_id and staff.unit.kind == Unit.Kind.BUREAU:
         lead = Q(lead_department_id=staff.department_id)
-        found.append(("internal-sign", str(_("Internal matters to sign for")), lead & Q(state=S.ROUTED)))
+        found.append(
+            ("internal-sign", str(_("Internal matters to sign for")), lead & Q(state=S.ROUTED))
+        )
         found.append(
             ("internal-handle", str(_("Internal matters to handle")), lead & Q(state=S.IN_PROGRESS))
         )
@@ -52,7 +58,11 @@ def _conditions(user: User) -> list[tuple[str, str, Q]]:
     if Role.LEADER in roles:
         mine = Q(leader__isnull=True) | Q(leader=staff)
         found.append(
-            ("internal-leader", str(_("Replies for the leader's sign-off")), mine & Q(state=S.LEADER_REVIEW))
+            (
+                "internal-leader",
+                str(_("Replies for the leader's sign-off")),
+                mine & Q(state=S.LEADER_REVIEW),
+            )
         )
     if roles & may.WORKER_ROLES:
         asked = (

@@ -12,8 +12,8 @@ from xiaoneng.audit.services import log_action
 from xiaoneng.catalog.models import PolicyVersion
 from xiaoneng.catalog.selectors import policy_current_version
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
-from xiaoneng.internal.services.policies import internal_policies_seed
 from xiaoneng.internal.models import MATTER_OWNER, Matter, MatterEvent
+from xiaoneng.internal.services.policies import internal_policies_seed
 from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Department, Staff
 from xiaoneng.org.selectors import require_staff
@@ -56,9 +56,11 @@ def policy_for(kind: str) -> PolicyVersion:
 
 
 def locked(matter: Matter) -> Matter:
-    return Matter.objects.select_for_update(of=("self",)).select_related(
-        "policy_version", "lead_department"
-    ).get(pk=matter.pk)
+    return (
+        Matter.objects.select_for_update(of=("self",))
+        .select_related("policy_version", "lead_department")
+        .get(pk=matter.pk)
+    )
 
 
 def require_state(matter: Matter, *states: str) -> None:

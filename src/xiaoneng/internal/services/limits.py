@@ -59,8 +59,12 @@ def matter_extension_request(
         )
         event(matter, action="extension_requested", staff=staff, at=now, note=reason)
         audit(matter, action="extension.request", by=by, units=units)
-        tell([matter.leader], matter, kind="extension",
-             subject=gettext("An extension of an internal matter awaits your decision"))
+        tell(
+            [matter.leader],
+            matter,
+            kind="extension",
+            subject=gettext("An extension of an internal matter awaits your decision"),
+        )
     return request
 
 
@@ -69,7 +73,9 @@ def matter_extension_decide(
 ) -> ExtensionRequest:
     """A leader or the efficiency office decides; granted, the reply clock is extended within
     the policy's maximum (``clock_extend``)."""
-    refuse_unless(may.may_decide_extension(by), _("Only a leader or the efficiency office decides."))
+    refuse_unless(
+        may.may_decide_extension(by), _("Only a leader or the efficiency office decides.")
+    )
     with transaction.atomic():
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         if request.decision != Decision.PENDING:
@@ -81,7 +87,9 @@ def matter_extension_decide(
             clock = open_clock(matter, REPLY)
             if clock is None:
                 raise DomainError(_("The matter has no running time limit."))
-            clock_extend(clock=clock, units=request.units, reason=request.reason, approver=by, by=by)
+            clock_extend(
+                clock=clock, units=request.units, reason=request.reason, approver=by, by=by
+            )
         request.decision = Decision.APPROVED if approve else Decision.REFUSED
         request.decided_by, request.decided_at, request.note = staff, now, (note or "").strip()
         request.save()
@@ -93,8 +101,12 @@ def matter_extension_decide(
             note=request.note,
         )
         audit(matter, action="extension.decide", by=by, approve=approve, units=request.units)
-        tell([request.requested_by], matter, kind="extension_decided",
-             subject=gettext("Your extension request was decided"))
+        tell(
+            [request.requested_by],
+            matter,
+            kind="extension_decided",
+            subject=gettext("Your extension request was decided"),
+        )
     return request
 
 
@@ -102,7 +114,9 @@ def matter_source(matter: Matter) -> str:
     return f"internal-matter:{matter.pk}"
 
 
-def matter_supervise(*, by: User, matter: Matter, requirement: str, due_working_days: int = 3) -> Order:
+def matter_supervise(
+    *, by: User, matter: Matter, requirement: str, due_working_days: int = 3
+) -> Order:
     """The efficiency office puts the matter under a supervision order (督办单) on its lead
     department; a second call returns the open order."""
     refuse_unless(may.may_supervise(by), _("Only the efficiency office issues supervision orders."))
@@ -126,7 +140,8 @@ def matter_supervise(*, by: User, matter: Matter, requirement: str, due_working_
             due_working_days=due_working_days,
             source=source,
         )
-        event(matter, action="supervised", staff=actor_staff(by), at=timezone.now(),
-              note=order.number)
+        event(
+            matter, action="supervised", staff=actor_staff(by), at=timezone.now(), note=order.number
+        )
         audit(matter, action="supervise", by=by, order=order.number)
     return order

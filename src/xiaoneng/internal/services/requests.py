@@ -57,9 +57,7 @@ def matter_ask(
     staff = actor_staff(by)
     bureau = _bureau()
     if to_leaders:
-        department = (
-            Department.objects.filter(unit=bureau, code=may.OFFICE_DEPARTMENT_CODE).first()
-        )
+        department = Department.objects.filter(unit=bureau, code=may.OFFICE_DEPARTMENT_CODE).first()
     department = _bureau_department(department, bureau)
     from_bureau = staff.unit.kind == Unit.Kind.BUREAU
     if from_bureau and staff.department_id == department.pk and not to_leaders:
@@ -172,14 +170,22 @@ def matter_signoff(
         level = SignOff.Level.HEAD if at_head else SignOff.Level.LEADER
         outcome = SignOff.Outcome.APPROVED if approve else SignOff.Outcome.RETURNED
         signoff = SignOff.objects.create(
-            draft=draft, level=level, outcome=outcome, staff=staff, at=timezone.now(),
+            draft=draft,
+            level=level,
+            outcome=outcome,
+            staff=staff,
+            at=timezone.now(),
             note=(note or "").strip(),
         )
         audit(matter, action="signoff", by=by, level=level, outcome=outcome)
         if not approve:
             _returned(matter, staff=staff, level=level, note=signoff.note)
-            tell([draft.drafted_by], matter, kind="draft_returned",
-                 subject=gettext("Your draft reply was returned"))
+            tell(
+                [draft.drafted_by],
+                matter,
+                kind="draft_returned",
+                subject=gettext("Your draft reply was returned"),
+            )
             return signoff
         if at_head and to_leader:
             matter.needs_leader_signoff = True
@@ -188,8 +194,12 @@ def matter_signoff(
         if at_head and matter.needs_leader_signoff:
             matter.state = Matter.State.LEADER_REVIEW
             matter.save(update_fields=["state"])
-            tell([matter.leader], matter, kind="leader_signoff",
-                 subject=gettext("A reply awaits the leader's sign-off"))
+            tell(
+                [matter.leader],
+                matter,
+                kind="leader_signoff",
+                subject=gettext("A reply awaits the leader's sign-off"),
+            )
             return signoff
         _reply(matter, by=by, staff=staff)
     return signoff

@@ -93,9 +93,7 @@ def matter_register(
     if kind == Matter.Kind.MEETING:
         meeting_ref = text(meeting_ref, _("Enter the reference of the meeting minutes."))
     if limit_workdays is not None and not 1 <= limit_workdays <= MAX_LIMIT_WORKDAYS:
-        raise DomainError(
-            _("The time limit must be between 1 and 60 working days.")
-        )
+        raise DomainError(_("The time limit must be between 1 and 60 working days."))
     staff = actor_staff(by)
     now = timezone.now()
     with transaction.atomic():
@@ -285,14 +283,23 @@ def matter_reroute_decide(
         audit(matter, action="reroute.decide", by=by, request=request.pk, approve=approve)
         if approve and new_lead is not None:
             _route(
-                matter, by=by, staff=staff, lead=new_lead, assisting=assisting,
-                action="rerouted", note=request.note,
+                matter,
+                by=by,
+                staff=staff,
+                lead=new_lead,
+                assisting=assisting,
+                action="rerouted",
+                note=request.note,
             )
             return request
         matter.state = Matter.State.ROUTED
         matter.save(update_fields=["state"])
         event(
-            matter, action="reroute_refused", staff=staff, at=now, note=request.note,
+            matter,
+            action="reroute_refused",
+            staff=staff,
+            at=now,
+            note=request.note,
             department=request.department,
         )
         violation_record_automatic(
@@ -331,8 +338,13 @@ def matter_complete(*, by: User, matter: Matter, result: str) -> Matter:
         matter.state, matter.result, matter.completed_at = Matter.State.DONE, result, now
         matter.save(update_fields=["state", "result", "completed_at"])
         late = clock is not None and now > clock.due_at
-        event(matter, action="completed_late" if late else "completed", staff=staff, at=now,
-              note=result)
+        event(
+            matter,
+            action="completed_late" if late else "completed",
+            staff=staff,
+            at=now,
+            note=result,
+        )
         audit(matter, action="complete", by=by, late=late)
         tell(
             [matter.registered_by, matter.leader],

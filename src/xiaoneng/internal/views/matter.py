@@ -85,24 +85,28 @@ ACTIONS: dict[str, Action] = {
     "complete": Action(
         gettext_lazy("Report it done"),
         f.TextForm,
-        lambda u, m: m.kind != Matter.Kind.REQUEST and m.state == S.IN_PROGRESS
-        and may.in_lead(u, m),
+        lambda u, m: (
+            m.kind != Matter.Kind.REQUEST and m.state == S.IN_PROGRESS and may.in_lead(u, m)
+        ),
         lambda u, m, d: services.matter_complete(by=u, matter=m, result=d["text"]),
         primary=True,
     ),
     "draft": Action(
         gettext_lazy("Draft the reply"),
         f.TextForm,
-        lambda u, m: m.kind == Matter.Kind.REQUEST and m.state == S.IN_PROGRESS
-        and may.in_lead(u, m),
+        lambda u, m: (
+            m.kind == Matter.Kind.REQUEST and m.state == S.IN_PROGRESS and may.in_lead(u, m)
+        ),
         lambda u, m, d: services.matter_draft(by=u, matter=m, reply=d["text"]),
         primary=True,
     ),
     "signoff": Action(
         gettext_lazy("Sign off the reply"),
         f.SignOffForm,
-        lambda u, m: (m.state == S.HEAD_REVIEW and may.is_lead_head(u, m))
-        or (m.state == S.LEADER_REVIEW and may.is_leader_for(u, m)),
+        lambda u, m: (
+            (m.state == S.HEAD_REVIEW and may.is_lead_head(u, m))
+            or (m.state == S.LEADER_REVIEW and may.is_leader_for(u, m))
+        ),
         lambda u, m, d: services.matter_signoff(
             by=u, matter=m, approve=d["approve"], note=d["note"], to_leader=d["to_leader"]
         ),
@@ -134,7 +138,9 @@ ACTIONS: dict[str, Action] = {
     "supervise": Action(
         gettext_lazy("Put under supervision"),
         f.SuperviseForm,
-        lambda u, m: may.may_supervise(u) and m.state != S.DONE and m.lead_department_id is not None,
+        lambda u, m: (
+            may.may_supervise(u) and m.state != S.DONE and m.lead_department_id is not None
+        ),
         lambda u, m, d: services.matter_supervise(
             by=u, matter=m, requirement=d["requirement"], due_working_days=d["due_working_days"]
         ),

@@ -148,8 +148,11 @@ def policies(request: HttpRequest) -> HttpResponse:
                 {
                     "version": version,
                     "limits": [
-                        (stages.get(limit.stage, limit.stage), limit.amount,
-                         limit.get_counting_display())
+                        (
+                            stages.get(limit.stage, limit.stage),
+                            limit.amount,
+                            limit.get_counting_display(),
+                        )
                         for limit in version.stage_limits.all()
                     ],
                 }

@@ -11,12 +11,12 @@ from xiaoneng.audit.models import AuditEntry
 from xiaoneng.audit.selectors import audit_chain_verify
 from xiaoneng.cases.permissions import has_case_scope
 from xiaoneng.office.workbench import workbench_for
-from xiaoneng.web.workbench import workbench_sections
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.security.selectors import administrator_ids
 from xiaoneng.web.permissions import role_required
 from xiaoneng.web.person import prime
+from xiaoneng.web.workbench import workbench_sections
 from xiaoneng.workdays.selectors import calendar_status
 
 
