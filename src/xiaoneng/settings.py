@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "xiaoneng.supervision",
     "xiaoneng.emergencies",
     "xiaoneng.evaluation",
+    "xiaoneng.internal",
     "xiaoneng.assessment",
     "xiaoneng.targets",
     "xiaoneng.campaigns",

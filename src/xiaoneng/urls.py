@@ -40,6 +40,7 @@ urlpatterns = [
     path("office/assessment/", include("xiaoneng.assessment.urls")),
     path("office/evaluation/", include("xiaoneng.evaluation.urls")),
     path("office/targets/", include("xiaoneng.targets.urls")),
+    path("office/internal/", include("xiaoneng.internal.urls")),
     path("office/campaigns/", include("xiaoneng.campaigns.urls")),
     path("office/webhooks/", include("xiaoneng.webhooks.urls")),
     path("office/referrals/", include("xiaoneng.referrals.urls")),

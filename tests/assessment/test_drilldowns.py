@@ -99,7 +99,8 @@ def test_crafted_numbers_open_their_records(username) -> None:
             period_to=period["date_to"],
         )
         detail = reverse("assessment:bulletin_detail", args=[bulletin.pk])
-        assert _walk(client, detail, {}) == 14 + 13  # the counts section, then the text
+        # The counts section, then the text: the cases' 13 and the internal matters' 6.
+        assert _walk(client, detail, {}) == 14 + 13 + 6
 
 
 def test_a_case_counted_twice_is_listed_once_and_counted_twice(
@@ -169,6 +170,8 @@ def test_every_number_in_a_bulletins_text_opens_its_records(history, users, make
     content = bulletin.content
     expected = 4 + 4 + 2 + len(content["units"]) + len(content["departments"]) + 3
     expected += len(content["hotspots"])
+    # Internal matters: six counts in all, two more for each department that has any.
+    expected += 6 + 2 * len(content["internal"]["departments"])
     for school in content["schools"]:
         expected += 3 + len([c for c in school["categories"] if c[2]])
     client = Client()
@@ -208,6 +211,7 @@ def test_a_bulletin_frozen_without_ids_prints_its_numbers_unlinked(users, make_c
     text = html[html.index('data-testid="bulletin-text"') :]
     linked = 4 + 4 + 2 + len(content["departments"])
     linked += sum(3 + len([c for c in r["categories"] if c[2]]) for r in content["schools"])
+    linked += 6 + 2 * len(content["internal"]["departments"])  # internal matters
     assert len(LINK.findall(text)) == linked
     assert f"{content['units'][0]['name']}：综合得分" in text
     assert "，受理1件，" in text

@@ -227,6 +227,16 @@ BUSINESS = {
     "emergencies:board": CASE_WORKERS,
     "emergencies:incident_new": CASE_WORKERS,
     "emergencies:incident": CASE_WORKERS,
+    # Internal matters (政令畅通): every case worker may open the pages, scope decides what
+    # they see (tests/internal/test_views.py); 办公室 registers, workers send a 请示.
+    "internal:list": CASE_WORKERS,
+    "internal:detail": CASE_WORKERS,
+    "internal:attachment": CASE_WORKERS,
+    "internal:act": CASE_WORKERS,
+    "internal:document": CASE_WORKERS,
+    "internal:policies": CASE_WORKERS,
+    "internal:register": INTAKE_ONLY,
+    "internal:ask": CASE_WORKERS - EFFICIENCY - {"inspector", "leader"},
     "emergencies:report_new": CASE_WORKERS,
     "emergencies:end_response": CASE_WORKERS,
     "emergencies:regrade": CASE_WORKERS,

@@ -29,7 +29,9 @@ class Count:
     n: int
     filters: dict[str, Any] | None
     window: tuple[date, date] | None = None
-    listing: str = "cases"  # or "tasks": the target task list (its own filters, no dates)
+    # or "tasks": the target task list (its own filters, no dates); or "internal": the list
+    # of internal matters (its own filters, the period's dates)
+    listing: str = "cases"
 
     def __str__(self) -> str:
         return str(self.n)
@@ -150,17 +152,23 @@ def bulletin_blocks(content: dict[str, Any], *, period_from: date, period_to: da
         if content.get("targets", {}).get("tasks"):  # frozen with the counts: link them
             lines[0] = _targets(content["targets"])
         blocks += [["七、目标任务与学习讨论"], lines]
+    if content.get("internal"):  # Bulletins frozen before internal matters have none.
+        blocks += [["八、政令畅通（内部事项）"], _internal(content["internal"])]
     if content.get("evaluation") or content.get("typical_cases"):
         blocks += _evaluation_blocks(
-            content.get("evaluation", []), content.get("typical_cases", [])
+            content.get("evaluation", []),
+            content.get("typical_cases", []),
+            number="九" if content.get("internal") else "八",
         )
     return blocks
 
 
-def _evaluation_blocks(rounds: list[dict[str, Any]], typical: list[dict[str, Any]]) -> list[Block]:
-    """八、the rounds of evaluation by the people served approved in the period and the typical
-    cases and good practices published in it (evaluation app)."""
-    blocks: list[Block] = [["八、群众评议与典型案例"]]
+def _evaluation_blocks(
+    rounds: list[dict[str, Any]], typical: list[dict[str, Any]], number: str
+) -> list[Block]:
+    """Section 八 (九 after the internal matters): the rounds of evaluation by the people served
+    approved in the period and the typical cases and good practices published in it."""
+    blocks: list[Block] = [[f"{number}、群众评议与典型案例"]]
     for r in rounds:
         blocks.append([f"{r['title']}结果（综合得分，满分100）："])
         blocks.append(
@@ -182,6 +190,48 @@ def _evaluation_blocks(rounds: list[dict[str, Any]], typical: list[dict[str, Any
 def _typical_item(t: dict[str, Any]) -> str:
     unit = f"（{t['unit']}）" if t["unit"] else ""
     return f"{t['title']}{unit}。{t['facts']} 处理：{t['handling']} 启示：{t['lesson']}"
+
+
+def _internal_count(n: int, name: str, department: int | None = None) -> Count:
+    filters: dict[str, Any] = {"counted": name}
+    if department:
+        filters["department"] = department
+    return Count(n, filters, listing="internal")
+
+
+def _internal(s: dict[str, Any]) -> list[Sentence]:
+    """请示回复及时率, 批办件办结率 and the return attempts of each department."""
+    c = s["counts"]
+    lines: list[Sentence] = [
+        [
+            "本期答复请示",
+            _internal_count(c["requests_replied"], "requests_replied"),
+            "件，按时答复",
+            _internal_count(c["requests_on_time"], "requests_on_time"),
+            f"件，请示回复及时率{pct(s['request_reply_timely_rate'])}；登记局领导批办件",
+            _internal_count(c["instructions_registered"], "instructions_registered"),
+            "件，已办结",
+            _internal_count(c["instructions_done"], "instructions_done"),
+            f"件，批办件办结率{pct(s['instruction_completion_rate'])}；申请改办",
+            _internal_count(c["reroute_attempts"], "reroute_attempts"),
+            "件，其中不予改办（推诿扯皮）",
+            _internal_count(c["reroute_refused"], "reroute_refused"),
+            "件。",
+        ]
+    ]
+    for row in s["departments"]:
+        n, dept = row["counts"], row["id"]
+        lines.append(
+            [
+                f"{row['name']}：请示回复及时率{pct(row['request_reply_timely_rate'])}，"
+                f"批办件办结率{pct(row['instruction_completion_rate'])}，申请改办",
+                _internal_count(n["reroute_attempts"], "reroute_attempts", dept),
+                "件，不予改办",
+                _internal_count(n["reroute_refused"], "reroute_refused", dept),
+                "件。",
+            ]
+        )
+    return lines
 
 
 def _targets(s: dict[str, Any]) -> Sentence:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.assessment.bulletin_text import bulletin_blocks, plain_body, speech_content
 from xiaoneng.assessment.concerned import concerned_ranking
+from xiaoneng.assessment.internal_figures import internal_content
 from xiaoneng.assessment.models import Bulletin
 from xiaoneng.assessment.selectors import (
     Period,
@@ -112,6 +113,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         "targets": programme_targets(),
         "evaluation": evaluation_rows(period),
         "typical_cases": typical_rows(period),
+        "internal": internal_content(period),
     }
 
 

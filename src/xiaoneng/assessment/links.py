@@ -55,6 +55,13 @@ def linked_sentence(sentence: Sentence, period: Period, *, live: bool = True) ->
         elif live and part.filters is not None and part.listing == "tasks":
             url = f"{reverse('targets:list')}?{urlencode(part.filters)}"
             parts.append(("", part.n, url))
+        elif live and part.filters is not None and part.listing == "internal":
+            params = {
+                **part.filters,
+                "date_from": period.start.isoformat(),
+                "date_to": period.end.isoformat(),
+            }
+            parts.append(("", part.n, f"{reverse('internal:list')}?{urlencode(params)}"))
         elif live and part.filters is not None:
             window = Period(*part.window) if part.window else period
             parts.append(("", part.n, cases_url(window, **part.filters)))

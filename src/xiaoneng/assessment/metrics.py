@@ -180,3 +180,31 @@ def metric_values(f: Figures, weights: tuple[int, int, int] = DEFAULT_WEIGHTS) -
         average_reply_workdays=average_reply_workdays(f),
         composite_score=composite_score(f, weights),
     )
+
+
+# -- internal matters (政令畅通) ---------------------------------------------------------------
+# Counted by ``internal.selectors`` (each count is the size of a list of matters); the rates
+# are defined here, once, like the case rates above.
+INTERNAL_PARTS: dict[str, tuple[str, str]] = {
+    "request_reply_timely_rate": ("requests_on_time", "requests_replied"),
+    "instruction_completion_rate": ("instructions_done", "instructions_registered"),
+}
+
+
+def request_reply_timely_rate(counts: dict[str, int]) -> float | None:
+    """请示回复及时率 = 请示 whose reply was returned by the (extended) deadline of its reply
+    clock / 请示 replied in the period."""
+    top, bottom = INTERNAL_PARTS["request_reply_timely_rate"]
+    return _rate(counts.get(top, 0), counts.get(bottom, 0))
+
+
+def instruction_completion_rate(counts: dict[str, int]) -> float | None:
+    """批办件办结率 = 批办件 registered in the period and done / 批办件 registered in the period."""
+    top, bottom = INTERNAL_PARTS["instruction_completion_rate"]
+    return _rate(counts.get(top, 0), counts.get(bottom, 0))
+
+
+def return_attempts(counts: dict[str, int]) -> int:
+    """Return attempts (推诿) of a department = internal matters it asked 办公室 to re-route in
+    the period (each matter once); those refused are counted apart (``reroute_refused``)."""
+    return counts.get("reroute_attempts", 0)

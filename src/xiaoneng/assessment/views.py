@@ -19,6 +19,7 @@ from xiaoneng.assessment.bulletin_text import speech_content, speech_sentence
 from xiaoneng.assessment.concerned import concerned_ranking
 from xiaoneng.assessment.exports import dashboard_workbook
 from xiaoneng.assessment.forms import PeriodForm, WeightsForm
+from xiaoneng.assessment.internal_figures import internal_figures, internal_ranking
 from xiaoneng.assessment.links import (
     cards_url,
     cases_url,
@@ -186,6 +187,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/dashboard.html", context)
 
 
+def internal_context(context: dict[str, Any]) -> dict[str, Any]:
+    """The figures of internal matters: the head's department, or the whole bureau with the
+    ranking of departments."""
+    department = context["department"]
+    figures = internal_figures(
+        context["period"], department_id=department.pk if department else None
+    )
+    ranking = internal_ranking(context["period"]) if context["board"] else []
+    return {"internal": figures, "internal_ranking": ranking}
+
+
 def programme_context(context: dict[str, Any]) -> dict[str, Any]:
     """Target completion, campaign participation and study hours of the dashboard's scope:
     the chosen unit, the head's unit, or everything."""
@@ -196,6 +208,7 @@ def programme_context(context: dict[str, Any]) -> dict[str, Any]:
     return {
         "campaigns_summary": campaigns_summary(unit_ids=unit_ids),
         "targets_summary": targets_summary(year=context["period"].end.year, unit_ids=unit_ids),
+        **internal_context(context),
     }
 
 

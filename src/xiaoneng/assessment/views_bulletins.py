@@ -96,6 +96,9 @@ def draft_counts(bulletin: Bulletin) -> tuple[list[tuple[Any, int, str]], bool]:
     targets = bulletin.content.get("targets")
     if targets:  # the task list shows today's tasks: a changed count cannot be linked
         changed = changed or targets != service.programme_targets()
+    internal = bulletin.content.get("internal")
+    if internal:  # the matters' lists are today's: a changed count cannot be linked
+        changed = changed or internal != service.internal_content(period)
     return rows, changed
 
 

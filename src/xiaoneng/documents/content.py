@@ -32,6 +32,8 @@ class Kind:
     INCIDENT_INITIAL = "incident_initial"
     INCIDENT_PROGRESS = "incident_progress"
     INCIDENT_FINAL = "incident_final"
+    INTERNAL_SLIP = "internal_slip"
+    INTERNAL_REPLY = "internal_reply"
 
 
 TITLES = {
@@ -48,6 +50,8 @@ TITLES = {
     Kind.INCIDENT_INITIAL: "突发事件初报",
     Kind.INCIDENT_PROGRESS: "突发事件续报",
     Kind.INCIDENT_FINAL: "突发事件终报",
+    Kind.INTERNAL_SLIP: "批办单",
+    Kind.INTERNAL_REPLY: "请示答复",
 }
 
 # The word of the number: 教受〔2026〕3号.
@@ -65,6 +69,8 @@ PREFIXES = {
     Kind.INCIDENT_INITIAL: "教安初",
     Kind.INCIDENT_PROGRESS: "教安续",
     Kind.INCIDENT_FINAL: "教安终",
+    Kind.INTERNAL_SLIP: "教办批",
+    Kind.INTERNAL_REPLY: "教复",
 }
 
 

@@ -16,6 +16,7 @@ from xiaoneng.org.selectors import user_roles
 from xiaoneng.security.selectors import administrator_ids
 from xiaoneng.web.permissions import role_required
 from xiaoneng.web.person import prime
+from xiaoneng.web.workbench import workbench_sections
 from xiaoneng.workdays.selectors import calendar_status
 
 
@@ -37,7 +38,13 @@ def home(request: HttpRequest) -> HttpResponse:
         workbench = workbench_for(request.user)
     # The administrator must see a missing holiday schedule before deadlines go provisional.
     calendar = calendar_status() if Role.SYSADMIN in roles else None
-    return render(request, "office/home.html", {"workbench": workbench, "calendar": calendar})
+    # Sections the features register (web/workbench.py), e.g. internal matters.
+    sections = workbench_sections(request.user)
+    return render(
+        request,
+        "office/home.html",
+        {"workbench": workbench, "calendar": calendar, "sections": sections},
+    )
 
 
 @role_required(Role.AUDITOR)
