@@ -13,7 +13,7 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import audit_batch
-from xiaoneng.cases import clocks
+from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.identifiers import (
     new_tracking_code,
     new_tracking_secret,
@@ -220,6 +220,7 @@ def _create_case(
     clocks.start(case=case, stage=clocks.REPLY, at=at, by=by)
     data = {"channel": case.channel, "kind": case.kind, "pool": staff is None}
     record(case, action="register", user=by, data=data, at=at)
+    facts.announce(facts.ARRIVED, case=case)
     with override("zh-hans"):
         template = gettext(
             "Your request %(number)s has been registered. Tracking code: %(code)s, "
@@ -311,6 +312,7 @@ def dispatch_to(
     case.state = State.DISPATCHED
     case.save()
     clocks.start(case=case, stage=clocks.SIGN_FOR, at=at, by=by)
+    facts.announce(facts.DISPATCHED, case=case, department=lead)
     for department in assisting:
         assist, _created = CaseAssist.objects.get_or_create(case=case, department=department)
         if assist.opinion == CaseAssist.Opinion.PENDING:
