@@ -6,10 +6,15 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
+with warnings.catch_warnings():
+    # jieba 0.42's patterns carry invalid escapes, reported when it is first compiled.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", SyntaxWarning)
+    import jieba
 
 USER_DICTIONARY = Path(__file__).parent / "data" / "edu_terms.txt"
 # Longer texts are cut before reading: a request is at most 5 000 characters (cases' intake),
@@ -27,6 +32,7 @@ STOPWORDS = frozenset(
     "的 了 是 我 你 他 她 们 我们 你们 他们 在 有 和 与 及 或 也 都 就 还 又 很 太 吧 吗 呢 啊 呀 "
     "一个 这个 那个 这 那 什么 怎么 为什么 请问 您好 你好 谢谢 麻烦 请 希望 能 能否 是否 "
     "有关 部门 相关 情况 问题 反映 反应 一下 现在 已经 没有 不 没 要 让 把 被 给 对 说 "
+    "学校 孩子 家长 我家 示例 市 学生 本人 "
     "去 来 到 从 向 为 以 等 上 下 中 里 后 前 年 月 日 号 元 块 个 次 0".split()
 )
 _PLACE = re.compile(
