@@ -191,6 +191,98 @@ def _indexes(value: str, kind: str) -> frozenset[str]:
     return frozenset(blind_index_candidates(value, kind=kind)) if value.strip() else frozenset()
 
 
+def school_names() -> list[tuple[str, int]]:
+    """(name, unit id) of every school, full and short names, longest first."""
+    names = []
+    for pk, name, short in Unit.objects.exclude(kind=Unit.Kind.BUREAU).values_list(
+        "pk", "name", "short_name"
+    ):
+        names += [(name, pk)] + ([(short, pk)] if short and len(short) >= 3 else [])
+    return sorted(names, key=lambda item: -len(item[0]))
+
+
+def school_in(text: str, names: list[tuple[str, int]]) -> int | None:
+    """The school a text names (a hotline row names it only in its words)."""
+    return next((pk for name, pk in names if name in text), None)
+
+
+def _probe_of(case: Case, names: list[tuple[str, int]] | None = None) -> Probe:
+    text = f"{case.title} {case.content}"
+    school = case.unit_concerned_id
+    if school is None and names:
+        school = school_in(text, names)
+    return Probe.of(
+        text,
+        school_id=school,
+        phones=frozenset({case.requester_phone_index or ""}),
+        ids=frozenset({case.requester_id_index or ""}),
+    )
+
+
+def _candidates(
+    *,
+    units: set[int],
+    schools: set[int],
+    phones: set[str],
+    ids: set[str],
+    now: datetime | None = None,
+    everywhere: bool = False,
+) -> list[Case]:
+    """Open cases of the last ``window_days`` of those units, about those schools or from
+    those people, newest first (one query)."""
+    since = (now or timezone.now()) - timedelta(days=window_days())
+    recent = Case.objects.filter(registered_at__gte=since, state__in=OPEN_STATES)
+    if not everywhere:
+        family = _families(units)
+        scope = Q(unit_id__in=family) | Q(unit_concerned_id__in=schools)
+        scope |= Q(requester_phone_index__in=phones) | Q(requester_id_index__in=ids)
+        recent = recent.filter(scope)
+    return list(
+        recent.only(
+            "pk",
+            "number",
+            "title",
+            "content",
+            "state",
+            "unit_id",
+            "unit_concerned_id",
+            "requester_phone_index",
+            "requester_id_index",
+            "registered_at",
+        ).order_by("-registered_at")[:CANDIDATE_LIMIT]
+    )
+
+
+def _families(units: set[int]) -> set[int]:
+    """The units and their parents and children: a request to a school's pool and a referral
+    in the bureau's pool about that school are compared."""
+    parents = set(Unit.objects.filter(pk__in=units).exclude(parent=None).values_list("parent_id", flat=True))
+    near = units | parents
+    return near | set(Unit.objects.filter(parent_id__in=near).values_list("pk", flat=True))
+
+
+def _matches(
+    probe: Probe,
+    candidates: list[tuple[Case, Probe]],
+    *,
+    unit_id: int | None,
+    exclude: int | None,
+    limit: int,
+) -> list[Similar]:
+    family = _families({unit_id}) if unit_id is not None else set()
+    found = []
+    for case, old in candidates:
+        if case.pk == exclude:
+            continue
+        same_scope = unit_id is None or case.unit_id in family
+        same_scope = same_scope or (probe.school_id is not None and old.school_id == probe.school_id)
+        match = compare(probe, old)
+        if (same_scope and match.score >= SHOWN) or match.person:
+            found.append(Similar(case=case, match=match))
+    found.sort(key=lambda s: (-s.score, -s.case.pk))
+    return found[:limit]
+
+
 def similar_to(
     probe: Probe,
     *,
@@ -200,56 +292,45 @@ def similar_to(
     limit: int = 10,
 ) -> list[Similar]:
     """Open cases of the last ``window_days`` about the same matter as ``probe``: the unit's own
-    and those concerning the same school, or from the same person; best first."""
-    since = (now or timezone.now()) - timedelta(days=window_days())
-    recent = Case.objects.filter(registered_at__gte=since, state__in=OPEN_STATES)
-    scope = Q(unit=unit) if unit is not None else Q()
-    if probe.school_id is not None:
-        scope |= Q(unit_concerned_id=probe.school_id)
-    if probe.phones:
-        scope |= Q(requester_phone_index__in=probe.phones)
-    if probe.ids:
-        scope |= Q(requester_id_index__in=probe.ids)
-    candidates = (
-        recent.filter(scope)
-        .exclude(pk=exclude)
-        .only(
-            "pk",
-            "number",
-            "title",
-            "content",
-            "state",
-            "unit_concerned_id",
-            "requester_phone_index",
-            "requester_id_index",
-            "registered_at",
-        )
-        .order_by("-registered_at")[:CANDIDATE_LIMIT]
+    and those concerning the same school (any unit's when ``unit`` is None), or from the same
+    person; best first."""
+    candidates = _candidates(
+        units={unit.pk} if unit is not None else set(),
+        schools={probe.school_id} if probe.school_id is not None else set(),
+        phones=set(probe.phones),
+        ids=set(probe.ids),
+        now=now,
+        everywhere=unit is None,
     )
-    found = []
-    for case in candidates:
-        old = Probe.of(
-            f"{case.title} {case.content}",
-            school_id=case.unit_concerned_id,
-            phones=frozenset({case.requester_phone_index or ""}),
-            ids=frozenset({case.requester_id_index or ""}),
-        )
-        match = compare(probe, old)
-        if match.score >= SHOWN or match.person:
-            found.append(Similar(case=case, match=match))
-    found.sort(key=lambda s: (-s.score, -s.case.pk))
-    return found[:limit]
+    names = school_names()
+    pairs = [(case, _probe_of(case, names)) for case in candidates]
+    return _matches(
+        probe, pairs, unit_id=unit.pk if unit else None, exclude=exclude, limit=limit
+    )
 
 
 def similar_cases(case: Case, *, limit: int = 10) -> list[Similar]:
     """The near-duplicates of ``case`` among the open, recent cases."""
-    probe = Probe.of(
-        f"{case.title} {case.content}",
-        school_id=case.unit_concerned_id,
-        phones=frozenset({case.requester_phone_index or ""}),
-        ids=frozenset({case.requester_id_index or ""}),
+    return similar_to(_probe_of(case, school_names()), unit=case.unit, exclude=case.pk, limit=limit)
+
+
+def similar_for_many(cases: list[Case], *, limit: int = 3) -> dict[int, list[Similar]]:
+    """The near-duplicates of each of ``cases`` (a page of the intake pool), in one query."""
+    if not cases:
+        return {}
+    names = school_names()
+    probes = {case.pk: _probe_of(case, names) for case in cases}
+    candidates = _candidates(
+        units={case.unit_id for case in cases},
+        schools={case.unit_concerned_id for case in cases if case.unit_concerned_id},
+        phones={case.requester_phone_index for case in cases if case.requester_phone_index},
+        ids={case.requester_id_index for case in cases if case.requester_id_index},
     )
-    return similar_to(probe, unit=case.unit, exclude=case.pk, limit=limit)
+    pairs = [(candidate, _probe_of(candidate, names)) for candidate in candidates]
+    return {
+        case.pk: _matches(probes[case.pk], pairs, unit_id=case.unit_id, exclude=case.pk, limit=limit)
+        for case in cases
+    }
 
 
 def similar_to_request(
@@ -264,7 +345,7 @@ def similar_to_request(
     """The near-duplicates of a request not yet registered (the office intake form)."""
     probe = Probe.of(
         text,
-        school_id=school_id,
+        school_id=school_id if school_id is not None else school_in(text, school_names()),
         phones=_indexes(phone, "phone"),
         ids=_indexes(id_number, "id_number"),
     )
@@ -299,3 +380,8 @@ def settled_suggestions(*, unit_ids: list[int] | None, start: datetime, end: dat
             "case__return_count",
         )
     )
+
+
+def suggested_department_id(case: Case) -> int | None:
+    """The department triage put first for ``case`` (None when it did not know)."""
+    return Suggestion.objects.filter(case=case).values_list("top_id", flat=True).first()

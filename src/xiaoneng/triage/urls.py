@@ -1,0 +1,10 @@
+from django.urls import path
+
+from xiaoneng.triage import views
+
+app_name = "triage"
+
+urlpatterns = [
+    path("cases/<int:pk>/", views.panel, name="panel"),
+    path("cases/<int:pk>/merge/", views.merge, name="merge"),
+]
