@@ -20,7 +20,6 @@ from xiaoneng.office.forms import active_departments
 from xiaoneng.office.labels import CAPACITY_LABELS, event_label
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
-from xiaoneng.triage.selectors import suggested_department_id
 from xiaoneng.web.person import may_reveal
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.models import Clock
@@ -69,12 +68,8 @@ class Bound:
 
 
 def suggest_lead(case: Case, departments: list[Department]) -> int | None:
-    """The lead department to suggest: the one triage read from the request (when it knew and
-    may be chosen here), else the school's first office when a school is concerned, else the
-    department that usually leads on the category."""
-    read = suggested_department_id(case)
-    if read is not None and any(department.pk == read for department in departments):
-        return read
+    """The lead department to suggest: the school's first office when a school is concerned,
+    else the department that usually leads on the category."""
     concerned = case.unit_concerned
     if concerned is not None and concerned.kind != Unit.Kind.BUREAU:
         for department in departments:

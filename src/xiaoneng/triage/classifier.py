@@ -85,6 +85,59 @@ class Router:
         if len(self.classes) == 2:
             coef = np.vstack([-coef[0], coef[0]])
         self.coef = np.asarray(coef[:, : self.n_words])
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """The parts of the model one suggestion needs, as plain arrays: scikit-learn's own
+        checks cost some 30 ms a call, ten times the arithmetic (tested equal)."""
+        calibrated = self.model.calibrated_classifiers_[0]
+        base = calibrated.estimator
+        self._analysers = (
+            self.word_vectoriser.build_analyzer(),
+            self.char_vectoriser.build_analyzer(),
+        )
+        self._vocabularies = (self.word_vectoriser.vocabulary_, self.char_vectoriser.vocabulary_)
+        self._idf = (self.word_vectoriser.idf_, self.char_vectoriser.idf_)
+        self._full_coef = np.ascontiguousarray(base.coef_.T)  # features × outputs
+        self._intercept = np.asarray(base.intercept_)
+        self._sigmoid = np.array([[c.a_, c.b_] for c in calibrated.calibrators])
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._prepare()
+
+    def _row(self, text: str, part: int) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(self._analysers[part](text))
+        vocabulary = self._vocabularies[part]
+        found = [(vocabulary[t], n) for t, n in counts.items() if t in vocabulary]
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        indices = np.array([i for i, _n in found], dtype=np.int64)
+        values = (1 + np.log([n for _i, n in found])) * self._idf[part][indices]
+        return indices, values / np.linalg.norm(values)
+
+    def _fast(self, text: str) -> tuple[sparse.csr_matrix, np.ndarray | None]:
+        """The word row (for the reasons) and the calibrated probabilities of one text."""
+        word_idx, word_val = self._row(text, 0)
+        char_idx, char_val = self._row(text, 1)
+        word_row = sparse.csr_matrix(
+            (word_val, word_idx, [0, len(word_idx)]), shape=(1, self.n_words)
+        )
+        if len(word_idx) + len(char_idx) == 0:
+            return word_row, None
+        indices = np.concatenate([word_idx, char_idx + self.n_words])
+        values = np.concatenate([word_val, char_val])
+        decision = values @ self._full_coef[indices] + self._intercept
+        calibrated = 1 / (1 + np.exp(self._sigmoid[:, 0] * decision + self._sigmoid[:, 1]))
+        if len(self.classes) == 2:
+            return word_row, np.array([1 - calibrated[0], calibrated[0]])
+        total = calibrated.sum()
+        if total == 0:
+            return word_row, np.full(len(self.classes), 1 / len(self.classes))
+        return word_row, calibrated / total
 
     def _vectors(self, texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         word_matrix = self.word_vectoriser.transform(texts)
@@ -97,10 +150,9 @@ class Router:
 
     def suggest(self, text: str, *, limit: int = 3) -> list[Guess]:
         """The ``limit`` most likely departments; none when no word of the text is known."""
-        word_row, matrix = self._vectors([text])
-        if matrix.nnz == 0:
+        word_row, probabilities = self._fast(text)
+        if probabilities is None:
             return []
-        probabilities = self.model.predict_proba(matrix)[0]
         order = np.argsort(-probabilities)[:limit]
         similar = self._similar(word_row)
         guesses = []

@@ -19,6 +19,7 @@ from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.triage.classifier import Example, Router, loads, train
 from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
+from xiaoneng.triage.text import school_aliases
 from xiaoneng.triage.similarity import SHOWN, Match, Probe, compare
 
 DEFAULT_THRESHOLD = 0.4
@@ -197,7 +198,8 @@ def school_names() -> list[tuple[str, int]]:
     for pk, name, short in Unit.objects.exclude(kind=Unit.Kind.BUREAU).values_list(
         "pk", "name", "short_name"
     ):
-        names += [(name, pk)] + ([(short, pk)] if short and len(short) >= 3 else [])
+        names.append((name, pk))
+        names += [(alias, pk) for alias in school_aliases(short)] if short else []
     return sorted(names, key=lambda item: -len(item[0]))
 
 
@@ -268,8 +270,9 @@ def _matches(
     unit_id: int | None,
     exclude: int | None,
     limit: int,
+    families: dict[int, set[int]],
 ) -> list[Similar]:
-    family = _families({unit_id}) if unit_id is not None else set()
+    family = families.get(unit_id, set()) if unit_id is not None else set()
     found = []
     for case, old in candidates:
         if case.pk == exclude:
@@ -304,8 +307,14 @@ def similar_to(
     )
     names = school_names()
     pairs = [(case, _probe_of(case, names)) for case in candidates]
+    families = {unit.pk: _families({unit.pk})} if unit is not None else {}
     return _matches(
-        probe, pairs, unit_id=unit.pk if unit else None, exclude=exclude, limit=limit
+        probe,
+        pairs,
+        unit_id=unit.pk if unit else None,
+        exclude=exclude,
+        limit=limit,
+        families=families,
     )
 
 
@@ -327,8 +336,16 @@ def similar_for_many(cases: list[Case], *, limit: int = 3) -> dict[int, list[Sim
         ids={case.requester_id_index for case in cases if case.requester_id_index},
     )
     pairs = [(candidate, _probe_of(candidate, names)) for candidate in candidates]
+    families = {unit_id: _families({unit_id}) for unit_id in {case.unit_id for case in cases}}
     return {
-        case.pk: _matches(probes[case.pk], pairs, unit_id=case.unit_id, exclude=case.pk, limit=limit)
+        case.pk: _matches(
+            probes[case.pk],
+            pairs,
+            unit_id=case.unit_id,
+            exclude=case.pk,
+            limit=limit,
+            families=families,
+        )
         for case in cases
     }
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from xiaoneng.triage.text import places, shingles
+from xiaoneng.triage.text import concepts, places, shingles
 
 # At or above this a pair is shown as a likely duplicate.
-DUPLICATE = 0.45
+DUPLICATE = 0.5
 # Below this a pair is not shown at all.
 SHOWN = 0.3
 SCHOOL_BONUS = 0.12
@@ -24,6 +24,8 @@ PLACE_BONUS = 0.08
 # The text must be at least this alike for the school or a place to count.
 TOPICAL = 0.18
 PERSON_FLOOR = 0.55
+# Two requests naming two different schools are rarely one matter.
+OTHER_SCHOOL = 0.4
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Probe:
     ids: frozenset[str] = field(default=frozenset())
     grams: frozenset[str] = field(default=frozenset())
     named_places: frozenset[str] = field(default=frozenset())
+    matters: frozenset[str] = field(default=frozenset())
 
     @classmethod
     def of(
@@ -54,6 +57,7 @@ class Probe:
             ids=frozenset(i for i in ids if i),
             grams=shingles(text),
             named_places=places(text),
+            matters=concepts(text),
         )
 
 
@@ -74,7 +78,11 @@ def text_similarity(a: frozenset[str], b: frozenset[str]) -> float:
 def compare(new: Probe, old: Probe) -> Match:
     """The score (0–1) that ``new`` is about the same matter as ``old``, with the reasons."""
     text = text_similarity(new.grams, old.grams)
+    if new.matters and old.matters:
+        text = (text + text_similarity(new.matters, old.matters)) / 2
     score, reasons = text, []
+    if new.school_id is not None and old.school_id is not None and new.school_id != old.school_id:
+        score *= OTHER_SCHOOL
     if text >= TOPICAL:
         reasons.append(gettext("similar wording (%(score).2f)") % {"score": text})
         if new.school_id is not None and new.school_id == old.school_id:

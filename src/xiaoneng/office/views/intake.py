@@ -9,23 +9,26 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from xiaoneng.cases.selectors import possible_duplicates
 from xiaoneng.cases.services import attachment_add, case_register
 from xiaoneng.errors import DomainError
 from xiaoneng.office.forms import IntakeForm
 from xiaoneng.org.roles import Role
 from xiaoneng.sealing import seal
-from xiaoneng.triage.selectors import similar_to_request
 from xiaoneng.web.permissions import role_required
 
 INTAKE_ROLES = (Role.INTAKE, Role.HANDLER, Role.DEPT_HEAD, Role.EFFICIENCY_OFFICE)
 
 
 def _duplicates(phone: str, content: str) -> list:
-    """Open requests of the last 90 days from the same person or about the same matter, with
-    their score and reasons (triage: docs/triage.md)."""
-    if not (phone.strip() or content.strip()):
-        return []
-    return similar_to_request(text=content, unit=None, phone=phone)
+    found = {}
+    if phone.strip():
+        for case in possible_duplicates(phone=phone.strip()):
+            found[case.pk] = case
+    if content.strip():
+        for case in possible_duplicates(content=content):
+            found.setdefault(case.pk, case)
+    return list(found.values())[:10]
 
 
 @role_required(*INTAKE_ROLES)

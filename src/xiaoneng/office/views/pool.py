@@ -13,7 +13,6 @@ from xiaoneng.cases.pool import pool_duties, pool_visible_to
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
-from xiaoneng.triage.panels import pool_panel
 from xiaoneng.web.permissions import CASE_ROLES, role_required
 
 LIMIT = 200
@@ -38,9 +37,7 @@ def intake_pool(request: HttpRequest) -> HttpResponse:
     rows = attach_deadlines(
         list(rows.order_by("registered_at", "id")[:LIMIT]), now=now, stage="intake"
     )
-    cells = pool_panel(rows, request.user)
     for case in rows:
-        case.triage = cells.get(case.pk)
         case.may_act = office or case.unit_id in worked
         due = case.deadline.due_at
         case.remaining = due - now if due is not None and due > now else None
