@@ -68,7 +68,9 @@ def routing(cases: int, show_misses: bool) -> None:
         for i, (_category, department, title, content) in enumerate(requests(cases))
     ]
     router, seconds = timed_train(_remits() + history)
-    print(f"history: {cases} cases; training {seconds:.1f} s; model {len(dumps(router)) / 1e6:.1f} MB")
+    print(
+        f"history: {cases} cases; training {seconds:.1f} s; model {len(dumps(router)) / 1e6:.1f} MB"
+    )
     tests = [(text, department) for department, text in _rows("routing.tsv")]
     accuracy = evaluate(router, tests)
     print(
@@ -85,8 +87,9 @@ def routing(cases: int, show_misses: bool) -> None:
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1]
     print(
-        f"suggestion latency over {len(latencies)} calls: p50 {statistics.median(latencies):.1f} ms, "
-        f"p99 {p99:.1f} ms; texts with no known word: {known.count(0)}"
+        f"suggestion latency over {len(latencies)} calls: "
+        f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms; "
+        f"texts with no known word: {known.count(0)}"
     )
     if show_misses:
         for text, expected, ranked in accuracy.misses:

@@ -25,19 +25,24 @@ def _api(scopes: list[str], unit: str | None = None) -> Api:
 
 
 def test_suggestions_exactly_so(demo_org) -> None:
-    response = _api(["cases:read"]).post(URL, {"text": "学校违规收取资料费和校服费", "unit": "bureau"})
+    response = _api(["cases:read"]).post(
+        URL, {"text": "学校违规收取资料费和校服费", "unit": "bureau"}
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert set(body) == {"suggestions"}
     first = body["suggestions"][0]
     assert set(first) == {"department", "confidence", "reasons"}
-    assert first["department"] == "finance" and 0 < first["confidence"] <= 1
-    assert len(body["suggestions"]) <= 3 and first["reasons"]
+    assert first["department"] == "finance"
+    assert 0 < first["confidence"] <= 1
+    assert len(body["suggestions"]) <= 3
+    assert first["reasons"]
 
 
 def test_dont_know_is_an_empty_list(demo_org) -> None:
     response = _api(["cases:read"]).post(URL, {"text": "今天天气不错"})
-    assert response.status_code == 200 and response.json() == {"suggestions": []}
+    assert response.status_code == 200
+    assert response.json() == {"suggestions": []}
 
 
 def test_bad_input_is_a_clear_400_and_unknown_unit_refused(demo_org) -> None:
@@ -45,7 +50,8 @@ def test_bad_input_is_a_clear_400_and_unknown_unit_refused(demo_org) -> None:
     assert api.post(URL, {"unit": "bureau"}).status_code in (400, 422)
     assert api.post(URL, {"text": "x" * 20_001}).status_code in (400, 422)
     response = api.post(URL, {"text": "资料费", "unit": "nowhere"})
-    assert response.status_code in (400, 409) and response.json()["message"]
+    assert response.status_code in (400, 409)
+    assert response.json()["message"]
 
 
 def test_scope_and_unit_of_the_key(demo_org) -> None:

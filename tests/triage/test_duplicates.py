@@ -62,7 +62,10 @@ def test_a_portal_request_and_an_imported_referral_are_found_as_one_matter(
     found = similar_cases(referral_case)
     assert [s.case.pk for s in found] == [portal_case.pk]
     assert found[0].score >= 0.5
-    assert any("第一中学" in reason or "wording" in reason or "相似" in reason for reason in found[0].reasons)
+    assert any(
+        "第一中学" in reason or "wording" in reason or "相似" in reason
+        for reason in found[0].reasons
+    )
     back = similar_cases(portal_case)
     assert [s.case.pk for s in back] == [referral_case.pk]
 
@@ -92,14 +95,14 @@ def test_the_api_lists_similar_cases_best_first(portal_case, referral_case) -> N
     response = api.get(f"/cases/{referral_case.pk}/similar")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body[0]["id"] == portal_case.pk and body[0]["number"] == portal_case.number
-    assert 0 < body[0]["score"] <= 1 and body[0]["reasons"]
+    assert body[0]["id"] == portal_case.pk
+    assert body[0]["number"] == portal_case.number
+    assert 0 < body[0]["score"] <= 1
+    assert body[0]["reasons"]
     assert set(body[0]) == {"id", "number", "score", "reasons"}
 
 
-def test_the_similar_api_is_refused_to_administrators_and_unscoped_keys(
-    portal_case, users
-) -> None:
+def test_the_similar_api_is_refused_to_administrators_and_unscoped_keys(portal_case, users) -> None:
     session = Client()
     session.force_login(users["auditor"])
     response = session.get(f"/api/v1/cases/{portal_case.pk}/similar")
@@ -117,17 +120,21 @@ def test_merge_from_the_intake_pool_and_the_requester_is_told(
     # The pool's triage cells (the pool page loads them into its rows).
     ids = f"{portal_case.pk},{referral_case.pk}"
     cells = client.get(reverse("triage:pool_cells"), {"ids": ids}).content.decode()
-    assert 'data-testid="triage-similar-row"' in cells and 'hx-swap-oob="true"' in cells
+    assert 'data-testid="triage-similar-row"' in cells
+    assert 'hx-swap-oob="true"' in cells
     assert reverse("triage:merge", args=[portal_case.pk]) in cells
     response = client.post(
         reverse("triage:merge", args=[portal_case.pk]),
         {"into": referral_case.pk, "next": reverse("office:intake_pool")},
     )
-    assert response.status_code == 302 and response["Location"] == reverse("office:intake_pool")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("office:intake_pool")
     portal_case.refresh_from_db()
-    assert portal_case.state == State.MERGED and portal_case.merged_into_id == referral_case.pk
+    assert portal_case.state == State.MERGED
+    assert portal_case.merged_into_id == referral_case.pk
     sms = Notification.objects.get(kind="case.merged", channel="sms")
-    assert sms.recipient_address == "13800001234" and referral_case.number in sms.body
+    assert sms.recipient_address == "13800001234"
+    assert referral_case.number in sms.body
     # The public tracking page says the request joined an existing case.
     visitor = Client()
     tracked = visitor.post(
@@ -155,7 +162,8 @@ def test_the_case_page_section_shows_suggestion_and_similar_cases(
     assert 'data-testid="triage-suggestions"' in panel
     # The request waits in the school's own pool: the school's offices are suggested.
     assert "总务处" in panel
-    assert referral_case.number in panel and 'data-testid="triage-merge"' in panel
+    assert referral_case.number in panel
+    assert 'data-testid="triage-merge"' in panel
     for username in ("auditor", "sysadmin", "secadmin"):
         client.logout()
         assert client.login(username=username, password=demo_password)
@@ -165,7 +173,8 @@ def test_the_case_page_section_shows_suggestion_and_similar_cases(
 def test_a_request_not_yet_registered_is_compared_by_its_words(portal_case) -> None:
     found = similar_to_request(text=REFERRAL_TEXT, unit=None)
     assert [s.case.pk for s in found] == [portal_case.pk]
-    assert not found[0].match.person and found[0].score >= 0.5
+    assert not found[0].match.person
+    assert found[0].score >= 0.5
 
 
 def test_the_pool_cells_show_only_cases_in_the_persons_pool(
@@ -174,7 +183,8 @@ def test_the_pool_cells_show_only_cases_in_the_persons_pool(
     assert client.login(username="handler_a", password=demo_password)
     ids = f"{portal_case.pk},{referral_case.pk}"
     cells = client.get(reverse("triage:pool_cells"), {"ids": ids})
-    assert cells.status_code == 200 and "triage-cell" not in cells.content.decode()
+    assert cells.status_code == 200
+    assert "triage-cell" not in cells.content.decode()
     for username in ("auditor", "sysadmin", "secadmin"):
         client.logout()
         assert client.login(username=username, password=demo_password)

@@ -36,7 +36,8 @@ def _bureau() -> Unit:
 def test_day_one_the_remits_route_a_request(demo_org) -> None:
     found, version = suggest("学校违规收取资料费和校服费，收费没有公示", unit=_bureau())
     assert version is None  # No model trained yet: learnt from the remits alone.
-    assert found and found[0].department.code == "finance"
+    assert found
+    assert found[0].department.code == "finance"
     assert found[0].reasons
 
 
@@ -44,16 +45,19 @@ def test_a_matter_moved_to_another_department_is_learnt_after_retraining(past_ca
     for i in range(24):
         past_case(CANTEEN[i % len(CANTEEN)] + f"（第{i}次）", "sports", days=300)
     first = routing_model_train(unit=_bureau()).model
-    assert first.version == 1 and first.cases == 24
+    assert first.version == 1
+    assert first.cases == 24
     found, version = suggest("食堂饭菜有异味，孩子吃了拉肚子", unit=_bureau())
-    assert version == 1 and found[0].department.code == "sports"
+    assert version == 1
+    assert found[0].department.code == "sports"
     # The bureau moves canteen matters to the safety department; newer history says so.
     for i in range(36):
         past_case(CANTEEN[i % len(CANTEEN)] + f"（{i}号反映）", "safety", days=5)
     second = routing_model_train(unit=_bureau()).model
     assert second.version == 2
     found, version = suggest("食堂饭菜有异味，孩子吃了拉肚子", unit=_bureau())
-    assert version == 2 and found[0].department.code == "safety"
+    assert version == 2
+    assert found[0].department.code == "safety"
     words = " ".join(found[0].reasons)
     assert "食堂" in words or "饭菜" in words
     # The similar past cases given as reasons went where the suggestion points.
@@ -65,9 +69,11 @@ def test_held_out_accuracy_is_measured(past_case) -> None:
         past_case(CANTEEN[i % 6] + f"{i}", "sports", days=60 - i)
         past_case(f"学校收取资料费{i * 10}元没有公示，要求退费", "finance", days=60 - i)
     trained = routing_model_train(unit=_bureau())
-    assert trained.held_out is not None and trained.held_out.count == 24
+    assert trained.held_out is not None
+    assert trained.held_out.count == 24
     assert trained.model.top1 == pytest.approx(trained.held_out.top1)
-    assert trained.model.top1 >= 0.9 and trained.model.top3 == 1.0
+    assert trained.model.top1 >= 0.9
+    assert trained.model.top3 == 1.0
 
 
 def test_dont_know_below_the_threshold(demo_org, settings) -> None:
@@ -95,10 +101,12 @@ def test_each_suggestion_and_the_dispatch_choice_are_stored(users, bureau_depart
     ).case
     suggestion = Suggestion.objects.get(case=case)
     assert suggestion.items[0]["department"] == "finance"
-    assert suggestion.top.code == "finance" and suggestion.chosen is None
+    assert suggestion.top.code == "finance"
+    assert suggestion.chosen is None
     case_dispatch(case=case, by=users["xiaoneng"], lead=bureau_departments["basic"])
     suggestion.refresh_from_db()
-    assert suggestion.chosen.code == "basic" and suggestion.followed is False
+    assert suggestion.chosen.code == "basic"
+    assert suggestion.followed is False
 
 
 def _suggest(stdin: str, *args: str) -> list[str]:
@@ -113,11 +121,13 @@ def test_the_command_prints_one_line_per_input_line(demo_org) -> None:
         "学校违规收取资料费和校服费\n\n" + long_line + "\n今天天气不错\n孩子入学划片咨询"
     )
     assert len(lines) == 5
-    assert LINE.match(lines[0]) and lines[0].startswith("finance\t")
+    assert LINE.match(lines[0])
+    assert lines[0].startswith("finance\t")
     assert lines[1] == ""
     assert LINE.match(lines[2])
     assert lines[3] == ""
-    assert LINE.match(lines[4]) and lines[4].startswith("basic\t")
+    assert LINE.match(lines[4])
+    assert lines[4].startswith("basic\t")
     pairs = lines[0].split("\t")
     assert len(pairs) <= 6
     confidences = [float(value) for value in pairs[1::2]]
@@ -126,7 +136,8 @@ def test_the_command_prints_one_line_per_input_line(demo_org) -> None:
 
 def test_the_command_takes_a_unit_and_refuses_an_unknown_one(demo_org) -> None:
     lines = _suggest("食堂饭菜不卫生\n", "--unit", "school-1")
-    assert len(lines) == 1 and (lines[0] == "" or LINE.match(lines[0]))
+    assert len(lines) == 1
+    assert lines[0] == "" or LINE.match(lines[0])
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
@@ -139,4 +150,5 @@ def test_the_train_command_prints_the_held_out_accuracy(past_case) -> None:
         past_case(f"学校收取资料费{i * 10}元没有公示", "finance", days=60 - i)
     out = StringIO()
     call_command("triage", "train", "--unit", "bureau", stdout=out)
-    assert re.search(r"top-1 \d+\.\d %.*top-3 \d+\.\d %", out.getvalue())
+    # "top-1 95.0 %, top-3 100.0 %" (首选准确率, 前三准确率 in Chinese)
+    assert re.search(r"\d+\.\d %.*\d+\.\d %", out.getvalue())

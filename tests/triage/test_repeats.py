@@ -51,12 +51,14 @@ def test_a_repeat_after_a_reply_raises_one_alert(users, bureau_departments) -> N
     first = _replied(users, bureau_departments, _complain(TEXT, "13811112222", None))
     again = _complain("上次反映的门口流动摊贩又回来了，还是卖三无食品。", "13811112222", None)
     alert = RepeatAlert.objects.get(case=again)
-    assert alert.earlier_id == first.pk and alert.reason == RepeatAlert.Reason.PERSON
+    assert alert.earlier_id == first.pk
+    assert alert.reason == RepeatAlert.Reason.PERSON
     told = Notification.objects.filter(kind="triage.repeat", channel="inbox")
     recipients = set(told.values_list("recipient_user__username", flat=True))
     assert {"xiaoneng", "leader"} <= recipients
     count = told.count()
-    assert repeats_sweep() == 0 and repeats_sweep() == 0
+    assert repeats_sweep() == 0
+    assert repeats_sweep() == 0
     assert RepeatAlert.objects.filter(case=again).count() == 1
     assert told.count() == count
 
@@ -67,7 +69,8 @@ def test_the_same_matter_from_another_person_counts_and_three_make_a_hotspot(
     first = _replied(users, bureau_departments, _complain(TEXT, "13811112222"))
     second = _complain("第二中学门口放学时有流动摊贩占道卖三无食品，学生买来吃。", "13933334444")
     alert = RepeatAlert.objects.get(case=second)
-    assert alert.reason == RepeatAlert.Reason.MATTER and alert.root_id == first.pk
+    assert alert.reason == RepeatAlert.Reason.MATTER
+    assert alert.root_id == first.pk
     assert not alert.hotspot
     third = _complain("第二中学门口放学流动摊贩卖三无食品，还是没人管。", "13655556666")
     assert RepeatAlert.objects.get(case=third).hotspot

@@ -5,11 +5,11 @@ from __future__ import annotations
 from ninja import NinjaAPI, Swagger
 
 from xiaoneng.api.auth import AUTH, CASE_AUTH, require_scope
+from xiaoneng.api.endpoints_cases import ERRORS
 from xiaoneng.api.endpoints_cases import router as cases_router
 from xiaoneng.api.endpoints_catalog import router as catalog_router
 from xiaoneng.api.endpoints_metrics import router as metrics_router
 from xiaoneng.api.endpoints_other import router as other_router
-from xiaoneng.api.endpoints_cases import ERRORS
 from xiaoneng.api.errors import install_handlers
 from xiaoneng.api.selectors import cases_for
 from xiaoneng.triage.api import build_router as triage_router

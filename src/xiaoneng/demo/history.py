@@ -248,7 +248,9 @@ class _Life:
         ):
             return school
         by_remit = self.actors.bureau_departments.get(getattr(self, "department", ""))
-        return by_remit or case.category.default_department or self.actors.bureau_departments["office"]
+        return (
+            by_remit or case.category.default_department or self.actors.bureau_departments["office"]
+        )
 
     def handle(self, case: Case) -> None:
         rng = self.rng

@@ -72,9 +72,7 @@ class RepeatAlert(models.Model):
         PERSON = "person", _("Same person")
         MATTER = "matter", _("Same matter at the same school")
 
-    case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, related_name="repeat_alert"
-    )
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="repeat_alert")
     earlier = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     # The first case of the chain of repeats: the matter this alert counts towards.
     root = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")

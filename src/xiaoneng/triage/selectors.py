@@ -19,15 +19,15 @@ from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.triage.classifier import Example, Router, loads, train
 from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
-from xiaoneng.triage.text import school_aliases
 from xiaoneng.triage.similarity import SHOWN, Match, Probe, compare
+from xiaoneng.triage.text import school_aliases
 
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_WINDOW_DAYS = 90
 # Training reads at most this many of a unit's newest closed cases.
 HISTORY_LIMIT = 200_000
 CANDIDATE_LIMIT = 3000
-_REMIT_SEPARATORS = str.maketrans({c: "\n" for c in "、，,；;。"})
+_REMIT_SEPARATORS = str.maketrans(dict.fromkeys("、，,；;。", "\n"))
 
 
 def threshold() -> float:
@@ -154,7 +154,8 @@ def suggest(text: str, *, unit: Unit, limit: int = 3) -> tuple[list[Suggested], 
     if not guesses or guesses[0].confidence < threshold():
         return [], version
     departments = {
-        d.code: d for d in Department.objects.filter(unit=unit, code__in=[g.department for g in guesses])
+        d.code: d
+        for d in Department.objects.filter(unit=unit, code__in=[g.department for g in guesses])
     }
     names = dict(Department.objects.filter(unit=unit).values_list("code", "name"))
     found = []
@@ -162,7 +163,9 @@ def suggest(text: str, *, unit: Unit, limit: int = 3) -> tuple[list[Suggested], 
         department = departments.get(guess.department)
         if department is None:
             continue
-        similar = [(s.case_id, s.number, names.get(s.department, s.department)) for s in guess.similar]
+        similar = [
+            (s.case_id, s.number, names.get(s.department, s.department)) for s in guess.similar
+        ]
         found.append(Suggested(department, round(guess.confidence, 2), guess.words, similar))
     return found, version
 
@@ -258,7 +261,9 @@ def _candidates(
 def _families(units: set[int]) -> set[int]:
     """The units and their parents and children: a request to a school's pool and a referral
     in the bureau's pool about that school are compared."""
-    parents = set(Unit.objects.filter(pk__in=units).exclude(parent=None).values_list("parent_id", flat=True))
+    parents = set(
+        Unit.objects.filter(pk__in=units).exclude(parent=None).values_list("parent_id", flat=True)
+    )
     near = units | parents
     return near | set(Unit.objects.filter(parent_id__in=near).values_list("pk", flat=True))
 
@@ -278,7 +283,9 @@ def _matches(
         if case.pk == exclude:
             continue
         same_scope = unit_id is None or case.unit_id in family
-        same_scope = same_scope or (probe.school_id is not None and old.school_id == probe.school_id)
+        same_scope = same_scope or (
+            probe.school_id is not None and old.school_id == probe.school_id
+        )
         match = compare(probe, old)
         if (same_scope and match.score >= SHOWN) or match.person:
             found.append(Similar(case=case, match=match))
@@ -379,9 +386,9 @@ def repeat_links(case_ids: list[int]) -> dict[int, int]:
     )
 
 
-def settled_suggestions(*, unit_ids: list[int] | None, start: datetime, end: datetime) -> list[
-    tuple[int, int | None, int | None, int | None, str, int]
-]:
+def settled_suggestions(
+    *, unit_ids: list[int] | None, start: datetime, end: datetime
+) -> list[tuple[int, int | None, int | None, int | None, str, int]]:
     """(case id, suggested top, chosen at dispatch, final lead, case state, times returned) of
     the cases dispatched in [start, end) that had a suggestion."""
     rows = Suggestion.objects.filter(chosen_at__gte=start, chosen_at__lt=end)

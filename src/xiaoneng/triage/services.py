@@ -199,9 +199,13 @@ def _earlier_replied(case: Case) -> tuple[Case, str, float] | None:
         .exclude(pk=case.pk)
         .order_by("-replied_at")
     )
-    person = earlier.filter(requester_phone_index=case.requester_phone_index).exclude(
-        requester_phone_index=""
-    ) if case.requester_phone_index else earlier.none()
+    person = (
+        earlier.filter(requester_phone_index=case.requester_phone_index).exclude(
+            requester_phone_index=""
+        )
+        if case.requester_phone_index
+        else earlier.none()
+    )
     probe, best = _probe(case), None
     for old in list(person[:20]):
         match = compare(probe, _probe(old))
@@ -222,7 +226,9 @@ def _unit_heads(unit_id: int) -> list[Staff]:
     )
     if leaders:
         return leaders
-    first = Department.objects.filter(unit_id=unit_id).exclude(head=None).order_by("sort_order", "pk")
+    first = (
+        Department.objects.filter(unit_id=unit_id).exclude(head=None).order_by("sort_order", "pk")
+    )
     department = first.select_related("head__user").first()
     return [department.head] if department is not None and department.head is not None else []
 

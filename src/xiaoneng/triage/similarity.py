@@ -91,7 +91,9 @@ def compare(new: Probe, old: Probe) -> Match:
         shared = new.named_places & old.named_places
         if shared:
             score += PLACE_BONUS
-            reasons.append(gettext("same place: %(places)s") % {"places": "、".join(sorted(shared))})
+            reasons.append(
+                gettext("same place: %(places)s") % {"places": "、".join(sorted(shared))}
+            )
     person = False
     if new.phones & old.phones:
         person = True

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.permissions import case_for_user
-from xiaoneng.errors import DomainError
-from xiaoneng.triage.services import duplicate_merge
 from xiaoneng.cases.pool import pool_visible_to
+from xiaoneng.errors import DomainError
 from xiaoneng.triage.panels import case_panel, pool_panel
+from xiaoneng.triage.services import duplicate_merge
 from xiaoneng.web.permissions import case_view, role_required
 
 POOL_LIMIT = 200
@@ -58,7 +58,9 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
 def pool_cells(request: HttpRequest) -> HttpResponse:
     """The intake pool's triage cells (loaded after the page, swapped into their rows): each
     pooled case's suggestion and near-duplicates, with 并案 for the efficiency office."""
-    ids = [int(part) for part in request.GET.get("ids", "").split(",")[:POOL_LIMIT] if part.isdigit()]
+    ids = [
+        int(part) for part in request.GET.get("ids", "").split(",")[:POOL_LIMIT] if part.isdigit()
+    ]
     cases = list(pool_visible_to(request.user).filter(pk__in=ids).order_by("registered_at", "pk"))
     cells = pool_panel(cases, request.user)
     return render(request, "triage/pool_cells.html", {"cells": [cells[c.pk] for c in cases]})
