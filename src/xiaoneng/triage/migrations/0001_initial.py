@@ -5,74 +5,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0007_move_applications_out'),
-        ('org', '0004_merge_20261206_1229'),
+        ("cases", "0007_move_applications_out"),
+        ("org", "0004_merge_20261206_1229"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RepeatAlert',
+            name="RepeatAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('person', 'Same person'), ('matter', 'Same matter at the same school')], max_length=8, verbose_name='reason')),
-                ('score', models.FloatField(default=0, verbose_name='score')),
-                ('raised_at', models.DateTimeField(verbose_name='raised at')),
-                ('hotspot', models.BooleanField(default=False, verbose_name='hotspot')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='repeat_alert', to='cases.case')),
-                ('earlier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('root', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("person", "Same person"),
+                            ("matter", "Same matter at the same school"),
+                        ],
+                        max_length=8,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("score", models.FloatField(default=0, verbose_name="score")),
+                ("raised_at", models.DateTimeField(verbose_name="raised at")),
+                ("hotspot", models.BooleanField(default=False, verbose_name="hotspot")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="repeat_alert",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "earlier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "root",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'repeat complaint alert',
-                'verbose_name_plural': 'repeat complaint alerts',
-                'ordering': ['-raised_at'],
-                'indexes': [models.Index(fields=['root', 'raised_at'], name='triage_repeat_root')],
+                "verbose_name": "repeat complaint alert",
+                "verbose_name_plural": "repeat complaint alerts",
+                "ordering": ["-raised_at"],
+                "indexes": [models.Index(fields=["root", "raised_at"], name="triage_repeat_root")],
             },
         ),
         migrations.CreateModel(
-            name='RoutingModel',
+            name="RoutingModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('trained_at', models.DateTimeField(verbose_name='trained at')),
-                ('blob', models.BinaryField()),
-                ('cases', models.PositiveIntegerField(default=0, verbose_name='past cases learnt from')),
-                ('departments', models.PositiveIntegerField(default=0, verbose_name='departments')),
-                ('held_out', models.PositiveIntegerField(default=0, verbose_name='held-out cases')),
-                ('top1', models.FloatField(blank=True, null=True, verbose_name='top-1 accuracy')),
-                ('top3', models.FloatField(blank=True, null=True, verbose_name='top-3 accuracy')),
-                ('seconds', models.FloatField(default=0, verbose_name='training time (s)')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("trained_at", models.DateTimeField(verbose_name="trained at")),
+                ("blob", models.BinaryField()),
+                (
+                    "cases",
+                    models.PositiveIntegerField(default=0, verbose_name="past cases learnt from"),
+                ),
+                ("departments", models.PositiveIntegerField(default=0, verbose_name="departments")),
+                ("held_out", models.PositiveIntegerField(default=0, verbose_name="held-out cases")),
+                ("top1", models.FloatField(blank=True, null=True, verbose_name="top-1 accuracy")),
+                ("top3", models.FloatField(blank=True, null=True, verbose_name="top-3 accuracy")),
+                ("seconds", models.FloatField(default=0, verbose_name="training time (s)")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'routing model',
-                'verbose_name_plural': 'routing models',
-                'ordering': ['unit', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'version'), name='triage_model_unit_version')],
+                "verbose_name": "routing model",
+                "verbose_name_plural": "routing models",
+                "ordering": ["unit", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("unit", "version"), name="triage_model_unit_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model_version', models.PositiveIntegerField(blank=True, null=True)),
-                ('made_at', models.DateTimeField()),
-                ('items', models.JSONField(blank=True, default=list)),
-                ('chosen_at', models.DateTimeField(blank=True, null=True)),
-                ('followed', models.BooleanField(blank=True, null=True)),
-                ('repeat_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='triage_suggestion', to='cases.case')),
-                ('chosen', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.department')),
-                ('top', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='org.department')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model_version", models.PositiveIntegerField(blank=True, null=True)),
+                ("made_at", models.DateTimeField()),
+                ("items", models.JSONField(blank=True, default=list)),
+                ("chosen_at", models.DateTimeField(blank=True, null=True)),
+                ("followed", models.BooleanField(blank=True, null=True)),
+                ("repeat_checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="triage_suggestion",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "chosen",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "top",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="org.unit"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['unit', 'made_at'], name='triage_suggestion_unit')],
+                "indexes": [
+                    models.Index(fields=["unit", "made_at"], name="triage_suggestion_unit")
+                ],
             },
         ),
     ]
