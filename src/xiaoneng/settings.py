@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xiaoneng.campaigns",
     "xiaoneng.webhooks",
     "xiaoneng.referrals",
+    "xiaoneng.triage",
     "xiaoneng.ops",
     "xiaoneng.security",
     # Interface apps.
@@ -375,3 +376,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Readiness: the sweeper's last run and the oldest due outbox row may be this old at most.
 XIAONENG_READY_SWEEP_MAX_AGE = env_int("XIAONENG_READY_SWEEP_MAX_AGE", 180, minimum=30)
 XIAONENG_READY_OUTBOX_MAX_AGE = env_int("XIAONENG_READY_OUTBOX_MAX_AGE", 600, minimum=60)
+
+# Triage (docs/triage.md): a suggestion below this confidence (per cent) is "don't know";
+# near-duplicates are looked for among the open cases of the last N days; a complaint made
+# again within N days of a reply raises a repeat alert.
+TRIAGE_CONFIDENCE_THRESHOLD = env_int("TRIAGE_CONFIDENCE_PERCENT", 40, minimum=1) / 100
+TRIAGE_DUPLICATE_DAYS = env_int("TRIAGE_DUPLICATE_DAYS", 90, minimum=1)
+TRIAGE_REPEAT_DAYS = env_int("TRIAGE_REPEAT_DAYS", 30, minimum=1)

@@ -44,6 +44,7 @@ urlpatterns = [
     path("office/campaigns/", include("xiaoneng.campaigns.urls")),
     path("office/webhooks/", include("xiaoneng.webhooks.urls")),
     path("office/referrals/", include("xiaoneng.referrals.urls")),
+    path("office/triage/", include("xiaoneng.triage.urls")),
     path("portal/bulletins/", include("xiaoneng.assessment.public_urls")),
     path("portal/evaluation/", include("xiaoneng.evaluation.public_urls")),
     path("portal/", include("xiaoneng.portal.urls")),

@@ -84,6 +84,10 @@ CASE_CONTENT = {
     "supervision:callback_policies": EFFICIENCY | {"leader"},
     "supervision:callback_reveal": EFFICIENCY | {"leader"},
     "accountability:conduct_convert": EFFICIENCY,
+    # triage: the case section, the intake pool's cells, 并案 (docs/triage.md)
+    "triage:panel": CASE_WORKERS,
+    "triage:pool_cells": CASE_WORKERS,
+    "triage:merge": EFFICIENCY,
     # documents of a case
     "documents:case_receipt": CASE_WORKERS,
     "documents:notice": CASE_WORKERS,
@@ -95,6 +99,8 @@ CASE_CONTENT = {
         f"api:{name}": CASE_WORKERS
         for name in (
             "case_create",
+            "case_similar",
+            "triage_suggestions",
             "case_list",
             "case_pool",
             "case_accept",

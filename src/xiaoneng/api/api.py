@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
 
-from xiaoneng.api.auth import AUTH, CASE_AUTH
+from xiaoneng.api.auth import AUTH, CASE_AUTH, require_scope
+from xiaoneng.api.endpoints_cases import ERRORS
 from xiaoneng.api.endpoints_cases import router as cases_router
 from xiaoneng.api.endpoints_catalog import router as catalog_router
 from xiaoneng.api.endpoints_metrics import router as metrics_router
 from xiaoneng.api.endpoints_other import router as other_router
 from xiaoneng.api.errors import install_handlers
+from xiaoneng.api.selectors import cases_for
+from xiaoneng.triage.api import build_router as triage_router
 
 DESCRIPTION = """
 The Xiaoneng REST API. Integration clients send their key as `Authorization: Bearer xn_…` or
@@ -30,6 +33,11 @@ api = NinjaAPI(
 )
 install_handlers(api)
 api.add_router("", cases_router, auth=CASE_AUTH)
+api.add_router(
+    "",
+    triage_router(require_scope=require_scope, cases_for=cases_for, errors=ERRORS),
+    auth=CASE_AUTH,
+)
 api.add_router("", other_router)
 api.add_router("", metrics_router)
 api.add_router("", catalog_router)

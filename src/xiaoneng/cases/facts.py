@@ -22,6 +22,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from xiaoneng.org.models import Staff
 
+# A case arrived, on any channel (the office, the portal, the API, Open311, an import).
+ARRIVED = "arrived"
+# A case was pointed at a lead ``department`` (its dispatch, or a redispatch after a return).
+DISPATCHED = "dispatched"
 # A case was signed for after the sign-for deadline (``staff`` signed it).
 SIGNED_FOR_LATE = "signed_for_late"
 # A return was rejected: the case was within the remit of ``department`` (``staff`` asked).

@@ -37,6 +37,7 @@ from xiaoneng.cases.services import (
 )
 from xiaoneng.cases.states import State
 from xiaoneng.cases.sweeps import sweep
+from xiaoneng.demo import texts
 from xiaoneng.org.models import Department, Unit, User
 from xiaoneng.org.selectors import post_acting_holder
 
@@ -181,10 +182,11 @@ class _Life:
 
     def register(self) -> Case:
         rng, users = self.rng, self.actors.users
-        category = rng.choice(list(Category.objects.all()))
         channel, kind = _weighted(rng, CHANNELS), _weighted(rng, KINDS)
         school = rng.choice(self.actors.schools)
-        title = rng.choice(MATTERS.get(category.code, MATTERS["other"]))
+        # The words people write (demo/texts.py), and the bureau department whose remit they are.
+        code, self.department, title, content = texts.request(rng, school.short_name)
+        category = Category.objects.filter(code=code).first() or Category.objects.first()
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         with self.at(0):
             return case_register(
@@ -193,7 +195,7 @@ class _Life:
                 kind=kind,
                 category=category,
                 title=title,
-                content=f"{school.short_name}：{title}。请有关部门核实处理并答复。",
+                content=content,
                 unit_concerned=school,
                 requester_name=name,
                 requester_phone=f"139{rng.randrange(10**8):08d}",
@@ -245,7 +247,10 @@ class _Life:
             and case.category.code in SCHOOL_HANDLED
         ):
             return school
-        return case.category.default_department or self.actors.bureau_departments["office"]
+        by_remit = self.actors.bureau_departments.get(getattr(self, "department", ""))
+        return (
+            by_remit or case.category.default_department or self.actors.bureau_departments["office"]
+        )
 
     def handle(self, case: Case) -> None:
         rng = self.rng

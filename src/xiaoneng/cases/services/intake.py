@@ -255,6 +255,7 @@ def _create_case(
     case_number_assign(case, local_day)
     data = {"channel": case.channel, "kind": case.kind, "pool": staff is None}
     record(case, action="register", user=by, data=data, at=at)
+    facts.announce(facts.ARRIVED, case=case)
     with override("zh-hans"):
         template = gettext(
             "Your request %(number)s has been registered. Tracking code: %(code)s, "
@@ -345,6 +346,7 @@ def dispatch_to(
     case.state = State.DISPATCHED
     case.save()
     clocks.start(case=case, stage=clocks.SIGN_FOR, at=at, by=by)
+    facts.announce(facts.DISPATCHED, case=case, department=lead)
     for department in assisting:
         assist, _created = CaseAssist.objects.get_or_create(case=case, department=department)
         if assist.opinion == CaseAssist.Opinion.PENDING:

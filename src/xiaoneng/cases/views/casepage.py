@@ -18,7 +18,7 @@ from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, 
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.services.pending import CAUSE_LABELS
 from xiaoneng.cases.views.forms import active_departments
-from xiaoneng.cases.views.sections import case_sections
+from xiaoneng.cases.views.sections import case_sections, lead_suggestions
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from xiaoneng.web.person import may_reveal
@@ -69,8 +69,13 @@ class Bound:
 
 
 def suggest_lead(case: Case, departments: list[Department]) -> int | None:
-    """The lead department to suggest: the school's first office when a school is concerned,
-    else the department that usually leads on the category."""
+    """The lead department to suggest: the one read from the request (triage, when it knew and
+    the department may be chosen here), else the school's first office when a school is
+    concerned, else the department that usually leads on the category."""
+    offered = {department.pk for department in departments}
+    for department_id in lead_suggestions(case):
+        if department_id in offered:
+            return department_id
     concerned = case.unit_concerned
     if concerned is not None and concerned.kind != Unit.Kind.BUREAU:
         for department in departments:

@@ -13,6 +13,7 @@ from xiaoneng.cases.selectors import possible_duplicates
 from xiaoneng.cases.services import attachment_add, case_register
 from xiaoneng.cases.urgency import urgency_question
 from xiaoneng.cases.views.forms import IntakeForm
+from xiaoneng.cases.views.sections import duplicate_finder
 from xiaoneng.errors import DomainError
 from xiaoneng.org.roles import Role
 from xiaoneng.sealing import seal
@@ -22,6 +23,9 @@ INTAKE_ROLES = (Role.INTAKE, Role.HANDLER, Role.DEPT_HEAD, Role.EFFICIENCY_OFFIC
 
 
 def _duplicates(phone: str, content: str) -> list:
+    finder = duplicate_finder()
+    if finder is not None:
+        return finder[0](text=content, phone=phone.strip())
     found = {}
     if phone.strip():
         for case in possible_duplicates(phone=phone.strip()):
@@ -32,10 +36,16 @@ def _duplicates(phone: str, content: str) -> list:
     return list(found.values())[:10]
 
 
+def _hint() -> dict[str, str]:
+    """The template of the duplicate hint: the registered finder's, else the engine's own."""
+    finder = duplicate_finder()
+    return {"duplicates_template": finder[1]} if finder is not None else {}
+
+
 @role_required(*INTAKE_ROLES)
 def intake(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "cases/intake.html", {"form": IntakeForm()})
+        return render(request, "cases/intake.html", {"form": IntakeForm(), **_hint()})
     form = IntakeForm(request.POST, request.FILES)
     duplicates: list = []
     if form.is_valid():
@@ -102,7 +112,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                         % {"number": case.number},
                     )
                 return HttpResponseRedirect(reverse("office:case_detail", args=[case.pk]))
-    context = {"form": form, "duplicates": duplicates}
+    context = {"form": form, "duplicates": duplicates, **_hint()}
     return render(request, "cases/intake.html", context, status=200)
 
 
@@ -110,4 +120,4 @@ def intake(request: HttpRequest) -> HttpResponse:
 def intake_duplicates(request: HttpRequest) -> HttpResponse:
     """The duplicate hint, refreshed by htmx while the officer types."""
     duplicates = _duplicates(request.GET.get("requester_phone", ""), request.GET.get("content", ""))
-    return render(request, "cases/_duplicates.html", {"duplicates": duplicates})
+    return render(request, "cases/_duplicates.html", {"duplicates": duplicates, **_hint()})

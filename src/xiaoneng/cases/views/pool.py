@@ -10,6 +10,7 @@ from django.utils import timezone
 from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
 from xiaoneng.cases.permissions import has_global_scope, staff_for
 from xiaoneng.cases.pool import pool_duties, pool_visible_to
+from xiaoneng.cases.views.sections import pool_extras
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
@@ -42,6 +43,7 @@ def intake_pool(request: HttpRequest) -> HttpResponse:
         due = case.deadline.due_at
         case.remaining = due - now if due is not None and due > now else None
     context = {
+        "pool_extras": pool_extras(),
         "cases": rows,
         "total": total,
         "duties": duties,

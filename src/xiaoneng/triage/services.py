@@ -1,0 +1,316 @@
+"""Triage's changes: training a unit's routing model, recording each suggestion and the
+choice made at dispatch, merging a near-duplicate (并案), and raising repeat-complaint alerts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext, override
+
+from xiaoneng.audit.services import log_action
+from xiaoneng.cases.models import Case, Kind
+from xiaoneng.cases.notifications import efficiency_office_staff, notify_requester
+from xiaoneng.cases.services import case_merge
+from xiaoneng.notify.services import notify_people
+from xiaoneng.org.models import Department, Staff, Unit
+from xiaoneng.org.roles import Role
+from xiaoneng.triage.classifier import Accuracy, dumps, evaluate, timed_train
+from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
+from xiaoneng.triage.selectors import history_examples, remit_examples, suggest
+from xiaoneng.triage.similarity import DUPLICATE, Probe, compare
+
+if TYPE_CHECKING:
+    from xiaoneng.org.actors import Actor, User
+
+logger = logging.getLogger(__name__)
+
+HELD_OUT_SHARE = 0.2
+MIN_HELD_OUT = 20
+KEEP_VERSIONS = 3
+RETRAIN_EVERY = timedelta(days=7)
+DEFAULT_REPEAT_DAYS = 30
+HOTSPOT_COUNT = 3
+HOTSPOT_DAYS = 30
+REPEAT_KINDS = (Kind.COMPLAINT, Kind.REPORT, Kind.HELP)
+
+
+@dataclass(frozen=True)
+class Trained:
+    model: RoutingModel
+    held_out: Accuracy | None
+
+
+def routing_model_train(*, unit: Unit, by: Actor = None, now: datetime | None = None) -> Trained:
+    """Train ``unit``'s model on its remits and closed cases; measure it on the newest fifth
+    of the history first (trained without it), then train on everything and store it as the
+    next version. The three newest versions are kept."""
+    now = now or timezone.now()
+    remits, history = remit_examples(unit), history_examples(unit, now=now)
+    held_out: Accuracy | None = None
+    cut = int(len(history) * (1 - HELD_OUT_SHARE))
+    if len(history) - cut >= MIN_HELD_OUT:
+        trial, _seconds = timed_train(remits + history[:cut])
+        held_out = evaluate(trial, [(e.text, e.label) for e in history[cut:]])
+    router, seconds = timed_train(remits + history)
+    blob = dumps(router)
+    with transaction.atomic():
+        Unit.objects.select_for_update().get(pk=unit.pk)
+        latest = RoutingModel.objects.filter(unit=unit).aggregate(v=Max("version"))["v"] or 0
+        model = RoutingModel.objects.create(
+            unit=unit,
+            version=latest + 1,
+            trained_at=now,
+            blob=blob,
+            cases=len(history),
+            departments=len(router.classes),
+            held_out=held_out.count if held_out else 0,
+            top1=held_out.top1 if held_out else None,
+            top3=held_out.top3 if held_out else None,
+            seconds=round(seconds, 2),
+        )
+        stale = RoutingModel.objects.filter(unit=unit).order_by("-version")[KEEP_VERSIONS:]
+        RoutingModel.objects.filter(pk__in=[m.pk for m in stale]).delete()
+        log_action(
+            action="triage.model.train",
+            obj=model,
+            actor=by,
+            unit_id=unit.pk,
+            summary={
+                "version": model.version,
+                "cases": model.cases,
+                "top1": model.top1,
+                "top3": model.top3,
+            },
+        )
+    return Trained(model=model, held_out=held_out)
+
+
+def receiving_units() -> list[Unit]:
+    """The units with an intake of their own: the bureau and every unit with a first-contact
+    post, each with at least two departments to choose between."""
+    units = Unit.objects.filter(is_active=True).order_by("pk")
+    return [
+        unit
+        for unit in units
+        if (unit.parent_id is None or unit.first_contact_post_id is not None)
+        and Department.objects.filter(unit=unit, is_active=True).count() >= 2
+    ]
+
+
+def routing_models_retrain(*, now: datetime | None = None) -> int:
+    """The periodic job: retrain each receiving unit's model once a week; returns how many."""
+    now = now or timezone.now()
+    trained = 0
+    for unit in receiving_units():
+        newest = RoutingModel.objects.filter(unit=unit).aggregate(t=Max("trained_at"))["t"]
+        if newest is not None and now - newest < RETRAIN_EVERY:
+            continue
+        routing_model_train(unit=unit, now=now)
+        trained += 1
+    return trained
+
+
+def suggestion_record(*, case: Case) -> Suggestion:
+    """Store what the model suggests for a newly arrived case (once)."""
+    existing = Suggestion.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    found, version = suggest(f"{case.title} {case.content}", unit=case.unit)
+    suggestion = Suggestion.objects.create(
+        case=case,
+        unit=case.unit,
+        model_version=version,
+        made_at=timezone.now(),
+        items=[
+            {
+                "department": s.department.code,
+                "department_id": s.department.pk,
+                "confidence": s.confidence,
+                "reasons": s.reasons,
+            }
+            for s in found
+        ],
+        top=found[0].department if found else None,
+    )
+    return suggestion
+
+
+def suggestion_settle(*, case: Case, lead: Department, at: datetime | None = None) -> None:
+    """Record the department chosen at the case's first dispatch beside the suggestion."""
+    suggestion = Suggestion.objects.select_for_update().filter(case=case).first()
+    if suggestion is None or suggestion.chosen_id is not None:
+        return
+    suggestion.chosen = lead
+    suggestion.chosen_at = at or timezone.now()
+    suggestion.followed = suggestion.top_id == lead.pk if suggestion.top_id else None
+    suggestion.save(update_fields=["chosen", "chosen_at", "followed"])
+
+
+def duplicate_merge(*, case: Case, into: Case, by: User, score: float | None = None) -> Case:
+    """并案: merge ``case`` into the open case ``into`` (the case service's rules: the
+    efficiency office, both open) and tell the requester their request joined that case."""
+    reason = gettext("Same matter as %(number)s.") % {"number": into.number}
+    with transaction.atomic():
+        merged = case_merge(case=case, by=by, into=into, reason=reason)
+        log_action(
+            action="triage.duplicate.merge",
+            obj=merged,
+            actor=by,
+            summary={"into": into.number, "score": score},
+        )
+        with override("zh-hans"):
+            message = gettext(
+                "Your request %(number)s is about the same matter as request %(into)s and "
+                "has been joined to it; you will hear the outcome."
+            ) % {"number": merged.number, "into": into.number}
+        notify_requester(merged, kind="case.merged", message=message)
+    return merged
+
+
+# ---------------------------------------------------------------- repeat complaints
+
+
+def repeat_days() -> int:
+    return int(getattr(settings, "TRIAGE_REPEAT_DAYS", DEFAULT_REPEAT_DAYS))
+
+
+def _probe(case: Case) -> Probe:
+    return Probe.of(
+        f"{case.title} {case.content}",
+        school_id=case.unit_concerned_id,
+        phones=frozenset({case.requester_phone_index or ""}),
+        ids=frozenset({case.requester_id_index or ""}),
+    )
+
+
+def _earlier_replied(case: Case) -> tuple[Case, str, float] | None:
+    """The replied case this one repeats: the same person, or the same matter at the same
+    school, replied to within ``repeat_days`` before this one arrived."""
+    since = case.registered_at - timedelta(days=repeat_days())
+    earlier = (
+        Case.objects.filter(replied_at__gte=since, replied_at__lte=case.registered_at)
+        .exclude(pk=case.pk)
+        .order_by("-replied_at")
+    )
+    person = (
+        earlier.filter(requester_phone_index=case.requester_phone_index).exclude(
+            requester_phone_index=""
+        )
+        if case.requester_phone_index
+        else earlier.none()
+    )
+    probe, best = _probe(case), None
+    for old in list(person[:20]):
+        match = compare(probe, _probe(old))
+        if match.text >= 0.18 or old.category_id == case.category_id:
+            return old, RepeatAlert.Reason.PERSON, match.score
+    if case.unit_concerned_id is not None:
+        for old in earlier.filter(unit_concerned_id=case.unit_concerned_id)[:500]:
+            match = compare(probe, _probe(old))
+            if match.score >= DUPLICATE and (best is None or match.score > best[2]):
+                best = (old, RepeatAlert.Reason.MATTER, match.score)
+    return best
+
+
+def _unit_heads(unit_id: int) -> list[Staff]:
+    """The unit's leaders, else the head of its first department (办公室, 校长办公室)."""
+    leaders = list(
+        Staff.objects.filter(unit_id=unit_id, user__groups__name=Role.LEADER).select_related("user")
+    )
+    if leaders:
+        return leaders
+    first = (
+        Department.objects.filter(unit_id=unit_id).exclude(head=None).order_by("sort_order", "pk")
+    )
+    department = first.select_related("head__user").first()
+    return [department.head] if department is not None and department.head is not None else []
+
+
+def repeat_check(*, case: Case, now: datetime | None = None) -> RepeatAlert | None:
+    """Raise the repeat-complaint alert of ``case`` if it repeats an earlier, replied case;
+    one alert per case however often it is checked."""
+    if case.kind not in REPEAT_KINDS or RepeatAlert.objects.filter(case=case).exists():
+        return None
+    found = _earlier_replied(case)
+    if found is None:
+        return None
+    earlier, reason, score = found
+    root_id = (
+        RepeatAlert.objects.filter(case=earlier).values_list("root_id", flat=True).first()
+        or earlier.pk
+    )
+    at = now or timezone.now()
+    try:
+        with transaction.atomic():
+            alert = RepeatAlert.objects.create(
+                case=case,
+                earlier=earlier,
+                root_id=root_id,
+                unit_id=case.unit_id,
+                reason=reason,
+                score=score,
+                raised_at=at,
+            )
+            chain = RepeatAlert.objects.filter(
+                root_id=root_id, raised_at__gte=at - timedelta(days=HOTSPOT_DAYS)
+            ).count()
+            if chain + 1 >= HOTSPOT_COUNT:
+                alert.hotspot = True
+                alert.save(update_fields=["hotspot"])
+            log_action(
+                action="triage.repeat.alert",
+                obj=case,
+                actor=None,
+                summary={"earlier": earlier.number, "reason": reason, "hotspot": alert.hotspot},
+            )
+            _tell(alert, case, earlier)
+    except IntegrityError:
+        return None  # Raised by a concurrent check.
+    return alert
+
+
+def _tell(alert: RepeatAlert, case: Case, earlier: Case) -> None:
+    subject = (
+        gettext("Hotspot: the same matter complained about again")
+        if alert.hotspot
+        else gettext("Repeat complaint after a reply")
+    )
+    body = gettext("%(number)s repeats %(earlier)s (%(reason)s).") % {
+        "number": case.number,
+        "earlier": earlier.number,
+        "reason": alert.get_reason_display(),
+    }
+    people: list[Staff | None] = [*efficiency_office_staff(), *_unit_heads(case.unit_id)]
+    notify_people(people, kind="triage.repeat", subject=subject, body=body, obj=case)
+
+
+def case_arrived(*, case: Case, now: datetime | None = None) -> None:
+    """What triage does when a case arrives, on any channel: store the suggestion and check
+    whether it repeats an earlier complaint (each once)."""
+    suggestion = suggestion_record(case=case)
+    if suggestion.repeat_checked_at is None:
+        repeat_check(case=case, now=now)
+        Suggestion.objects.filter(pk=suggestion.pk).update(repeat_checked_at=now or timezone.now())
+
+
+def repeats_sweep(*, now: datetime | None = None, days: int = 2) -> int:
+    """The periodic job: catch up with the cases of the last ``days`` days not yet checked
+    (arrived while the model could not be read, say); returns how many alerts were raised.
+    A case is checked once, and an alert is never raised twice for one case."""
+    now = now or timezone.now()
+    fresh = (
+        Case.objects.filter(registered_at__gte=now - timedelta(days=days))
+        .exclude(triage_suggestion__repeat_checked_at__isnull=False)
+        .order_by("registered_at", "pk")
+    )
+    before = RepeatAlert.objects.count()
+    for case in fresh[:500]:
+        case_arrived(case=case, now=now)
+    return RepeatAlert.objects.count() - before
