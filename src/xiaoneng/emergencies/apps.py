@@ -11,5 +11,7 @@ class EmergenciesConfig(AppConfig):
 
     def ready(self) -> None:
         from xiaoneng.emergencies.sweeps import emergencies_sweep
+        from xiaoneng.emergencies.sweeps_rosters import roster_gaps_sweep
 
         periodic.register("emergencies.sweep", lambda: emergencies_sweep().summary())
+        periodic.register("emergencies.roster_gaps", lambda: f"warned={roster_gaps_sweep()}")

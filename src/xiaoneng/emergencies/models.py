@@ -325,3 +325,17 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.at.isoformat()} {self.kind}"
+
+
+# Duty rosters, plans, drills and requirements live in their own module.
+from xiaoneng.emergencies.models_safety import (  # noqa: E402,F401
+    Drill,
+    DrillRequirement,
+    DrillType,
+    DutyShift,
+    DutySwap,
+    EmergencyPlan,
+    PlanType,
+    RosterGapWarning,
+    Shift,
+)
