@@ -13,3 +13,8 @@ urlpatterns = [
     path("<int:pk>/regrade/", views.regrade, name="regrade"),
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
 ]
+
+# Duty rosters, plans, drills and requirements.
+from xiaoneng.emergencies.urls_safety import urlpatterns as safety_urlpatterns  # noqa: E402
+
+urlpatterns += safety_urlpatterns

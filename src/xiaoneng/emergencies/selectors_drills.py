@@ -1,0 +1,171 @@
+"""Questions about emergency plans, drills and the bureau's drill requirements: who sees which,
+the school terms, and which schools are behind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.emergencies.models_safety import Drill, DrillRequirement, EmergencyPlan
+from xiaoneng.emergencies.selectors_rosters import visible_units
+from xiaoneng.org.models import Unit, User
+
+
+@dataclass(frozen=True)
+class Window:
+    """A term or school year: both ends included."""
+
+    start: date
+    end: date
+    label: str
+
+
+def term_of(day: date) -> Window:
+    """The school term of ``day``: the autumn term from 1 September to 31 January, the spring
+    term from 1 February to 31 August."""
+    if day.month >= 9:
+        return Window(date(day.year, 9, 1), date(day.year + 1, 1, 31), _autumn(day.year))
+    if day.month == 1:
+        return Window(date(day.year - 1, 9, 1), date(day.year, 1, 31), _autumn(day.year - 1))
+    return Window(date(day.year, 2, 1), date(day.year, 8, 31), _spring(day.year))
+
+
+def _autumn(year: int) -> str:
+    return str(_("Autumn term %(a)d–%(b)d")) % {"a": year, "b": year + 1}
+
+
+def _spring(year: int) -> str:
+    return str(_("Spring term %(a)d–%(b)d")) % {"a": year - 1, "b": year}
+
+
+def school_year_of(day: date) -> Window:
+    first = day.year if day.month >= 9 else day.year - 1
+    label = str(_("School year %(a)d–%(b)d")) % {"a": first, "b": first + 1}
+    return Window(date(first, 9, 1), date(first + 1, 8, 31), label)
+
+
+def window_for(requirement: DrillRequirement, day: date) -> Window:
+    return term_of(day) if requirement.per == DrillRequirement.Per.TERM else school_year_of(day)
+
+
+def plans_for(user: User) -> QuerySet[EmergencyPlan]:
+    """Deny by default: the plans of the units the user may see (visible_units)."""
+    return EmergencyPlan.objects.filter(unit__in=visible_units(user))
+
+
+def drills_for(user: User) -> QuerySet[Drill]:
+    return Drill.objects.filter(unit__in=visible_units(user))
+
+
+def plan_for_user(user: User, pk: int) -> EmergencyPlan:
+    plan = plans_for(user).select_related("unit").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def drill_list(
+    user: User,
+    *,
+    unit_id: int | None = None,
+    type: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Drill]:
+    """The drills a user may see, filtered as the status page's links ask."""
+    drills = drills_for(user).select_related("unit", "plan", "recorded_by__user")
+    if unit_id:
+        drills = drills.filter(unit_id=unit_id)
+    if type:
+        drills = drills.filter(type=type)
+    if start:
+        drills = drills.filter(held_on__gte=start)
+    if end:
+        drills = drills.filter(held_on__lte=end)
+    return drills.order_by("-held_on", "-id")
+
+
+def requirements() -> list[DrillRequirement]:
+    return list(DrillRequirement.objects.order_by("type", "per"))
+
+
+@dataclass(frozen=True)
+class RequirementCell:
+    requirement: DrillRequirement
+    window: Window
+    held: int
+
+    @property
+    def met(self) -> bool:
+        return self.held >= self.requirement.minimum
+
+    def filters(self) -> dict[str, Any]:
+        return {
+            "type": self.requirement.type,
+            "from": self.window.start.isoformat(),
+            "to": self.window.end.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class SchoolStatus:
+    unit: Unit
+    cells: list[RequirementCell]
+    plans: int
+
+    @property
+    def behind(self) -> bool:
+        return any(not cell.met for cell in self.cells)
+
+
+def school_units(unit_ids: list[int] | None = None) -> QuerySet[Unit]:
+    schools = Unit.objects.filter(is_active=True, kind=Unit.Kind.SCHOOL)
+    if unit_ids is not None:
+        schools = schools.filter(pk__in=unit_ids)
+    return schools.order_by("sort_order", "id")
+
+
+def drill_status(*, today: date, unit_ids: list[int] | None = None) -> list[SchoolStatus]:
+    """Each school against every requirement: the drills of the type it held in the term or
+    school year of ``today``, and how many plans it keeps (three queries whatever the number of
+    schools and requirements)."""
+    schools = list(school_units(unit_ids))
+    wanted = requirements()
+    windows = {(r.type, r.per): window_for(r, today) for r in wanted}
+    start = min((w.start for w in windows.values()), default=today)
+    end = max((w.end for w in windows.values()), default=today)
+    held: dict[tuple[int, str, date], int] = {}
+    rows = (
+        Drill.objects.filter(unit__in=schools, held_on__gte=start, held_on__lte=end)
+        .values("unit_id", "type", "held_on")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        key = (row["unit_id"], row["type"], row["held_on"])
+        held[key] = held.get(key, 0) + row["n"]
+    plans = dict(
+        EmergencyPlan.objects.filter(unit__in=schools)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    status = []
+    for school in schools:
+        cells = []
+        for requirement in wanted:
+            window = windows[(requirement.type, requirement.per)]
+            n = sum(
+                count
+                for (unit_id, type, day), count in held.items()
+                if unit_id == school.pk
+                and type == requirement.type
+                and window.start <= day <= window.end
+            )
+            cells.append(RequirementCell(requirement=requirement, window=window, held=n))
+        status.append(SchoolStatus(unit=school, cells=cells, plans=plans.get(school.pk, 0)))
+    return status
