@@ -85,7 +85,8 @@ def test_the_duty_officer_is_alerted_at_three_in_the_morning_of_a_holiday(
     bureau = Unit.objects.get(code="bureau")
     days = set(DutyShift.objects.filter(unit=bureau).values_list("day", flat=True))
     # The 调休 working days (Sunday 20 Sep, Saturday 10 Oct) are working days: not filled.
-    assert date(2026, 9, 20) not in days and date(2026, 10, 10) not in days
+    assert date(2026, 9, 20) not in days
+    assert date(2026, 10, 10) not in days
     assert {date(2026, 9, 19), date(2026, 10, 1), date(2026, 10, 7), date(2026, 10, 11)} <= days
     # Days off in order: 19 Sep, 25–27 Sep (中秋), 1 Oct …: the night of 1 Oct is the fifth,
     # so the rotation [B holder, head] gives it to the B holder; 2 Oct to the head.
@@ -143,7 +144,10 @@ def test_a_swap_is_asked_by_the_person_on_duty_and_approved_by_the_head(
             swap_request(by=users["safety_b"], shift=shift, to_staff=staff("safety_a"), reason="")
         with pytest.raises(DomainError):  # another unit's staff
             swap_request(
-                by=users["safety_b"], shift=shift, to_staff=staff("school_handler"), reason="家中有事"
+                by=users["safety_b"],
+                shift=shift,
+                to_staff=staff("school_handler"),
+                reason="家中有事",
             )
         swap = swap_request(
             by=users["safety_b"], shift=shift, to_staff=staff("safety_a"), reason="家中有事"
@@ -177,7 +181,11 @@ def test_filling_is_for_the_head_or_the_office_with_valid_input(users, calendar_
     for username in ("school_handler", "safety_head", "s2_intake", "sysadmin"):
         with pytest.raises(PermissionDenied):
             roster_fill(
-                by=users[username], unit=school, start=day, end=day, day_people=[staff("school_head")]
+                by=users[username],
+                unit=school,
+                start=day,
+                end=day,
+                day_people=[staff("school_head")],
             )
     with pytest.raises(DomainError):
         roster_fill(by=users["school_head"], unit=school, start=day, end=day - timedelta(1))
@@ -193,9 +201,12 @@ def test_filling_is_for_the_head_or_the_office_with_valid_input(users, calendar_
         roster_fill(by=users["school_head"], unit=school, start=day, end=day)
     assert not DutyShift.objects.exists()
     # The efficiency office may fill any unit's roster.
-    assert roster_fill(
-        by=users["xiaoneng"], unit=school, start=day, end=day, day_people=[staff("school_head")]
-    ) == 1
+    assert (
+        roster_fill(
+            by=users["xiaoneng"], unit=school, start=day, end=day, day_people=[staff("school_head")]
+        )
+        == 1
+    )
 
 
 def test_holiday_gaps_are_warned_a_week_ahead_once_per_gap(users, calendar_2026) -> None:

@@ -150,6 +150,8 @@ def bulletin_blocks(content: dict[str, Any], *, period_from: date, period_to: da
         if content.get("targets", {}).get("tasks"):  # frozen with the counts: link them
             lines[0] = _targets(content["targets"])
         blocks += [["七、目标任务与学习讨论"], lines]
+    if content.get("safety"):  # Bulletins frozen before this section existed have none.
+        blocks += [["八、校园安全"], [[line] for line in content["safety"]]]
     return blocks
 
 

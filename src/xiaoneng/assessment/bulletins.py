@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.assessment.bulletin_text import bulletin_blocks, plain_body, speech_content
 from xiaoneng.assessment.concerned import concerned_ranking
 from xiaoneng.assessment.models import Bulletin
+from xiaoneng.assessment.safety import safety_bulletin_line
 from xiaoneng.assessment.selectors import (
     Period,
     card_counts,
@@ -109,6 +110,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         ],
         "programme": programme_lines(),
         "targets": programme_targets(),
+        "safety": [safety_bulletin_line(today=min(period.end, timezone.localdate()))],
     }
 
 

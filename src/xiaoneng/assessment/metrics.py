@@ -167,3 +167,9 @@ def metric_values(f: Figures, weights: tuple[int, int, int] = DEFAULT_WEIGHTS) -
         average_reply_workdays=average_reply_workdays(f),
         composite_score=composite_score(f, weights),
     )
+
+
+def drill_compliance_rate(schools_met: int, schools: int) -> float | None:
+    """演练达标率 = schools that have held every drill the bureau requires in the current term
+    or school year / schools (None without schools or without requirements)."""
+    return _rate(schools_met, schools)

@@ -169,3 +169,10 @@ def drill_status(*, today: date, unit_ids: list[int] | None = None) -> list[Scho
             cells.append(RequirementCell(requirement=requirement, window=window, held=n))
         status.append(SchoolStatus(unit=school, cells=cells, plans=plans.get(school.pk, 0)))
     return status
+
+
+def school_drills(*, start: date, end: date, unit_ids: list[int] | None = None) -> QuerySet[Drill]:
+    """The drills the schools held from ``start`` to ``end`` (both included)."""
+    return Drill.objects.filter(
+        unit__in=school_units(unit_ids), held_on__gte=start, held_on__lte=end
+    )

@@ -37,7 +37,6 @@ from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.web.files import file_download
 from xiaoneng.web.permissions import CASE_ROLES, role_required
 
-
 # The lists show the latest rows up to this many (a school records a few dozen a year).
 LIMIT = 300
 
@@ -109,6 +108,8 @@ def drills_page(request: HttpRequest) -> HttpResponse:
         start=_day(request.GET.get("from")),
         end=_day(request.GET.get("to")),
     )
+    if request.GET.get("schools"):
+        drills = drills.filter(unit__kind=Unit.Kind.SCHOOL)
     return render(
         request, "emergencies/drills.html", {"drills": list(drills[:LIMIT]), "limit": LIMIT}
     )
@@ -141,7 +142,9 @@ def drills_url(unit: Unit, filters: dict[str, str]) -> str:
 def drill_status_page(request: HttpRequest) -> HttpResponse:
     """Each school one may see against the bureau's requirements; every number links to the
     drills it counts."""
-    schools = list(visible_units(request.user).filter(kind=Unit.Kind.SCHOOL).values_list("pk", flat=True))
+    schools = list(
+        visible_units(request.user).filter(kind=Unit.Kind.SCHOOL).values_list("pk", flat=True)
+    )
     today = timezone.localdate()
     rows = drill_status(today=today, unit_ids=schools)
     if request.GET.get("behind"):

@@ -174,7 +174,9 @@ def swap_decide(
             .select_related("unit")
             .get(pk=DutySwap.objects.values_list("shift_id", flat=True).get(pk=swap.pk))
         )
-        swap = DutySwap.objects.select_for_update().select_related("from_staff__user").get(pk=swap.pk)
+        swap = (
+            DutySwap.objects.select_for_update().select_related("from_staff__user").get(pk=swap.pk)
+        )
         if not manages_roster(by, shift.unit):
             raise PermissionDenied(_("Only the unit's head or the efficiency office decide swaps."))
         if swap.from_staff.user_id == getattr(by, "pk", None):
