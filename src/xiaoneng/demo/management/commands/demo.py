@@ -17,6 +17,7 @@ from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.demo.history import demo_history_load
 from xiaoneng.demo.services import demo_is_loaded, demo_load, demo_logins
 from xiaoneng.demo.showcase import demo_showcase_load
+from xiaoneng.emergencies.demo_safety import demo_emergencies_load
 from xiaoneng.org.roles import role_label
 from xiaoneng.supervision.demo import demo_supervision_load
 from xiaoneng.targets.demo import demo_targets_load
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             demo_accountability_load()
             demo_campaigns_load()
             demo_targets_load()
+            demo_emergencies_load()
             # The dashboards read the rollups; build them now rather than at the first sweep.
             rollups_rebuild()
             self.stdout.write(_("Demo data loaded."))
