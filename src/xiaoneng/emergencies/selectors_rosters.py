@@ -125,7 +125,7 @@ def manages_roster(user: User, unit: Unit) -> bool:
         .values_list("pk", flat=True)
         .first()
     )
-    return headed.filter(pk=first).exists() or (
+    return (first is not None and headed.filter(pk=first).exists()) or (
         unit.kind == Unit.Kind.BUREAU
         and headed.filter(code=settings.XIAONENG_EMERGENCY_DEPARTMENT).exists()
     )
