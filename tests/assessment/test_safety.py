@@ -68,9 +68,10 @@ def test_the_dashboard_shows_the_section_with_links(users, drills) -> None:
     assert behind.count("data-unit=") == 1
     # A department head's dashboard has no bureau-wide safety section.
     client.force_login(users["head"])
-    assert 'data-testid="safety-summary"' not in client.get(
-        reverse("assessment:dashboard")
-    ).content.decode()
+    assert (
+        'data-testid="safety-summary"'
+        not in client.get(reverse("assessment:dashboard")).content.decode()
+    )
 
 
 def test_the_bulletin_says_it(users, drills) -> None:
