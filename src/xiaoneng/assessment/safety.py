@@ -9,30 +9,23 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Sum
 from django.urls import reverse
 
 from xiaoneng.assessment.metrics import drill_compliance_rate
-from xiaoneng.emergencies.selectors_drills import (
-    drill_status,
-    requirements,
-    school_drills,
-    term_of,
-)
+from xiaoneng.emergencies.selectors_drills import drill_overview
 
 
 def safety_summary(*, today: date, unit_ids: list[int] | None = None) -> dict[str, Any]:
     """The term of ``today``: drills held by the schools (and people taking part), schools
     meeting every requirement so far, schools behind (by name), schools with a plan."""
-    term = term_of(today)
-    rows = drill_status(today=today, unit_ids=unit_ids)
-    required = bool(requirements())
+    overview = drill_overview(today=today, unit_ids=unit_ids)
+    rows, term = overview.schools, overview.term
+    required = bool(overview.requirements)
     behind = [row.unit for row in rows if row.behind] if required else []
     met = len(rows) - len(behind) if required else 0
-    drills = school_drills(start=term.start, end=term.end, unit_ids=unit_ids)
-    totals = drills.aggregate(participants=Sum("participants"))
-    window = {"from": term.start.isoformat(), "to": term.end.isoformat(), "schools": "on"}
-    status_url = reverse("emergencies:drill_status")
+    scope = {"unit": unit_ids[0]} if unit_ids and len(unit_ids) == 1 else {}
+    window = {**scope, "from": term.start.isoformat(), "to": term.end.isoformat(), "schools": "on"}
+    status_url = f"{reverse('emergencies:drill_status')}?{urlencode({**scope, 'show': ''})}"
     return {
         "term": term.label,
         "start": term.start,
@@ -43,14 +36,15 @@ def safety_summary(*, today: date, unit_ids: list[int] | None = None) -> dict[st
         "behind": len(behind),
         "behind_names": [unit.short_name or unit.name for unit in behind],
         "compliance_rate": drill_compliance_rate(met, len(rows)) if required else None,
-        "drills": drills.count(),
-        "participants": totals["participants"] or 0,
+        "drills": overview.term_drills,
+        "participants": overview.term_participants,
         "with_plan": sum(1 for row in rows if row.plans),
         "links": {
             "drills": f"{reverse('emergencies:drills')}?{urlencode(window)}",
-            "met": status_url,
-            "behind": f"{status_url}?behind=on",
-            "plans": reverse("emergencies:plans"),
+            "schools": status_url,
+            "met": f"{status_url}met",
+            "behind": f"{status_url}behind",
+            "plans": f"{status_url}planned",
         },
     }
 

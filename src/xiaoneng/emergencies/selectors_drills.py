@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -130,30 +131,49 @@ def school_units(unit_ids: list[int] | None = None) -> QuerySet[Unit]:
     return schools.order_by("sort_order", "id")
 
 
-def drill_status(*, today: date, unit_ids: list[int] | None = None) -> list[SchoolStatus]:
+@dataclass(frozen=True)
+class DrillOverview:
+    """The schools against the requirements, and the drills of the term of ``today``."""
+
+    requirements: list[DrillRequirement]
+    schools: list[SchoolStatus]
+    term: Window
+    term_drills: int
+    term_participants: int
+
+
+def drill_overview(*, today: date, unit_ids: list[int] | None = None) -> DrillOverview:
     """Each school against every requirement: the drills of the type it held in the term or
-    school year of ``today``, and how many plans it keeps (three queries whatever the number of
-    schools and requirements)."""
-    schools = list(school_units(unit_ids))
+    school year of ``today`` so far, how many plans it keeps, and the schools' drills of the
+    term (three queries whatever the number of schools, drills and requirements)."""
     wanted = requirements()
+    term = term_of(today)
     windows = {(r.type, r.per): window_for(r, today) for r in wanted}
-    start = min((w.start for w in windows.values()), default=today)
-    end = max((w.end for w in windows.values()), default=today)
-    held: dict[tuple[int, str, date], int] = {}
+    start = min([term.start, *(w.start for w in windows.values())])
+    end = max([term.end, *(w.end for w in windows.values())])
+    plan_count = (
+        EmergencyPlan.objects.filter(unit=OuterRef("pk"))
+        .values("unit")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    schools = list(
+        school_units(unit_ids).annotate(
+            plan_count=Coalesce(Subquery(plan_count, output_field=IntegerField()), 0)
+        )
+    )
     rows = (
-        Drill.objects.filter(unit__in=schools, held_on__gte=start, held_on__lte=end)
+        Drill.objects.filter(unit__in=[s.pk for s in schools], held_on__gte=start, held_on__lte=end)
         .values("unit_id", "type", "held_on")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), people=Sum("participants"))
     )
+    held: dict[tuple[int, str], list[tuple[date, int]]] = {}
+    term_drills = term_people = 0
     for row in rows:
-        key = (row["unit_id"], row["type"], row["held_on"])
-        held[key] = held.get(key, 0) + row["n"]
-    plans = dict(
-        EmergencyPlan.objects.filter(unit__in=schools)
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .values_list("unit_id", "n")
-    )
+        held.setdefault((row["unit_id"], row["type"]), []).append((row["held_on"], row["n"]))
+        if term.start <= row["held_on"] <= term.end:
+            term_drills += row["n"]
+            term_people += row["people"] or 0
     status = []
     for school in schools:
         cells = []
@@ -161,14 +181,22 @@ def drill_status(*, today: date, unit_ids: list[int] | None = None) -> list[Scho
             window = windows[(requirement.type, requirement.per)]
             n = sum(
                 count
-                for (unit_id, type, day), count in held.items()
-                if unit_id == school.pk
-                and type == requirement.type
-                and window.start <= day <= window.end
+                for day, count in held.get((school.pk, requirement.type), [])
+                if window.start <= day <= window.end
             )
             cells.append(RequirementCell(requirement=requirement, window=window, held=n))
-        status.append(SchoolStatus(unit=school, cells=cells, plans=plans.get(school.pk, 0)))
-    return status
+        status.append(SchoolStatus(unit=school, cells=cells, plans=school.plan_count))
+    return DrillOverview(
+        requirements=wanted,
+        schools=status,
+        term=term,
+        term_drills=term_drills,
+        term_participants=term_people,
+    )
+
+
+def drill_status(*, today: date, unit_ids: list[int] | None = None) -> list[SchoolStatus]:
+    return drill_overview(today=today, unit_ids=unit_ids).schools
 
 
 def school_drills(*, start: date, end: date, unit_ids: list[int] | None = None) -> QuerySet[Drill]:
@@ -176,3 +204,14 @@ def school_drills(*, start: date, end: date, unit_ids: list[int] | None = None) 
     return Drill.objects.filter(
         unit__in=school_units(unit_ids), held_on__gte=start, held_on__lte=end
     )
+
+
+def school_filter(status: list[SchoolStatus], which: str) -> list[SchoolStatus]:
+    """The rows a status page link asks for: ``behind``, ``met`` or ``planned`` (else all)."""
+    if which == "behind":
+        return [row for row in status if row.behind]
+    if which == "met":
+        return [row for row in status if not row.behind]
+    if which == "planned":
+        return [row for row in status if row.plans]
+    return status

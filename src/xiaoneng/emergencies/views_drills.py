@@ -20,6 +20,7 @@ from xiaoneng.emergencies.selectors_drills import (
     drill_status,
     plan_for_user,
     plans_for,
+    school_filter,
     term_of,
 )
 from xiaoneng.emergencies.selectors_rosters import sees_all_safety, visible_units
@@ -109,9 +110,11 @@ def drills_page(request: HttpRequest) -> HttpResponse:
         end=_day(request.GET.get("to")),
     )
     if request.GET.get("schools"):
-        drills = drills.filter(unit__kind=Unit.Kind.SCHOOL)
+        drills = drills.filter(unit__kind=Unit.Kind.SCHOOL, unit__is_active=True)
     return render(
-        request, "emergencies/drills.html", {"drills": list(drills[:LIMIT]), "limit": LIMIT}
+        request,
+        "emergencies/drills.html",
+        {"drills": list(drills[:LIMIT]), "total": drills.count(), "limit": LIMIT},
     )
 
 
@@ -142,13 +145,14 @@ def drills_url(unit: Unit, filters: dict[str, str]) -> str:
 def drill_status_page(request: HttpRequest) -> HttpResponse:
     """Each school one may see against the bureau's requirements; every number links to the
     drills it counts."""
-    schools = list(
-        visible_units(request.user).filter(kind=Unit.Kind.SCHOOL).values_list("pk", flat=True)
-    )
+    visible = visible_units(request.user).filter(kind=Unit.Kind.SCHOOL)
+    unit_id = _int(request.GET.get("unit"))
+    if unit_id:
+        visible = visible.filter(pk=unit_id)
+    schools = list(visible.values_list("pk", flat=True))
     today = timezone.localdate()
     rows = drill_status(today=today, unit_ids=schools)
-    if request.GET.get("behind"):
-        rows = [row for row in rows if row.behind]
+    rows = school_filter(rows, request.GET.get("show", ""))
     links = {
         (row.unit.pk, cell.requirement.pk): drills_url(row.unit, cell.filters())
         for row in rows
@@ -164,6 +168,7 @@ def drill_status_page(request: HttpRequest) -> HttpResponse:
             ],
             "requirements": list(DrillRequirement.objects.order_by("type", "per")),
             "term": term_of(today),
+            "total": len(rows),
             "may_set": _may_set(request),
             "form": RequirementForm(),
         },
