@@ -152,13 +152,18 @@ def bulletin_blocks(content: dict[str, Any], *, period_from: date, period_to: da
         if content.get("targets", {}).get("tasks"):  # frozen with the counts: link them
             lines[0] = _targets(content["targets"])
         blocks += [["七、目标任务与学习讨论"], lines]
-    if content.get("internal"):  # Bulletins frozen before internal matters have none.
-        blocks += [["八、政令畅通（内部事项）"], _internal(content["internal"])]
+    # The sections after 七 are numbered in order, as many as the bulletin carries (bulletins
+    # frozen before a section existed have none of it).
+    numbers = iter("八九十")
+    if content.get("internal"):
+        blocks += [[f"{next(numbers)}、政令畅通（内部事项）"], _internal(content["internal"])]
+    if content.get("safety"):
+        blocks += [[f"{next(numbers)}、校园安全"], [[line] for line in content["safety"]]]
     if content.get("evaluation") or content.get("typical_cases"):
         blocks += _evaluation_blocks(
             content.get("evaluation", []),
             content.get("typical_cases", []),
-            number="九" if content.get("internal") else "八",
+            number=next(numbers),
         )
     return blocks
 
@@ -166,7 +171,7 @@ def bulletin_blocks(content: dict[str, Any], *, period_from: date, period_to: da
 def _evaluation_blocks(
     rounds: list[dict[str, Any]], typical: list[dict[str, Any]], number: str
 ) -> list[Block]:
-    """Section 八 (九 after the internal matters): the rounds of evaluation by the people served
+    """The section (八 to 十) of the rounds of evaluation by the people served
     approved in the period and the typical cases and good practices published in it."""
     blocks: list[Block] = [[f"{number}、群众评议与典型案例"]]
     for r in rounds:

@@ -18,6 +18,7 @@ from xiaoneng.assessment.bulletin_text import bulletin_blocks, plain_body, speec
 from xiaoneng.assessment.concerned import concerned_ranking
 from xiaoneng.assessment.internal_figures import internal_content
 from xiaoneng.assessment.models import Bulletin
+from xiaoneng.assessment.safety import safety_bulletin_line
 from xiaoneng.assessment.selectors import (
     Period,
     card_counts,
@@ -114,6 +115,7 @@ def bulletin_content(period: Period) -> dict[str, Any]:
         "evaluation": evaluation_rows(period),
         "typical_cases": typical_rows(period),
         "internal": internal_content(period),
+        "safety": [safety_bulletin_line(today=min(period.end, timezone.localdate()))],
     }
 
 

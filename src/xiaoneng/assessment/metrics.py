@@ -208,3 +208,9 @@ def return_attempts(counts: dict[str, int]) -> int:
     """Return attempts (推诿) of a department = internal matters it asked 办公室 to re-route in
     the period (each matter once); those refused are counted apart (``reroute_refused``)."""
     return counts.get("reroute_attempts", 0)
+
+
+def drill_compliance_rate(schools_met: int, schools: int) -> float | None:
+    """演练达标率 = schools that have held every drill the bureau requires in the current term
+    or school year / schools (None without schools or without requirements)."""
+    return _rate(schools_met, schools)

@@ -33,6 +33,7 @@ from xiaoneng.assessment.records import (
     counted_rows,
     counted_total,
 )
+from xiaoneng.assessment.safety import safety_summary
 from xiaoneng.audit.services import log_action
 from xiaoneng.campaigns.assessment import campaigns_summary
 from xiaoneng.cases.permissions import staff_for
@@ -209,6 +210,12 @@ def programme_context(context: dict[str, Any]) -> dict[str, Any]:
         "campaigns_summary": campaigns_summary(unit_ids=unit_ids),
         "targets_summary": targets_summary(year=context["period"].end.year, unit_ids=unit_ids),
         **internal_context(context),
+        # Campus safety: for the bureau-wide readers (the leaders and the efficiency office).
+        "safety_summary": (
+            safety_summary(today=timezone.localdate(), unit_ids=unit_ids)
+            if context["board"]
+            else None
+        ),
     }
 
 

@@ -15,6 +15,7 @@ class EmergenciesConfig(AppConfig):
         from xiaoneng.emergencies.casepage import case_emergency_context
         from xiaoneng.emergencies.services.case_alerts import on_urgent_request
         from xiaoneng.emergencies.sweeps import emergencies_sweep
+        from xiaoneng.emergencies.sweeps_rosters import roster_gaps_sweep
 
         on_case_fact(URGENT_REQUEST, on_urgent_request)
         case_section_register(
@@ -24,3 +25,4 @@ class EmergenciesConfig(AppConfig):
         )
 
         periodic.register("emergencies.sweep", lambda: emergencies_sweep().summary())
+        periodic.register("emergencies.roster_gaps", lambda: f"warned={roster_gaps_sweep()}")

@@ -469,3 +469,17 @@ class SmsReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.received_at.isoformat()} {self.outcome}"
+
+
+# Duty rosters, plans, drills and requirements live in their own module.
+from xiaoneng.emergencies.models_safety import (  # noqa: E402,F401
+    Drill,
+    DrillRequirement,
+    DrillType,
+    DutyShift,
+    DutySwap,
+    EmergencyPlan,
+    PlanType,
+    RosterGapWarning,
+    Shift,
+)

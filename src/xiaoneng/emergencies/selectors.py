@@ -11,12 +11,15 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.emergencies.models import Alert, Grade, Incident, ReportDeadline
+from xiaoneng.emergencies.selectors_rosters import duty_officer_at
 from xiaoneng.org.models import Department, Post, Staff, Unit, User
 from xiaoneng.org.roles import ADMIN_ROLES, Role
 from xiaoneng.org.selectors import absent_staff_ids, post_acting_holder, staff_for, user_roles
 
 CAPACITY_LABELS = {
     "unit_head": _("Head of the reporting unit"),
+    "unit_duty": _("Duty officer of the reporting unit"),
+    "duty_officer": _("Duty officer of the bureau"),
     "post_a": _("A holder of the emergency post"),
     "post_b": _("B holder of the emergency post"),
     "department_head": _("Head of the safety department"),
@@ -83,13 +86,14 @@ class Step:
 
 
 def bureau_chain(*, incident: Incident, at: datetime) -> list[Step]:
-    """The bureau's escalation chain, in order: the emergency post's acting holder (A, or B
-    while A is away), the other holder, the safety department's head, then the leaders. People
-    away at ``at`` are skipped; nobody appears twice."""
+    """The bureau's escalation chain, in order: the bureau's duty officer on the roster at
+    ``at``, the emergency post's acting holder (A, or B while A is away), the other holder,
+    the safety department's head, then the leaders. People away at ``at`` are skipped; nobody
+    appears twice."""
     bureau = bureau_of(incident.unit)
     department = safety_department(bureau)
     post = safety_post(department)
-    steps: list[tuple[Staff | None, str]] = []
+    steps: list[tuple[Staff | None, str]] = [(duty_officer_at(unit=bureau, at=at), "duty_officer")]
     if post is not None:
         acting = post_acting_holder(post=post, at=at)
         if acting.staff is not None:
@@ -112,13 +116,16 @@ def bureau_chain(*, incident: Incident, at: datetime) -> list[Step]:
 
 
 def first_alerts(*, incident: Incident, at: datetime) -> list[tuple[str, Step]]:
-    """Who is alerted at once: the reporting unit's head, the first of the bureau's chain,
-    and for grades I–II every bureau leader too."""
+    """Who is alerted at once: the reporting unit's head and its duty officer on the roster,
+    the first of the bureau's chain, and for grades I–II every bureau leader too."""
     alerts: list[tuple[str, Step]] = []
     head = unit_head(incident.unit)
     chain = bureau_chain(incident=incident, at=at)
     if head is not None and incident.unit.kind != Unit.Kind.BUREAU:
         alerts.append((Alert.Line.UNIT, Step(staff=head, capacity="unit_head")))
+    on_duty = duty_officer_at(unit=incident.unit, at=at)
+    if on_duty is not None and incident.unit.kind != Unit.Kind.BUREAU and on_duty != head:
+        alerts.append((Alert.Line.UNIT, Step(staff=on_duty, capacity="unit_duty")))
     if chain:
         alerts.append((Alert.Line.BUREAU, chain[0]))
     if incident.grade in SEVERE:

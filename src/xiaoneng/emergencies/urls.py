@@ -15,3 +15,8 @@ urlpatterns = [
     path("outbound/<int:pk>/record/", views_links.outbound_record, name="outbound_record"),
     path("from-case/<int:case_pk>/", views_links.incident_from_case, name="from_case"),
 ]
+
+# Duty rosters, plans, drills and requirements.
+from xiaoneng.emergencies.urls_safety import urlpatterns as safety_urlpatterns  # noqa: E402
+
+urlpatterns += safety_urlpatterns

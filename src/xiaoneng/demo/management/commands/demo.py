@@ -17,6 +17,7 @@ from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.demo.history import demo_history_load
 from xiaoneng.demo.services import demo_is_loaded, demo_load, demo_logins
 from xiaoneng.demo.showcase import demo_showcase_load
+from xiaoneng.emergencies.demo_safety import demo_emergencies_load
 from xiaoneng.evaluation.demo import demo_evaluation_load
 from xiaoneng.internal.demo import demo_internal_load
 from xiaoneng.org.roles import role_label
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             demo_targets_load()
             demo_evaluation_load()
             demo_internal_load()
+            demo_emergencies_load()
             # The dashboards read the rollups; build them now rather than at the first sweep.
             rollups_rebuild()
             self.stdout.write(_("Demo data loaded."))
