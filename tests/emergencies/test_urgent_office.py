@@ -59,6 +59,8 @@ def test_intake_asks_to_confirm_the_suggestion(users) -> None:
             content="家长来电：食堂饭菜偏贵。",
             requester_phone="13700005678",
             urgency_checked="on",
+            # The first request is shown as a similar one (both about the canteen): seen.
+            duplicate_checked="on",
         ),
     )
     assert not Case.objects.order_by("-id").first().urgent

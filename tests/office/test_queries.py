@@ -11,6 +11,9 @@ from xiaoneng.cases.services import case_dispatch, case_sign_for
 
 pytestmark = pytest.mark.django_db
 BUDGET = 10
+# The workbench also shows the sections other apps register (web/workbench.py): the internal
+# matters waiting for the person add their lists and counts (up to eight queries for 办公室).
+HOME_BUDGET = BUDGET + 8
 
 
 def _cases(make_case, users, basic, finance, count: int, offset: int) -> list:
@@ -55,7 +58,7 @@ def test_lists_stay_within_budget_whatever_the_rows(
     few = _count(client, reverse(name))
     _cases(make_case, users, basic, finance, 12, 100)
     many = _count(client, reverse(name))
-    assert many <= BUDGET, many
+    assert many <= (HOME_BUDGET if name == "office:home" else BUDGET), many
     assert many == few
 
 
@@ -93,4 +96,4 @@ def test_dispatched_case_page_for_the_b_holder(login, make_case, users, basic, s
     )
     client = login("handler_b")
     assert _count(client, reverse("office:case_detail", args=[case.pk])) <= BUDGET
-    assert _count(client, reverse("office:home")) <= BUDGET
+    assert _count(client, reverse("office:home")) <= HOME_BUDGET

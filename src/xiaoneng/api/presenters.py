@@ -57,6 +57,7 @@ def case_registered(registered: Registered, *, path: str) -> dict[str, Any]:
         "tracking_code": case.tracking_code,
         "state": case.state,
         "unit": case.unit_id,
+        "urgent": case.urgent,
         "due_at": due_at.astimezone(UTC) if due_at is not None else None,
         "url": f"{path.rstrip('/')}/{case.pk}",
     }

@@ -197,6 +197,7 @@ class CaseRegistered(Schema):
     tracking_code: str
     state: str
     unit: int
+    urgent: bool = Field(..., description="Runs on the hour-level urgent policy")
     due_at: datetime | None = Field(None, description="When the reply is due")
     url: str = Field(..., description="The case in full: GET this")
 
