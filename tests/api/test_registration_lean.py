@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 # Key, roles, category, staff, external number, policy (2), case, two clocks, pool holder (3),
 # number, roles of the holder, event, outbox, chain head, chain rows, head update and the
 # savepoint pair; the calendar version once: 25 on PostgreSQL (35 before issue #25), and the
-# request's own transaction is a savepoint pair more inside a test's transaction.
-CREATE_QUERY_BUDGET = 27
+# request's own transaction is a savepoint pair more inside a test's transaction. Since the
+# triage app reads each arriving request inside the registration (its suggestion and similar
+# cases, in a savepoint of their own) and the urgency is decided, nine more: 36. Moving that
+# reading out of the registration's transaction is open work of issue #25.
+CREATE_QUERY_BUDGET = 36
 
 
 def test_the_201_is_lean_and_holds_what_the_requester_needs(hotline, new_case) -> None:
@@ -32,6 +35,7 @@ def test_the_201_is_lean_and_holds_what_the_requester_needs(hotline, new_case) -
         "tracking_code": case.tracking_code,
         "state": "registered",
         "unit": case.unit_id,
+        "urgent": False,
         "due_at": body["case"]["due_at"],
         "url": f"/api/v1/cases/{case.pk}",
     }
