@@ -99,6 +99,7 @@ CASE_CONTENT = {
         f"api:{name}": CASE_WORKERS
         for name in (
             "case_create",
+            "case_create_batch",
             "case_similar",
             "triage_suggestions",
             "case_list",

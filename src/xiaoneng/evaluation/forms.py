@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.evaluation.models import Question, QuestionKind, QuestionnaireVersion, TypicalCase
 from xiaoneng.org.models import Department, Unit
-from xiaoneng.web.forms import OfficeForm
+from xiaoneng.web.forms import HelpfulForm, OfficeForm
 
 
 class RoundForm(OfficeForm):
@@ -117,11 +117,11 @@ class WithdrawForm(OfficeForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PhoneForm(forms.Form):
+class PhoneForm(HelpfulForm):
     phone = forms.CharField(label=_("Mobile number"), max_length=20)
 
 
-class CodeForm(forms.Form):
+class CodeForm(HelpfulForm):
     phone = forms.CharField(widget=forms.HiddenInput, max_length=20)
     code = forms.CharField(label=_("Code received by SMS"), max_length=6)
 
