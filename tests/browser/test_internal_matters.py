@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_office_shell import sign_in
+from tests.browser.test_office_shell import go, sign_in
 from xiaoneng.internal.models import Matter
 from xiaoneng.org.models import Department, Staff
 
@@ -24,7 +24,7 @@ def test_register_route_and_sign_for_an_instruction(
 
     sign_in(page, live_server, "intake", demo_password)
     page.wait_for_url(f"{live_server.url}/")
-    page.get_by_test_id("internal-link").click()
+    go(page, "办件", "内部事项")
     page.get_by_test_id("register-link").click()
     page.locator("#id_kind").select_option("instruction")
     page.locator("#id_title").fill("关于做好寒假安全教育的批示")
