@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,21 +44,8 @@ def emergencies_sweep(*, now: datetime | None = None) -> EmergenciesSweepResult:
     )
     for pk, incident_id in deadlines:
         with transaction.atomic():
-            incident = (
-                Incident.objects.select_for_update(skip_locked=True)
-                .select_related("unit")
-                .filter(pk=incident_id)
-                .first()
-            )
-            deadline = (
-                ReportDeadline.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, next_check_at__lte=now, state=ReportDeadline.State.OPEN)
-                .first()
-                if incident is not None
-                else None
-            )
+            deadline = _lock_due(ReportDeadline, pk=pk, incident_id=incident_id, now=now)
             if deadline is not None:
-                deadline.incident = incident
                 _check_deadline(deadline, now=now, result=result)
     _sweep_outbound(now=now, result=result)
     alert_ids = list(
@@ -82,24 +70,34 @@ def _sweep_outbound(*, now: datetime, result: EmergenciesSweepResult) -> None:
     )
     for pk, incident_id in rows:
         with transaction.atomic():
-            incident = (
-                Incident.objects.select_for_update(skip_locked=True)
-                .select_related("unit")
-                .filter(pk=incident_id)
-                .first()
-            )
-            row = (
-                OutboundReport.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, next_check_at__lte=now, state=OutboundReport.State.OPEN)
-                .first()
-                if incident is not None
-                else None
-            )
-            if row is not None:
-                row.incident = incident
-                done = outbound_check(row=row, now=now)
-                if done:
-                    result.raised[done] += 1
+            row = _lock_due(OutboundReport, pk=pk, incident_id=incident_id, now=now)
+            done = outbound_check(row=row, now=now) if row is not None else None
+            if done:
+                result.raised[done] += 1
+
+
+def _lock_due(
+    model: type[ReportDeadline] | type[OutboundReport], *, pk: int, incident_id: int, now: datetime
+) -> Any:
+    """The incident, then the clock row, locked in that order (the order every service keeps),
+    the row checked again under the lock; None when another sweeper holds either or the row
+    is no longer due."""
+    incident = (
+        Incident.objects.select_for_update(skip_locked=True)
+        .select_related("unit")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        return None
+    row = (
+        model.objects.select_for_update(skip_locked=True)
+        .filter(pk=pk, next_check_at__lte=now, state=model.State.OPEN)
+        .first()
+    )
+    if row is not None:
+        row.incident = incident
+    return row
 
 
 def _check_deadline(
