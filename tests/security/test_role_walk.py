@@ -307,6 +307,7 @@ BUSINESS = {
     "supervision:evidence_download": SUPERVISORS,
     "supervision:finding_new": frozenset({"inspector"}),
     "supervision:finding_violation": frozenset({"inspector"}),
+    "office:cockpit": frozenset({"leader"}),
     "assessment:dashboard": MANAGERS,
     "assessment:dashboard_export": MANAGERS,
     "assessment:hotspots": EFFICIENCY | {"leader"},

@@ -93,6 +93,7 @@ GROUPS: list[tuple[str | Promise, list[Item]]] = [
     (
         _("Assessment and evaluation"),
         [
+            Item("office:cockpit", _("Cockpit"), frozenset({"leader"}), "cockpit-link"),
             Item("assessment:dashboard", _("Assessment"), BOARD | {"dept_head"}),
             Item("assessment:bulletin_list", _("Bulletins"), BOARD),
             Item("evaluation:rounds", _("Evaluation"), BOARD | {"dept_head"}, "evaluation-link"),

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from xiaoneng.cases import urls as case_urls
-from xiaoneng.office.views import lists, org, shell
+from xiaoneng.office.views import cockpit, lists, org, shell
 
 app_name = "office"
 
 urlpatterns = [
     path("", shell.home, name="home"),
+    path("cockpit/", cockpit.cockpit, name="cockpit"),
     path("login/", shell.LoginView.as_view(), name="login"),
     path("logout/", shell.LogoutView.as_view(), name="logout"),
     path("audit/", shell.audit_log, name="audit_log"),

@@ -1,5 +1,11 @@
 """工作台: everything waiting for one person, grouped, with deadline colours and counts.
 
+Within each group the most urgent work comes first: red card, yellow card, pre-warning, then
+the soonest deadline (``urgency_key``), each with the time left ("剩余 3 个工作日") read from the
+clock's due moment by ``workdays.remaining`` — the deadline itself is never computed again. A
+group shows when the person's roles make it their regular work (``CORE_ROLES``) or when it
+holds something; a handler never sees an empty "Replies to review" card.
+
 The whole page costs a fixed number of queries whatever the number of cases: one for the
 person's posts (with whether each holder is away now), one aggregate for the group counts, one
 or two for the rows (the clocks ride along as annotations), one for the notices, and one
@@ -12,13 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.deadlines import (
     CLOCK_FIELDS,
+    DONE,
     NO_DEADLINE,
+    PAUSED,
     Deadline,
     deadline_from_row,
     with_case_clocks,
@@ -33,6 +42,7 @@ from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.remaining import TimeLeft, time_left
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -51,6 +61,18 @@ GROUPS = [
     ("callbacks", _("Callbacks and reopen reviews"), "rating"),
 ]
 SUPERVISION_GROUPS = {"decide", "callbacks"}
+# The roles whose regular work a group is: for them the group shows even when empty ("nothing
+# waiting"); for anyone else only when it holds something (a handler who registered a case has
+# it to dispatch). The intake pool shows to whoever works a pool post now.
+CORE_ROLES: dict[str, frozenset[str]] = {
+    "dispatch": frozenset({Role.INTAKE, Role.EFFICIENCY_OFFICE}),
+    "sign_for": frozenset({Role.DEPT_HEAD, Role.HANDLER}),
+    "handle": frozenset({Role.HANDLER}),
+    "review": frozenset({Role.DEPT_HEAD}),
+    "assist": frozenset({Role.DEPT_HEAD}),
+    "decide": frozenset({Role.EFFICIENCY_OFFICE, Role.LEADER}),
+    "callbacks": frozenset({Role.EFFICIENCY_OFFICE}),
+}
 ASSIST_STATES = sorted(str(state) for state in ALLOWED_FROM["assist_opinion"])
 EXTENSION_STATES = sorted(str(state) for state in ALLOWED_FROM["decide_extension"])
 
@@ -61,6 +83,22 @@ class Item:
     deadline: Deadline
     standing_in_for: Staff | None = None
     note: str = ""
+    left: TimeLeft | None = None
+
+    @property
+    def remaining(self) -> str:
+        return self.left.text if self.left is not None else ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.left is not None and self.left.overdue
+
+
+def urgency_key(deadline: Deadline, pk: int) -> tuple[int, float, int]:
+    """Red card, yellow card, pre-warning, then the soonest due; paused and stopped clocks and
+    work without a deadline last."""
+    due = deadline.due_at.timestamp() if deadline.due_at is not None else float("inf")
+    return (-deadline.severity, due, pk)
 
 
 @dataclass
@@ -195,7 +233,17 @@ def _rows(base: QuerySet[Case], condition: Q, staff: Staff) -> list[Case]:
     rows = rows.annotate(**_assist_clock(staff)).select_related(
         "category", "unit", "lead_department", "handler__user", "policy_version"
     )
-    return list(rows.order_by("registered_at", "id")[:ROWS_LIMIT])
+    # The clock the person races in each state, soonest first, so that beyond ROWS_LIMIT the
+    # rows left out are the least urgent; the exact order (cards first) is made in Python.
+    racing = SqlCase(
+        When(state=State.DISPATCHED, then=F("sign_for_due_at")),
+        When(state=State.REPLIED, then=F("rating_due_at")),
+        When(Q(state=State.REGISTERED, first_contact__isnull=True), then=F("intake_due_at")),
+        default=F("reply_due_at"),
+    )
+    rows = rows.annotate(racing_due=racing)
+    ordered = rows.order_by(F("racing_due").asc(nulls_last=True), "registered_at", "id")
+    return list(ordered[:ROWS_LIMIT])
 
 
 def workbench_for(user: User, *, now: datetime | None = None) -> Workbench:
@@ -228,14 +276,17 @@ def workbench_for(user: User, *, now: datetime | None = None) -> Workbench:
         if code not in conditions:
             continue
         group = Group(code=code, label=str(label), count=counts[code] or 0)
+        if not group.count and not (code == "intake" or roles & CORE_ROLES.get(code, set())):
+            continue  # not this role's work, and nothing waiting
         seen: set[int] = set()
+        items = []
         for case in rows:
             if case.pk in seen or not _matches(code, case, staff, roles, acting, covering):
                 continue
             seen.add(case.pk)
-            if len(group.items) >= ITEMS_SHOWN:
-                continue
-            group.items.append(_item(code, stage, case, staff, acting, calendar, now))
+            items.append(_item(code, stage, case, staff, acting, calendar, now))
+        items.sort(key=lambda item: urgency_key(item.deadline, item.case.pk))
+        group.items = items[:ITEMS_SHOWN]
         groups.append(group)
     notices = list(
         Notification.objects.filter(
@@ -295,9 +346,19 @@ def _item(
     calendar: Any,
     now: datetime,
 ) -> Item:
+    prefix = stage
     deadline = deadline_from_row(case, stage, calendar=calendar, now=now)
     if deadline is NO_DEADLINE and stage != "reply":
+        prefix = "reply"
         deadline = deadline_from_row(case, "reply", calendar=calendar, now=now)
+    left = None
+    if deadline.due_at is not None and deadline.level not in {DONE, PAUSED}:
+        left = time_left(
+            due_at=deadline.due_at,
+            counting=getattr(case, f"{prefix}_counting", "") or "",
+            calendar=calendar,
+            now=now,
+        )
     standing_in_for = None
     if code == "sign_for":
         standing_in_for = acting.get(case.post_id)
@@ -316,4 +377,4 @@ def _item(
         )
     elif code == "callbacks":
         note = str(case.get_state_display())
-    return Item(case=case, deadline=deadline, standing_in_for=standing_in_for, note=note)
+    return Item(case=case, deadline=deadline, standing_in_for=standing_in_for, note=note, left=left)

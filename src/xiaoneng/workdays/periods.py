@@ -238,17 +238,29 @@ class Progress:
     paused: bool
 
 
+def units_left(
+    cal: WorkCalendar, counting: Counting | str, due_at: datetime, *, at: datetime, tz: tzinfo
+) -> int:
+    """The units left at ``at`` until ``due_at``, in the period's own unit: whole hours
+    (rounded down) for hour periods, else the working or calendar days in (today, due day].
+    0 on the due day, negative once the due day (or hour) has passed. The one rule for
+    "remaining time": ``period_progress`` and every list that shows it use this."""
+    if counting == Counting.HOURS:
+        return int((due_at - at).total_seconds() // 3600)
+    return units_between(cal, Counting(counting), local_date(at, tz), local_date(due_at, tz))
+
+
 def period_progress(cal: WorkCalendar, period: Period, *, now: datetime, tz: tzinfo) -> Progress:
     # A paused period is frozen at the moment it was paused.
     open_pause = period.pauses[-1] if period.paused else None
     at = open_pause.start if open_pause is not None else now
     remaining_time = period.due_at - at
+    # The due moment is the end (or closing time) of the due day, so its local date is the day.
+    remaining = units_left(cal, period.counting, period.due_at, at=at, tz=tz)
     if period.counting == Counting.HOURS:
-        remaining = int(remaining_time.total_seconds() // 3600)
         elapsed = period.total - remaining if remaining_time.total_seconds() > 0 else period.total
         elapsed = max(0, min(period.total, elapsed))
     else:
-        remaining = units_between(cal, period.counting, local_date(at, tz), period.due_date)
         elapsed = max(0, min(period.total, period.total - remaining))
     return Progress(
         counting=period.counting,
