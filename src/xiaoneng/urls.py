@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from xiaoneng.applications import urls as application_urls
@@ -8,8 +9,10 @@ from xiaoneng.cases import urls as case_urls
 from xiaoneng.catalog import urls as catalog_urls
 from xiaoneng.emergencies import urls_documents as emergency_document_urls
 
-admin.site.site_header = "Xiaoneng"
-admin.site.site_title = "Xiaoneng"
+# The admin's header, tab title and index read the product's name in the reader's language.
+admin.site.site_header = _("Xiaoneng administrative-efficiency supervision platform")
+admin.site.site_title = _("Xiaoneng efficiency supervision")
+admin.site.index_title = _("Administration")
 
 # Every document download in one namespace (``documents:…``), whichever app owns the document.
 DOCUMENT_DOWNLOADS = (

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.states import OPEN_STATE_VALUES, State
@@ -57,6 +58,8 @@ class ReplyGrade(models.TextChoices):
 class Category(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=40, unique=True)
+    # Read instead of the Chinese name when the page is in English (blank: the Chinese name).
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
     default_department = models.ForeignKey(
         "org.Department",
         verbose_name=_("usual lead department"),
@@ -76,6 +79,13 @@ class Category(models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English name on English pages when there is one."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 
@@ -410,4 +420,4 @@ class Signal(models.Model):
         indexes = [models.Index(fields=["unit_id", "level", "raised_at"], name="signal_unit")]
 
     def __str__(self) -> str:
-        return f"{self.clock_id} {self.level}"
+        return f"#{self.pk} {self.get_level_display()}"

@@ -78,7 +78,7 @@ def urgency_question(*, kind: str, category: Category | None, text: str) -> str:
         return ""
     reasons = []
     if suggestion.by_category and category is not None:
-        reasons.append(gettext("the topic %(name)s") % {"name": category.name})
+        reasons.append(gettext("the topic %(name)s") % {"name": category.label})
     if suggestion.words:
         reasons.append(gettext("the words %(words)s") % {"words": "、".join(suggestion.words)})
     return gettext(

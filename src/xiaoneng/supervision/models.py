@@ -315,7 +315,7 @@ class Finding(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.inspection_id} {self.type}"
+        return f"#{self.pk} {self.get_type_display()}"
 
     @property
     def unit_id(self) -> int:

@@ -7,7 +7,7 @@ from xiaoneng.cases.categories import DEFAULT_CATEGORIES
 
 def seed(apps, schema_editor):
     Category = apps.get_model("cases", "Category")
-    for order, (code, name) in enumerate(DEFAULT_CATEGORIES):
+    for order, (code, name, *_english) in enumerate(DEFAULT_CATEGORIES):
         Category.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
 
 

@@ -18,12 +18,13 @@ def categories_seed(*, by: Actor = None) -> list[Category]:
     """Create the default categories that are missing; never touch existing ones."""
     created = []
     with transaction.atomic():
-        for order, (code, name) in enumerate(DEFAULT_CATEGORIES):
+        for order, (code, name, name_en) in enumerate(DEFAULT_CATEGORIES):
             if Category.objects.filter(code=code).exists():
                 continue
             category = Category.objects.create(
                 code=code,
                 name=name,
+                name_en=name_en,
                 sort_order=order,
                 suggest_urgent=code in URGENT_CATEGORY_CODES,
             )

@@ -27,6 +27,7 @@ from xiaoneng.internal.services.common import matter_clocks
 from xiaoneng.internal.services.limits import OPEN_STATES, matter_source
 from xiaoneng.supervision.models import Order
 from xiaoneng.web.permissions import role_required
+from xiaoneng.workdays.models import Clock
 
 S = Matter.State
 User = Any
@@ -166,8 +167,12 @@ def _clock_rows(matter: Matter) -> list[dict[str, Any]]:
 
 def _events(matter: Matter) -> list[Any]:
     events = list(matter.events.select_related("staff__user", "department"))
+    stages = dict(Clock.Stage.choices)
     for one in events:
         one.label = event_label(one.action)  # type: ignore[attr-defined]
+        if one.action.startswith("card_") and one.note in stages:
+            # The sweep notes the clock's stage as its code: read it as the stage's name.
+            one.note = str(stages[one.note])
     return events
 
 

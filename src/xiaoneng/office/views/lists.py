@@ -330,7 +330,7 @@ def _export_row(case: Case, labels: _ExportLabels) -> list[Any]:
         labels.moment(case.registered_at),
         labels.channel.get(case.channel, case.channel),
         labels.kind.get(case.kind, case.kind),
-        case.category.name,
+        case.category.label,
         case.title,
         case.unit.name,
         case.lead_department.name if case.lead_department else "",

@@ -6,9 +6,13 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 
+from xiaoneng.audit.labels import FAMILY_LABELS
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.audit.selectors import audit_chain_verify
+from xiaoneng.audit.sentences import audit_lines
 from xiaoneng.cases.permissions import has_case_scope
 from xiaoneng.office.workbench import workbench_for
 from xiaoneng.org.roles import Role
@@ -47,18 +51,55 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _trail_url(object_type: str, object_id: str) -> str:
+    """The audit trail of one object. The audit log is the audit administrator's page, and the
+    three administrators never open case content (三员分立): an object links to its own rows
+    here, never to its page."""
+    query = urlencode({"object": f"{object_type}:{object_id}"})
+    return f"{reverse('office:audit_log')}?{query}"
+
+
+def _actor_trail_url(actor_id: int) -> str:
+    return f"{reverse('office:audit_log')}?{urlencode({'actor': actor_id})}"
+
+
 @role_required(Role.AUDITOR)
 def audit_log(request: HttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.order_by("-id")
-    action = request.GET.get("action", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
+    family = request.GET.get("family", "").strip()
+    if family in FAMILY_LABELS:
+        entries = entries.filter(action__startswith=f"{family}.")
+    else:
+        family = ""
+    object_type, _sep, object_id = request.GET.get("object", "").partition(":")
+    if object_type and object_id:
+        entries = entries.filter(object_type=object_type, object_id=object_id)
+    actor = request.GET.get("actor", "").strip()
+    if actor.isdigit():
+        entries = entries.filter(actor_id=int(actor))
+    else:
+        actor = ""
     # The three administrators' own actions, reviewed by the audit administrator (三员分立).
     admins = request.GET.get("actors") == "admins"
     if admins:
         entries = entries.filter(actor_id__in=administrator_ids())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "action": action, "admins": admins}
+    lines = audit_lines(page, object_url=_trail_url, actor_url=_actor_trail_url)
+    kept = {"family": family, "actor": actor, "object": request.GET.get("object", "")}
+    if admins:
+        kept["actors"] = "admins"
+    context = {
+        "page": page,
+        "lines": lines,
+        "family": family,
+        "families": sorted(
+            {(code, str(label)) for code, label in FAMILY_LABELS.items() if code != "cases"},
+            key=lambda pair: pair[1],
+        ),
+        "narrowed": bool(actor or (object_type and object_id)),
+        "admins": admins,
+        "query": urlencode({key: value for key, value in kept.items() if value}),
+    }
     return render(request, "office/audit_log.html", context)
 
 
