@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,21 @@ def phone_page(browser) -> Iterator[object]:
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def screenshot_folder() -> Path:
+    """Where the browser tests keep their screenshots (a CI artefact): ``XN_SCREENSHOTS`` or
+    var/screenshots/ in the checkout; the run prints it at the end."""
+    folder = Path(
+        os.environ.get("XN_SCREENSHOTS")
+        or Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    folder = screenshot_folder()
+    shots = sum(1 for path in folder.rglob("*") if path.suffix in {".png", ".jpg"})
+    if shots:
+        terminalreporter.write_line(f"browser screenshots ({shots}): {folder}")

@@ -31,8 +31,8 @@ def test_page_renders_for_an_anonymous_visitor(client, demo_org, name) -> None:
     response = client.get(reverse(name))
     assert response.status_code == 200
     html = response.content.decode()
-    scripts = re.findall(r"<script[^>]*>", html)  # only the web kit's own form helper, no inline
-    assert all(re.search(r'src="/static/web/forms\.js"', tag) for tag in scripts), scripts
+    scripts = re.findall(r"<script[^>]*>", html)  # only the web kit's own helpers, no inline
+    assert all(re.search(r'src="/static/web/(forms|regions)\.js"', tag) for tag in scripts), scripts
     assert "http://" not in html.replace("http://www.w3.org", "")  # no CDN, no outside assets
     assert "0000-12388" in html  # the supervision phone on every page
 

@@ -68,10 +68,18 @@ def _head_department(request: HttpRequest) -> Any:
 
 
 def _charts(points: list[selectors.TrendPoint]) -> list[Any]:
-    labels = [p.label[2:] for p in points]
+    labels = [p.label for p in points]
     received = [(label, float(p.figures.received)) for label, p in zip(labels, points, strict=True)]
+    month = _("Month")
     return [
-        bar_chart(_("Cases received"), "", received, max([v for _l, v in received] + [1.0])),
+        bar_chart(
+            _("Cases received"),
+            "",
+            received,
+            max([v for _l, v in received] + [1.0]),
+            x_label=month,
+            y_label=_("Number of cases"),
+        ),
         bar_chart(
             _("On-time completion rate (%)"),
             "%",
@@ -80,18 +88,22 @@ def _charts(points: list[selectors.TrendPoint]) -> list[Any]:
                 for label, p in zip(labels, points, strict=True)
             ],
             100.0,
+            x_label=month,
         ),
         bar_chart(
             _("Satisfaction rate (%)"),
             "%",
             [(label, p.metrics.satisfaction_rate) for label, p in zip(labels, points, strict=True)],
             100.0,
+            x_label=month,
         ),
         bar_chart(
             _("Composite score"),
             "",
             [(label, p.metrics.composite_score) for label, p in zip(labels, points, strict=True)],
             100.0,
+            x_label=month,
+            y_label=_("Points"),
         ),
     ]
 

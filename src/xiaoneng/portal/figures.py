@@ -83,11 +83,14 @@ def monthly_figures(*, month: str = "", unit: Unit | None = None) -> Report:
     report.rows = [(u, ranked[u.pk]) for u in public_units() if u.pk in ranked]
     report.schools = concerned_ranking(period, unit_id=unit_id)
     points = selectors.trend(end=period.end, months=MONTHS_SHOWN, unit_id=unit_id)
-    labels = [f"{p.month:02d}" if p.month != 1 else f"{p.year % 100:02d}/01" for p in points]
+    labels = [f"{p.year}-{p.month:02d}" for p in points]
     received = [(label, float(p.figures.received)) for label, p in zip(labels, points, strict=True)]
     top = max([value for _label, value in received] + [1.0])
+    month = _("Month")
     report.charts = [
-        bar_chart(_("Cases received"), "", received, top),
+        bar_chart(
+            _("Cases received"), "", received, top, x_label=month, y_label=_("Number of cases")
+        ),
         bar_chart(
             _("On-time completion rate (%)"),
             "%",
@@ -96,12 +99,14 @@ def monthly_figures(*, month: str = "", unit: Unit | None = None) -> Report:
                 for label, p in zip(labels, points, strict=True)
             ],
             100.0,
+            x_label=month,
         ),
         bar_chart(
             _("Satisfaction rate (%)"),
             "%",
             [(label, p.metrics.satisfaction_rate) for label, p in zip(labels, points, strict=True)],
             100.0,
+            x_label=month,
         ),
     ]
     return report

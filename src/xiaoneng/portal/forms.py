@@ -81,7 +81,14 @@ class SubmitForm(HelpfulForm):
         required=False,
     )
     # The honeypot: hidden from people by the style sheet, filled in only by robots.
-    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    # The honeypot sits off-screen in an aria-hidden box: out of the tab order too, so that no
+    # keyboard or screen-reader user can land in it (axe: aria-hidden-focus).
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def clean_requester_phone(self) -> str:
         phone = self.cleaned_data.get("requester_phone", "").strip()

@@ -48,8 +48,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chart = bar_chart(
         _("Progress reports signed off"),
         "",
-        [(str(month), float(n)) for month, n in trend],
+        [(f"{year}-{month:02d}", float(n)) for month, n in trend],
         max([n for _m, n in trend] + [1]),
+        x_label=_("Month"),
+        y_label=_("Number of reports"),
     )
     return render(
         request,

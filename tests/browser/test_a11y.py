@@ -1,0 +1,412 @@
+"""Every main page at 1366 px and at 390 px, in Chinese and in English: no sideways scrolling,
+no untranslated string, no serious or critical axe-core violation; and keyboard-only use of
+intake, a case action and the portal submission.
+
+Time matters (the whole CI is over budget), so the module shares one live server and one load
+of the demo bureau, loads each page once per language and checks both widths by resizing the
+window, and runs axe once per page: at one of the four width and language combinations,
+chosen by the page's name (the same in every run, whatever the order), so that each
+combination is checked on about a quarter of the pages
+(``XN_A11Y_AXE_ALL=1`` runs axe at every combination). Screenshots of every combination land in
+the folder printed at the end of the run (``XN_SCREENSHOTS``, else var/screenshots/).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+from tests.browser.conftest import screenshot_folder
+
+pytestmark = [pytest.mark.browser]
+
+WIDTHS = (1366, 390)
+LANGUAGES = ("zh-hans", "en")
+COMBINATIONS = list(itertools.product(WIDTHS, LANGUAGES))
+AXE_ALL = os.environ.get("XN_A11Y_AXE_ALL", "") not in {"", "0"}
+# The WCAG 2.x A and AA rules (where every serious and critical rule lives); axe's
+# best-practice rules are left out to save time.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+SHOTS = screenshot_folder() / "a11y"
+SHOTS.mkdir(exist_ok=True)
+LOCALE = Path(settings.PACKAGE_DIR) / "locale"
+
+# Words that are the same in both languages: codes, formats and names the catalogs keep as
+# they are (checked in Chinese pages, where any other run of Latin letters is a missed string).
+ALLOWED_LATIN = {
+    "A", "B", "AB", "PDF", "DOCX", "Excel", "xlsx", "csv", "SMS", "English", "Open311", "GeoReport",
+    "API", "ID", "QR", "OTP", "Email", "email", "HTTP", "https", "http", "www", "Xiaoneng",
+    "JSON", "MB", "KB",
+}  # fmt: skip
+
+
+@cache
+def catalogs() -> tuple[frozenset[str], frozenset[str]]:
+    """(English msgids that Chinese translates, Chinese msgstrs of those): what must not show
+    in the other language."""
+    english: set[str] = set()
+    chinese: set[str] = set()
+    for entry in polib.pofile(str(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po")):
+        text = entry.msgstr or (entry.msgstr_plural or {}).get(0, "")
+        if text and text != entry.msgid and "%" not in entry.msgid and "{" not in entry.msgid:
+            english.add(entry.msgid.strip())
+            chinese.add(text.strip())
+    # A string that is also a Chinese msgstr of another entry is ambiguous: leave it out.
+    return frozenset(english - chinese), frozenset(chinese - english)
+
+
+TEXTS_JS = """() => {
+  const out = [document.title];
+  const skip = "script,style,noscript,template,[data-lang-free]";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => (!n.parentElement || n.parentElement.closest(skip) || !n.data.trim())
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  while (walker.nextNode()) out.push(walker.currentNode.data.trim());
+  for (const el of document.querySelectorAll("[placeholder],[aria-label],[title],img[alt]")) {
+    if (el.closest(skip)) continue;
+    for (const name of ["placeholder", "aria-label", "title", "alt"]) {
+      const value = el.getAttribute(name);
+      if (value && value.trim()) out.push(value.trim());
+    }
+  }
+  return out;
+}"""
+# Commands and product names quoted inside Chinese sentences; the fixture adds the codes of
+# the time-limit policies, which the pages cite beside the policy's name.
+ALLOWED_PHRASES = ["xiaoneng calendar load", "Webhook"]
+# Data labels of the demo that are stored in Chinese only and coincide with a catalog string:
+# categories, departments' short names and the notification titles written when a case moves.
+# Issue #26 item 6 gives them both languages; until it lands they are listed here, by name, so
+# that nothing else Chinese can slip through an English page. Remove entries as it lands.
+PENDING_DATA_LABELS = frozenset(
+    {"其他", "校园安全", "效能办", "监察室", "有工单待签收", "受理回执"}
+)
+CODE = re.compile(r"\b[a-z]+(?:[_:][a-z]+)+\b|\b[a-z]+\.[a-z_]+\.[a-z_]+\b")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
+NUMBER = re.compile(r"\b[A-Z]{1,4}-?\d[\w-]*")  # case and document numbers
+DATA_CODE = re.compile(r"^[A-Z0-9]{6,}$")  # tracking codes
+
+
+def untranslated(texts: list[str], language: str) -> list[str]:
+    english, chinese = catalogs()
+    found = []
+    for text in texts:
+        for phrase in ALLOWED_PHRASES:
+            text = text.replace(phrase, "")
+        text = NUMBER.sub("", text).strip()
+        if not text:
+            continue
+        if language == "zh-hans":
+            if text in english or CODE.search(text):
+                found.append(text)
+            elif any(
+                word not in ALLOWED_LATIN and not DATA_CODE.match(word)
+                for word in LATIN_WORD.findall(text)
+            ) and not re.search(r"\S+@\S+", text):
+                # Latin letters in a Chinese page: a missed string or a raw code, unless
+                # they are data (an email address, a case number, a tracking code).
+                found.append(text)
+        elif text in chinese and text not in PENDING_DATA_LABELS:
+            found.append(text)
+    return found
+
+
+def test_the_translation_check_finds_what_it_must() -> None:
+    texts = ["Sign out", "sign_for", "demo:overdue", "待签收", "XN-2026-000012", "GNAPZ5AKXZ"]
+    assert untranslated(texts, "zh-hans") == ["Sign out", "sign_for", "demo:overdue"]
+    assert untranslated(["退出", "赵强", "Sign out"], "en") == ["退出"]
+
+
+@dataclass
+class Site:
+    url: str
+    password: str
+    case_id: int
+    pool_case_id: int
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
+    """One demo bureau for the module, committed so the live server sees it; flushed after.
+
+    The module starts its own live server: pytest-django's ``live_server`` fixture makes every
+    test that uses it a transactional test, which flushes the database after each test (the
+    bureau would be gone, and each flush costs seconds)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    from xiaoneng.assessment.rollups import rollups_rebuild
+    from xiaoneng.cases.models import Category
+    from xiaoneng.cases.services import case_dispatch, case_register, case_sign_for
+    from xiaoneng.catalog.models import TimeLimitPolicy
+    from xiaoneng.demo.data import DEMO_PASSWORD
+    from xiaoneng.demo.services import demo_load
+    from xiaoneng.org.models import Department, User
+
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        XIAONENG_REQUIRE_OTP=False,
+    )
+    with django_db_blocker.unblock(), fast:
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        demo_load()
+        users = {u.username: u for u in User.objects.all()}
+        category = Category.objects.get(code="enrolment")
+        basic = Department.objects.get(unit__code="bureau", code="basic")
+        working = case_register(
+            by=users["intake"],
+            channel="hotline",
+            kind="complaint",
+            category=category,
+            title="实验小学课后服务收费",
+            content="家长反映实验小学课后服务收费过高，请核查。",
+            requester_name="钱家长",
+            requester_phone="13600004444",
+        ).case
+        working = case_dispatch(case=working, by=users["intake"], lead=basic)
+        working = case_sign_for(case=working, by=users["handler_a"])
+        waiting = case_register(
+            by=users["intake"],
+            channel="hotline",
+            kind="inquiry",
+            category=category,
+            content="咨询第二中学转学手续。",
+            requester_phone="13600005555",
+        ).case
+        rollups_rebuild()
+        ALLOWED_PHRASES.extend(TimeLimitPolicy.objects.values_list("code", flat=True))
+        try:
+            yield Site(server.url, DEMO_PASSWORD, working.pk, waiting.pk)
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def context_for(browser, site) -> Iterator[object]:
+    """A browser context per person (signed in once), shared by the module's tests."""
+    from django.test import Client
+
+    from xiaoneng.org.models import User
+
+    contexts: dict[str | None, object] = {}
+
+    def get(username: str | None) -> object:
+        if username not in contexts:
+            context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 800})
+            context.set_default_timeout(15000)
+            if username:
+                # Signed in on the server side (the sign-in page has tests of its own): one
+                # session per person, its cookie handed to the browser.
+                client = Client()
+                client.force_login(User.objects.get(username=username))
+                session = client.cookies[settings.SESSION_COOKIE_NAME].value
+                context.add_cookies(
+                    [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site.url}]
+                )
+            contexts[username] = context
+        return contexts[username]
+
+    yield get
+    for context in contexts.values():
+        context.close()
+
+
+def use_language(page, site: Site, language: str) -> None:
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": site.url}])
+
+
+def check_page(page, site: Site, path: str, name: str) -> None:
+    """Load ``path`` once per language; at each width: no sideways scroll, a screenshot; once
+    per language: no untranslated string; axe once (see the module's docstring)."""
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe_at = COMBINATIONS[zlib.crc32(name.encode()) % len(COMBINATIONS)]
+    problems: list[str] = []
+    for language in LANGUAGES:
+        use_language(page, site, language)
+        page.set_viewport_size({"width": WIDTHS[0], "height": 800})
+        response = page.goto(f"{site.url}{path}")
+        assert response is not None
+        assert response.status == 200, f"{path} answered {response.status}"
+        expected = "zh-CN" if language == "zh-hans" else "en"
+        assert page.evaluate("document.documentElement.lang") == expected
+        missed = untranslated(page.evaluate(TEXTS_JS), language)
+        if missed:
+            problems.append(f"{name} {language}: untranslated {sorted(set(missed))[:12]}")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            sizes = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            if sizes[0] > sizes[1]:
+                problems.append(f"{name} {language} {width}px: {sizes[0]} px wide > {sizes[1]}")
+            shot = SHOTS / f"{name}-{language}-{width}.jpg"
+            page.screenshot(path=str(shot), type="jpeg", quality=60)
+            if AXE_ALL or (width, language) == axe_at:
+                results = Axe().run(page, options=AXE_OPTIONS)
+                for violation in results.response["violations"]:
+                    if violation["impact"] in {"serious", "critical"}:
+                        targets = [node["target"] for node in violation["nodes"][:4]]
+                        problems.append(
+                            f"{name} {language} {width}px axe {violation['impact']} "
+                            f"{violation['id']}: {violation['help']} {targets}"
+                        )
+    assert not problems, "\n".join(problems)
+
+
+# Each role's workbench, and the pages the issue names, each seen by one person who may.
+OFFICE_PAGES = {
+    "intake": [("/", "workbench-intake"), ("/intake/pool/", "intake-pool")],
+    "handler_a": [("/", "workbench-handler"), ("/cases/{case}/", "case-page")],
+    "head": [("/", "workbench-dept-head")],
+    "xiaoneng": [
+        ("/", "workbench-efficiency-office"),
+        ("/office/assessment/", "dashboard-assessment"),
+        ("/office/targets/dashboard/", "dashboard-targets"),
+    ],
+    "inspector": [("/", "workbench-inspector")],
+    "leader": [("/", "workbench-leader")],
+    "sysadmin": [("/", "workbench-sysadmin")],
+    "secadmin": [("/", "workbench-secadmin")],
+    "auditor": [("/", "workbench-auditor")],
+}
+
+
+@pytest.mark.parametrize("username", list(OFFICE_PAGES))
+def test_office_pages_read_at_both_widths_in_both_languages(username, site, context_for) -> None:
+    page = context_for(username).new_page()
+    for path, name in OFFICE_PAGES[username]:
+        check_page(page, site, path.format(case=site.case_id), name)
+    page.close()
+
+
+def test_public_figures_read_at_both_widths_in_both_languages(site, context_for) -> None:
+    page = context_for(None).new_page()
+    check_page(page, site, "/portal/figures/", "portal-figures")
+    page.close()
+
+
+def tab_to(page, target, limit: int = 80) -> None:
+    """Press Tab until ``target`` has the focus: the element is reachable by keyboard."""
+    handle = target.element_handle()
+    for _press in range(limit):
+        page.keyboard.press("Tab")
+        if handle.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} is not reachable with the Tab key")
+
+
+def test_portal_submit_track_and_rate_by_keyboard(site, context_for) -> None:
+    """The public path on a phone's width, with the keyboard only for the submission."""
+    from tests.portal.conftest import staff_reply
+    from xiaoneng.cases.models import Case
+    from xiaoneng.org.models import Department, User
+
+    django_cache.clear()  # the portal's rate limits count per address
+    page = context_for(None).new_page()
+    check_page(page, site, "/portal/submit/?kind=complaint", "portal-submit")
+    use_language(page, site, "zh-hans")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{site.url}/portal/submit/?kind=complaint")
+    tab_to(page, page.get_by_label("事项类别"))
+    page.keyboard.press("ArrowDown")
+    assert page.get_by_label("事项类别").input_value() != ""
+    tab_to(page, page.get_by_label("具体情况和您的诉求"))
+    page.keyboard.type("学校食堂饭菜质量差，请核查。")
+    tab_to(page, page.get_by_label("您的姓名"))
+    page.keyboard.type("孙家长")
+    tab_to(page, page.get_by_label("您的手机号码"))
+    page.keyboard.type("13800007777")
+    tab_to(page, page.get_by_label("我同意在本网站公开办理结果"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="提交"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/submit/receipt/")
+    code = page.get_by_test_id("tracking-code").inner_text().strip()
+    secret = page.get_by_test_id("tracking-secret").inner_text().strip()
+    check_page(page, site, "/portal/submit/receipt/", "portal-receipt")
+
+    case = Case.objects.get(tracking_code=code)
+    users = {u.username: u for u in User.objects.all()}
+    staff_reply(case, users, Department.objects.get(unit__code="bureau", code="basic"))
+
+    check_page(page, site, "/portal/track/", "portal-track")
+    use_language(page, site, "zh-hans")
+    page.goto(f"{site.url}/portal/track/")
+    page.get_by_label("查询码").fill(code)
+    page.get_by_label("查询密码").fill(secret)
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/track/case/")
+    check_page(page, site, "/portal/track/case/", "portal-track-case")
+    use_language(page, site, "zh-hans")
+    page.goto(f"{site.url}/portal/track/case/")
+    tab_to(page, page.get_by_label("满意", exact=True))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_label("已解决"))
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="提交评价"))
+    page.keyboard.press("Enter")
+    assert "感谢您的评价" in page.get_by_role("status").first.inner_text()
+    case.refresh_from_db()
+    assert case.satisfaction == "satisfied"
+    page.close()
+
+
+def test_intake_and_a_case_action_by_keyboard(site, context_for) -> None:
+    from xiaoneng.cases.models import Case
+
+    page = context_for("intake").new_page()
+    use_language(page, site, "zh-hans")
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.goto(f"{site.url}/intake/")
+    for label, option in (("渠道", "hotline"), ("类型", "complaint")):
+        field = page.get_by_label(label)
+        tab_to(page, field)
+        while field.input_value() != option:
+            page.keyboard.press("ArrowDown")
+    tab_to(page, page.get_by_label("类别"))
+    page.keyboard.press("ArrowDown")
+    tab_to(page, page.get_by_label("诉求人电话"))
+    page.keyboard.type("13500008888")
+    tab_to(page, page.get_by_label("标题"))
+    page.keyboard.type("键盘登记的投诉")
+    tab_to(page, page.get_by_label("内容", exact=True))
+    page.keyboard.type("家长来电反映校车超载，请核查。")
+    tab_to(page, page.get_by_role("button", name="登记"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cases/*/")
+    case = Case.objects.get(title="键盘登记的投诉")
+    assert case.state == "registered"
+
+    # Dispatch it: open the action with the keyboard, choose the department, send.
+    tab_to(page, page.get_by_test_id("action-dispatch").locator("summary"))
+    page.keyboard.press("Enter")
+    lead = page.get_by_label("主办科室")
+    tab_to(page, lead)
+    if lead.input_value() == "":
+        page.keyboard.press("ArrowDown")
+    tab_to(page, page.get_by_role("button", name="派单"))
+    page.keyboard.press("Enter")
+    page.get_by_text("已派单", exact=True).wait_for()
+    case.refresh_from_db()
+    assert case.state == "dispatched"
+    page.close()
