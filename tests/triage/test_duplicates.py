@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.api.conftest import Api
 from tests.referrals.files import row, write_xlsx
+from tests.triage.conftest import committed
 from xiaoneng.api.services import apiclient_create, apikey_issue
 from xiaoneng.cases.models import Case, Category
 from xiaoneng.cases.services import case_register
@@ -34,15 +35,16 @@ OTHER_TEXT = "咨询实验小学明年一年级招生划片范围和报名需要
 
 @pytest.fixture
 def portal_case(demo_org) -> Case:
-    return public_submit(
-        kind="complaint",
-        category=Category.objects.get(code="fees"),
-        title="开学乱收资料费",
-        content=PORTAL_TEXT,
-        unit_concerned=Unit.objects.get(code="school-1"),
-        requester_name="刘家长",
-        requester_phone="13800001234",
-    ).case
+    with committed():  # triage reads the arrived case once the registration commits
+        return public_submit(
+            kind="complaint",
+            category=Category.objects.get(code="fees"),
+            title="开学乱收资料费",
+            content=PORTAL_TEXT,
+            unit_concerned=Unit.objects.get(code="school-1"),
+            requester_name="刘家长",
+            requester_phone="13800001234",
+        ).case
 
 
 @pytest.fixture
