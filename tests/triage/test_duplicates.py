@@ -19,6 +19,7 @@ from xiaoneng.notify.models import Notification
 from xiaoneng.org.models import Unit
 from xiaoneng.referrals.services import referral_import_run
 from xiaoneng.triage.selectors import similar_cases, similar_to_request
+from xiaoneng.triage.similarity import DUPLICATE, Probe, compare
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,15 @@ def test_the_pool_cells_show_only_cases_in_the_persons_pool(
         client.logout()
         assert client.login(username=username, password=demo_password)
         assert client.get(reverse("triage:pool_cells"), {"ids": ids}).status_code == 403
+
+
+def test_a_canteen_price_is_not_the_canteen_food_poisoning() -> None:
+    # The same school and the same canteen, two different matters (issue #24's over-match).
+    price = Probe.of("一中食堂的饭菜又涨价了，一份小炒要十五块，学生都吃不起", school_id=1)
+    poisoning = Probe.of(
+        "第一中学多名学生在食堂吃完午饭后腹泻呕吐，怀疑食堂饭菜有问题", school_id=1
+    )
+    assert compare(price, poisoning).score < DUPLICATE
+    # The same matter reworded still is one.
+    again = Probe.of("第一中学食堂饭菜涨价，一份菜十五元，太贵了", school_id=1)
+    assert compare(price, again).score >= DUPLICATE
