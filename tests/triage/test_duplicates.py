@@ -162,9 +162,9 @@ def test_the_case_page_section_shows_suggestion_and_similar_cases(
 ) -> None:
     assert client.login(username="xiaoneng", password=demo_password)
     panel = client.get(reverse("triage:panel", args=[portal_case.pk])).content.decode()
-    assert 'data-testid="triage-suggestions"' in panel
-    # The request waits in the school's own pool: the school's offices are suggested.
-    assert "总务处" in panel
+    # The request waits in the school's own pool, whose model knows only the four offices'
+    # remits: no office reaches the 40 % threshold for these words, and the panel says so.
+    assert 'data-testid="triage-unknown"' in panel
     assert referral_case.number in panel
     assert 'data-testid="triage-merge"' in panel
     for username in ("auditor", "sysadmin", "secadmin"):
