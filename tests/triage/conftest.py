@@ -44,3 +44,11 @@ def past_case(users, bureau_departments):
         return case
 
     return make
+
+
+def committed():
+    """Run what waits for the commit (triage reads an arrived case after its registration
+    commits) at the end of the block, as a real commit would."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tests.triage.conftest import committed
 from xiaoneng.cases.models import Category
 from xiaoneng.cases.services import case_dispatch, case_register
 from xiaoneng.org.models import Unit
@@ -90,15 +91,18 @@ def test_the_weekly_job_trains_once_a_week(demo_org) -> None:
 
 
 def test_each_suggestion_and_the_dispatch_choice_are_stored(users, bureau_departments) -> None:
-    case = case_register(
-        by=None,
-        channel="online",
-        kind="complaint",
-        category=Category.objects.get(code="fees"),
-        title="乱收费",
-        content="学校违规收取资料费和校服费，收费没有公示",
-        requester_phone="13911112222",
-    ).case
+    with committed():
+        case = case_register(
+            by=None,
+            channel="online",
+            kind="complaint",
+            category=Category.objects.get(code="fees"),
+            title="乱收费",
+            content="学校违规收取资料费和校服费，收费没有公示",
+            requester_phone="13911112222",
+        ).case
+        # Not read inside the registration's transaction: after its commit.
+        assert not Suggestion.objects.filter(case=case).exists()
     suggestion = Suggestion.objects.get(case=case)
     assert suggestion.items[0]["department"] == "finance"
     assert suggestion.top.code == "finance"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.triage.conftest import committed
 from xiaoneng.cases.models import Case, Category
 from xiaoneng.cases.services import (
     case_dispatch,
@@ -24,16 +25,18 @@ TEXT = "第二中学门口每天放学时流动摊贩占道卖三无食品，孩
 
 
 def _complain(text: str, phone: str, school: str | None = "school-2") -> Case:
-    return case_register(
-        by=None,
-        channel="online",
-        kind="complaint",
-        category=Category.objects.get(code="surroundings"),
-        title=text[:16],
-        content=text,
-        unit_concerned=Unit.objects.get(code=school) if school else None,
-        requester_phone=phone,
-    ).case
+    # Triage reads an arrived case once its registration has committed.
+    with committed():
+        return case_register(
+            by=None,
+            channel="online",
+            kind="complaint",
+            category=Category.objects.get(code="surroundings"),
+            title=text[:16],
+            content=text,
+            unit_concerned=Unit.objects.get(code=school) if school else None,
+            requester_phone=phone,
+        ).case
 
 
 def _replied(users, bureau_departments, case: Case) -> Case:

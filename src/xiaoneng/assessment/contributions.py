@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from xiaoneng.cases.models import Case, CaseEvent, Satisfaction
 from xiaoneng.org.models import Department
+from xiaoneng.triage.selectors import repeat_links
 from xiaoneng.workdays.arithmetic import CalendarRangeError
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
@@ -98,10 +99,21 @@ def repeats_of(cases: list[dict[str, Any]]) -> dict[int, int]:
     return found
 
 
+def repeat_links_of(cases: list[dict[str, Any]]) -> dict[int, int]:
+    """case id → the earlier case it repeats: the same phone and category within 90 days
+    (``repeats_of``), or a repeat-complaint alert triage raised (the same person or the same
+    matter at the same school, complained about again after a reply), whose link wins. One
+    truth: the metric, its drill-down rows and the ``RepeatComplaint`` links all come from here.
+    Triage is a feature beside this one; it never imports assessment."""
+    found = repeats_of(cases)
+    found.update(repeat_links([case["id"] for case in cases]))
+    return found
+
+
 def contributions_of(
     case_ids: Iterable[int],
 ) -> tuple[dict[int, dict[Key, Counts]], dict[int, int]]:
-    """For each case id: its contributions. Also the repeat links found. Five queries a batch."""
+    """For each case id: its contributions. Also the repeat links found. Six queries a batch."""
     ids = list(case_ids)
     context = _Context()
     cases = list(
@@ -141,7 +153,7 @@ def contributions_of(
         clock_id__in=[c.id for c in clock_list if c.stage == "reply"]
     ).values_list("clock_id", "paused_at", "resumed_at", named=True):
         pauses[pause.clock_id].append(pause)
-    repeats = repeats_of(cases)
+    repeats = repeat_links_of(cases)
     result = {
         case["id"]: _case_contributions(
             case, events[case["id"]], clocks[case["id"]], pauses, case["id"] in repeats, context

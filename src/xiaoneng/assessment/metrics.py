@@ -108,8 +108,10 @@ def reopen_rate(f: Figures) -> float | None:
 
 
 def repeat_complaint_rate(f: Figures) -> float | None:
-    """重复投诉率 = cases received in the period from the same requester phone about the same
-    category as a case received within the 90 days before / cases received."""
+    """重复投诉率 = cases received in the period that repeat an earlier one / cases received.
+    A case repeats an earlier one when it comes from the same requester phone about the same
+    category within the 90 days before, or when triage raised a repeat-complaint alert on it
+    (the same person, or the same matter at the same school, again after a reply)."""
     return _of(f, "repeat_complaint_rate")
 
 
@@ -214,3 +216,35 @@ def drill_compliance_rate(schools_met: int, schools: int) -> float | None:
     """演练达标率 = schools that have held every drill the bureau requires in the current term
     or school year / schools (None without schools or without requirements)."""
     return _rate(schools_met, schools)
+
+
+# The figures of the suggested lead department (triage), counted in routing_figures.py.
+ROUTING_PARTS: dict[str, tuple[str, str]] = {
+    "suggestion_accuracy": ("accurate", "suggested"),
+    "followed_return_rate": ("followed_returned", "followed"),
+    "overridden_return_rate": ("overridden_returned", "overridden"),
+}
+
+
+def _routing(counts: dict[str, int], metric: str) -> float | None:
+    top, bottom = ROUTING_PARTS[metric]
+    return _rate(counts.get(top, 0), counts.get(bottom, 0))
+
+
+def suggestion_accuracy(counts: dict[str, int]) -> float | None:
+    """Suggestion accuracy = cases first dispatched in the period with a suggested lead
+    department whose final lead department is the one suggested first / cases first dispatched
+    in the period with a suggestion ("don't know" left out)."""
+    return _routing(counts, "suggestion_accuracy")
+
+
+def followed_return_rate(counts: dict[str, int]) -> float | None:
+    """Return rate of followed dispatches = of the cases whose first dispatch in the period went
+    to the suggested department, those returned (退回 accepted) at least once / those cases."""
+    return _routing(counts, "followed_return_rate")
+
+
+def overridden_return_rate(counts: dict[str, int]) -> float | None:
+    """Return rate of overridden dispatches = as ``followed_return_rate``, for the cases whose
+    first dispatch went elsewhere than the suggestion."""
+    return _routing(counts, "overridden_return_rate")

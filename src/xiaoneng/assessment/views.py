@@ -33,6 +33,7 @@ from xiaoneng.assessment.records import (
     counted_rows,
     counted_total,
 )
+from xiaoneng.assessment.routing_figures import routing_figures
 from xiaoneng.assessment.safety import safety_summary
 from xiaoneng.audit.services import log_action
 from xiaoneng.campaigns.assessment import campaigns_summary
@@ -222,6 +223,10 @@ def programme_context(context: dict[str, Any]) -> dict[str, Any]:
         "campaigns_summary": campaigns_summary(unit_ids=unit_ids),
         "targets_summary": targets_summary(year=context["period"].end.year, unit_ids=unit_ids),
         **internal_context(context),
+        # The suggested lead department: for the bureau-wide readers, who dispatch and judge it.
+        "routing": (
+            routing_figures(context["period"], unit_id=unit_id) if context["board"] else None
+        ),
         # Campus safety: for the bureau-wide readers (the leaders and the efficiency office).
         "safety_summary": (
             safety_summary(today=timezone.localdate(), unit_ids=unit_ids)

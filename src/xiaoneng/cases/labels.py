@@ -31,6 +31,7 @@ EVENT_LABELS = {
     "urgent_escalated": _("Alert not acknowledged in time: passed on"),
     "urgent_acknowledged": _("Alert acknowledged"),
     "incident_opened": _("Turned into an incident"),
+    "repeat_alert": _("Repeat complaint: linked to an earlier case"),
 }
 
 CAPACITY_LABELS = {

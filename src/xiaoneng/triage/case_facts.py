@@ -1,14 +1,18 @@
 """Triage's handlers of the case engine's facts (``cases/facts.py``): a case arrived, a case
 was dispatched. Registered in ``TriageConfig.ready()``.
 
-Triage helps; it never blocks: each handler works in a savepoint of the caller's transaction,
-and if it fails (a model that cannot be read, say) the case goes on without it, the failure is
-logged, and the repeat sweep catches up with the case later.
+Triage helps; it never blocks, and registration does not pay for it. The reading of an arrived
+case (its suggestion, the repeat check) runs once the registration has committed
+(``transaction.on_commit``), each case in a transaction of its own: the registration holds no
+lock while the text is read, and its query count does not include the reading. If the reading
+fails (a model that cannot be read, say) or the process stops before it, the failure is logged
+and the repeat sweep (``triage.repeats``), which reads every recent case not yet read, catches up.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
 
@@ -19,13 +23,19 @@ from xiaoneng.triage.services import case_arrived, suggestion_settle
 logger = logging.getLogger(__name__)
 
 
-def _arrived(batch: list[CaseFact]) -> None:
-    for fact in batch:
+def read_arrived(cases: list[Any]) -> None:
+    """Read each arrived case (after the registration committed), one transaction each."""
+    for case in cases:
         try:
             with transaction.atomic():
-                case_arrived(case=fact.case)
+                case_arrived(case=case)
         except Exception:
-            logger.exception("triage could not read case %s", fact.case.pk)
+            logger.exception("triage could not read case %s", case.pk)
+
+
+def _arrived(batch: list[CaseFact]) -> None:
+    cases = [fact.case for fact in batch]
+    transaction.on_commit(lambda: read_arrived(cases), robust=True)
 
 
 def _dispatched(batch: list[CaseFact]) -> None:

@@ -1,6 +1,6 @@
 """The routing model: which department of a unit a request's text belongs to.
 
-TF-IDF over the request's words (jieba) and over its character 2- and 3-grams, a linear
+TF-IDF over the request's words (jieba) and over its single characters, a linear
 support-vector classifier, and a sigmoid calibration fitted on cross-validated decisions, so a
 confidence of 0.8 means about eight in ten. The reasons are the words that weighed most for the
 department, and the most similar past cases it was trained on, with the department they went to.
@@ -209,7 +209,10 @@ def train(examples: list[Example]) -> Router:
     )
     char_vectoriser = TfidfVectorizer(
         analyzer="char",
-        ngram_range=(2, 3),
+        # Single characters: a Chinese character carries meaning (墙, 捐, 餐), so a word the
+        # history never used still weighs. 2- and 3-grams learnt the generated history's
+        # phrasing instead (top-1 on the hand-written requests 69 % with them, 78 % without).
+        ngram_range=(1, 1),
         preprocessor=normalise,
         sublinear_tf=True,
         min_df=min_df,

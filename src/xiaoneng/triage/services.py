@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from xiaoneng.audit.services import log_action
-from xiaoneng.cases.models import Case, Kind
+from xiaoneng.cases.models import Case, CaseEvent, Kind
 from xiaoneng.cases.notifications import efficiency_office_staff, notify_requester
 from xiaoneng.cases.services import case_merge
+from xiaoneng.cases.services.events import case_event_record
 from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.roles import Role
@@ -139,7 +140,26 @@ def suggestion_record(*, case: Case) -> Suggestion:
         ],
         top=found[0].department if found else None,
     )
+    _settle_if_dispatched(suggestion)
     return suggestion
+
+
+def _settle_if_dispatched(suggestion: Suggestion) -> None:
+    """A case dispatched before its suggestion was stored (the reading runs after the
+    registration commits; an import may register and dispatch in one transaction): record the
+    first dispatch's department now."""
+    first = (
+        CaseEvent.objects.filter(case_id=suggestion.case_id, action="dispatch")
+        .order_by("at", "pk")
+        .values_list("data", "at")
+        .first()
+    )
+    if first is None or not (first[0] or {}).get("lead"):
+        return
+    lead_id = int(first[0]["lead"])
+    suggestion.chosen_id, suggestion.chosen_at = lead_id, first[1]
+    suggestion.followed = suggestion.top_id == lead_id if suggestion.top_id else None
+    suggestion.save(update_fields=["chosen", "chosen_at", "followed"])
 
 
 def suggestion_settle(*, case: Case, lead: Department, at: datetime | None = None) -> None:
@@ -269,6 +289,16 @@ def repeat_check(*, case: Case, now: datetime | None = None) -> RepeatAlert | No
                 obj=case,
                 actor=None,
                 summary={"earlier": earlier.number, "reason": reason, "hotspot": alert.hotspot},
+            )
+            # On the case's timeline; the event also brings the case back to the rollups,
+            # which count the alert in the repeat-complaint metric (assessment/contributions.py).
+            case_event_record(
+                case,
+                action="repeat_alert",
+                user=None,
+                data={"earlier": earlier.number, "reason": str(reason)},
+                public=False,
+                at=at,
             )
             _tell(alert, case, earlier)
     except IntegrityError:

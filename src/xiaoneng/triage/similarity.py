@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from xiaoneng.triage.text import concepts, places, shingles
+from xiaoneng.triage.text import SETTINGS, concepts, places, shingles
 
 # At or above this a pair is shown as a likely duplicate.
 DUPLICATE = 0.5
@@ -26,6 +26,8 @@ TOPICAL = 0.18
 PERSON_FLOOR = 0.55
 # Two requests naming two different schools are rarely one matter.
 OTHER_SCHOOL = 0.4
+# Two requests naming different matters (and none in common) are rarely one matter.
+DIFFERENT_MATTERS = 0.6
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,25 @@ def text_similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b))
 
 
+def _matters_alike(new: frozenset[str], old: frozenset[str]) -> tuple[float, bool]:
+    """How alike the matters two texts name are, and whether they name different matters.
+    A setting (the canteen, the weekend) is no matter of its own: when both texts name a real
+    matter, only those are compared, and two texts whose real matters share nothing (a canteen
+    price and a canteen food poisoning) are about different things however alike the words."""
+    real_new, real_old = new - SETTINGS, old - SETTINGS
+    if real_new and real_old:
+        return text_similarity(real_new, real_old), not real_new & real_old
+    return text_similarity(new, old), False
+
+
 def compare(new: Probe, old: Probe) -> Match:
     """The score (0–1) that ``new`` is about the same matter as ``old``, with the reasons."""
     text = text_similarity(new.grams, old.grams)
     if new.matters and old.matters:
-        text = (text + text_similarity(new.matters, old.matters)) / 2
+        alike, different = _matters_alike(new.matters, old.matters)
+        text = (text + alike) / 2
+        if different:
+            text *= DIFFERENT_MATTERS
     score, reasons = text, []
     if new.school_id is not None and old.school_id is not None and new.school_id != old.school_id:
         score *= OTHER_SCHOOL

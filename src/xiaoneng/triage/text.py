@@ -219,7 +219,8 @@ def places(text: str) -> frozenset[str]:
 # The matters people name in many words: a reworded request names the same concept.
 CONCEPTS = {
     "补课": "补课 补习 辅导班 家教 培训班 补习班 兼职上课",
-    "收费": "收费 收取 收了 交钱 费用 收钱 交了 抽成 抽取",
+    "收费": "收费 收取 收了 交钱 费用 收钱 交了 抽成 抽取 有偿",
+    "价格": "涨价 涨了 涨到 上涨 太贵 贵了 价格 价钱",
     "资料费": "资料费 教辅 试卷费 资料钱",
     "校服": "校服",
     "伙食费": "伙食费 饭钱",
@@ -240,7 +241,7 @@ CONCEPTS = {
     "辱骂": "骂 侮辱 嘲笑",
     "送礼": "送礼 礼物 礼品 购物卡 红包",
     "作业": "作业 写到 抄写",
-    "考试": "考试 排名 月考 名次",
+    "考试": "考试 排名 月考 名次 考场",
     "晚自习": "晚自习 自习",
     "放学": "放学 接不了 托管 延时 课后服务",
     "周末": "周末 周六 周日 双休 寒假 暑假 假期",
@@ -255,10 +256,11 @@ CONCEPTS = {
     "实训": "实训 设备",
     "转学": "转学 转学证明",
     "学籍": "学籍",
-    "入学": "入学 上学 划片 学位 报名 小升初 一年级",
+    "入学": "入学 上学 划片 学位 报名 小升初 一年级 录取 分数线 摇号",
     "随迁": "随迁 外地 外来务工 户籍 居住证",
     "班额": "班额 太挤 八十人 七十多 人数",
-    "助学金": "助学金 补助 资助 奖学金 贷款",
+    "助学金": "助学金 补助 资助 贷款",
+    "奖学金": "奖学金 获奖 评优",
     "职称": "职称",
     "工资": "工资 绩效 补贴 津贴",
     "康复": "康复",
@@ -268,6 +270,8 @@ CONCEPTS = {
     "图书馆": "图书馆 图书室",
 }
 _CONCEPT_WORDS = [(w, c) for c, ws in CONCEPTS.items() for w in ws.split()]
+# Where or when something happened rather than what: compared only when a text names no matter.
+SETTINGS = frozenset({"食堂", "周末", "放学"})
 
 
 def concepts(text: str) -> frozenset[str]:

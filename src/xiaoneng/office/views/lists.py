@@ -25,6 +25,7 @@ from xiaoneng.assessment.records import (
     list_total,
     records_wanted,
 )
+from xiaoneng.assessment.routing_figures import routing_choices, routing_filter
 from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
 from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
@@ -93,6 +94,14 @@ class CaseFilterForm(OfficeForm):
             "taken as the figure takes them."
         ),
     )
+    routing = forms.ChoiceField(
+        label=_("Suggested department"),
+        required=False,
+        help_text=_(
+            "Only the cases a figure of the suggested lead department counts; the dates "
+            "refer to the first dispatch."
+        ),
+    )
     concerned = forms.TypedChoiceField(
         label=_("Unit concerned"), required=False, coerce=int, empty_value=None
     )
@@ -124,6 +133,7 @@ class CaseFilterForm(OfficeForm):
         self.fields["category"].choices = any_ + [(c.pk, c.name) for c in categories]
         self.fields["level"].choices = any_ + list(Signal.Level.choices)
         self.fields["counted"].choices = any_ + counted_choices()
+        self.fields["routing"].choices = any_ + routing_choices()
         self.fields["concerned"].choices = any_ + [
             (pk, short or name)
             for pk, short, name in Unit.objects.all()
@@ -153,9 +163,14 @@ def _filtered(
     records = None
     columns = [("state", "state"), ("channel", "channel"), ("kind", "kind")]
     columns += [("category", "category_id"), ("concerned", "unit_concerned_id")]
+    routed = bool(data.get("routing")) and not records_wanted(data)
     if records_wanted(data):
         # Unit, department and dates are the figure's (where and when it was counted).
         cases, records = counted_filter(cases, data)
+    elif routed:
+        # Unit and dates are the routing figure's: the receiving unit, the first dispatch.
+        cases = routing_filter(cases, data)
+        columns += [("department", "lead_department_id")]
     else:
         columns += [("unit", "unit_id"), ("department", "lead_department_id")]
     for name, column in columns:
@@ -173,7 +188,7 @@ def _filtered(
         cases = cases.filter(pk__in=_late_case_ids())
     if data.get("rating"):
         cases = cases.filter(satisfaction=data["rating"])
-    if records is not None:
+    if records is not None or routed:
         return cases, records
     return _dated(cases, data), None
 
@@ -259,8 +274,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # The same filters without the reader's visibility: what their figure counted.
         everything = _filtered(request.user, data, base=Case.objects.all())[0] if headed else None
         total, not_shown = list_total(matching, records, data, headed=headed, everything=everything)
-    elif data.get("overdue"):
-        total = matching.count()  # late cases are few: read by id (_late_case_ids)
+    elif data.get("overdue") or data.get("routing"):
+        # Late cases are few (read by id); a routing figure's cases are read by id too.
+        total = matching.count()
     cases = _keyset(matching, sort, request.GET.get("after", ""))
     cases = with_case_clocks(cases).select_related(
         "category", "unit", "lead_department", "handler__user", "policy_version"
