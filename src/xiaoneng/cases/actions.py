@@ -380,7 +380,11 @@ ACTIONS: dict[str, CaseAction] = {
             "save_reply_draft",
             services.reply_draft_save,
             _lead_not_in_review,
-            {"reply_draft_saved": _("Reply saved as a draft; only your department sees it.")},
+            {
+                "reply_draft_saved": _(
+                    "Reply saved as a draft: not sent, and the public does not see it."
+                )
+            },
             form=forms.ReplyForm,
             api=ApiRoute(
                 "reply-draft", "Save the reply as a draft (not sent, not public)", "ReplyIn"

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,13 +29,13 @@ from xiaoneng.web.permissions import case_view
 
 
 def _case_for(request: HttpRequest, pk: int, *codes: str) -> tuple[Case, str]:
-    """The case in the person's scope (else 404) and the first of ``codes`` they may take on
-    it now (else 403): a preview is for the person about to act."""
+    """The case in the person's scope and the first of ``codes`` they may take on it now; 404
+    otherwise, as for a case out of scope: a preview is for the person about to act."""
     case = case_for_user(request.user, pk)
     offered = available_actions(case, request.user)
     code = next((code for code in codes if code in offered), None)
     if code is None:
-        raise PermissionDenied
+        raise Http404
     return case, code
 
 
