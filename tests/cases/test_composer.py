@@ -47,7 +47,8 @@ def test_a_draft_is_kept_apart_from_the_reply_and_is_not_public(signed, users) -
     draft = reply_draft_save(case=signed, by=users["handler_a"], text="经核查，情况属实。")
     case = _fresh(signed)
     assert draft.status == ReplyDraft.Status.DRAFT
-    assert case.reply_text == "" and not case.reply_pending_review
+    assert case.reply_text == ""
+    assert not case.reply_pending_review
     event = CaseEvent.objects.get(case=case, action="reply_draft_saved")
     assert event.public is False
     assert AuditEntry.objects.filter(action="case.reply_draft_saved", object_id=str(case.pk))
@@ -76,7 +77,8 @@ def test_saving_a_draft_from_the_page_with_a_file(client, demo_password, signed)
     )
     assert "答复已存为草稿" in response.content.decode()
     attachment = Attachment.objects.get(case=signed)
-    assert attachment.for_reply and attachment.name == "整改通知.pdf"
+    assert attachment.for_reply
+    assert attachment.name == "整改通知.pdf"
     assert ReplyDraft.objects.get(case=signed).text == "附整改通知。"
 
 
@@ -98,12 +100,14 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_saved(
 
 def test_submit_recall_and_submit_again(signed, users, staff_of) -> None:
     case = case_reply(case=signed, by=users["handler_a"], text="经核查，已处理。")
-    assert case.reply_pending_review and case.reply_text == ""
+    assert case.reply_pending_review
+    assert case.reply_text == ""
     assert ReplyDraft.objects.get(case=case).status == ReplyDraft.Status.SUBMITTED
     case = case_recall_reply(case=case, by=users["handler_a"])
     assert not case.reply_pending_review
     draft = ReplyDraft.objects.get(case=case)
-    assert draft.status == ReplyDraft.Status.DRAFT and draft.text == "经核查，已处理。"
+    assert draft.status == ReplyDraft.Status.DRAFT
+    assert draft.text == "经核查，已处理。"
     assert CaseEvent.objects.get(case=case, action="reply_recalled").public is False
     head = staff_of("head").user
     assert Notification.objects.filter(recipient_user=head, kind="case.reply_recalled").exists()
@@ -111,7 +115,8 @@ def test_submit_recall_and_submit_again(signed, users, staff_of) -> None:
     reply_draft_save(case=case, by=users["handler_a"], text="经核查，已全额退费。")
     case = case_reply(case=case, by=users["handler_a"], text="经核查，已全额退费。")
     case = case_review_reply(case=case, by=users["head"], approve=True)
-    assert case.state == "replied" and case.reply_text == "经核查，已全额退费。"
+    assert case.state == "replied"
+    assert case.reply_text == "经核查，已全额退费。"
     assert not ReplyDraft.objects.filter(case=case).exists()
 
 
@@ -137,7 +142,8 @@ def test_no_recall_of_a_draft_sent_back_or_never_submitted(signed, users) -> Non
     case = case_reply(case=signed, by=users["handler_a"], text="经核查，已处理。")
     case = case_review_reply(case=case, by=users["head"], approve=False, note="请写明退费金额")
     draft = ReplyDraft.objects.get(case=case)
-    assert draft.status == ReplyDraft.Status.DRAFT and draft.review_note == "请写明退费金额"
+    assert draft.status == ReplyDraft.Status.DRAFT
+    assert draft.review_note == "请写明退费金额"
     with pytest.raises(DomainError):
         case_recall_reply(case=case, by=users["handler_a"])
 
@@ -168,7 +174,8 @@ def test_the_draft_of_a_reopened_case_never_reaches_the_public(signed, users) ->
 
 def test_the_preview_masks_as_the_tracking_page_does(signed, users) -> None:
     preview = reply_preview(signed, PERSONAL, [])
-    assert "张家长" not in preview.tracking and "13912345678" not in preview.tracking
+    assert "张家长" not in preview.tracking
+    assert "13912345678" not in preview.tracking
     assert preview.tracking.startswith("***")
     assert preview.published is None  # no consent to publication
     # Issued, the tracking page shows exactly what the preview showed.
@@ -180,7 +187,8 @@ def test_the_preview_shows_the_results_board_when_published(signed) -> None:
     Case.objects.filter(pk=signed.pk).update(consent_publish=True)
     preview = reply_preview(_fresh(signed), PERSONAL, ["整改通知.pdf"])
     assert preview.published is not None
-    assert "张家长" not in preview.published and "13912345678" not in preview.published
+    assert "张家长" not in preview.published
+    assert "13912345678" not in preview.published
     assert preview.files == ["整改通知.pdf"]
 
 
@@ -191,11 +199,13 @@ def test_the_preview_view_for_the_person_about_to_reply(client, demo_password, s
     assert fragment.status_code == 200
     body = fragment.content.decode()
     assert 'data-testid="preview-tracking"' in body
-    assert "13912345678" not in body and "张家长" not in body
+    assert "13912345678" not in body
+    assert "张家长" not in body
     # Without JavaScript: the case page again, the text as typed, the preview in the composer.
     page = client.post(url, {"text": PERSONAL})
     body = page.content.decode()
-    assert 'data-testid="preview-tracking"' in body and 'data-testid="composer"' in body
+    assert 'data-testid="preview-tracking"' in body
+    assert 'data-testid="composer"' in body
     assert PERSONAL in body  # in the textarea, for the person writing it
     assert not ReplyDraft.objects.filter(case=signed).exists()  # a preview saves nothing
 
@@ -225,7 +235,7 @@ def test_the_draft_card_shows_the_public_view(client, demo_password, signed, use
     body = client.get(reverse("office:case_detail", args=[signed.pk])).content.decode()
     assert 'data-testid="reply-draft"' in body
     assert 'data-testid="draft-public-preview"' in body
-    assert "***您好" in body or "***" in body
+    assert "***您好" in body
 
 
 def test_recall_from_the_case_page(client, demo_password, signed, users) -> None:

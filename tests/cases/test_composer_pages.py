@@ -155,7 +155,8 @@ def test_the_previewed_deadline_is_the_one_the_approval_sets(
     )
     case_decide_extension(case=signed, by=users["xiaoneng"], approve=True)
     after = clocks.current(case=signed, stage=clocks.REPLY).due_at
-    assert after == shown and after > before
+    assert after == shown
+    assert after > before
     assert timezone.localtime(after).strftime("%Y") in response.content.decode()
 
 
@@ -165,7 +166,8 @@ def test_the_extension_preview_without_javascript_and_with_bad_input(
     client.login(username="handler_a", password=demo_password)
     url = reverse("office:case_extension_preview", args=[signed.pk])
     page = client.post(url, {"extra_units": "2", "reason": "需会商"}).content.decode()
-    assert 'data-testid="extension-new-due"' in page and "需会商" in page
+    assert 'data-testid="extension-new-due"' in page
+    assert "需会商" in page
     bad = client.post(url, {"extra_units": "两天"}, **HTMX)
     assert bad.status_code == 200
     assert "请先以整数填写延长时间" in bad.content.decode()
@@ -210,7 +212,8 @@ def test_warnings_on_the_actions_that_reach_outside_or_file_a_violation(
     # The head's reply goes straight to the requester.
     client.login(username="head", password=demo_password)
     panel = _panel(client.get(detail).content.decode(), "reply")
-    assert 'data-kind="outside"' in panel and "将立即向诉求人发送消息" in panel
+    assert 'data-kind="outside"' in panel
+    assert "将立即向诉求人发送消息" in panel
     # Reviewing: approval sends it out.
     case_reply(case=signed, by=users["handler_a"], text="经核查，已处理。")
     panel = _panel(client.get(detail).content.decode(), "review_reply")
@@ -222,7 +225,8 @@ def test_the_return_decision_warns_of_the_violation(client, demo_password, signe
     client.login(username="xiaoneng", password=demo_password)
     body = client.get(reverse("office:case_detail", args=[signed.pk])).content.decode()
     panel = _panel(body, "decide_return")
-    assert 'data-kind="violation"' in panel and "推诿扯皮违规记录" in panel
+    assert 'data-kind="violation"' in panel
+    assert "推诿扯皮违规记录" in panel
 
 
 def test_signing_late_is_said_before_signing(client, demo_password, hotline_case, basic, users):
@@ -234,7 +238,8 @@ def test_signing_late_is_said_before_signing(client, demo_password, hotline_case
         due_at=timezone.now() - timedelta(hours=1)
     )
     panel = _panel(client.get(detail).content.decode(), "sign_for")
-    assert 'data-kind="violation"' in panel and "签收超时" in panel
+    assert 'data-kind="violation"' in panel
+    assert "签收超时" in panel
 
 
 # -- pickers ----------------------------------------------------------------------------------
@@ -245,7 +250,8 @@ def test_a_department_is_always_named_with_its_unit(demo_org) -> None:
     assert department_label(office) == f"第一中学 · {office.name}"
     groups = department_choices(active_departments())
     labels = [label for _unit, options in groups for _pk, label in options]
-    assert labels and all(" · " in label for label in labels)
+    assert labels
+    assert all(" · " in label for label in labels)
     field = DepartmentChoiceField(queryset=Department.objects.filter(pk=office.pk))
     assert [label for _value, label in field.choices][1:] == [f"第一中学 · {office.name}"]
     assert field.widget.attrs["data-searchable"] == "1"
