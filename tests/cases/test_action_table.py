@@ -108,7 +108,9 @@ def _inputs(code: str, *, basic, finance, handler, other) -> tuple[dict, dict | 
         "decide_extension": ({"decision": "approve"}, {"approve": True}),
         "suspend": ({"reason": "等待材料"}, {"reason": "等待材料"}),
         "resume": ({"note": "材料已到"}, {"note": "材料已到"}),
+        "save_reply_draft": ({"text": "答复草稿"}, {"text": "答复草稿"}),
         "reply": ({"text": "答复内容"}, {"text": "答复内容"}),
+        "recall_reply": ({}, None),
         "review_reply": ({"decision": "approve"}, {"approve": True}),
         "rate": (
             {"satisfaction": "satisfied", "resolved": "yes"},
@@ -131,7 +133,9 @@ ACTORS = {
     "request_extension": "handler_a",
     "suspend": "handler_a",
     "resume": "handler_a",
+    "save_reply_draft": "handler_a",
     "reply": "handler_a",
+    "recall_reply": "handler_a",
     "review_reply": "head",
     "assist_opinion": "finance_head",
 }

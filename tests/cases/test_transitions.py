@@ -17,6 +17,7 @@ from xiaoneng.cases.services import (
     case_invalidate,
     case_merge,
     case_rate,
+    case_recall_reply,
     case_register,
     case_reopen,
     case_reply,
@@ -27,6 +28,7 @@ from xiaoneng.cases.services import (
     case_sign_for,
     case_suspend,
     case_withdraw,
+    reply_draft_save,
 )
 from xiaoneng.cases.states import ALLOWED_FROM, State
 from xiaoneng.errors import DomainError, PermissionDenied
@@ -70,7 +72,9 @@ def attempts(users, basic, finance):
         ),
         "suspend": lambda c: case_suspend(case=c, by=users["head"], reason="等待补正"),
         "resume": lambda c: case_resume(case=c, by=users["head"]),
+        "save_reply_draft": lambda c: reply_draft_save(case=c, by=users["head"], text="草稿"),
         "reply": lambda c: case_reply(case=c, by=users["head"], text="答复"),
+        "recall_reply": lambda c: case_recall_reply(case=c, by=users["handler_a"]),
         "review_reply": lambda c: case_review_reply(case=c, by=users["head"], approve=True),
         "rate": lambda c: case_rate(case=c, satisfaction="satisfied", resolved=True),
         "reopen": lambda c: case_reopen(case=c, by=users["xiaoneng"], note="重办"),

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.services.attachments import MAX_ATTACHMENT_BYTES, attachment_add
+from xiaoneng.cases.services.attachments import attachment_add
 from xiaoneng.errors import DomainError
+from xiaoneng.web.uploads import MAX_ATTACHMENT_BYTES
 
 pytestmark = pytest.mark.django_db
 

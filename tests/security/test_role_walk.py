@@ -61,6 +61,9 @@ CASE_CONTENT = {
     "office:case_detail": CASE_WORKERS,
     "office:case_act": CASE_WORKERS,
     "office:case_reveal": CASE_WORKERS,
+    # Previews for the person about to act (404 for anyone else): cases/views/composer.py
+    "office:case_reply_preview": CASE_WORKERS,
+    "office:case_extension_preview": CASE_WORKERS,
     "office:case_receipt": CASE_WORKERS,
     "office:attachment": CASE_WORKERS,
     "office:clock_explain": CASE_WORKERS,
@@ -118,7 +121,9 @@ CASE_CONTENT = {
             "case_decide_extension",
             "case_suspend",
             "case_resume",
+            "case_save_reply_draft",
             "case_reply",
+            "case_recall_reply",
             "case_review_reply",
             "case_rate",
             "case_reopen",
@@ -229,6 +234,10 @@ EVERY_STAFF_MEMBER = dict.fromkeys(
 MANAGERS = HEADS | EFFICIENCY | {"leader"}
 SUPERVISION = CASE_WORKERS - INTAKE_ONLY - {"inspector"}
 BUSINESS = {
+    # The unit's reply templates and snippets, kept by its department heads.
+    "office:reply_templates": HEADS,
+    "office:reply_template_edit": HEADS,
+    "office:reply_template_remove": HEADS,
     # Campus safety incidents: every case worker may report one for their unit and open the
     # pages; which incidents they see is the scope check's (tests/emergencies/test_views.py).
     "emergencies:board": CASE_WORKERS,

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from xiaoneng.cases.models import Case, Category
+from xiaoneng.cases.models import Case, Category, ReplyDraft
 from xiaoneng.cases.services import case_dispatch, case_sign_for
 from xiaoneng.org.models import Department
 from xiaoneng.security.middleware import content_security_policy
@@ -53,7 +53,8 @@ def test_office_intake_and_reply_text_is_escaped(client, demo_org, demo_password
         reverse("office:case_act", args=[case.pk, "reply"]), {"text": f"答复{PAYLOAD}"}
     )
     assert reply.status_code in (200, 302)
-    assert Case.objects.get(pk=case.pk).reply_text == f"答复{PAYLOAD}"
+    # Submitted for the head's review: the text is the case's draft until it is issued.
+    assert ReplyDraft.objects.get(case_id=case.pk).text == f"答复{PAYLOAD}"
     client.login(username="head", password=demo_password)
     _assert_escaped(client.get(reverse("office:case_detail", args=[case.pk])).content.decode())
 

@@ -21,10 +21,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases import clocks, forms, services
-from xiaoneng.cases.models import Case, CaseAssist, Decision
+from xiaoneng.cases.models import Case, CaseAssist, Decision, ReplyDraft
 from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.pool import may_work_pool
 from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM, State
+from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import post_acting_holder, user_roles
 
@@ -107,6 +108,58 @@ def _lead_not_in_review(case: Case, w: Who) -> bool:
     return w.in_lead and not case.reply_pending_review
 
 
+def draft_of(case: Case) -> ReplyDraft | None:
+    """The case's draft reply, or None (read with the case page's row: no query there)."""
+    try:
+        return case.reply_draft
+    except ReplyDraft.DoesNotExist:
+        return None
+
+
+def _may_recall(case: Case, w: Who) -> bool:
+    """Only the person who submitted the reply, and only before the head has reviewed it."""
+    if not case.reply_pending_review:
+        return False
+    draft = draft_of(case)
+    return draft is not None and draft.author_id == w.staff.pk
+
+
+# -- what an action sets off beyond the case: said beside its button --------------------------
+
+VIOLATION = "violation"  # files a violation (accountability), pending review
+OUTSIDE = "outside"  # notifies someone outside the unit (the requester, another unit)
+
+
+@dataclass(frozen=True)
+class Consequence:
+    kind: str  # VIOLATION or OUTSIDE
+    text: Any
+    # Whether it applies to this case and person now (default: always).
+    when: Callable[[Case, Who], bool] | None = None
+
+
+def _sign_for_late(case: Case, w: Who) -> bool:
+    # Read from the case page's annotated clock (no query); unknown means not late.
+    due = getattr(case, "sign_for_due_at", None)
+    return due is not None and timezone.now() > due
+
+
+def _reply_goes_out(case: Case, w: Who) -> bool:
+    """The reply goes straight to the requester (no head's review in between)."""
+    return w.head_of_lead or not case.unit.reply_review_required
+
+
+def _school_case(case: Case, w: Who) -> bool:
+    """The efficiency office sits at the bureau: outside a school's unit."""
+    return case.unit.kind != Unit.Kind.BUREAU
+
+
+TO_REQUESTER = _(
+    "This sends a message to the requester (SMS or e-mail) at once; it cannot be taken back."
+)
+TO_OFFICE = _("The bureau's efficiency office is notified.")
+
+
 # -- the table -----------------------------------------------------------------------------------
 
 
@@ -136,6 +189,11 @@ class CaseAction:
     form: type[forms.ActionForm] | None  # None: not on the office's case page (say why)
     api: ApiRoute | None  # None: not in the API (say why)
     only: str = ""  # why the action is on one side only
+    # What it sets off beyond the case (a violation, a message outside the unit), said beside
+    # its button on the case page before it is sent.
+    consequences: tuple[Consequence, ...] = ()
+    # Offered as a second button of another action's form (the draft beside the reply).
+    part_of: str = ""
 
     @property
     def states(self) -> frozenset[State]:
@@ -168,6 +226,7 @@ ACTIONS: dict[str, CaseAction] = {
             {"answer_directly": _("Answered directly; the reply was sent to the requester.")},
             form=forms.AnswerForm,
             api=ApiRoute("answer-directly", "Answer directly (直办)", "AnswerIn"),
+            consequences=(Consequence(OUTSIDE, TO_REQUESTER),),
         ),
         CaseAction(
             "dispatch",
@@ -180,6 +239,15 @@ ACTIONS: dict[str, CaseAction] = {
                 "Dispatch to a lead department (and assisting departments)",
                 "DispatchIn",
             ),
+            consequences=(
+                Consequence(
+                    OUTSIDE,
+                    _(
+                        "The lead and assisting departments you choose are notified, in other "
+                        "units too."
+                    ),
+                ),
+            ),
         ),
         CaseAction(
             "sign_for",
@@ -188,6 +256,17 @@ ACTIONS: dict[str, CaseAction] = {
             {"sign_for": _("Signed for: the case is now being handled by %(lead)s.")},
             form=forms.SignForm,
             api=ApiRoute("sign-for", "Sign for the case (签收)"),
+            consequences=(
+                Consequence(
+                    VIOLATION,
+                    _(
+                        "The time to sign for has passed: signing now records a late sign-for "
+                        "(签收超时) violation against the department, pending the efficiency "
+                        "office's review."
+                    ),
+                    when=_sign_for_late,
+                ),
+            ),
         ),
         CaseAction(
             "assign_handler",
@@ -218,6 +297,7 @@ ACTIONS: dict[str, CaseAction] = {
             },
             form=forms.RequestReturnForm,
             api=ApiRoute("request-return", "Ask to return the case (退回申请)", "ReasonBasisIn"),
+            consequences=(Consequence(OUTSIDE, TO_OFFICE, when=_school_case),),
         ),
         CaseAction(
             "decide_return",
@@ -234,6 +314,18 @@ ACTIONS: dict[str, CaseAction] = {
             api=ApiRoute(
                 "decide-return", "Accept (redispatch) or reject a return", "DecideReturnIn"
             ),
+            consequences=(
+                Consequence(
+                    VIOLATION,
+                    _(
+                        "Rejecting the return records a buck-passing (推诿扯皮) violation "
+                        "against the department and the person who asked for it. The violation "
+                        "starts pending review by the efficiency office, like every automatic "
+                        "violation, and can be dismissed there."
+                    ),
+                ),
+                Consequence(OUTSIDE, _("Accepting notifies the new lead department.")),
+            ),
         ),
         CaseAction(
             "request_extension",
@@ -246,6 +338,7 @@ ACTIONS: dict[str, CaseAction] = {
             },
             form=forms.RequestExtensionForm,
             api=ApiRoute("request-extension", "Ask for more time", "ExtensionIn"),
+            consequences=(Consequence(OUTSIDE, TO_OFFICE, when=_school_case),),
         ),
         CaseAction(
             "decide_extension",
@@ -261,6 +354,9 @@ ACTIONS: dict[str, CaseAction] = {
             },
             form=forms.DecideForm,
             api=ApiRoute("decide-extension", "Approve or reject the pending extension", "DecideIn"),
+            consequences=(
+                Consequence(OUTSIDE, _("Approving tells the requester the new date by SMS.")),
+            ),
         ),
         CaseAction(
             "suspend",
@@ -281,6 +377,21 @@ ACTIONS: dict[str, CaseAction] = {
             api=ApiRoute("resume", "Resume after a suspension", "NoteIn"),
         ),
         CaseAction(
+            "save_reply_draft",
+            services.reply_draft_save,
+            _lead_not_in_review,
+            {
+                "reply_draft_saved": _(
+                    "Reply saved as a draft: not sent, and the public does not see it."
+                )
+            },
+            form=forms.ReplyForm,
+            api=ApiRoute(
+                "reply-draft", "Save the reply as a draft (not sent, not public)", "ReplyIn"
+            ),
+            part_of="reply",
+        ),
+        CaseAction(
             "reply",
             services.case_reply,
             _lead_not_in_review,
@@ -292,6 +403,19 @@ ACTIONS: dict[str, CaseAction] = {
             api=ApiRoute(
                 "reply", "Reply (reviewed by the head where the unit requires it)", "ReplyIn"
             ),
+            consequences=(Consequence(OUTSIDE, TO_REQUESTER, when=_reply_goes_out),),
+        ),
+        CaseAction(
+            "recall_reply",
+            services.case_recall_reply,
+            _may_recall,
+            {
+                "reply_recalled": _(
+                    "Reply recalled before the head's review: it is a draft again."
+                ),
+            },
+            form=forms.RecallReplyForm,
+            api=ApiRoute("recall-reply", "Recall the reply submitted for review (before review)"),
         ),
         CaseAction(
             "review_reply",
@@ -303,6 +427,15 @@ ACTIONS: dict[str, CaseAction] = {
             },
             form=forms.ReviewReplyForm,
             api=ApiRoute("review-reply", "Approve or send back the drafted reply", "ReviewIn"),
+            consequences=(
+                Consequence(
+                    OUTSIDE,
+                    _(
+                        "Approving sends the reply to the requester (SMS or e-mail) at once; it "
+                        "cannot be taken back."
+                    ),
+                ),
+            ),
         ),
         CaseAction(
             "rate",
@@ -324,6 +457,15 @@ ACTIONS: dict[str, CaseAction] = {
             {"reopen": _("Case reopened: it is back with %(lead)s with a new time limit.")},
             form=forms.RequiredNoteForm,
             api=ApiRoute("reopen", "Reopen: the unit was at fault (重办)", "NoteIn"),
+            consequences=(
+                Consequence(
+                    VIOLATION,
+                    _(
+                        "Reopening records an at-fault reopen (重办) violation against the lead "
+                        "department and the handler, pending the efficiency office's review."
+                    ),
+                ),
+            ),
         ),
         CaseAction(
             "close",
@@ -361,15 +503,30 @@ ACTIONS: dict[str, CaseAction] = {
 }
 
 
-def available_actions(case: Case, user: Any) -> list[str]:
-    """Action codes (the keys of ``ACTIONS``) in the order a person would take them."""
-    w = who(case, user)
+def actions_for(case: Case, w: Who | None) -> list[str]:
+    """Action codes (the keys of ``ACTIONS``) ``w`` may take now, in the order a person would
+    take them."""
     if w is None:
         return []
     return [
         code
         for code, action in ACTIONS.items()
         if action.may(case, w) and case.state in action.states
+    ]
+
+
+def available_actions(case: Case, user: Any) -> list[str]:
+    return actions_for(case, who(case, user))
+
+
+def action_consequences(code: str, case: Case, w: Who | None) -> list[Consequence]:
+    """What taking ``code`` on ``case`` would set off beyond it, for the person ``w``."""
+    if w is None:
+        return []
+    return [
+        consequence
+        for consequence in ACTIONS[code].consequences
+        if consequence.when is None or consequence.when(case, w)
     ]
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import Case, CaseAssist
 from xiaoneng.errors import DomainError, lazy_format
+from xiaoneng.workdays.deadlines import clock_period
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.selectors import clock_open_for, clock_thresholds, clocks_of
@@ -163,6 +164,15 @@ def check_extension(*, case: Case, extra_units: int) -> None:
                 _("That would exceed the policy's maximum extension of %(max)d."), {"max": cap}
             )
         )
+
+
+def extension_preview(*, case: Case, extra_units: int) -> tuple[datetime, datetime]:
+    """(the reply's due moment now, the one it would have with ``extra_units`` more), by the
+    same period arithmetic the approval applies (``workdays.services.clocks.clock_extend``);
+    refused as the request itself would be."""
+    check_extension(case=case, extra_units=extra_units)
+    clock = _reply_clock(case)
+    return clock.due_at, clock_period(clock, extra_units=extra_units).due_at
 
 
 def extend(*, case: Case, extra_units: int, by: Actor, reason: str) -> None:

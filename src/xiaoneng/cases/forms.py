@@ -12,10 +12,12 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.cases.models import CaseAssist, ReplyGrade, Satisfaction
+from xiaoneng.cases.models import CaseAssist, ReplyDraft, ReplyGrade, Satisfaction
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
 from xiaoneng.errors import DomainError
+from xiaoneng.org.labels import department_label, unit_label
 from xiaoneng.org.models import Department, Staff
+from xiaoneng.web.fields import MultipleFileField, searchable
 
 # The shared base form lives in the office shell until it moves to the web kit (issue #27);
 # until then this import points up a layer.
@@ -26,11 +28,13 @@ if TYPE_CHECKING:
 
 
 def department_choices(departments: list[Department]) -> list[tuple[Any, Any]]:
-    """Departments grouped by unit (optgroups), from one list so several fields share a query."""
+    """Departments grouped by unit (optgroups), from one list so several fields share a query.
+    Each option names its unit too (org.labels), so a filtered list never shows a bare name."""
     groups: dict[str, list[tuple[int, str]]] = {}
     for department in departments:
-        unit = department.unit
-        groups.setdefault(unit.short_name or unit.name, []).append((department.pk, department.name))
+        groups.setdefault(unit_label(department.unit), []).append(
+            (department.pk, department_label(department))
+        )
     return list(groups.items())
 
 
@@ -75,12 +79,15 @@ class AnswerForm(ActionForm):
 class DispatchForm(DepartmentChoiceMixin, ActionForm):
     uses_departments = True
 
-    lead = forms.TypedChoiceField(label=_("Lead department"), coerce=int)
+    lead = forms.TypedChoiceField(
+        label=_("Lead department"), coerce=int, widget=searchable(forms.Select())
+    )
     assisting = forms.TypedMultipleChoiceField(
         label=_("Assisting departments"),
         coerce=int,
         required=False,
         help_text=_("Optional. Hold Ctrl (or ⌘) to choose several."),
+        widget=searchable(forms.SelectMultiple()),
     )
     note = _text(_("Note"), rows=2, required=False)
 
@@ -174,12 +181,6 @@ class DecideReturnForm(DispatchForm):
         ],
     )
     field_order = ["decision", "lead", "assisting", "note"]
-    # Said before the form is sent, not discovered afterwards (docs/cases.md).
-    warning = _(
-        "Rejecting the return records a buck-passing (推诿扯皮) violation against the department "
-        "and the person who asked for it. The violation starts pending review by the efficiency "
-        "office, like every automatic violation, and can be dismissed there."
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -197,6 +198,9 @@ class DecideReturnForm(DispatchForm):
 
 
 class RequestExtensionForm(ActionForm):
+    # The case page offers "preview the new deadline" (cases/views/composer.py).
+    previews = "extension"
+
     extra_units = forms.IntegerField(
         label=_("Extra time (in the policy's unit)"), min_value=1, max_value=365
     )
@@ -236,13 +240,39 @@ class ReasonForm(ActionForm):
     reason = _text(_("Reason"))
 
 
+MAX_REPLY = 5000
+
+
 class ReplyForm(ActionForm):
-    text = _text(_("Reply"), rows=6)
+    """The reply composer's form (cases/templates/cases/_composer.html): the text, resumed from
+    the saved draft, the grade and the files sent with the reply."""
+
+    template = "cases/_composer.html"
+
+    text = forms.CharField(
+        label=_("Reply"), max_length=MAX_REPLY, widget=forms.Textarea(attrs={"rows": 10})
+    )
     grade = forms.ChoiceField(
         label=_("Resolution grade (deputy suggestions and CPPCC proposals)"),
         choices=[("", "—"), *ReplyGrade.choices],
         required=False,
     )
+    files = MultipleFileField(
+        label=_("Attachments sent with the reply"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG, Word (DOCX) or Excel (XLSX), at most 10 MB each."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        draft = getattr(self.case, "reply_draft", None) if self.case is not None else None
+        if isinstance(draft, ReplyDraft):
+            self.fields["text"].initial = draft.text
+            self.fields["grade"].initial = draft.grade
+
+
+class RecallReplyForm(ActionForm):
+    pass
 
 
 class ReviewReplyForm(ActionForm):
@@ -256,7 +286,8 @@ class ReviewReplyForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["text"].initial = self.case.reply_text
+        draft = getattr(self.case, "reply_draft", None)
+        self.fields["text"].initial = draft.text if isinstance(draft, ReplyDraft) else ""
 
     def arguments(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -12,6 +12,8 @@ EVENT_LABELS = {
     "reply": _("Reply sent"),
     "reply_drafted": _("Reply drafted, awaiting the head's review"),
     "reply_returned": _("Reply sent back by the head"),
+    "reply_draft_saved": _("Reply saved as a draft"),
+    "reply_recalled": _("Reply recalled before the head's review"),
     "accept_return": _("Return accepted, case redispatched"),
     "reject_return": _("Return rejected"),
     "approve_extension": _("Extension approved"),

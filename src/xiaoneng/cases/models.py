@@ -390,6 +390,8 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Sent with the reply (added in the reply composer), not material of the request.
+    for_reply = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name
@@ -421,3 +423,27 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_level_display()}"
+
+
+# The reply composer's models live in their own module (kept short); Django finds them here.
+from xiaoneng.cases.models_reply import ReplyDraft, ReplyTemplate  # noqa: E402
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseAssist",
+    "CaseCounter",
+    "CaseEvent",
+    "Category",
+    "Channel",
+    "Decision",
+    "ExtensionRequest",
+    "Kind",
+    "ReplyDraft",
+    "ReplyGrade",
+    "ReplyTemplate",
+    "ReturnRequest",
+    "Satisfaction",
+    "Signal",
+    "Urgency",
+]

@@ -5,16 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from xiaoneng.cases.deadlines import with_case_clocks
-from xiaoneng.cases.models import Case, CaseAssist, CaseEvent, Decision, ExtensionRequest
+from xiaoneng.cases.models import (
+    Case,
+    CaseAssist,
+    CaseEvent,
+    Decision,
+    ExtensionRequest,
+    ReplyTemplate,
+)
 from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATES
 from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
+from xiaoneng.privacy import case_names, case_personal_values, redact
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -69,6 +77,7 @@ CASE_PAGE_RELATED = (
     "first_contact__user",
     "policy_version__policy",
     "reply_drafted_by__user",
+    "reply_draft__author__user",
     "merged_into",
 )
 
@@ -92,3 +101,37 @@ def case_for_page(user: User, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+# -- the reply as the public reads it ----------------------------------------------------------
+#
+# The one builder of the public's view of a reply: the portal's tracking page and results
+# board read it, and the reply composer's preview shows the same, so what a handler previews is
+# what the public gets.
+
+
+def public_reply(case: Case, text: str | None = None) -> str:
+    """The reply (``text``, default the issued reply) as the requester reads it on the tracking
+    page: the requester's and the person concerned's names, phone, e-mail and ID number masked.
+    Other numbers stay (an office's phone the reply gives is meant to be read)."""
+    return redact(
+        case.reply_text if text is None else text, case_personal_values(case), patterns=False
+    )
+
+
+def published_reply(case: Case, text: str | None = None) -> str:
+    """The reply as the public results board shows it (with the requester's consent): the
+    names masked, and every ID number, phone number and e-mail address."""
+    return redact(case.reply_text if text is None else text, case_names(case))
+
+
+def reply_templates_for(case: Case) -> dict[str, list[ReplyTemplate]]:
+    """The texts the reply composer offers for ``case``, by kind: its unit's active templates
+    for its category or for every category. One query."""
+    found: dict[str, list[ReplyTemplate]] = {kind: [] for kind in ReplyTemplate.Kind.values}
+    rows = ReplyTemplate.objects.filter(unit_id=case.unit_id, is_active=True).filter(
+        Q(category__isnull=True) | Q(category_id=case.category_id)
+    )
+    for template in rows.select_related("category").order_by("category_id", "title", "id"):
+        found[template.kind].append(template)
+    return found

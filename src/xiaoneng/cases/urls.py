@@ -10,7 +10,7 @@ and other apps already use:
 
 from django.urls import path
 
-from xiaoneng.cases.views import documents, intake, page, pool, queues
+from xiaoneng.cases.views import composer, documents, intake, page, pool, queues, replytemplates
 
 office_urlpatterns = [
     path("intake/", intake.intake, name="intake"),
@@ -19,6 +19,12 @@ office_urlpatterns = [
     path("cases/<int:pk>/", page.case_detail, name="case_detail"),
     path("cases/<int:pk>/act/<slug:action>/", page.case_act, name="case_act"),
     path("cases/<int:pk>/reveal/", page.case_reveal, name="case_reveal"),
+    path("cases/<int:pk>/reply-preview/", composer.reply_preview_view, name="case_reply_preview"),
+    path(
+        "cases/<int:pk>/extension-preview/",
+        composer.extension_preview_view,
+        name="case_extension_preview",
+    ),
     path("cases/<int:pk>/receipt/", page.case_receipt, name="case_receipt"),
     path("cases/<int:pk>/clocks/<int:clock_id>/", page.clock_explain, name="clock_explain"),
     path(
@@ -27,6 +33,17 @@ office_urlpatterns = [
         name="attachment",
     ),
     path("queue/", queues.department_queue, name="queue"),
+    path("reply-templates/", replytemplates.reply_templates, name="reply_templates"),
+    path(
+        "reply-templates/<int:pk>/",
+        replytemplates.reply_template_edit,
+        name="reply_template_edit",
+    ),
+    path(
+        "reply-templates/<int:pk>/remove/",
+        replytemplates.reply_template_remove,
+        name="reply_template_remove",
+    ),
     path("console/", queues.console, name="console"),
     path("console/bulk/", queues.console_bulk, name="console_bulk"),
 ]

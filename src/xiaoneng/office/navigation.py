@@ -54,6 +54,7 @@ GROUPS: list[tuple[str | Promise, list[Item]]] = [
             Item("office:intake_pool", _("Intake pool"), WORK, "pool-link"),
             Item("office:case_list", _("Cases"), WORK),
             Item("office:queue", _("Department queue"), frozenset({"dept_head"})),
+            Item("office:reply_templates", _("Reply templates"), frozenset({"dept_head"})),
             Item("internal:list", _("Internal matters"), WORK, "internal-link", ADMINS),
             Item("emergencies:board", _("Emergencies"), WORK, "emergencies-link", ADMINS),
             Item(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.cases import clocks
 from xiaoneng.cases.identifiers import secret_hash, secret_matches
 from xiaoneng.cases.models import Case
+from xiaoneng.cases.selectors import public_reply, published_reply
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Unit
 from xiaoneng.portal.timeline import PublicEvent, public_state, public_timeline
@@ -105,7 +106,7 @@ def tracking_view(case: Case) -> Tracking:
     return Tracking(
         case=case,
         title=redact(case.title, personal, patterns=False),
-        reply=redact(case.reply_text, personal, patterns=False),
+        reply=public_reply(case),
         status=public_state(case.state, pooled=case.first_contact_id is None),
         department=_department_label(case),
         handler=case.handler.name if case.handler else "",
@@ -200,7 +201,7 @@ def _published(case: Case) -> PublishedResult:
         replied_at=case.replied_at,
         closed_at=case.closed_at,
         on_time=(stopped <= due) if stopped and due else None,
-        result=redact(case.reply_text, names),
+        result=published_reply(case),
         responsible=head.name if head else "",
         handler=case.handler.name if case.handler else "",
         satisfaction=case.get_satisfaction_display() if case.satisfaction else "",

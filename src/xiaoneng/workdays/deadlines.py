@@ -62,8 +62,11 @@ def deadline_compute(
     )
 
 
-def clock_period(clock: Clock, calendar: WorkCalendar | None = None) -> Period:
-    """The period of a clock from its stored start, pauses and extensions."""
+def clock_period(
+    clock: Clock, calendar: WorkCalendar | None = None, *, extra_units: int = 0
+) -> Period:
+    """The period of a clock from its stored start, pauses and extensions; ``extra_units``
+    adds an extension not (yet) granted, to show what it would give."""
     pauses = [
         PauseSpan(start=pause.paused_at, end=pause.resumed_at, restart=pause.restart)
         for pause in clock.pauses.all()
@@ -74,7 +77,7 @@ def clock_period(clock: Clock, calendar: WorkCalendar | None = None) -> Period:
         start=clock.started_at,
         limit=clock.limit,
         count_start=clock.count_start,
-        extension=clock.extension_units,
+        extension=clock.extension_units + extra_units,
         pauses=pauses,
         tz=office_tz(),
         closing_time=clock.closing_time,

@@ -29,6 +29,12 @@ from xiaoneng.cases.services.intake import (
     case_withdraw,
 )
 from xiaoneng.cases.services.pool import case_accept
+from xiaoneng.cases.services.replies import (
+    case_recall_reply,
+    reply_draft_save,
+    reply_template_delete,
+    reply_template_save,
+)
 
 __all__ = [
     "Registered",
@@ -44,6 +50,7 @@ __all__ = [
     "case_invalidate",
     "case_merge",
     "case_rate",
+    "case_recall_reply",
     "case_register",
     "case_reopen",
     "case_reply",
@@ -54,4 +61,7 @@ __all__ = [
     "case_sign_for",
     "case_suspend",
     "case_withdraw",
+    "reply_draft_save",
+    "reply_template_delete",
+    "reply_template_save",
 ]

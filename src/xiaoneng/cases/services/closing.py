@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases import clocks, facts
-from xiaoneng.cases.models import Case, Channel, ReplyGrade, Satisfaction
+from xiaoneng.cases.models import Case, Channel, ReplyDraft, ReplyGrade, Satisfaction
 from xiaoneng.cases.notifications import (
     department_people,
     efficiency_office_staff,
@@ -17,6 +19,7 @@ from xiaoneng.cases.notifications import (
     notify_staff,
 )
 from xiaoneng.cases.services import pending as waiting
+from xiaoneng.cases.services.replies import attach_reply_files, check_grade, store_draft
 from xiaoneng.cases.services.steps import (
     is_efficiency_office,
     is_head_of,
@@ -48,6 +51,8 @@ def issue_reply(*, case: Case, by: Actor, text: str, action: str, grade: str = "
     case.reply_pending_review = False
     case.state, case.replied_at = State.REPLIED, at
     case.save()
+    # The draft became the reply: nothing of it is left to resume or recall.
+    ReplyDraft.objects.filter(case=case).delete()
     clocks.stop(case=case, stage=clocks.REPLY, at=at, by=by)
     clocks.start(case=case, stage=clocks.RATING, at=at, by=by)
     # Once answered, neither more time nor an assisting opinion can change the reply.
@@ -62,12 +67,21 @@ def issue_reply(*, case: Case, by: Actor, text: str, action: str, grade: str = "
     notify_requester(case, kind="case.replied", message=message)
 
 
-def case_reply(*, case: Case, by: User, text: str, grade: str = "") -> Case:
-    """The handler replies; where the unit requires it the head reviews before it goes out."""
+def case_reply(
+    *, case: Case, by: User, text: str, grade: str = "", files: Sequence[UploadedFile] = ()
+) -> Case:
+    """The handler replies; where the unit requires it the head reviews before it goes out.
+    Until then the text is the case's draft (``ReplyDraft``), never ``Case.reply_text``."""
     text = require_text(text, _("Please write the reply."))
     with transaction.atomic():
         case = lock(case)
-        if is_repeat(case, "reply_drafted", by) and case.reply_text == text:
+        draft = ReplyDraft.objects.select_for_update().filter(case=case).first()
+        if (
+            is_repeat(case, "reply_drafted", by)
+            and case.reply_pending_review
+            and draft is not None
+            and draft.text == text
+        ):
             return case
         staff = require_lead_department(by, case)
         if case.state == State.RETURN_REQUESTED:
@@ -80,15 +94,21 @@ def case_reply(*, case: Case, by: User, text: str, grade: str = "") -> Case:
         if case.state == State.SUSPENDED:
             raise DomainError(_("The case is suspended: resume it before replying."))
         require_state(case, "reply")
+        if case.reply_pending_review:
+            raise DomainError(
+                _("A reply is already waiting for the head's review: recall it to change it.")
+            )
         if case.channel in GRADED_CHANNELS and grade not in ReplyGrade.values:
             raise DomainError(
                 _("A reply to a deputy's suggestion or a CPPCC proposal needs its grade (A–D).")
             )
-        if grade and grade not in ReplyGrade.values:
-            raise DomainError(_("Unknown grade."))
+        grade = check_grade(grade)
+        attach_reply_files(case, by, files)
         head_signs = is_head_of(staff, case.lead_department_id)
         if case.unit.reply_review_required and not head_signs:
-            case.reply_text, case.reply_grade = text, grade
+            store_draft(
+                case, staff, text=text, grade=grade, status=ReplyDraft.Status.SUBMITTED, at=now()
+            )
             case.reply_drafted_by, case.reply_pending_review = staff, True
             case.save()
             record(
@@ -122,13 +142,21 @@ def case_review_reply(
             raise DomainError(_("There is no reply waiting for review."))
         if not is_head_of(staff, case.lead_department_id):
             raise PermissionDenied(_("Only the head of the lead department reviews replies."))
+        draft = ReplyDraft.objects.select_for_update().filter(case=case).first()
+        drafted_text = draft.text if draft is not None else case.reply_text
+        drafted_grade = draft.grade if draft is not None else case.reply_grade
         if approve:
-            final_text = (text or "").strip() or case.reply_text
-            issue_reply(case=case, by=by, text=final_text, grade=case.reply_grade, action="reply")
+            final_text = (text or "").strip() or drafted_text
+            issue_reply(case=case, by=by, text=final_text, grade=drafted_grade, action="reply")
             return case
         note = require_text(note, _("Please say what must change in the reply."))
         case.reply_pending_review = False
         case.save()
+        if draft is not None:
+            # Back to the handler as a draft, with what must change.
+            draft.status, draft.submitted_at = ReplyDraft.Status.DRAFT, None
+            draft.review_note = note
+            draft.save(update_fields=["status", "submitted_at", "review_note"])
         record(
             case, action="reply_returned", user=by, from_state=case.state, note=note, public=False
         )

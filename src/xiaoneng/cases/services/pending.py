@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases import clocks
-from xiaoneng.cases.models import Case, CaseAssist, Decision
+from xiaoneng.cases.models import Case, CaseAssist, Decision, ReplyDraft
 from xiaoneng.cases.services.steps import record
 
 if TYPE_CHECKING:
@@ -106,3 +106,4 @@ def withdraw_all_pending(case: Case, *, by: Actor, at: datetime) -> None:
     if case.reply_pending_review:
         case.reply_pending_review = False
         case.save(update_fields=["reply_pending_review"])
+        ReplyDraft.objects.filter(case=case).update(status=ReplyDraft.Status.DRAFT)

@@ -9,13 +9,22 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from xiaoneng.cases.actions import ACTIONS, available_actions
+from xiaoneng.cases.actions import (
+    ACTIONS,
+    Consequence,
+    Who,
+    action_consequences,
+    actions_for,
+    draft_of,
+    who,
+)
 from xiaoneng.cases.deadlines import Deadline, deadline_from_row, stage_for
 from xiaoneng.cases.documents import case_page_documents
 from xiaoneng.cases.forms import ActionForm
 from xiaoneng.cases.labels import CAPACITY_LABELS, event_label
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, ReturnRequest
 from xiaoneng.cases.permissions import staff_for
+from xiaoneng.cases.selectors import public_reply, published_reply, reply_templates_for
 from xiaoneng.cases.services.pending import CAUSE_LABELS
 from xiaoneng.cases.views.forms import active_departments
 from xiaoneng.cases.views.sections import case_sections, lead_suggestions
@@ -38,6 +47,22 @@ class ActionPanel:
     label: str
     form: ActionForm
     open: bool = False
+    # Submit buttons: (action code, label); the panel's own first, then the actions that are
+    # part of it (cases/actions.py ``part_of``: the draft beside the reply).
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+    # What the action sets off beyond the case, said beside its button (cases/actions.py).
+    consequences: list[Consequence] = field(default_factory=list)
+    template: str = ""  # a form of its own (the reply composer), else the generic fields
+    extra: dict[str, Any] = field(default_factory=dict)  # what that template reads
+
+
+@dataclass(frozen=True)
+class ReplyPreview:
+    """The reply as the public will read it, built by the public pages' own builder."""
+
+    tracking: str  # the requester's tracking page
+    published: str | None  # the results board (None: the case will not be published)
+    files: list[str]
 
 
 @dataclass
@@ -61,11 +86,12 @@ class TimelineRow:
 
 @dataclass
 class Bound:
-    """A submitted action form to show again with its errors."""
+    """A submitted action form to show again with its errors (or with its preview)."""
 
     action: str
     form: ActionForm
     errors: list[str] = field(default_factory=list)
+    preview: Any = None  # a ReplyPreview, or the extension's preview lines
 
 
 def suggest_lead(case: Case, departments: list[Department]) -> int | None:
@@ -127,8 +153,34 @@ def _timeline(events: list[Any]) -> list[TimelineRow]:
     return rows
 
 
+def reply_preview(case: Case, text: str, files: list[str]) -> ReplyPreview:
+    """What the public will read of ``text``: on the tracking page, and on the results board
+    when the requester consented to publication (an anonymous report never is)."""
+    published = case.consent_publish and not case.is_anonymous
+    return ReplyPreview(
+        tracking=public_reply(case, text),
+        published=published_reply(case, text) if published else None,
+        files=files,
+    )
+
+
+def _composer(case: Case, reply_files: list[str]) -> dict[str, Any]:
+    """What the reply composer shows beside its form: the unit's templates for the category,
+    the snippets, the saved draft."""
+    return {
+        "templates": reply_templates_for(case),
+        "draft": draft_of(case),
+        "reply_files": reply_files,
+    }
+
+
 def _forms(
-    case: Case, user: User, actions: list[str], bound: Bound | None
+    case: Case,
+    user: User,
+    actions: list[str],
+    bound: Bound | None,
+    w: Who | None,
+    reply_files: list[str],
 ) -> tuple[list[ActionPanel], list[Department]]:
     departments: list[Department] = []
     forms = {action: ACTIONS[action].form for action in actions}
@@ -138,16 +190,37 @@ def _forms(
     for action, form in forms.items():
         if form is None:  # an action the office does not offer (cases/actions.py says why)
             continue
+        host = ACTIONS[action].part_of
+        if host in forms:
+            continue  # a second button of its host's panel
         label = str(ACTIONS[action].label)
-        if bound is not None and bound.action == action:
-            panels.append(ActionPanel(action, label, bound.form, open=True))
-            continue
-        kwargs: dict[str, Any] = {"case": case, "user": user}
-        if form.uses_departments:
-            kwargs["departments"] = departments
-            if action == "dispatch":
-                kwargs["initial"] = {"lead": suggest_lead(case, departments)}
-        panels.append(ActionPanel(action, label, form(**kwargs)))
+        buttons = [(action, label)]
+        buttons += [
+            (code, str(ACTIONS[code].label)) for code in actions if ACTIONS[code].part_of == action
+        ]
+        codes = {code for code, _label in buttons}
+        if bound is not None and bound.action in codes:
+            built, opened = bound.form, True
+        else:
+            kwargs: dict[str, Any] = {"case": case, "user": user}
+            if form.uses_departments:
+                kwargs["departments"] = departments
+                if action == "dispatch":
+                    kwargs["initial"] = {"lead": suggest_lead(case, departments)}
+            built, opened = form(**kwargs), False
+        template = getattr(form, "template", "")
+        panels.append(
+            ActionPanel(
+                action,
+                label,
+                built,
+                open=opened,
+                buttons=buttons,
+                consequences=action_consequences(action, case, w),
+                template=template,
+                extra=_composer(case, reply_files) if template else {},
+            )
+        )
     return panels, departments
 
 
@@ -176,8 +249,11 @@ def case_context(
             **getattr(case, "_prefetched_objects_cache", {}),
             "assists": CaseAssist.objects.none(),
         }
-    actions = available_actions(case, user)
-    panels, _departments = _forms(case, user, actions, bound)
+    w = who(case, user)
+    actions = actions_for(case, w)
+    attached = [event.data for event in events if event.action == "attach"]
+    reply_files = [str(item.get("name", "")) for item in attached if item.get("reply")]
+    panels, _departments = _forms(case, user, actions, bound, w, reply_files)
     calendar = get_calendar(case.unit_id)
     clocks = []
     for stage in CASE_STAGES:
@@ -195,6 +271,7 @@ def case_context(
                 ),
             )
         )
+    draft = draft_of(case)
     current = stage_for(case)
     deadline = next((row.deadline for row in clocks if row.stage == current), None)
     pending_extension = None
@@ -218,7 +295,11 @@ def case_context(
         "revealed": revealed,
         "may_reveal": may_reveal(user) and not case.is_anonymous,
         "timeline": _timeline(events),
-        "attachments": [event.data for event in events if event.action == "attach"],
+        "attachments": [item for item in attached if not item.get("reply")],
+        "reply_attachments": [item for item in attached if item.get("reply")],
+        "draft": draft,
+        "draft_preview": reply_preview(case, draft.text, reply_files) if draft else None,
+        "bound_preview": bound.preview if bound else None,
         "documents": case_page_documents(case=case),
         # What other apps show on the page (emergencies, triage: cases/views/sections.py).
         "sections": case_sections(case=case, user=user, events=events),

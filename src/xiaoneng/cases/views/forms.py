@@ -12,9 +12,10 @@ from xiaoneng.cases.models import (
     Channel,
     Kind,
 )
-from xiaoneng.cases.services.attachments import MAX_ATTACHMENT_BYTES, sniff_content_type
 from xiaoneng.org.models import Department, Unit
+from xiaoneng.web.fields import MultipleFileField, UnitChoiceField
 from xiaoneng.web.forms import OfficeForm
+from xiaoneng.web.uploads import MAX_ATTACHMENT_BYTES, sniff_content_type
 
 MAX_FILES = 10
 
@@ -30,29 +31,13 @@ def active_departments() -> list[Department]:
 # -- intake -----------------------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class IntakeForm(OfficeForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=None
     )
-    unit_concerned = forms.ModelChoiceField(
+    unit_concerned = UnitChoiceField(
         label=_("Unit concerned"),
         queryset=Unit.objects.filter(is_active=True),
         required=False,

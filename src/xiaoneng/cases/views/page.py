@@ -36,7 +36,7 @@ from xiaoneng.workdays.explain import explain_clock
 from xiaoneng.workdays.models import Clock
 
 
-def _render_case(
+def render_case(
     request: HttpRequest,
     case: Case,
     *,
@@ -53,7 +53,7 @@ def _render_case(
 @require_GET
 @case_view
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_case(request, case_for_page(request.user, pk))
+    return render_case(request, case_for_page(request.user, pk))
 
 
 def perform(action: CaseAction, case: Case, user: Any, form: ActionForm) -> None:
@@ -80,7 +80,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     kwargs: dict[str, Any] = {"case": case, "user": request.user}
     if entry.form.uses_departments:
         kwargs["departments"] = active_departments()
-    form = entry.form(request.POST, **kwargs)
+    form = entry.form(request.POST, request.FILES, **kwargs)
     error = ""
     after_event_id = last_event_id(case)
     if form.is_valid():
@@ -97,7 +97,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if request.htmx and safe_next(request):
             # An inline action on a list: tell the person there, without leaving the list.
             return render(request, "office/_flash.html", {"flash": [("error", error)]})
-        return _render_case(request, page_case, bound=bound)
+        return render_case(request, page_case, bound=bound)
     message = action_message(action, case, after_event_id=after_event_id)
     target = safe_next(request)
     if request.htmx and target:
@@ -117,7 +117,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return response
         return HttpResponseRedirect(home)
     if request.htmx:
-        return _render_case(request, page_case, flash=[("success", message)])
+        return render_case(request, page_case, flash=[("success", message)])
     messages.success(request, message)
     return HttpResponseRedirect(target or reverse("office:case_detail", args=[pk]))
 
@@ -131,12 +131,12 @@ def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = RevealForm(request.POST)
     if not form.is_valid():
-        return _render_case(
+        return render_case(
             request, case, flash=[("error", _("Please give the reason for revealing."))]
         )
     case_requester_reveal(by=request.user, case=case, reason=form.cleaned_data["reason"])
     flash = [("warning", _("Shown for this page only; your access was recorded."))]
-    return _render_case(request, case, revealed=True, flash=flash)
+    return render_case(request, case, revealed=True, flash=flash)
 
 
 @require_GET

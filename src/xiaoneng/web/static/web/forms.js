@@ -1,5 +1,9 @@
 /* The web kit's form helpers, no framework: a character counter under each long text field
-   (a textarea with data-counted="limit"), and focus on the error summary when a page has one. */
+   (a textarea with data-counted="limit"), focus on the error summary when a page has one, a
+   filter box above each searchable picker (a select with data-searchable: the options not
+   matching what is typed are hidden), and insert buttons (data-insert="field name": the text of
+   the snippet beside the button goes into that field of the form; shown only with JavaScript,
+   without it the snippet is there to copy). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -20,7 +24,58 @@
     area.addEventListener("input", update);
     update();
   }
+  var filterLabel = (script && script.getAttribute("data-filter")) || "Filter";
+  function picker(select) {
+    if (select.getAttribute("data-filtered")) { return; }
+    select.setAttribute("data-filtered", "1");
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "picker-filter";
+    box.setAttribute("aria-label", filterLabel + (select.labels && select.labels[0] ? " · " + select.labels[0].textContent.trim() : ""));
+    box.placeholder = filterLabel;
+    box.setAttribute("aria-controls", select.id || "");
+    select.insertAdjacentElement("beforebegin", box);
+    box.addEventListener("input", function () {
+      var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      select.querySelectorAll("option").forEach(function (option) {
+        var text = option.textContent.toLowerCase();
+        var shown = !option.value || words.every(function (w) { return text.indexOf(w) !== -1; });
+        option.hidden = !shown;
+      });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+    });
+  }
+  function insert(button) {
+    if (!button.hidden) { return; }  // already enhanced
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var form = button.closest("form");
+      var area = form && form.querySelector("[name='" + button.getAttribute("data-insert") + "']");
+      var source = button.parentElement.querySelector(".snippet-text");
+      if (!area || !source) { return; }
+      var text = source.textContent;
+      if (button.getAttribute("data-insert-mode") === "start" && !area.value.trim()) {
+        area.value = text;
+      } else {
+        var at = typeof area.selectionStart === "number" ? area.selectionStart : area.value.length;
+        var before = area.value.slice(0, at), after = area.value.slice(area.selectionEnd || at);
+        var glue = before && !/\n$/.test(before) ? "\n" : "";
+        area.value = before + glue + text + after;
+        area.selectionStart = area.selectionEnd = (before + glue + text).length;
+      }
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+      area.focus();
+    });
+  }
+  function enhance(root) {
+    root.querySelectorAll("select[data-searchable]").forEach(picker);
+    root.querySelectorAll("button[data-insert]").forEach(insert);
+  }
   function ready() {
+    enhance(document);
+    document.body.addEventListener("htmx:load", function (event) { enhance(event.target); });
     document.querySelectorAll("textarea[data-counted]").forEach(counter);
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }
