@@ -136,6 +136,22 @@ SENTENCES: dict[str, Promise] = {
     "case.reject_return": pgettext_lazy(
         "case.reject_return", "%(actor)s rejected the return of %(object)s"
     ),
+    "case.repeat_alert": pgettext_lazy(
+        "case.repeat_alert", "%(actor)s linked %(object)s to an earlier case as a repeat complaint"
+    ),
+    "case.reply_draft_saved": pgettext_lazy(
+        "case.reply_draft_saved", "%(actor)s saved a draft of the reply to %(object)s"
+    ),
+    "case.reply_recalled": pgettext_lazy(
+        "case.reply_recalled", "%(actor)s recalled the reply to %(object)s before review"
+    ),
+    "reply_template.changed": pgettext_lazy(
+        "reply_template.changed", "%(actor)s changed %(object)s"
+    ),
+    "reply_template.created": pgettext_lazy("reply_template.created", "%(actor)s added %(object)s"),
+    "reply_template.deleted": pgettext_lazy(
+        "reply_template.deleted", "%(actor)s removed %(object)s"
+    ),
     "case.reopen": pgettext_lazy("case.reopen", "%(actor)s reopened %(object)s"),
     "case.reply": pgettext_lazy("case.reply", "%(actor)s sent the reply to %(object)s"),
     "case.reply_drafted": pgettext_lazy(
