@@ -183,7 +183,8 @@ def test_sweep_command_takes_a_number_of_workers(users, hotline_case, basic) -> 
     with pytest.raises(CommandError, match="--workers"):
         call_command("sweep", "--workers", "0", stdout=StringIO())
     out = StringIO()
-    call_command("sweep", "--workers", "2", stdout=out)  # On SQLite: the plain sweep.
+    # Inside the test's transaction (and on SQLite): the plain sweep, in this process.
+    call_command("sweep", "--workers", "2", stdout=out)
     from django.utils.translation import gettext
 
     checked = gettext("Clocks checked: %(n)d") % {"n": 0}

@@ -100,9 +100,10 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
 def sweep_parallel(*, workers: int, now: datetime | None = None, batch: int = 500) -> SweepResult:
     """``workers`` sweepers at once, each in its own process with its own connection, sharing
     the due clocks through ``SKIP LOCKED`` (one per core is the intent). On SQLite, which has
-    one writer, or with one worker, the plain sweep."""
+    one writer, with one worker, or inside a transaction (other processes could not see its
+    rows, and closing its connection would end it), the plain sweep."""
     now = now or timezone.now()
-    if workers <= 1 or connection.vendor != "postgresql":
+    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
         return sweep(now=now, batch=batch)
     # Forked children must not share the parent's socket: each opens its own connection.
     connections.close_all()
