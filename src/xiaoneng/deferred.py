@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model
 
 _buffer: ContextVar[dict[type[Model], list[Model]] | None] = ContextVar(
@@ -58,4 +59,75 @@ def deferred_inserts() -> Iterator[None]:
     finally:
         _buffer.reset(token)
     for model, rows in pending.items():
+        write(model, rows)
+
+
+# Below this many rows a plain multi-row INSERT costs no more than setting up a COPY.
+COPY_FROM = 50
+
+
+def write(model: type[Model], rows: list[Model]) -> None:
+    """Insert rows whose keys nobody reads back: with ``COPY`` on PostgreSQL (each row a tuple
+    of prepared values, no SQL built per row), else with multi-row ``INSERT``s."""
+    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
         model.objects.bulk_create(rows, batch_size=1000)
+        return
+    # Keys the database assigns (and generated columns) are left to it.
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not getattr(field, "db_returning", False) and not getattr(field, "generated", False)
+    ]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    # Plain columns are read off the row as they are (psycopg adapts them); any other field
+    # (JSON, encrypted, auto_now, custom) is prepared by Django as an INSERT would.
+    plain = [_is_plain(field) for field in fields]
+    attnames = [field.attname for field in fields]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                values = row.__dict__
+                copy.write_row(
+                    [
+                        value
+                        if simple and _as_is(value)
+                        else field.get_db_prep_save(field.pre_save(row, True), connection)
+                        for field, attname, simple in zip(fields, attnames, plain, strict=True)
+                        for value in (values[attname],)
+                    ]
+                )
+
+
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+    models.ForeignKey,
+    models.DateTimeField,
+)
+
+
+# Values psycopg stores exactly as Django would (a naive datetime or a lazy string is not).
+_AS_IS = frozenset({str, int, bool})
+
+
+def _as_is(value: object) -> bool:
+    if value is None or type(value) in _AS_IS:
+        return True
+    return type(value) is datetime and value.tzinfo is not None
+
+
+def _is_plain(field: models.Field) -> bool:
+    """A field whose stored value is the attribute itself (exact types: a subclass such as an
+    encrypted text field may transform it)."""
+    if type(field) not in _PLAIN:
+        return False
+    return not getattr(field, "auto_now", False) and not getattr(field, "auto_now_add", False)

@@ -69,3 +69,53 @@ def test_two_sweepers_raise_each_signal_once(users, hotline_case, basic) -> None
 
     assert Violation.objects.filter(source_key=f"red:{clock.pk}").count() == 1
     assert Violation.objects.filter(kind="late_sign_for", case=case).count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="several sweeper processes need PostgreSQL"
+)
+def test_sweeper_processes_share_the_work_and_raise_each_signal_once(
+    users, category, basic
+) -> None:
+    """Three sweeper processes (``xiaoneng sweep --workers 3``) in small batches, so that each
+    takes clocks the others skip: every due clock is checked once, every signal raised once,
+    one violation per red card, and the audit chain is whole with nothing left queued."""
+    from xiaoneng.accountability.models import Violation
+    from xiaoneng.audit.models import AuditQueued
+    from xiaoneng.audit.selectors import audit_chain_verify
+    from xiaoneng.cases.services import case_register
+    from xiaoneng.cases.sweeps import sweep_parallel
+    from xiaoneng.workdays.models import Clock
+
+    made = []
+    for index in range(24):
+        registered = case_register(
+            by=users["intake"],
+            channel="hotline",
+            kind="complaint",
+            category=category,
+            title=f"并发{index}",
+            content="家长反映学校食堂卫生问题，请核查。",
+            requester_name="张家长",
+            requester_phone="13912345678",
+        )
+        made.append(case_dispatch(case=registered.case, by=users["intake"], lead=basic))
+    later = clocks.thresholds(clocks.current(case=made[0], stage=clocks.REPLY)).grace_due_at
+    now = later + timedelta(hours=1)
+    due = Clock.objects.filter(
+        owner_type="cases.case", state="running", next_check_at__lte=now
+    ).count()
+    result = sweep_parallel(workers=3, now=now, batch=4)
+    assert result.checked == due >= 48
+    signals = Signal.objects.filter(case__in=made)
+    assert signals.count() == sum(result.raised.values()) == 3 * 48
+    pairs = list(signals.values_list("clock_id", "level"))
+    assert len(pairs) == len(set(pairs))
+    red = Violation.objects.filter(kind="red_card", case__in=made)
+    assert red.count() == len(set(red.values_list("source_key", flat=True))) == 48
+    # Nothing is left to do, and a second parallel run raises nothing.
+    again = sweep_parallel(workers=3, now=now + timedelta(minutes=1), batch=4)
+    assert sum(again.raised.values()) == 0
+    assert not AuditQueued.objects.exists()
+    report = audit_chain_verify()
+    assert report.ok, report.reason

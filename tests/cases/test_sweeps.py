@@ -170,3 +170,41 @@ def test_sweep_queries_per_crossing_clock_are_bounded(users, category, basic) ->
     assert all(q["sql"].startswith('INSERT INTO "audit_auditentry"') for q in audit_writes)
     # 220 for 48 signals now (1 056 for 60 before batching); most of it is violations.
     assert len(captured.captured_queries) <= 5 * signals
+
+
+def test_sweep_command_takes_a_number_of_workers(users, hotline_case, basic) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    case = case_dispatch(case=hotline_case, by=users["intake"], lead=basic)
+    clock = clocks.current(case=case, stage=clocks.REPLY)
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("sweep", "--workers", "0", stdout=StringIO())
+    out = StringIO()
+    # Inside the test's transaction (and on SQLite): the plain sweep, in this process.
+    call_command("sweep", "--workers", "2", stdout=out)
+    from django.utils.translation import gettext
+
+    checked = gettext("Clocks checked: %(n)d") % {"n": 0}
+    assert out.getvalue().splitlines()[0] == checked
+    assert levels(clock) == []  # Nothing is due yet.
+
+
+def test_primed_roles_equal_the_roles_read_one_by_one(users) -> None:
+    """The sweeper reads everyone's roles in one query; the answer is the same as one by one,
+    administrators included (they are never told a case's content)."""
+    from xiaoneng.cases.permissions import is_administrator
+    from xiaoneng.org.models import User
+    from xiaoneng.org.selectors import user_roles, user_roles_prime
+
+    one_by_one = {u.pk: user_roles(u) for u in User.objects.all()}
+    fresh = list(User.objects.all())
+    with CaptureQueriesContext(connection) as captured:
+        user_roles_prime(fresh)
+        primed = {u.pk: user_roles(u) for u in fresh}
+    assert len(captured.captured_queries) == 1
+    assert primed == one_by_one
+    assert any(is_administrator(u) for u in fresh)
+    assert any(not is_administrator(u) for u in fresh)

@@ -38,6 +38,7 @@ from xiaoneng.assessment.models import (
     Rollup,
     RollupCursor,
 )
+from xiaoneng.assessment.rollups_sql import rollups_rebuild_sql
 from xiaoneng.cases.models import Case, CaseEvent
 
 SETTLE = timedelta(seconds=60)
@@ -177,41 +178,46 @@ def rollups_apply_all() -> int:
     return total
 
 
-def rollups_rebuild(*, batch: int = BATCH) -> int:
-    """Recompute every rollup from the case table (the cursor is held throughout). Sums in
-    memory and writes in bulk: one pass over the cases, no per-key updates."""
+def rollups_rebuild(*, batch: int = BATCH, set_wise: bool = True) -> int:
+    """Recompute every rollup from the case table (the cursor is held throughout).
+
+    Set-wise in the database (rollups_sql.py: a few ``INSERT … SELECT … GROUP BY``); with
+    ``set_wise=False``, case by case through ``contributions_of`` (the definition the SQL
+    follows; kept to compare the two and for the benchmark)."""
     with transaction.atomic():
         cursor = _cursor()
         top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         Rollup.objects.all().delete()
         CaseFact.objects.all().delete()
         CaseCount.objects.all().delete()
-        totals: dict[Key, Counts] = defaultdict(lambda: defaultdict(int))
-        ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
-        known = set(RepeatComplaint.objects.values_list("case_id", flat=True))
-        for start in range(0, len(ids), batch):
-            contributions, repeats = contributions_of(ids[start : start + batch])
-            for per_case in contributions.values():
-                for key, counts in per_case.items():
-                    for name, n in counts.items():
-                        totals[key][name] += n
-            CaseFact.objects.bulk_create(
-                [CaseFact(case_id=pk, contributions=_flatten(c)) for pk, c in contributions.items()]
-            )
-            CaseCount.objects.bulk_create(_case_counts(contributions), batch_size=5000)
-            RepeatComplaint.objects.bulk_create(
-                [
-                    RepeatComplaint(case_id=c, earlier_id=e)
-                    for c, e in repeats.items()
-                    if c not in known
-                ]
-            )
-        Rollup.objects.bulk_create(
-            [Rollup(**_key_filter(key), **counts) for key, counts in totals.items()],
-            batch_size=5000,
-        )
+        count = rollups_rebuild_sql() if set_wise else _rebuild_per_case(batch)
         cursor.last_id, cursor.gaps, cursor.applied_at = top, {}, timezone.now()
         cursor.save()
+    return count
+
+
+def _rebuild_per_case(batch: int) -> int:
+    """Sums in memory and writes in bulk: one pass over the cases, no per-key updates."""
+    totals: dict[Key, Counts] = defaultdict(lambda: defaultdict(int))
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    known = set(RepeatComplaint.objects.values_list("case_id", flat=True))
+    for start in range(0, len(ids), batch):
+        contributions, repeats = contributions_of(ids[start : start + batch])
+        for per_case in contributions.values():
+            for key, counts in per_case.items():
+                for name, n in counts.items():
+                    totals[key][name] += n
+        CaseFact.objects.bulk_create(
+            [CaseFact(case_id=pk, contributions=_flatten(c)) for pk, c in contributions.items()]
+        )
+        CaseCount.objects.bulk_create(_case_counts(contributions), batch_size=5000)
+        RepeatComplaint.objects.bulk_create(
+            [RepeatComplaint(case_id=c, earlier_id=e) for c, e in repeats.items() if c not in known]
+        )
+    Rollup.objects.bulk_create(
+        [Rollup(**_key_filter(key), **counts) for key, counts in totals.items()],
+        batch_size=5000,
+    )
     return len(ids)
 
 

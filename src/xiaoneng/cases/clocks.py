@@ -21,7 +21,12 @@ from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.workdays.deadlines import clock_period
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting
-from xiaoneng.workdays.selectors import clock_open_for, clock_thresholds, clocks_of
+from xiaoneng.workdays.selectors import (
+    Threshold,
+    clock_open_for,
+    clock_thresholds,
+    clocks_of,
+)
 from xiaoneng.workdays.services.clocks import (
     clock_extend,
     clock_pause,
@@ -227,7 +232,11 @@ def owners_of(due: list[Clock]) -> dict[int, Case | CaseAssist]:
 
 
 def thresholds(clock: Clock) -> Marks:
-    points = {threshold.kind: threshold.at for threshold in clock_thresholds(clock)}
+    return marks_of(clock_thresholds(clock))
+
+
+def marks_of(thresholds: list[Threshold]) -> Marks:
+    points = {threshold.kind: threshold.at for threshold in thresholds}
     return Marks(
         prewarn_at=points.get("prewarn"), due_at=points["due"], grace_due_at=points.get("red")
     )

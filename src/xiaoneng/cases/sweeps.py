@@ -8,11 +8,12 @@ half-way loses nothing: the next run finds the same clocks still due and finishe
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -26,8 +27,10 @@ from xiaoneng.cases.states import State
 from xiaoneng.deferred import deferred_inserts
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import user_roles_prime
 from xiaoneng.workdays.calendar import calendar_pinned
-from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.selectors import clock_thresholds
+from xiaoneng.workdays.services.clocks import clocks_reschedule
 
 
 class _Batch:
@@ -44,6 +47,8 @@ class _Batch:
         self.rescheduled: list[object] = []
         self._office: list[Staff] | None = None
         self._leaders: list[Staff] | None = None
+        # The intake pool's people depend on the unit only: read once per unit and batch.
+        self.pool_people: dict[int | None, list[Staff | None]] = {}
 
     def office(self) -> list[Staff]:
         if self._office is None:
@@ -69,6 +74,10 @@ class SweepResult:
         parts = [f"{name}={count}" for name, count in sorted(self.raised.items())]
         return f"checked={self.checked} " + " ".join(parts)
 
+    def merge(self, other: SweepResult) -> None:
+        self.checked += other.checked
+        self.raised.update(other.raised)
+
 
 def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
     """Handle every clock that is due for a check, in batches, until none is left."""
@@ -82,10 +91,37 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
                 _check(clock, shared.owners[clock.pk], shared, now=now, result=result)
             _raise_pending(shared, now=now)
             facts.announce_batch(shared.facts)
-            Clock.objects.bulk_update(shared.rescheduled, ["next_check_at"], batch_size=500)
+            clocks_reschedule(checks=[(c.pk, c.next_check_at) for c in shared.rescheduled])
         result.checked += len(due)
         if len(due) < batch:
             return result
+
+
+def sweep_parallel(*, workers: int, now: datetime | None = None, batch: int = 500) -> SweepResult:
+    """``workers`` sweepers at once, each in its own process with its own connection, sharing
+    the due clocks through ``SKIP LOCKED`` (one per core is the intent). On SQLite, which has
+    one writer, with one worker, or inside a transaction (other processes could not see its
+    rows, and closing its connection would end it), the plain sweep."""
+    now = now or timezone.now()
+    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return sweep(now=now, batch=batch)
+    # Forked children must not share the parent's socket: each opens its own connection.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        parts = pool.map(_sweep_in_child, [(now, batch)] * workers)
+    result = SweepResult()
+    for part in parts:
+        result.merge(part)
+    return result
+
+
+def _sweep_in_child(arguments: tuple[datetime, int]) -> SweepResult:
+    now, batch = arguments
+    try:
+        return sweep(now=now, batch=batch)
+    finally:
+        connections.close_all()
 
 
 def _check(
@@ -98,7 +134,8 @@ def _check(
         _rating_expired(clock, owner, now=now, result=result)
         return
     case: Case = owner
-    marks = clocks.thresholds(clock)
+    points = clock_thresholds(clock)
+    marks = clocks.marks_of(points)
     if marks.grace_due_at is not None and now >= marks.grace_due_at:
         levels = [Signal.Level.PREWARN, Signal.Level.YELLOW, Signal.Level.RED]
     elif now >= marks.due_at:
@@ -112,23 +149,39 @@ def _check(
         if (clock.pk, level) in shared.raised:
             continue  # Raised by an earlier run; this sweeper holds the clock's lock.
         if people is None:
-            people = _people(clock, case)
+            people = _people(clock, case, shared)
         shared.pending.append((clock, case, level, people, marks))
         shared.raised.add((clock.pk, level))
         result.raised[level] += 1
-    clocks.schedule_next(clock, now=now, save=False)
+    # The next check from the same thresholds (``clock_schedule_next`` would compute them again).
+    upcoming = [point.at for point in points if point.at > now]
+    clock.next_check_at = min(upcoming) if upcoming else None
     shared.rescheduled.append(clock)
 
 
-def _people(clock: object, case: Case) -> list[Staff | None]:
+def _people(clock: object, case: Case, shared: _Batch) -> list[Staff | None]:
     """Who hears about a signal: the pool's worker and head for the intake clock, else the
     handler, the post's acting holder and the lead department's head."""
     if clock.stage == clocks.INTAKE:
-        return pool_people(case)
+        if case.unit_id not in shared.pool_people:
+            shared.pool_people[case.unit_id] = pool_people(case)
+        return shared.pool_people[case.unit_id]
     return [case.handler, *department_people(case, case.lead_department)]
 
 
+def _prime_roles(shared: _Batch) -> None:
+    """Read the roles of everyone the batch's signals reach in one query, so that leaving out
+    the administrators (notifications.py) costs no query per message."""
+    people = {id(p): p for *_rest, group, _marks in shared.pending for p in group if p}
+    if any(level != Signal.Level.PREWARN for _c, _case, level, _p, _m in shared.pending):
+        people.update({id(p): p for p in shared.office()})
+    if any(level == Signal.Level.RED for _c, _case, level, _p, _m in shared.pending):
+        people.update({id(p): p for p in shared.leaders()})
+    user_roles_prime(member.user for member in people.values())
+
+
 def _raise_pending(shared: _Batch, *, now: datetime) -> None:
+    _prime_roles(shared)
     signals = Signal.objects.bulk_create(
         Signal(
             clock=clock,

@@ -329,3 +329,28 @@ def clock_schedule_next(*, clock: Clock, now: datetime, save: bool = True) -> da
     if save:
         Clock.objects.filter(pk=clock.pk).update(next_check_at=clock.next_check_at)
     return clock.next_check_at
+
+
+def clocks_reschedule(*, checks: list[tuple[int, datetime | None]]) -> None:
+    """Store the next check of many clocks at once (the sweeper's batch): bookkeeping, no audit
+    row, like ``clock_schedule_next``. One ``UPDATE … FROM (VALUES …)`` per 1 000 clocks on
+    PostgreSQL; one prepared statement run for each clock elsewhere."""
+    from django.db import connection
+
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [(pk, adapt(at)) for pk, at in checks]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(
+                "UPDATE workdays_clock SET next_check_at = %s WHERE id = %s",
+                [(at, pk) for pk, at in rows],
+            )
+            return
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            values = ", ".join(["(%s::bigint, %s::timestamptz)"] * len(chunk))
+            cursor.execute(
+                "UPDATE workdays_clock AS k SET next_check_at = v.at "
+                f"FROM (VALUES {values}) AS v(id, at) WHERE k.id = v.id",
+                [value for row in chunk for value in row],
+            )

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from xiaoneng.cases.sweeps import sweep
+from xiaoneng.cases.sweeps import sweep_parallel
 
 
 class Command(BaseCommand):
     help = "Run the deadline sweeper once and print what it did."
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        result = sweep()
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help=_("Sweepers to run at once, each in its own process (one per core; PostgreSQL)"),
+        )
+
+    def handle(self, *args: Any, workers: int = 1, **options: Any) -> None:
+        if workers < 1:
+            raise CommandError(_("--workers must be at least 1."))
+        result = sweep_parallel(workers=workers)
         labels = {
             "prewarn": _("pre-warnings"),
             "yellow": _("yellow cards"),

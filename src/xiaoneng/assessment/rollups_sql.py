@@ -1,0 +1,411 @@
+"""Rebuilding the rollups set-wise in the database: ``xiaoneng rollups rebuild``.
+
+The same contributions as ``contributions.py`` (which stays the definition, and feeds the
+incremental rollups and the live check), computed for every case at once by a few
+``INSERT … SELECT … GROUP BY`` statements instead of case by case in Python:
+
+1. ``xn_rollup_rank``: for each calendar a reply clock uses, the number of working days up to
+   each day of the span the clocks cover (built from the cached ``WorkCalendar``: a few
+   thousand rows), so that "working days in (a, b]" is ``rank(b) - rank(a)``, as in
+   ``WorkCalendar.workdays_between``; a day outside the calendar has no row and makes the clock
+   count 0 working days, as ``CalendarRangeError`` does.
+2. ``assessment_casecount``: one statement unions what each case contributes — its
+   registration (and whether it repeats an earlier complaint: the case just before it with the
+   same phone index and category, within 90 days), each sign-for clock paired with the
+   dispatch of the same rank, each counted event with the lead department of the latest
+   dispatch before it (a window over the case's events) — and groups it by case and key.
+3. ``assessment_rollup`` is the sum of those rows by key; ``assessment_casefact`` their JSON
+   per case, as ``rollups._flatten`` writes it; ``assessment_repeatcomplaint`` the new links.
+
+The SQL runs on PostgreSQL and on SQLite (window functions, JSON functions); the local day of
+a moment is the database's conversion to the office's time zone, as Django's ``TruncDate``
+does. ``tests/assessment/test_rollups_sql.py`` compares it with the per-case computation on a
+varied history, on both databases.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from xiaoneng.assessment.contributions import (
+    DISPATCH_ACTIONS,
+    REPEAT_WINDOW_DAYS,
+    REPLY_ACTIONS,
+    UNRATED_ACTIONS,
+)
+from xiaoneng.assessment.models import MEASURES
+from xiaoneng.cases.models import Satisfaction
+from xiaoneng.workdays.arithmetic import CalendarRangeError
+from xiaoneng.workdays.calendar import get_calendar
+from xiaoneng.workdays.deadlines import office_tz
+
+RANK_TABLE = "xn_rollup_rank"
+CASE_OWNER = "cases.case"
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _tz_name() -> str:
+    name = str(office_tz())
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", name):
+        raise ValueError(f"unexpected time zone name {name!r}")
+    return name
+
+
+def _local_day(column: str) -> str:
+    """The office's calendar day of a stored moment, as SQL."""
+    tz = _tz_name()
+    if _postgres():
+        return f"(({column}) AT TIME ZONE '{tz}')::date"
+    return f"django_datetime_cast_date({column}, '{tz}', 'UTC')"
+
+
+def _json_int(column: str, key: str) -> str:
+    if _postgres():
+        return (
+            f"(CASE WHEN jsonb_typeof({column}->'{key}') = 'number' "
+            f"THEN ({column}->>'{key}')::bigint END)"
+        )
+    return (
+        f"(CASE WHEN json_type({column}, '$.{key}') = 'integer' "
+        f"THEN json_extract({column}, '$.{key}') END)"
+    )
+
+
+def _json_text(column: str, key: str) -> str:
+    if _postgres():
+        return f"({column}->>'{key}')"
+    return (
+        f"(CASE WHEN json_type({column}, '$.{key}') = 'text' "
+        f"THEN json_extract({column}, '$.{key}') END)"
+    )
+
+
+def _json_truthy(column: str, key: str) -> str:
+    """Python's truth of a JSON value (true, a non-zero number, a non-empty string)."""
+    if _postgres():
+        kind, text = f"jsonb_typeof({column}->'{key}')", f"({column}->>'{key}')"
+        return (
+            f"(({kind} = 'boolean' AND {text} = 'true') OR ({kind} = 'number' AND "
+            f"{text}::numeric <> 0) OR ({kind} = 'string' AND {text} <> ''))"
+        )
+    kind, value = f"json_type({column}, '$.{key}')", f"json_extract({column}, '$.{key}')"
+    return (
+        f"({kind} = 'true' OR ({kind} IN ('integer', 'real') AND {value} <> 0) OR "
+        f"({kind} = 'text' AND {value} <> ''))"
+    )
+
+
+def _days_apart(later: str, earlier: str) -> str:
+    if _postgres():
+        return f"({later} - {earlier} <= interval '{REPEAT_WINDOW_DAYS} days')"
+    return f"(julianday({later}) - julianday({earlier}) <= {REPEAT_WINDOW_DAYS})"
+
+
+def _in(values: Any) -> str:
+    return "(" + ", ".join(f"'{value}'" for value in sorted(values)) + ")"
+
+
+# -- the working-day ranks ---------------------------------------------------------------------
+
+
+def _rank_rows() -> list[tuple[int, date, int]]:
+    """(calendar, day, working days up to the day) over the span the reply clocks cover."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT COALESCE(k.unit_id, 0), MIN({_local_day("k.started_at")}),
+                   MAX({_local_day("k.stopped_at")}),
+                   MIN({_local_day("p.paused_at")}), MAX({_local_day("p.resumed_at")})
+            FROM workdays_clock k LEFT JOIN workdays_clockpause p ON p.clock_id = k.id
+            WHERE k.owner_type = %s AND k.stage = 'reply' AND k.stopped_at IS NOT NULL
+            GROUP BY COALESCE(k.unit_id, 0)
+            """,
+            [CASE_OWNER],
+        )
+        spans = cursor.fetchall()
+    rows: list[tuple[int, date, int]] = []
+    for unit, *days in spans:
+        known = [_as_date(day) for day in days if day is not None]
+        first, last = min(known) - timedelta(days=1), max(known) + timedelta(days=1)
+        calendar = get_calendar(unit or None)
+        anchor: date | None = None
+        day = first
+        while day <= last:
+            if calendar.covers(day):
+                anchor = anchor or day
+                with suppress(CalendarRangeError):
+                    rows.append((unit, day, calendar.workdays_between(anchor, day)))
+            day += timedelta(days=1)
+    return rows
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _fill_ranks() -> None:
+    rows = _rank_rows()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {RANK_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {RANK_TABLE} "
+            "(unit_id bigint NOT NULL, day date NOT NULL, rank integer NOT NULL, "
+            "PRIMARY KEY (unit_id, day))"
+        )
+        if rows and _postgres():
+            with cursor.cursor.copy(f"COPY {RANK_TABLE} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        elif rows:
+            cursor.executemany(f"INSERT INTO {RANK_TABLE} VALUES (%s, %s, %s)", rows)
+        cursor.execute(f"ANALYZE {RANK_TABLE}")
+
+
+# -- the per-case rows -------------------------------------------------------------------------
+
+
+def _measures(**values: str) -> str:
+    """The 16 measure columns of one branch of the union, 0 where not given."""
+    unknown = set(values) - set(MEASURES)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    return ", ".join(f"{values.get(name, '0')} AS {name}" for name in MEASURES)
+
+
+def _counts_sql() -> str:
+    day = _local_day
+    greatest = "GREATEST" if _postgres() else "MAX"
+    lead = _json_int("e.data", "lead")
+    satisfaction = _json_text("e.data", "satisfaction")
+    rank = RANK_TABLE
+    received = f"""
+        SELECT c.id AS case_id, {day("c.registered_at")} AS day,
+               c.lead_department_id AS dept, {_measures(received="1", repeat="r.repeat")}
+        FROM cases_case c JOIN repeats r ON r.case_id = c.id
+    """
+    signs = f"""
+        SELECT sc.case_id, {day("sc.started_at")} AS day,
+               COALESCE(d.lead, c.lead_department_id) AS dept,
+               {_measures(dispatched="1", signed="sc.signed", signed_on_time="sc.on_time")}
+        FROM sign_clocks sc JOIN cases_case c ON c.id = sc.case_id
+        LEFT JOIN dispatches d ON d.case_id = sc.case_id AND d.n = sc.n
+    """
+    events = f"""
+        SELECT ev.case_id, {day("ev.at")} AS day, ev.dept,
+               {
+        _measures(
+            replied="ev.replied",
+            replied_on_time="ev.replied_on_time",
+            reply_workdays="ev.reply_workdays",
+            rated="ev.rated",
+            satisfied="ev.satisfied",
+            basically="ev.basically",
+            unsatisfied="ev.unsatisfied",
+            resolved="ev.resolved",
+            unrated="ev.unrated",
+            returned="ev.returned",
+            reopened="ev.reopened",
+        )
+    }
+        FROM counted ev
+    """
+    sums = ", ".join(f"SUM(u.{name})" for name in MEASURES)
+    positive = " + ".join(f"SUM(u.{name})" for name in MEASURES)
+    return f"""
+    WITH
+    ordered AS (
+        SELECT c.id, c.registered_at,
+               LAG(c.id) OVER w AS earlier_id, LAG(c.registered_at) OVER w AS earlier_at
+        FROM cases_case c
+        WHERE c.requester_phone_index <> ''
+        WINDOW w AS (PARTITION BY c.requester_phone_index, c.category_id
+                     ORDER BY c.registered_at, c.id)
+    ),
+    repeats AS (
+        SELECT c.id AS case_id,
+               CASE WHEN o.earlier_id IS NOT NULL
+                     AND {_days_apart("o.registered_at", "o.earlier_at")}
+                    THEN 1 ELSE 0 END AS repeat
+        FROM cases_case c LEFT JOIN ordered o ON o.id = c.id
+    ),
+    sign_clocks AS (
+        SELECT k.owner_id AS case_id, k.started_at,
+               ROW_NUMBER() OVER (PARTITION BY k.owner_id ORDER BY k.id) AS n,
+               CASE WHEN s.at IS NOT NULL THEN 1 ELSE 0 END AS signed,
+               CASE WHEN s.at IS NOT NULL AND k.stopped_at <= k.due_at THEN 1 ELSE 0 END
+                   AS on_time
+        FROM workdays_clock k
+        LEFT JOIN (SELECT DISTINCT case_id, at FROM cases_caseevent WHERE action = 'sign_for') s
+               ON s.case_id = k.owner_id AND s.at = k.stopped_at
+        WHERE k.owner_type = '{CASE_OWNER}' AND k.stage = 'sign_for'
+    ),
+    dispatches AS (
+        SELECT e.case_id, NULLIF({lead}, 0) AS lead,
+               ROW_NUMBER() OVER (PARTITION BY e.case_id ORDER BY e.at, e.id) AS n
+        FROM cases_caseevent e WHERE e.action IN {_in(DISPATCH_ACTIONS)}
+    ),
+    pause_days AS (
+        SELECT p.clock_id, SUM(pe.rank - ps.rank) AS days,
+               SUM(CASE WHEN ps.rank IS NULL OR pe.rank IS NULL THEN 1 ELSE 0 END) AS outside
+        FROM workdays_clockpause p JOIN workdays_clock k ON k.id = p.clock_id
+        LEFT JOIN {rank} ps ON ps.unit_id = COALESCE(k.unit_id, 0)
+             AND ps.day = {day("p.paused_at")}
+        LEFT JOIN {rank} pe ON pe.unit_id = COALESCE(k.unit_id, 0)
+             AND pe.day = {day("COALESCE(p.resumed_at, k.stopped_at)")}
+        WHERE k.owner_type = '{CASE_OWNER}' AND k.stage = 'reply' AND k.stopped_at IS NOT NULL
+        GROUP BY p.clock_id
+    ),
+    reply_clocks AS (
+        SELECT k.id, k.owner_id AS case_id, k.stopped_at,
+               ROW_NUMBER() OVER (PARTITION BY k.owner_id, k.stopped_at ORDER BY k.id DESC)
+                   AS pick,
+               CASE WHEN k.stopped_at <= k.due_at THEN 1 ELSE 0 END AS on_time,
+               CASE WHEN rs.rank IS NULL OR re.rank IS NULL OR COALESCE(pd.outside, 0) > 0
+                    THEN 0
+                    ELSE {greatest}(0, re.rank - rs.rank - COALESCE(pd.days, 0)) END AS workdays
+        FROM workdays_clock k
+        LEFT JOIN {rank} rs ON rs.unit_id = COALESCE(k.unit_id, 0)
+             AND rs.day = {day("k.started_at")}
+        LEFT JOIN {rank} re ON re.unit_id = COALESCE(k.unit_id, 0)
+             AND re.day = {day("k.stopped_at")}
+        LEFT JOIN pause_days pd ON pd.clock_id = k.id
+        WHERE k.owner_type = '{CASE_OWNER}' AND k.stage = 'reply' AND k.stopped_at IS NOT NULL
+    ),
+    marked AS (
+        SELECT e.id, e.case_id, e.at, e.action, e.from_state, e.data,
+               CASE WHEN e.action IN {_in(DISPATCH_ACTIONS)} THEN NULLIF({lead}, 0) END
+                   AS new_lead
+        FROM cases_caseevent e
+    ),
+    grouped AS (
+        SELECT m.*, COUNT(m.new_lead) OVER (PARTITION BY m.case_id ORDER BY m.at, m.id
+                                            ROWS UNBOUNDED PRECEDING) AS grp
+        FROM marked m
+    ),
+    led AS (
+        SELECT g.*, MAX(g.new_lead) OVER (PARTITION BY g.case_id, g.grp) AS dept
+        FROM grouped g
+    ),
+    counted AS (
+        SELECT e.case_id, e.at, e.dept,
+               CASE WHEN e.action IN {_in(REPLY_ACTIONS)} THEN 1 ELSE 0 END AS replied,
+               CASE WHEN e.action IN {_in(REPLY_ACTIONS)} THEN COALESCE(rc.on_time, 0)
+                    ELSE 0 END AS replied_on_time,
+               CASE WHEN e.action IN {_in(REPLY_ACTIONS)} THEN COALESCE(rc.workdays, 0)
+                    ELSE 0 END AS reply_workdays,
+               CASE WHEN e.action = 'rate' THEN 1 ELSE 0 END AS rated,
+               CASE WHEN e.action = 'rate' AND {satisfaction} = '{Satisfaction.SATISFIED.value}'
+                    THEN 1 ELSE 0 END AS satisfied,
+               CASE WHEN e.action = 'rate' AND {satisfaction} = '{Satisfaction.BASICALLY.value}'
+                    THEN 1 ELSE 0 END AS basically,
+               CASE WHEN e.action = 'rate' AND COALESCE({satisfaction}, '')
+                    NOT IN ('{Satisfaction.SATISFIED.value}', '{Satisfaction.BASICALLY.value}')
+                    THEN 1 ELSE 0 END AS unsatisfied,
+               CASE WHEN e.action = 'rate' AND {_json_truthy("e.data", "resolved")}
+                    THEN 1 ELSE 0 END AS resolved,
+               CASE WHEN e.action IN {_in(UNRATED_ACTIONS)}
+                         OR (e.action = 'close' AND e.from_state = 'replied')
+                    THEN 1 ELSE 0 END AS unrated,
+               CASE WHEN e.action = 'request_return' THEN 1 ELSE 0 END AS returned,
+               CASE WHEN e.action = 'reopen' THEN 1 ELSE 0 END AS reopened
+        FROM led e
+        LEFT JOIN reply_clocks rc ON e.action IN {_in(REPLY_ACTIONS)}
+             AND rc.case_id = e.case_id AND rc.stopped_at = e.at AND rc.pick = 1
+        WHERE e.action IN {_in(REPLY_ACTIONS | UNRATED_ACTIONS)}
+           OR e.action IN ('rate', 'close', 'request_return', 'reopen')
+    ),
+    united AS ({received} UNION ALL {signs} UNION ALL {events})
+    INSERT INTO assessment_casecount (
+        case_id, day, unit_id, department_id, channel, kind, category_id, concerned_unit_id,
+        {", ".join(MEASURES)}
+    )
+    SELECT u.case_id, u.day, COALESCE(d.unit_id, c.unit_id), COALESCE(u.dept, 0),
+           c.channel, c.kind, c.category_id, COALESCE(c.unit_concerned_id, 0), {sums}
+    FROM united u JOIN cases_case c ON c.id = u.case_id
+    LEFT JOIN org_department d ON d.id = u.dept
+    GROUP BY u.case_id, u.day, COALESCE(d.unit_id, c.unit_id), COALESCE(u.dept, 0),
+             c.channel, c.kind, c.category_id, COALESCE(c.unit_concerned_id, 0)
+    HAVING {positive} > 0
+    """
+
+
+def _rollups_sql() -> str:
+    keys = "day, unit_id, department_id, channel, kind, category_id"
+    return (
+        f"INSERT INTO assessment_rollup ({keys}, {', '.join(MEASURES)}) "
+        f"SELECT {keys}, {', '.join(f'SUM({m})' for m in MEASURES)} "
+        f"FROM assessment_casecount GROUP BY {keys}"
+    )
+
+
+def _facts_sql() -> str:
+    if _postgres():
+        counts = ", ".join(f"'{m}', NULLIF({m}, 0)" for m in MEASURES)
+        return f"""
+        INSERT INTO assessment_casefact (case_id, contributions)
+        SELECT case_id, jsonb_agg(jsonb_build_array(
+                   to_char(day, 'YYYY-MM-DD'), unit_id, department_id, channel, kind,
+                   category_id, jsonb_strip_nulls(jsonb_build_object({counts})))
+               ORDER BY day, unit_id, department_id, channel COLLATE "C", kind COLLATE "C",
+                        category_id)
+        FROM assessment_casecount GROUP BY case_id
+        """
+    counts = ", ".join(f"'{m}', NULLIF({m}, 0)" for m in MEASURES)
+    return f"""
+    INSERT INTO assessment_casefact (case_id, contributions)
+    SELECT case_id, json_group_array(json(item)) FROM (
+        SELECT case_id, json_array(day, unit_id, department_id, channel, kind, category_id,
+                                   json_patch('{{}}', json_object({counts}))) AS item
+        FROM assessment_casecount
+        ORDER BY case_id, day, unit_id, department_id, channel, kind, category_id
+    ) GROUP BY case_id
+    """
+
+
+def _repeats_sql() -> str:
+    return f"""
+    INSERT INTO assessment_repeatcomplaint (case_id, earlier_id, created_at)
+    SELECT o.id, o.earlier_id, %s FROM (
+        SELECT c.id, c.registered_at,
+               LAG(c.id) OVER w AS earlier_id, LAG(c.registered_at) OVER w AS earlier_at
+        FROM cases_case c
+        WHERE c.requester_phone_index <> ''
+        WINDOW w AS (PARTITION BY c.requester_phone_index, c.category_id
+                     ORDER BY c.registered_at, c.id)
+    ) o
+    WHERE o.earlier_id IS NOT NULL AND {_days_apart("o.registered_at", "o.earlier_at")}
+      AND NOT EXISTS (SELECT 1 FROM assessment_repeatcomplaint r WHERE r.case_id = o.id)
+    """
+
+
+def rollups_rebuild_sql() -> int:
+    """Write the per-case rows, the rollups, the case facts and the repeat links of every case
+    from the case tables, set-wise. The caller holds the cursor and emptied the three tables
+    inside its transaction; returns the number of cases."""
+    _fill_ranks()
+    with connection.cursor() as cursor:
+        if _postgres():
+            # One statement reads every case: longer than a request's timeout at scale. Fresh
+            # statistics, so that the planner hashes and sorts rather than loops (a bulk load
+            # such as bench-data leaves none).
+            cursor.execute("SET LOCAL statement_timeout = 0")
+            cursor.execute(
+                "ANALYZE cases_case, cases_caseevent, workdays_clock, workdays_clockpause"
+            )
+        cursor.execute(_counts_sql())
+        cursor.execute(_rollups_sql())
+        cursor.execute(_facts_sql())
+        cursor.execute(_repeats_sql(), [timezone.now()])
+        cursor.execute(f"DROP TABLE IF EXISTS {RANK_TABLE}")
+        cursor.execute("SELECT COUNT(*) FROM cases_case")
+        (count,) = cursor.fetchone()
+    return int(count)
