@@ -8,9 +8,19 @@ the query budget of the workbench, the case list and the case page (≤ 10) cann
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import (
+    Aggregate,
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from xiaoneng.notify.models import Notification
@@ -21,11 +31,29 @@ from xiaoneng.org.selectors import user_roles
 REVEAL_PERMISSION = "cases.reveal_requester"
 
 
-def prime(user: User) -> None:
-    """Fill ``user._xiaoneng_staff``, ``_xiaoneng_roles`` and ``_xiaoneng_unread`` at once."""
-    if not getattr(user, "is_authenticated", False) or hasattr(user, "_xiaoneng_unread"):
-        return
-    membership = User.groups.through.objects.filter(user_id=OuterRef("user_id"))
+class _Joined(Aggregate):
+    """Texts joined by commas: ``GROUP_CONCAT`` on SQLite, ``STRING_AGG`` on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        template = "%(function)s(%(expressions)s, ',')"
+        return self.as_sql(compiler, connection, function="STRING_AGG", template=template)
+
+
+@cache
+def _primed_staff() -> QuerySet[Staff]:
+    """The staff query with the role names and the unread count as two subqueries, built once
+    per process (an unevaluated queryset is a template each request clones with its own
+    filter). One subquery per role, as before, cost more to compile than the page's own query."""
+    role_names = (
+        User.groups.through.objects.filter(user_id=OuterRef("user_id"))
+        .order_by()
+        .values("user_id")
+        .annotate(names=_Joined("group__name"))
+        .values("names")  # type: ignore[misc]  # the stubs do not see annotations of a through model
+    )
     unread = (
         Notification.objects.filter(
             recipient_user_id=OuterRef("user_id"),
@@ -37,16 +65,17 @@ def prime(user: User) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    annotations: dict[str, Any] = {
-        f"has_{role.value}": Exists(membership.filter(group__name=role.value)) for role in Role
-    }
-    annotations["unread"] = Coalesce(Subquery(unread[:1], output_field=IntegerField()), Value(0))
-    staff = (
-        Staff.objects.select_related("unit", "department")
-        .annotate(**annotations)
-        .filter(user=user)
-        .first()
+    return Staff.objects.select_related("unit", "department").annotate(
+        role_names=Subquery(role_names[:1], output_field=TextField()),
+        unread=Coalesce(Subquery(unread[:1], output_field=IntegerField()), Value(0)),
     )
+
+
+def prime(user: User) -> None:
+    """Fill ``user._xiaoneng_staff``, ``_xiaoneng_roles`` and ``_xiaoneng_unread`` at once."""
+    if not getattr(user, "is_authenticated", False) or hasattr(user, "_xiaoneng_unread"):
+        return
+    staff = _primed_staff().filter(user=user).first()
     if staff is None:
         # Not a staff member (a bare account): fall back to the ordinary lookups.
         user._xiaoneng_staff = None  # type: ignore[attr-defined]
@@ -55,7 +84,8 @@ def prime(user: User) -> None:
         return
     staff.user = user
     user._xiaoneng_staff = staff  # type: ignore[attr-defined]
-    user._xiaoneng_roles = {role.value for role in Role if getattr(staff, f"has_{role.value}")}  # type: ignore[attr-defined]
+    granted = set((getattr(staff, "role_names", None) or "").split(","))
+    user._xiaoneng_roles = {role.value for role in Role if role.value in granted}  # type: ignore[attr-defined]
     user._xiaoneng_unread = staff.unread  # type: ignore[attr-defined]
 
 
