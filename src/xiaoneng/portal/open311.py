@@ -23,7 +23,7 @@ from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.states import FINAL_STATES
 from xiaoneng.org.models import Unit
-from xiaoneng.privacy import case_names, redact
+from xiaoneng.privacy import case_names, public_reply, redact
 from xiaoneng.workdays.models import Clock
 
 SPEC_URL = "http://wiki.open311.org/GeoReport_v2"
@@ -280,11 +280,12 @@ def request_rows(cases: list[Case]) -> list[dict[str, Any]]:
         agency = f"{department.unit.name} {department.name}" if department else ""
         show_text = case.consent_publish  # free text only with the requester's consent
         names = case_names(case)
+        notes = public_reply(case.reply_text, names) if closed and show_text else ""
         rows.append(
             {
                 "service_request_id": case.number,
                 "status": "closed" if closed else "open",
-                "status_notes": redact(case.reply_text, names) if closed and show_text else "",
+                "status_notes": notes,
                 "service_name": case.category.name,
                 "service_code": case.category.code,
                 "description": redact(case.content, names) if show_text else "",
