@@ -24,6 +24,7 @@ ACCEPT, DISPATCH, SIGN_FOR, HANDLE, REPLY, RATE = (
     "rate",
 )
 STEPS = (ACCEPT, DISPATCH, SIGN_FOR, HANDLE, REPLY, RATE)
+CLOSED = "closed"  # not a step: when the request was closed, for an unrated closing
 
 DONE, CURRENT, UPCOMING, SKIPPED = "done", "current", "upcoming", "skipped"
 
@@ -103,9 +104,8 @@ def _reached(events: Iterable[EventFact]) -> tuple[dict[str, datetime], set[str]
             at[REPLY] = event.at
         elif action == "rate":
             at[RATE] = event.at
-        elif action == "close_unrated":
-            at[RATE] = event.at
-            skipped.add(RATE)
+        elif action in {"close", "close_unrated"}:
+            at[CLOSED] = event.at
         elif action == "reopen":
             # Handled again with a new deadline: the reply and the rating are still to come.
             for step in (REPLY, RATE):
@@ -135,8 +135,12 @@ def progress_line(
     date the next thing is due. ``unrated``: closed without a rating by the requester."""
     labels = step_labels()
     at, skipped, seen = _reached(events)
-    if state == State.CLOSED and unrated and RATE in at:
+    if state == State.CLOSED and unrated:
+        # Closed when the rating window ran out (or by the efficiency office) without one.
         skipped.add(RATE)
+        closed = at.get(CLOSED) or at.get(RATE)
+        if closed is not None:
+            at[RATE] = closed
     steps = [Step(key=key, label=labels[key], at=at.get(key)) for key in STEPS]
     for step in steps:
         if step.key in skipped:
