@@ -20,7 +20,7 @@ when the server falls behind the wait is counted (no coordinated omission; wrk i
 Client (this process) and server (gunicorn's) share the machine's cores.
 
 Rate limiting: 30 lookups per address per 10 minutes (portal/ratelimit.py), a Django setting
-with no environment variable. The server runs with XIAONENG_TRUSTED_PROXIES=1, as behind a
+with no environment variable. The server runs with XIAONENG_TRUSTED_PROXIES=127.0.0.1, as behind a
 deployment's reverse proxy, and each lookup comes from its own X-Forwarded-For address: the
 limiter still runs and is measured, but a crowd of citizens is not one address. A 429 or any
 other unexpected answer counts as an error.
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             "--no-periodic", "--workers", str(workers), "--port", str(port),
             "--access-log", str(db.tmp / "access.log"),
         ]  # fmt: skip
-        env = {**db.env(), "XIAONENG_TRUSTED_PROXIES": "1"}
+        env = {**db.env(), "XIAONENG_TRUSTED_PROXIES": "127.0.0.1"}
         log = open(db.tmp / "server.log", "wb")  # noqa: SIM115 - closed below
         server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
         runs: list[Run] = []
