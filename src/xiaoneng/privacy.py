@@ -95,3 +95,53 @@ def case_personal_values(case: object) -> list[str]:
     """Every personal value a case holds, for masking text shown back to the requester."""
     fields = ("requester_phone", "requester_email", "requester_id_number")
     return [*case_names(case), *(getattr(case, field, "") or "" for field in fields)]
+
+
+# A reply's opening salutation: "张三您好：", "尊敬的***家长，您好！", "***：", "Dear Mr Zhang,".
+_HELLO = re.compile(r"(?P<head>[^\n。！!？?：:]{0,24}?)[\s，,]*(?:您好|你好)[\s，,：:！!。]*")
+_ADDRESSED = re.compile(r"(?P<head>[^\n。！!？?：:，,]{1,24})[：:，,]\s*")
+_DEAR = re.compile(r"(?:dear|hello|hi)\b(?P<head>[^\n,:]{0,40})[,:]\s*", re.IGNORECASE)
+_HONORIFIC = re.compile(r"(先生|女士|小姐|家长|同学|老师|同志)")
+NEUTRAL_SALUTATION = "您好："
+
+
+def _names_someone(head: str, names: Iterable[str]) -> bool:
+    """Whether a salutation's addressee part holds personal data: a masked value, a known
+    name, or a known name's surname with a title (刘女士 for 刘芳)."""
+    if "*" in head:
+        return True
+    for name in (n.strip() for n in names if n and n.strip()):
+        if name in head:
+            return True
+        if not name.isascii() and _HONORIFIC.search(head) and head.find(name[0]) != -1:
+            return True
+    return False
+
+
+def neutral_salutation(text: str, names: Iterable[str] = ()) -> str:
+    """The text with an opening salutation that names (or masks) the person replaced by a
+    plain "您好：", so a public reply never starts "***您好". A salutation without personal
+    data ("尊敬的家长：您好！") is kept as written."""
+    names = list(names)
+    body = text.lstrip()
+    hello = _HELLO.match(body)
+    if hello and hello["head"].strip() and _names_someone(hello["head"], names):
+        return NEUTRAL_SALUTATION + body[hello.end() :]
+    dear = _DEAR.match(body)
+    if dear and _names_someone(dear["head"], names):
+        return "Hello, " + body[dear.end() :]
+    addressed = _ADDRESSED.match(body)
+    if addressed and _names_someone(addressed["head"], names):
+        rest = body[addressed.end() :]
+        again = _HELLO.match(rest)
+        if again and not again["head"].strip():
+            rest = rest[again.end() :]
+        return NEUTRAL_SALUTATION + rest
+    return text
+
+
+def public_reply(text: str, names: Iterable[str] = (), *, patterns: bool = True) -> str:
+    """A reply as the public sees it (portal, Open311, published results): personal data
+    redacted and the salutation addressing nobody by name."""
+    names = list(names)
+    return neutral_salutation(redact(text, names, patterns=patterns), names)

@@ -280,6 +280,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL", "")
+# Each process's own memory cache: the portal's rate limits and the tracking page's public parts
+# (portal/tracking.py). Django's default keeps 300 entries, fewer than a busy hour's lookups.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("XIAONENG_CACHE_MAX_ENTRIES", 5000, minimum=300)},
+    }
+}
 XIAONENG_SMS_BACKEND = env_str("XIAONENG_SMS_BACKEND", "xiaoneng.notify.sms.RecordingSmsBackend")
 # SMS providers (docs/notifications.md): XIAONENG_SMS_BACKEND "aliyun" or "tencent".
 XIAONENG_SMS_TIMEOUT = env_int("XIAONENG_SMS_TIMEOUT", 10, minimum=1)

@@ -168,6 +168,7 @@ PUBLIC = dict.fromkeys(
                 "home",
                 "submit",
                 "receipt",
+                "receipt_pdf",
                 "track",
                 "track_detail",
                 "track_leave",

@@ -22,7 +22,8 @@ from xiaoneng.cases.models import (
 from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATES
 from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
-from xiaoneng.privacy import case_names, case_personal_values, redact
+from xiaoneng.privacy import case_names, case_personal_values
+from xiaoneng.privacy import public_reply as public_text
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -112,9 +113,10 @@ def case_for_page(user: User, pk: int) -> Case:
 
 def public_reply(case: Case, text: str | None = None) -> str:
     """The reply (``text``, default the issued reply) as the requester reads it on the tracking
-    page: the requester's and the person concerned's names, phone, e-mail and ID number masked.
+    page: the requester's and the person concerned's names, phone, e-mail and ID number masked,
+    and a salutation that names the person made plain ("您好：").
     Other numbers stay (an office's phone the reply gives is meant to be read)."""
-    return redact(
+    return public_text(
         case.reply_text if text is None else text, case_personal_values(case), patterns=False
     )
 
@@ -122,7 +124,7 @@ def public_reply(case: Case, text: str | None = None) -> str:
 def published_reply(case: Case, text: str | None = None) -> str:
     """The reply as the public results board shows it (with the requester's consent): the
     names masked, and every ID number, phone number and e-mail address."""
-    return redact(case.reply_text if text is None else text, case_names(case))
+    return public_text(case.reply_text if text is None else text, case_names(case))
 
 
 def reply_templates_for(case: Case) -> dict[str, list[ReplyTemplate]]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, Category, Channel, Kind
+from xiaoneng.cases.selectors import published_reply
 from xiaoneng.cases.states import FINAL_STATES
 from xiaoneng.org.models import Unit
 from xiaoneng.privacy import case_names, redact
@@ -280,11 +281,12 @@ def request_rows(cases: list[Case]) -> list[dict[str, Any]]:
         agency = f"{department.unit.name} {department.name}" if department else ""
         show_text = case.consent_publish  # free text only with the requester's consent
         names = case_names(case)
+        notes = published_reply(case) if closed and show_text else ""
         rows.append(
             {
                 "service_request_id": case.number,
                 "status": "closed" if closed else "open",
-                "status_notes": redact(case.reply_text, names) if closed and show_text else "",
+                "status_notes": notes,
                 "service_name": case.category.name,
                 "service_code": case.category.code,
                 "description": redact(case.content, names) if show_text else "",

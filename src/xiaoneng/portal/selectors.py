@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.cases import clocks
 from xiaoneng.cases.identifiers import secret_hash, secret_matches
-from xiaoneng.cases.models import Case
-from xiaoneng.cases.selectors import public_reply, published_reply
+from xiaoneng.cases.models import Case, CaseEvent, Satisfaction
+from xiaoneng.cases.selectors import case_timeline, public_reply, published_reply
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Unit
-from xiaoneng.portal.timeline import PublicEvent, public_state, public_timeline
+from xiaoneng.portal.progress import Dues, EventFact, Progress, progress_line
+from xiaoneng.portal.timeline import PublicEvent, public_events, public_state
 from xiaoneng.privacy import case_names, case_personal_values, redact
 from xiaoneng.workdays.explain import explain_clock
 from xiaoneng.workdays.models import Clock
@@ -36,13 +37,26 @@ def _digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
 
 
+def tracking_cases() -> QuerySet[Case]:
+    """The case with everything its public page names, and the id of its newest event (the
+    version its cached page is kept under), in one query."""
+    newest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-id").values("id")[:1]
+    return Case.objects.select_related(
+        "category",
+        "unit",
+        "lead_department__unit",
+        "lead_department__head__user",
+        "handler__user",
+    ).annotate(last_event_id=Subquery(newest))
+
+
 def case_find_for_tracking(*, code: str, secret: str = "", phone_last4: str = "") -> Case | None:
     """The case whose code matches with its secret, or with the last four digits of the
     requester's phone. ``None`` for every kind of failure, told apart by nothing."""
     code = normalize_code(code)
     secret = (secret or "").strip()
     last4 = _digits(phone_last4 or "")
-    case = Case.objects.filter(tracking_code=code).first() if code else None
+    case = tracking_cases().filter(tracking_code=code).first() if code else None
     if secret:
         ok = secret_matches(code, secret, case.tracking_secret_hash if case else _DUMMY_HASH)
     elif len(last4) == 4:
@@ -54,18 +68,20 @@ def case_find_for_tracking(*, code: str, secret: str = "", phone_last4: str = ""
 
 
 def tracked_case(pk: int) -> Case:
-    return Case.objects.select_related(
-        "category",
-        "unit",
-        "lead_department__unit",
-        "lead_department__head__user",
-        "handler__user",
-    ).get(pk=pk)
+    return tracking_cases().get(pk=pk)
 
 
 @dataclass(frozen=True)
 class Tracking:
-    case: Case
+    """What the track page shows of one case: plain values, no model instance, so it can be
+    kept in the cache (portal/tracking.py) and shown again without a query."""
+
+    number: str
+    kind: str
+    category: str
+    state: str
+    registered_at: datetime
+    replied_at: datetime | None
     title: str
     reply: str
     status: str
@@ -75,8 +91,22 @@ class Tracking:
     due_at: datetime | None
     due_lines: list[str]
     timeline: list[PublicEvent]
-    can_rate: bool
+    progress: Progress
+    rating_open: bool
     rating_due_at: datetime | None
+    rated: bool
+    satisfaction: str
+    resolved: bool | None
+    contacts: Contacts
+
+    @property
+    def can_rate(self) -> bool:
+        """The rating window, read at the moment of the request (the page may be cached)."""
+        return (
+            self.rating_open
+            and self.rating_due_at is not None
+            and timezone.now() <= self.rating_due_at
+        )
 
 
 def _department_label(case: Case) -> str:
@@ -86,25 +116,48 @@ def _department_label(case: Case) -> str:
     return f"{department.unit.short_name or department.unit.name} {department.name}"
 
 
+def _current_clocks(case: Case) -> dict[str, Clock]:
+    """The latest clock of each stage, as ``clocks.current`` reads it, for every stage at once:
+    the case's clocks in one query (with their pauses and extensions)."""
+    return {clock.stage: clock for clock in clocks.case_clocks(case)}
+
+
+def _running_due(clock: Clock | None) -> datetime | None:
+    return clock.due_at if clock is not None and clock.state != Clock.State.STOPPED else None
+
+
 def tracking_view(case: Case) -> Tracking:
     """Everything the track page shows for one case, with no one's personal data."""
-    reply_clock = clocks.current(case=case, stage=clocks.REPLY)
+    current = _current_clocks(case)
+    reply_clock = current.get(clocks.REPLY)
+    rating_clock = current.get(clocks.RATING)
     due_at = reply_clock.due_at if reply_clock is not None else None
     due_lines = explain_clock(reply_clock).lines() if reply_clock is not None else []
-    rating_clock = clocks.current(case=case, stage=clocks.RATING)
-    can_rate = (
+    rating_open = (
         case.state == State.REPLIED
         and rating_clock is not None
         and rating_clock.state == Clock.State.RUNNING
     )
-    if can_rate and rating_clock is not None:
-        can_rate = timezone.now() <= rating_clock.due_at
     head = case.lead_department.head if case.lead_department else None
+    events = list(case_timeline(case=case, public_only=True))
+    dues = Dues(
+        intake=_running_due(current.get(clocks.INTAKE)),
+        sign_for=_running_due(current.get(clocks.SIGN_FOR)),
+        reply=_running_due(reply_clock),
+        rating=_running_due(rating_clock),
+    )
+    facts = [EventFact(e.action, e.at, pool=bool(e.data.get("pool"))) for e in events]
+    unrated = case.satisfaction in {"", Satisfaction.UNRATED} or case.rated_at is None
     # The page is reached with a code and a secret that may have been passed on: it shows
     # the requester's own words without their personal data, like every public page.
     personal = case_personal_values(case)
     return Tracking(
-        case=case,
+        number=case.number,
+        kind=case.get_kind_display(),
+        category=case.category.name,
+        state=case.state,
+        registered_at=case.registered_at,
+        replied_at=case.replied_at if case.reply_text else None,
         title=redact(case.title, personal, patterns=False),
         reply=public_reply(case),
         status=public_state(case.state, pooled=case.first_contact_id is None),
@@ -113,9 +166,14 @@ def tracking_view(case: Case) -> Tracking:
         head=head.name if head else "",
         due_at=due_at,
         due_lines=due_lines,
-        timeline=public_timeline(case),
-        can_rate=can_rate,
-        rating_due_at=rating_clock.due_at if can_rate and rating_clock else None,
+        timeline=public_events(events),
+        progress=progress_line(events=facts, state=case.state, dues=dues, unrated=unrated),
+        rating_open=rating_open,
+        rating_due_at=rating_clock.due_at if rating_open and rating_clock else None,
+        rated=bool(case.rated_at) and not case.rated_by_callback,
+        satisfaction=case.get_satisfaction_display() if case.satisfaction else "",
+        resolved=case.resolved,
+        contacts=portal_contacts(),
     )
 
 

@@ -54,9 +54,17 @@ def _sentence(event: CaseEvent, departments: dict[int, str]) -> str:
 
 
 def public_timeline(case: Case) -> list[PublicEvent]:
-    events = list(case_timeline(case=case, public_only=True))
+    return public_events(list(case_timeline(case=case, public_only=True)))
+
+
+def public_events(events: list[CaseEvent]) -> list[PublicEvent]:
+    """The sentences of a case's public events (read with ``case_timeline``)."""
     lead_ids = {event.data.get("lead") for event in events if event.data.get("lead")}
-    departments = dict(Department.objects.filter(pk__in=lead_ids).values_list("pk", "name"))
+    departments = (
+        dict(Department.objects.filter(pk__in=lead_ids).values_list("pk", "name"))
+        if lead_ids
+        else {}
+    )
     return [PublicEvent(at=event.at, text=_sentence(event, departments)) for event in events]
 
 

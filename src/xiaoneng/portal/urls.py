@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("submit/", views.submit, name="submit"),
     path("submit/receipt/", views.receipt, name="receipt"),
+    path("submit/receipt.pdf", views.receipt_pdf_view, name="receipt_pdf"),
     path("track/", views.track, name="track"),
     path("track/case/", views.track_detail, name="track_detail"),
     path("track/rate/", views.rate, name="rate"),

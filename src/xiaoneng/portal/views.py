@@ -8,28 +8,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiaoneng.cases.models import Case, Category
-from xiaoneng.cases.pool import pool_next_step
 from xiaoneng.cases.services import case_rate
 from xiaoneng.cases.services.public import public_submit
 from xiaoneng.errors import DomainError
 from xiaoneng.portal import ratelimit
 from xiaoneng.portal.attachments import check_files, max_file_size, max_files
 from xiaoneng.portal.forms import RateForm, SubmitForm, TrackForm
-from xiaoneng.portal.selectors import (
-    case_find_for_tracking,
-    portal_contacts,
-    results_page,
-    tracked_case,
-    tracking_view,
+from xiaoneng.portal.receipt import ReceiptLinkError, receipt_data, receipt_pdf, receipt_shown
+from xiaoneng.portal.selectors import case_find_for_tracking, portal_contacts, results_page
+from xiaoneng.portal.tracking import (
+    TOKEN_DAYS,
+    TrackingLinkError,
+    case_for_token,
+    track_token,
+    tracking_page,
 )
-from xiaoneng.sealing import SealError, seal, unseal
 
+# Kept only to clear what older versions put in a visitor's session.
 SESSION_CASE = "portal_case"
 SESSION_RECEIPT = "portal_receipt"
 
@@ -116,19 +119,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         form.add_error(None, str(exc))
         return render(request, "portal/submit.html", {"form": form}, status=400)
     ratelimit.submit_counted(request, phone=phone)
-    case = registered.case
     request.session.cycle_key()
-    request.session[SESSION_RECEIPT] = {
-        "number": case.number,
-        "code": case.tracking_code,
-        # The session is a table row too: the secret stays sealed until the receipt shows it.
-        "secret": seal({"secret": registered.tracking_secret or ""}, purpose="receipt"),
-        "copy_sent": bool(case.requester_phone or case.requester_email),
-        "anonymous": case.is_anonymous,
-        # Which unit accepts it and by when, so the confirmation says what happens next.
-        **pool_next_step(case),
-    }
-    request.session[SESSION_CASE] = case.pk
+    request.session[SESSION_RECEIPT] = receipt_data(registered)
     return redirect("portal:receipt")
 
 
@@ -138,12 +130,58 @@ def receipt(request: HttpRequest) -> HttpResponse:
     data = request.session.pop(SESSION_RECEIPT, None)
     if data is None:
         return redirect("portal:track")
+    data = receipt_shown(data)
+    context = {"receipt": data, "track_url": _track_url(data.get("case"), data)}
+    response = render(request, "portal/receipt.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _track_url(pk: object, data: dict[str, object]) -> str:
+    """The signed tracking link of the case just submitted (no session needed to follow it)."""
+    if not isinstance(pk, int):
+        return reverse("portal:track")
     try:
-        data["secret"] = unseal(data["secret"], purpose="receipt").get("secret", "")
-    except SealError:
-        # Sealed under a SECRET_KEY no longer configured: the SMS copy still has it.
-        data["secret"] = ""
-    response = render(request, "portal/receipt.html", {"receipt": data})
+        case = Case.objects.only("pk", "tracking_secret_hash").get(pk=pk)
+    except Case.DoesNotExist:
+        return reverse("portal:track")
+    return f"{reverse('portal:track_detail')}?t={track_token(case)}"
+
+
+@login_not_required
+@require_GET
+def receipt_pdf_view(request: HttpRequest) -> HttpResponse:
+    """The receipt as PDF, from the signed link on the receipt page (valid for an hour)."""
+    try:
+        rendered = receipt_pdf(request.GET.get("r", "")[:2000])
+    except ReceiptLinkError:
+        message = _(
+            "This link to the receipt is not valid or has expired (it works for an hour after "
+            "submitting). Your tracking code and secret still lead to your request."
+        )
+        return render(request, "portal/link_refused.html", {"message": message}, status=400)
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=rendered.filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _tracked_page(
+    request: HttpRequest, case: Case, *, rate_form: RateForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The track page of ``case``: its cached public parts, its signed link, the rating form."""
+    page = tracking_page(case)
+    context = {
+        "t": page,
+        "token": track_token(case),
+        "token_days": TOKEN_DAYS,
+        "rate_form": rate_form or RateForm(),
+        "contacts": page.contacts,
+        "site_contacts": page.contacts,
+    }
+    response = render(request, "portal/track_detail.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -151,13 +189,14 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
+    """The lookup: code and secret (or the phone's last four digits) posted, the request's page
+    answered at once. No redirect and no session: the page carries its own signed link."""
     if request.method == "GET":
         return render(request, "portal/track.html", {"form": TrackForm()})
     verdict = ratelimit.hit(request, "track")
     if not verdict.allowed:
         return _too_many(request, verdict)
     form = TrackForm(request.POST)
-    case = None
     if form.is_valid():
         case = case_find_for_tracking(
             code=form.cleaned_data["code"],
@@ -165,38 +204,31 @@ def track(request: HttpRequest) -> HttpResponse:
             phone_last4=form.cleaned_data["phone_last4"],
         )
         if case is not None:
-            request.session.cycle_key()
-            request.session[SESSION_CASE] = case.pk
-            return redirect("portal:track_detail")
+            return _tracked_page(request, case)
         # The same words for an unknown code and a wrong secret: nothing is revealed.
         form = TrackForm(initial={"code": form.cleaned_data["code"]})
         return render(request, "portal/track.html", {"form": form, "not_found": True})
     return render(request, "portal/track.html", {"form": form})
 
 
-def _session_case(request: HttpRequest) -> Case | None:
-    pk = request.session.get(SESSION_CASE)
-    if not pk:
-        return None
-    try:
-        return tracked_case(int(pk))
-    except (Case.DoesNotExist, TypeError, ValueError):
-        return None
+def _refused_link(request: HttpRequest, error: TrackingLinkError) -> HttpResponse:
+    context = {"form": TrackForm(), "link_error": str(error)}
+    return render(request, "portal/track.html", context, status=400)
 
 
 @login_not_required
 @require_GET
 def track_detail(request: HttpRequest) -> HttpResponse:
-    case = _session_case(request)
-    if case is None:
+    """The page of a tracked request from its signed link (bookmarked, refreshed, or after
+    rating)."""
+    token = request.GET.get("t", "")[:500]
+    if not token:
         return redirect("portal:track")
-    response = render(
-        request,
-        "portal/track_detail.html",
-        {"t": tracking_view(case), "rate_form": RateForm(), "contacts": portal_contacts()},
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    try:
+        case = case_for_token(token)
+    except TrackingLinkError as error:
+        return _refused_link(request, error)
+    return _tracked_page(request, case)
 
 
 @login_not_required
@@ -205,32 +237,36 @@ def rate(request: HttpRequest) -> HttpResponse:
     verdict = ratelimit.hit(request, "rate")
     if not verdict.allowed:
         return _too_many(request, verdict)
-    case = _session_case(request)
-    if case is None:
+    token = request.POST.get("t", "")[:500]
+    if not token:
         return redirect("portal:track")
+    try:
+        case = case_for_token(token)
+    except TrackingLinkError as error:
+        return _refused_link(request, error)
     form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            case_rate(
-                case=case,
-                satisfaction=form.cleaned_data["satisfaction"],
-                resolved=form.cleaned_data["resolved"],
-                comment=form.cleaned_data["comment"],
-                by=None,
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Thank you. Your rating has been recorded."))
-        return redirect("portal:track_detail")
-    context = {"t": tracking_view(case), "rate_form": form, "contacts": portal_contacts()}
-    return render(request, "portal/track_detail.html", context, status=400)
+    if not form.is_valid():
+        return _tracked_page(request, case, rate_form=form, status=400)
+    try:
+        case_rate(
+            case=case,
+            satisfaction=form.cleaned_data["satisfaction"],
+            resolved=form.cleaned_data["resolved"],
+            comment=form.cleaned_data["comment"],
+            by=None,
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you. Your rating has been recorded."))
+    return redirect(f"{reverse('portal:track_detail')}?t={track_token(case)}")
 
 
 @login_not_required
 @require_POST
 def track_leave(request: HttpRequest) -> HttpResponse:
-    request.session.pop(SESSION_CASE, None)
+    if SESSION_CASE in request.session:
+        request.session.pop(SESSION_CASE, None)
     return redirect("portal:home")
 
 

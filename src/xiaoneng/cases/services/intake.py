@@ -259,14 +259,16 @@ def _create_case(
     with override("zh-hans"):
         template = gettext(
             "Your request %(number)s has been registered. Tracking code: %(code)s, "
-            "secret: %(secret)s."
+            "secret: %(secret)s. The reply is promised by %(due)s."
         )
-    # The secret goes to the gateway only; every stored copy shows it as ******.
+    # The secret goes to the gateway only; every stored copy shows it as ******. The promised
+    # date is the reply clock's due moment, as the receipt and the tracking page show it.
+    due = timezone.localtime(reply.due_at).strftime("%Y-%m-%d %H:%M")
     notify_requester(
         case,
         kind="case.registered",
         message=template,
-        params={"number": case.number, "code": code, "secret": Secret(secret)},
+        params={"number": case.number, "code": code, "secret": Secret(secret), "due": due},
     )
     if pool_staff is not None:
         notify_staff(
