@@ -235,7 +235,8 @@ def test_the_draft_card_shows_the_public_view(client, demo_password, signed, use
     body = client.get(reverse("office:case_detail", args=[signed.pk])).content.decode()
     assert 'data-testid="reply-draft"' in body
     assert 'data-testid="draft-public-preview"' in body
-    preview = body[body.index('data-testid="draft-public-preview"') :]
+    start = body.index('data-testid="draft-public-preview"')
+    preview = body[start : body.index("</details>", start)]
     assert "您好：经核查" in preview  # the salutation names nobody
     assert "13912345678" not in preview
 
