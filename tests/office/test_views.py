@@ -102,6 +102,8 @@ ROLE_VIEWS = {
     "office:org_absences": {"allowed": ["sysadmin", "head"], "forbidden": ["handler_a", "auditor"]},
     "office:org_calendar": {"allowed": ["sysadmin"], "forbidden": ["secadmin", "head"]},
     "office:org_policies": {"allowed": ["sysadmin"], "forbidden": ["xiaoneng", "auditor"]},
+    "office:cockpit": {"allowed": ["leader"], "forbidden": ["xiaoneng", "head", "auditor"]},
+    "office:reply_templates": {"allowed": ["head"], "forbidden": ["handler_a", "sysadmin"]},
 }
 # POST-only views: a GET is refused before anything else.
 POST_VIEWS = {"office:console_bulk": {"allowed": ["xiaoneng"], "forbidden": ["head", "auditor"]}}
@@ -268,9 +270,21 @@ def _office_url_names() -> set[str]:
     return names
 
 
+# Views whose object is not one of the kinds above, with the tests of their permissions.
+TESTED_ELSEWHERE = {
+    "office:reply_template_edit": "tests/cases/test_composer_pages.py::test_the_templates_page",
+    "office:reply_template_remove": "tests/cases/test_composer_pages.py::test_the_templates_page",
+    "office:case_reply_preview": "tests/cases/test_composer.py::test_the_preview_is_refused_*",
+    "office:case_extension_preview": (
+        "tests/cases/test_composer_pages.py::test_the_extension_preview_is_for_the_lead_department"
+    ),
+}
+
+
 def test_every_office_view_has_a_permission_test() -> None:
     public = {"office:login", "office:logout"}
     tested = set(ROLE_VIEWS) | set(POST_VIEWS) | set(OBJECT_VIEWS) | POST_OBJECT_VIEWS
+    tested |= set(TESTED_ELSEWHERE)
     assert _office_url_names() - public == tested
 
 
