@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from xiaoneng.accountability.forms import ConductIntakeForm, ConvertForm, ViolationFilterForm
 from xiaoneng.campaigns.forms import CampaignForm, PartyGroupForm, SessionForm
@@ -320,3 +321,37 @@ def test_a_picked_department_still_cleans_and_an_unoffered_one_is_refused(
     )
     assert not order.is_valid()
     assert "department" in order.errors
+
+
+def _selects(body: str) -> list[str]:
+    return [part.split("</select>")[0] for part in body.split("<select")[1:]]
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed", "denied", "field", "label"),
+    [
+        ("supervision:order_new", "xiaoneng", "head", "department", "第一中学 · "),
+        ("internal:register", "intake", "sysadmin", "lead_department", "教育局 · "),
+    ],
+)
+def test_the_office_pages_show_the_pickers_to_whom_they_served_before(
+    client: Any,
+    demo_org: None,
+    demo_password: str,
+    url: str,
+    allowed: str,
+    denied: str,
+    field: str,
+    label: str,
+) -> None:
+    assert client.login(username=allowed, password=demo_password)
+    response = client.get(reverse(url))
+    assert response.status_code == 200
+    body = response.content.decode()
+    picker = next(s for s in _selects(body) if f'name="{field}"' in s)
+    assert "data-searchable" in picker
+    assert label in picker
+    assert "web/forms.js" in body  # the filter box's script is on the page
+    client.logout()
+    assert client.login(username=denied, password=demo_password)
+    assert client.get(reverse(url)).status_code == 403
