@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.accountability.models import Appeal, Sanction, Violation, ViolationPerson
 from xiaoneng.cases.models import Signal
 from xiaoneng.org.models import Department, Staff, Unit
+from xiaoneng.web.fields import DepartmentChoiceField, UnitChoiceField
 from xiaoneng.web.forms import OfficeForm
 
 
@@ -28,7 +29,7 @@ class ViolationFilterForm(OfficeForm):
     grade = forms.ChoiceField(
         label=_("Grade"), choices=[("", "—"), *Violation.Grade.choices], required=False
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
 
 
 class ViolationReviewForm(OfficeForm):
@@ -117,10 +118,10 @@ class ConductIntakeForm(OfficeForm):
         label=_("Complainant's phone"), max_length=32, required=False
     )
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 4}))
-    unit = forms.ModelChoiceField(label=_("Unit complained about"), queryset=Unit.objects.all())
-    department = forms.ModelChoiceField(
+    unit = UnitChoiceField(label=_("Unit complained about"), queryset=Unit.objects.all())
+    department = DepartmentChoiceField(
         label=_("Department"),
-        queryset=Department.objects.select_related("unit"),
+        queryset=Department.objects.all(),
         required=False,
     )
     staff = staff_choices()
@@ -133,9 +134,9 @@ class ConductIntakeForm(OfficeForm):
 
 class ConvertForm(OfficeForm):
     staff = staff_choices()
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Department"),
-        queryset=Department.objects.select_related("unit"),
+        queryset=Department.objects.all(),
         required=False,
     )
 

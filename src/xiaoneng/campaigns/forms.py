@@ -10,12 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.campaigns.models import PartyGroup, Requirement, StudySession
 from xiaoneng.org.models import Department, Staff, Unit
+from xiaoneng.web.fields import DepartmentChoiceField, UnitChoiceField, UnitMultipleChoiceField
 from xiaoneng.web.forms import OfficeForm
-
-
-class DepartmentChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.unit.short_name or obj.unit.name} · {obj.name}"
 
 
 class StaffMultiChoice(forms.ModelMultipleChoiceField):
@@ -51,8 +47,10 @@ class CampaignForm(OfficeForm):
     )
     start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs=DATE))
     end = forms.DateField(label=_("End"), widget=forms.DateInput(attrs=DATE))
-    organiser = DepartmentChoice(label=_("Organising office"), queryset=Department.objects.none())
-    units = forms.ModelMultipleChoiceField(
+    organiser = DepartmentChoiceField(
+        label=_("Organising office"), queryset=Department.objects.none()
+    )
+    units = UnitMultipleChoiceField(
         label=_("Participating units"), queryset=Unit.objects.none(), required=False
     )
     party_groups = forms.ModelMultipleChoiceField(
@@ -103,7 +101,7 @@ class CampaignForm(OfficeForm):
 
 class PartyGroupForm(OfficeForm):
     name = forms.CharField(label=_("Name"), max_length=100)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     members = StaffMultiChoice(label=_("Members"), queryset=Staff.objects.none(), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -151,7 +149,9 @@ class SessionForm(OfficeForm):
     topic = forms.CharField(label=_("Study topic"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=StudySession.Category.choices)
     hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1, min_value=0)
-    department = DepartmentChoice(label=_("Organising department"), queryset=Department.objects)
+    department = DepartmentChoiceField(
+        label=_("Organising department"), queryset=Department.objects.none()
+    )
 
     def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

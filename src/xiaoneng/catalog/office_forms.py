@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.catalog.guides import GuideMaterial, ServiceItemVersion
 from xiaoneng.org.models import Department, Unit
+from xiaoneng.web.fields import DepartmentChoiceField, UnitChoiceField
 from xiaoneng.web.forms import OfficeForm
 
 _FORMS = {
@@ -66,10 +67,10 @@ def materials_from_text(text: str) -> list[dict[str, Any]]:
 
 class ServiceItemForm(OfficeForm):
     code = forms.SlugField(label=_("Code"), max_length=48)
-    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.all())
-    department = forms.ModelChoiceField(
+    unit = UnitChoiceField(label=_("Responsible unit"), queryset=Unit.objects.all())
+    department = DepartmentChoiceField(
         label=_("Responsible department"),
-        queryset=Department.objects.select_related("unit"),
+        queryset=Department.objects.all(),
         required=False,
     )
     category_code = forms.SlugField(label=_("Case category code"), initial="other")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.evaluation.models import Question, QuestionKind, QuestionnaireVersion, TypicalCase
 from xiaoneng.org.models import Department, Unit
+from xiaoneng.web.fields import DepartmentMultipleChoiceField, UnitMultipleChoiceField
 from xiaoneng.web.forms import HelpfulForm, OfficeForm
 
 
@@ -20,13 +21,13 @@ class RoundForm(OfficeForm):
     )
     period_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     period_to = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
-    departments = forms.ModelMultipleChoiceField(
+    departments = DepartmentMultipleChoiceField(
         label=_("Departments evaluated"),
         queryset=Department.objects.filter(unit__kind=Unit.Kind.BUREAU, is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    schools = forms.ModelMultipleChoiceField(
+    schools = UnitMultipleChoiceField(
         label=_("Schools evaluated"),
         queryset=Unit.objects.filter(kind=Unit.Kind.SCHOOL, is_active=True),
         required=False,

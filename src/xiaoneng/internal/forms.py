@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.internal.models import Matter
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.roles import Role
+from xiaoneng.web.fields import DepartmentChoiceField, DepartmentMultipleChoiceField
 from xiaoneng.web.forms import OfficeForm
 
 
@@ -61,10 +62,10 @@ class RegisterForm(OfficeForm):
         help_text=_("Empty: the published limit of the kind."),
     )
     attachment = forms.FileField(label=_("Document"), required=False)
-    lead_department = forms.ModelChoiceField(
+    lead_department = DepartmentChoiceField(
         label=_("Lead department"), queryset=Department.objects.none(), required=False
     )
-    assisting = forms.ModelMultipleChoiceField(
+    assisting = DepartmentMultipleChoiceField(
         label=_("Assisting departments"), queryset=Department.objects.none(), required=False
     )
 
@@ -79,7 +80,7 @@ class RegisterForm(OfficeForm):
 class AskForm(OfficeForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("What you ask for"), widget=forms.Textarea)
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Department in charge"), queryset=Department.objects.none(), required=False
     )
     to_leaders = forms.BooleanField(
@@ -95,10 +96,10 @@ class AskForm(OfficeForm):
 
 
 class RouteForm(OfficeForm):
-    lead_department = forms.ModelChoiceField(
+    lead_department = DepartmentChoiceField(
         label=_("Lead department"), queryset=Department.objects.none()
     )
-    assisting = forms.ModelMultipleChoiceField(
+    assisting = DepartmentMultipleChoiceField(
         label=_("Assisting departments"), queryset=Department.objects.none(), required=False
     )
 
@@ -111,7 +112,7 @@ class RouteForm(OfficeForm):
 
 class RerouteRequestForm(OfficeForm):
     reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
-    suggested = forms.ModelChoiceField(
+    suggested = DepartmentChoiceField(
         label=_("Department suggested"), queryset=Department.objects.none(), required=False
     )
 
@@ -126,7 +127,7 @@ class RerouteDecideForm(OfficeForm):
         choices=[("0", _("Refuse: the department keeps it")), ("1", _("Route it elsewhere"))],
         coerce=lambda value: value == "1",
     )
-    new_lead = forms.ModelChoiceField(
+    new_lead = DepartmentChoiceField(
         label=_("New lead department"), queryset=Department.objects.none(), required=False
     )
     note = forms.CharField(
@@ -182,7 +183,7 @@ class ListFilterForm(OfficeForm):
     state = forms.ChoiceField(
         label=_("State"), choices=[("", "—"), *Matter.State.choices], required=False
     )
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Lead department"), queryset=Department.objects.none(), required=False
     )
     open = forms.BooleanField(label=_("Open only"), required=False)

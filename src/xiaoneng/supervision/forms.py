@@ -11,12 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import Satisfaction
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.supervision.models import Callback, Finding, Inspection, Order
+from xiaoneng.web.fields import DepartmentChoiceField, UnitChoiceField
 from xiaoneng.web.forms import OfficeForm
-
-
-class DepartmentChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.unit.short_name or obj.unit.name} · {obj.name}"
 
 
 class StaffChoice(forms.ModelChoiceField):
@@ -36,7 +32,7 @@ class OrderForm(OfficeForm):
     case_number = forms.CharField(
         label=_("Case number"), max_length=20, required=False, help_text=_("For a case only.")
     )
-    department = DepartmentChoice(
+    department = DepartmentChoiceField(
         label=_("Responsible department"), queryset=Department.objects.none()
     )
     person = StaffChoice(
@@ -132,7 +128,7 @@ class RevealForm(OfficeForm):
 
 
 class PolicyForm(OfficeForm):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True))
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True))
     sample_percent = forms.IntegerField(label=_("Sample (%)"), min_value=0, max_value=100)
 
 
@@ -140,7 +136,7 @@ class InspectionForm(OfficeForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Inspection.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200)
-    unit = forms.ModelChoiceField(label=_("Unit visited"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("Unit visited"), queryset=Unit.objects.none())
     inspectors = StaffMultiChoice(label=_("Inspectors"), queryset=Staff.objects.none())
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -156,7 +152,7 @@ class FindingForm(OfficeForm):
     type = forms.ChoiceField(label=_("Type"), choices=Finding.Type.choices)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
     staff = StaffChoice(label=_("Staff member"), queryset=Staff.objects.none(), required=False)
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.targets.models import Milestone, Target
+from xiaoneng.web.fields import DepartmentChoiceField, UnitChoiceField
 from xiaoneng.web.forms import OfficeForm
 
 
@@ -18,17 +19,12 @@ class StaffChoice(forms.ModelChoiceField):
         return f"{obj.user} · {obj.unit.short_name or obj.unit.name}"
 
 
-class DepartmentChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Department) -> str:
-        return f"{obj.unit.short_name or obj.unit.name} · {obj.name}"
-
-
 class ListFilterForm(OfficeForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     source = forms.ChoiceField(
         label=_("Source"), choices=[("", "—"), *Target.Source.choices], required=False
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     lagging = forms.BooleanField(label=_("Lagging only"), required=False)
     done = forms.BooleanField(label=_("Complete only"), required=False)
 
@@ -52,8 +48,8 @@ class TargetForm(OfficeForm):
 
 class TaskForm(OfficeForm):
     title = forms.CharField(label=_("Task"), max_length=200)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    department = DepartmentChoice(
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    department = DepartmentChoiceField(
         label=_("Department"), queryset=Department.objects.none(), required=False
     )
     leader = StaffChoice(

@@ -67,11 +67,40 @@ class DepartmentChoiceField(forms.ModelChoiceField):
         return department_label(obj)
 
 
+class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several departments, each labelled with its unit, in a searchable multiple select."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", searchable(forms.SelectMultiple()))
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
+        if queryset is not None:
+            queryset = queryset.select_related("unit")
+        super()._set_queryset(queryset)  # type: ignore[misc]
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+    def label_from_instance(self, obj: Model) -> str:
+        return department_label(obj)
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """A unit, by its short name, in a searchable picker."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", searchable(forms.Select()))
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Model) -> str:
+        return unit_label(obj)
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several units, by their short names, in a searchable multiple select."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", searchable(forms.SelectMultiple()))
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Model) -> str:
