@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from xiaoneng.accountability.models import DenialFiling
 from xiaoneng.applications.models import OneTimeNotice
 from xiaoneng.cases.documents import case_page_documents
 from xiaoneng.cases.models import Case
-from xiaoneng.documents.content import TITLES, Kind
+from xiaoneng.documents.content import Kind
 from xiaoneng.documents.selectors import DocumentLink, document_link
 
 
@@ -16,7 +18,7 @@ def case_documents(*, case: Case) -> list[DocumentLink]:
     links = [receipt]
     notices = OneTimeNotice.objects.filter(application__case=case).order_by("sequence")
     for notice in notices:
-        title = TITLES[Kind.ONE_TIME_NOTICE] if notice.sequence == 1 else "补正材料告知书（补充）"
+        title = "" if notice.sequence == 1 else gettext("Further notice of missing materials")
         links.append(document_link(Kind.ONE_TIME_NOTICE, "notice", notice.pk, title))
     filings = DenialFiling.objects.filter(case=case).exclude(kind=DenialFiling.Kind.OVERDUE)
     for filing in filings.order_by("filed_at", "id"):

@@ -16,7 +16,7 @@ from xiaoneng.web.forms import OfficeForm
 
 class StaffMultiChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
-        return f"{obj.user} · {obj.department.name if obj.department else ''}"
+        return f"{obj.user} · {obj.department.label if obj.department else ''}"
 
 
 def _departments() -> Any:

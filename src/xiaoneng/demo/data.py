@@ -123,6 +123,38 @@ SCHOOLS = [
     ("school-special", "示例市特殊教育学校", "特殊教育学校"),
 ]
 
+# English names read on English pages (unit code or department code -> name).
+UNIT_NAMES_EN = {
+    "bureau": "Example City Education Bureau",
+    "school-1": "No. 1 Middle School",
+    "school-2": "No. 2 Middle School",
+    "school-exp": "Experimental Primary School",
+    "school-normal": "Normal School",
+    "school-voc": "Vocational and Technical School",
+    "school-special": "Special Education School",
+}
+DEPARTMENT_NAMES_EN = {
+    "office": "General Office",
+    "personnel": "Personnel Section",
+    "finance": "Planning and Finance Section",
+    "basic": "Basic Education Section",
+    "vocational": "Vocational and Adult Education Section",
+    "legal": "Policy, Law and Approvals Section",
+    "safety": "Safety and Stability Section",
+    "sports": "Sports, Health and Arts Section",
+    "inspection": "Education Inspection Office",
+    "supervision": "Supervision Office",
+    "petition": "Letters and Visits Office",
+    "efficiency": "Efficiency Office",
+    "exams": "Admissions and Examinations Centre",
+    "aid": "Student Financial Aid Centre",
+    # The offices of every school.
+    "principal": "Principal's Office",
+    "academic": "Academic Affairs Office",
+    "moral": "Moral Education Office",
+    "general": "General Affairs Office",
+}
+
 SCHOOL_OFFICES = [
     (
         "principal",

@@ -14,6 +14,7 @@ from xiaoneng.org.models import Department, Staff, Unit, User
 from xiaoneng.org.services import (
     department_create,
     department_set_head,
+    org_english_names_fill,
     post_save_holders,
     staff_create,
     unit_create,
@@ -35,13 +36,20 @@ def demo_is_loaded() -> bool:
 
 def _unit(code: str, **fields: object) -> Unit:
     unit = Unit.objects.filter(code=code).first()
-    return unit or unit_create(code=code, by=None, **fields)
+    name_en = data.UNIT_NAMES_EN.get(code, "")
+    return unit or unit_create(code=code, by=None, name_en=name_en, **fields)
 
 
 def _department(unit: Unit, code: str, name: str, duties: str, order: int) -> Department:
     found = Department.objects.filter(unit=unit, code=code).first()
     return found or department_create(
-        unit=unit, code=code, name=name, duties=duties, sort_order=order, by=None
+        unit=unit,
+        code=code,
+        name=name,
+        name_en=data.DEPARTMENT_NAMES_EN.get(code, ""),
+        duties=duties,
+        sort_order=order,
+        by=None,
     )
 
 
@@ -198,12 +206,15 @@ def demo_load() -> None:
         _load_safety_post()
         _load_first_contact_posts()
         _load_category_departments()
+        org_english_names_fill(
+            units=data.UNIT_NAMES_EN, departments=data.DEPARTMENT_NAMES_EN, by=None
+        )
 
 
 def demo_logins() -> list[DemoLogin]:
     logins = []
     for username, full_name, _unit_code, _dept, roles, title in data.DEMO_USERS:
         staff = Staff.objects.select_related("unit").filter(user__username=username).first()
-        where = f"{staff.unit.short_name or staff.unit.name} {title}" if staff else title
+        where = f"{staff.unit.short_label} {title}" if staff else title
         logins.append(DemoLogin(username=username, full_name=full_name, roles=roles, where=where))
     return logins

@@ -91,7 +91,7 @@ def _section(code: str, label: str, rows: QuerySet[Matter], now: datetime) -> Se
         SectionItem(
             url=reverse("internal:detail", args=[m.pk]),
             text=f"{m.number} {m.title}",
-            meta=(str(m.get_kind_display()), m.lead_department.name if m.lead_department else ""),
+            meta=(str(m.get_kind_display()), m.lead_department.label if m.lead_department else ""),
             css=f"dl-{levels[m.pk]}" if m.pk in levels else "",
             level_label=str(LEVEL_LABELS.get(levels.get(m.pk, ""), "")),
         )

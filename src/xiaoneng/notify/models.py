@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.fieldcrypt.fields import EncryptedTextField
+from xiaoneng.notify.subjects import subject_label
 from xiaoneng.privacy import mask_email, mask_phone
 
 
@@ -97,6 +98,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.channel} {self.kind} {self.status}"
+
+    @property
+    def subject_label(self) -> str:
+        """The subject in the active language when it is one of the catalogs' messages."""
+        return subject_label(self.subject)
 
     @property
     def masked_recipient(self) -> str:

@@ -27,9 +27,9 @@ def _site_name(staff: Staff | None) -> str:
     if settings.XIAONENG_SITE_NAME:
         return settings.XIAONENG_SITE_NAME
     if staff:
-        return staff.unit.name
+        return staff.unit.label
     bureau = Unit.objects.filter(kind=Unit.Kind.BUREAU, parent=None).first()
-    return bureau.name if bureau else _("Xiaoneng efficiency supervision")
+    return bureau.label if bureau else _("Xiaoneng efficiency supervision")
 
 
 def _unread(request: HttpRequest) -> int:

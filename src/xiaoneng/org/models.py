@@ -6,7 +6,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def _english_page() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 class User(AbstractUser):
@@ -31,6 +36,8 @@ class Unit(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    # Read instead of the Chinese names when the page is in English (blank: the Chinese names).
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -70,7 +77,21 @@ class Unit(models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The full name in the active language: the English name on English pages when set."""
+        if self.name_en and _english_page():
+            return self.name_en
         return self.name
+
+    @property
+    def short_label(self) -> str:
+        """The short name where there is one (市教育局), or the English name on English pages."""
+        if self.name_en and _english_page():
+            return self.name_en
+        return self.short_name or self.name
 
 
 class Department(models.Model):
@@ -79,6 +100,8 @@ class Department(models.Model):
     )
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
+    # Read instead of the Chinese name when the page is in English (blank: the Chinese name).
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     duties = models.TextField(
         _("duties"), blank=True, help_text=_("The department's remit (职能).")
     )
@@ -104,6 +127,13 @@ class Department(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English name on English pages when there is one."""
+        if self.name_en and _english_page():
+            return self.name_en
         return self.name
 
 

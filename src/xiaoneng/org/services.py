@@ -114,14 +114,49 @@ def unit_create(*, code: str, name: str, kind: str, by: User | None, **fields: o
 
 
 def department_create(
-    *, unit: Unit, code: str, name: str, by: User | None, duties: str = "", sort_order: int = 0
+    *,
+    unit: Unit,
+    code: str,
+    name: str,
+    by: User | None,
+    name_en: str = "",
+    duties: str = "",
+    sort_order: int = 0,
 ) -> Department:
     with transaction.atomic():
         department = Department.objects.create(
-            unit=unit, code=code, name=name, duties=duties, sort_order=sort_order
+            unit=unit, code=code, name=name, name_en=name_en, duties=duties, sort_order=sort_order
         )
         log_action(action="org.department.create", obj=department, actor=by)
     return department
+
+
+def org_english_names_fill(
+    *, units: dict[str, str], departments: dict[str, str], by: User | None
+) -> int:
+    """Give the units and departments (by code) that have no English name the one given here;
+    names already set are kept. Returns how many rows got a name."""
+    filled = 0
+    with transaction.atomic():
+        for unit in Unit.objects.select_for_update().filter(code__in=units, name_en=""):
+            unit.name_en = units[unit.code]
+            unit.save(update_fields=["name_en"])
+            log_action(
+                action="org.unit.update", obj=unit, actor=by, summary={"fields": ["name_en"]}
+            )
+            filled += 1
+        found = Department.objects.select_for_update().filter(code__in=departments, name_en="")
+        for department in found:
+            department.name_en = departments[department.code]
+            department.save(update_fields=["name_en"])
+            log_action(
+                action="org.department.update",
+                obj=department,
+                actor=by,
+                summary={"fields": ["name_en"]},
+            )
+            filled += 1
+    return filled
 
 
 def department_set_head(*, department: Department, head: Staff | None, by: User | None) -> None:

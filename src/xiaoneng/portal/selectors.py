@@ -113,7 +113,7 @@ def _department_label(case: Case) -> str:
     department = case.lead_department
     if department is None:
         return ""
-    return f"{department.unit.short_name or department.unit.name} {department.name}"
+    return f"{department.unit.short_label} {department.label}"
 
 
 def _current_clocks(case: Case) -> dict[str, Clock]:
@@ -253,8 +253,8 @@ def _published(case: Case) -> PublishedResult:
         number=case.number,
         title=redact(case.title, names),
         kind=case.get_kind_display(),
-        category=case.category.name,
-        unit=unit.name,
+        category=case.category.label,
+        unit=unit.label,
         registered_at=case.registered_at,
         replied_at=case.replied_at,
         closed_at=case.closed_at,

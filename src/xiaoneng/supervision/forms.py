@@ -17,12 +17,12 @@ from xiaoneng.web.forms import OfficeForm
 
 class StaffChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
-        return f"{obj.user} · {obj.department.name if obj.department else ''}"
+        return f"{obj.user} · {obj.department.label if obj.department else ''}"
 
 
 class StaffMultiChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
-        return f"{obj.user} · {obj.department.name if obj.department else ''}"
+        return f"{obj.user} · {obj.department.label if obj.department else ''}"
 
 
 class OrderForm(OfficeForm):

@@ -16,7 +16,7 @@ from xiaoneng.web.forms import OfficeForm
 
 class StaffChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
-        return f"{obj.user} · {obj.unit.short_name or obj.unit.name}"
+        return f"{obj.user} · {obj.unit.short_label}"
 
 
 class ListFilterForm(OfficeForm):

@@ -80,7 +80,7 @@ def completion_by(tasks: list[Task], *, key: str, today: date) -> list[Completio
     group: int | str
     for task in tasks:
         if key == "unit":
-            group, name = task.unit_id, task.unit.name
+            group, name = task.unit_id, task.unit.label
         else:
             group, name = task.target.source, str(task.target.get_source_display())
         groups.setdefault(group, []).append(task)

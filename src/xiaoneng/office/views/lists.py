@@ -31,6 +31,7 @@ from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Sati
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
 from xiaoneng.cases.states import State
 from xiaoneng.cases.views.forms import active_departments
+from xiaoneng.org.labels import department_label, unit_label
 from xiaoneng.org.models import Unit
 from xiaoneng.org.scope import headed_department_ids
 from xiaoneng.privacy import mask_name, mask_phone
@@ -121,12 +122,12 @@ class CaseFilterForm(OfficeForm):
         any_ = [("", _("All"))]
         units: dict[int, str] = {}
         for department in departments:
-            units.setdefault(department.unit_id, department.unit.short_name or department.unit.name)
+            units.setdefault(department.unit_id, unit_label(department.unit))
         self.fields["state"].choices = any_ + list(State.choices)
         self.fields["rating"].choices = any_ + list(Satisfaction.choices)
         self.fields["unit"].choices = any_ + list(units.items())
         self.fields["department"].choices = any_ + [
-            (d.pk, f"{d.unit.short_name or d.unit.name} · {d.name}") for d in departments
+            (d.pk, department_label(d)) for d in departments
         ]
         self.fields["channel"].choices = any_ + list(Channel.choices)
         self.fields["kind"].choices = any_ + list(Kind.choices)

@@ -22,6 +22,7 @@ from xiaoneng.cases.permissions import staff_for
 from xiaoneng.catalog.models import PolicyVersion, TimeLimitPolicy
 from xiaoneng.catalog.services import policy_version_create
 from xiaoneng.errors import DomainError
+from xiaoneng.org.labels import department_label
 from xiaoneng.org.models import Absence, Department, Staff, Unit
 from xiaoneng.org.roles import ROLE_LABELS, Role
 from xiaoneng.org.selectors import user_roles
@@ -66,12 +67,24 @@ def _staff_choices(queryset: Any) -> list[tuple[Any, str]]:
 class UnitForm(OfficeForm):
     code = forms.SlugField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(
+        label=_("English name"),
+        max_length=100,
+        required=False,
+        help_text=_("Shown on English pages; left blank, they show the Chinese name."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
 
 
 class DepartmentForm(OfficeForm):
     code = forms.SlugField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(
+        label=_("English name"),
+        max_length=100,
+        required=False,
+        help_text=_("Shown on English pages; left blank, they show the Chinese name."),
+    )
     duties = forms.CharField(
         label=_("Duties"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -216,7 +229,7 @@ def org_staff(request: HttpRequest) -> HttpResponse:
     which = request.POST.get("form", "")
     create = StaffForm(request.POST if which == "create" else None)
     create.fields["department"].choices = [
-        (d.pk, f"{d.unit.short_name or d.unit.name} · {d.name}") for d in departments.values()
+        (d.pk, department_label(d)) for d in departments.values()
     ]
     roles_form = RolesForm(request.POST if which == "roles" else None)
     if request.method == "POST":
