@@ -156,3 +156,29 @@ def test_the_train_command_prints_the_held_out_accuracy(past_case) -> None:
     call_command("triage", "train", "--unit", "bureau", stdout=out)
     # "top-1 95.0 %, top-3 100.0 %" (首选准确率, 前三准确率 in Chinese)
     assert re.search(r"\d+\.\d %.*\d+\.\d %", out.getvalue())
+
+
+def test_stored_reasons_read_in_the_readers_language() -> None:
+    """A suggestion keeps what its reasons are made of, so an English reader does not get the
+    Chinese sentences of whoever's request stored it (and rows stored before read as stored)."""
+    from django.utils.translation import override
+
+    from xiaoneng.triage.panels import _reasons
+
+    item = {
+        "reasons": ["关键词：收费"],
+        "words": ["收费"],
+        "similar": [["XN20261201001", "计划财务科"]],
+    }
+    with override("en"):
+        assert _reasons(item) == [
+            "words: 收费",
+            "similar case XN20261201001 went to 计划财务科",
+        ]
+    with override("zh-hans"):
+        chinese = _reasons(item)
+    assert chinese[0].endswith("收费")
+    assert not chinese[0].startswith("words")
+    assert _reasons({"reasons": ["科室职责"]}) == ["科室职责"]
+    with override("en"):
+        assert _reasons({"reasons": [], "words": [], "similar": []}) == ["the department's remit"]

@@ -14,7 +14,13 @@ from xiaoneng.org.models import Department
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.triage.models import Suggestion
-from xiaoneng.triage.selectors import Similar, similar_cases, similar_for_many, suggestion_of
+from xiaoneng.triage.selectors import (
+    Similar,
+    reason_texts,
+    similar_cases,
+    similar_for_many,
+    suggestion_of,
+)
 from xiaoneng.triage.similarity import DUPLICATE
 
 # The pool shows the near-duplicates of this many cases at most (one scan each).
@@ -30,6 +36,14 @@ class SuggestedRow:
     reasons: list[str]
 
 
+def _reasons(item: dict[str, Any]) -> list[str]:
+    """The reasons in the reader's language; suggestions stored before their parts were kept
+    show the text as stored."""
+    if "words" not in item:
+        return list(item.get("reasons", []))
+    return reason_texts(item["words"], [tuple(pair) for pair in item.get("similar", [])])
+
+
 def _rows(suggestion: Suggestion | None) -> list[SuggestedRow]:
     if suggestion is None:
         return []
@@ -40,7 +54,7 @@ def _rows(suggestion: Suggestion | None) -> list[SuggestedRow]:
             code=item.get("department", ""),
             confidence=item.get("confidence", 0.0),
             percent=round(100 * item.get("confidence", 0.0)),
-            reasons=item.get("reasons", []),
+            reasons=_reasons(item),
         )
         for item in suggestion.items
     ]
@@ -110,6 +124,6 @@ def _top(suggestion: Suggestion | None) -> list[SuggestedRow]:
             code=item.get("department", ""),
             confidence=confidence,
             percent=round(100 * confidence),
-            reasons=item.get("reasons", []),
+            reasons=_reasons(item),
         )
     ]

@@ -131,17 +131,23 @@ class Suggested:
 
     @property
     def reasons(self) -> list[str]:
-        reasons = []
-        if self.words:
-            reasons.append(gettext("words: %(words)s") % {"words": "、".join(self.words)})
-        for _pk, number, name in self.similar:
-            reasons.append(
-                gettext("similar case %(number)s went to %(department)s")
-                % {"number": number, "department": name}
-            )
-        if not reasons:
-            reasons.append(gettext("the department's remit"))
-        return reasons
+        return reason_texts(self.words, [(number, name) for _pk, number, name in self.similar])
+
+
+def reason_texts(words: list[str], similar: list[tuple[str, str]]) -> list[str]:
+    """Why a department was suggested, in the active language: the words that weighed most,
+    similar past cases (number, department) and where they went, or else the remit."""
+    reasons = []
+    if words:
+        reasons.append(gettext("words: %(words)s") % {"words": "、".join(words)})
+    for number, name in similar:
+        reasons.append(
+            gettext("similar case %(number)s went to %(department)s")
+            % {"number": number, "department": name}
+        )
+    if not reasons:
+        reasons.append(gettext("the department's remit"))
+    return reasons
 
 
 def suggest(text: str, *, unit: Unit, limit: int = 3) -> tuple[list[Suggested], int | None]:

@@ -135,6 +135,9 @@ def suggestion_record(*, case: Case) -> Suggestion:
                 "department_id": s.department.pk,
                 "confidence": s.confidence,
                 "reasons": s.reasons,
+                # What the reasons are made of, so each reader sees them in their language.
+                "words": s.words,
+                "similar": [[number, name] for _pk, number, name in s.similar],
             }
             for s in found
         ],
