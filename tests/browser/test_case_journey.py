@@ -53,8 +53,11 @@ def test_complaint_from_intake_to_reply(page, live_server, demo_org, demo_passwo
     page.get_by_test_id("action-dispatch").locator("summary").click()
     # A lead department is suggested (read from the text, else from the category); the officer
     # decides, here for the basic education department.
-    assert page.get_by_label("主办科室").input_value() != ""
-    page.get_by_label("主办科室").select_option(label="基础教育科")
+    assert page.get_by_label("主办科室", exact=True).input_value() != ""
+    lead = page.get_by_label("主办科室", exact=True)
+    # Each department is named with its unit ("… · 基础教育科").
+    basic = lead.locator("option", has_text="基础教育科").first.get_attribute("value")
+    lead.select_option(value=basic)
     page.get_by_role("button", name="派单").click()
     page.get_by_text("已派单", exact=True).wait_for()
     case = Case.objects.get(title="第一中学违规收取择校费")
@@ -71,7 +74,7 @@ def test_complaint_from_intake_to_reply(page, live_server, demo_org, demo_passwo
     page.get_by_role("button", name="签收").click()
     page.get_by_test_id("case-state").filter(has_text="办理中").wait_for()
     assert "以B岗身份代A岗办理" in page.get_by_test_id("timeline").inner_text()
-    page.get_by_test_id("action-reply").locator("summary").click()
+    page.get_by_test_id("action-reply").locator("summary").first.click()
     page.get_by_label("答复", exact=True).fill("经核查，学校已退还所收费用，并作出书面检查。")
     page.get_by_role("button", name="答复", exact=True).click()
     page.get_by_test_id("timeline").filter(has_text="答复已拟稿").wait_for()

@@ -72,7 +72,7 @@ def test_portal_submission_to_rating_and_the_figures_agree(
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     page.get_by_test_id("action-dispatch").locator("summary").click()
     basic = Department.objects.get(unit__code="bureau", code="basic")
-    page.get_by_label("主办科室").select_option(value=str(basic.pk))
+    page.get_by_label("主办科室", exact=True).select_option(value=str(basic.pk))
     page.get_by_role("button", name="派单").click()
     page.get_by_text("已派单", exact=True).wait_for()
     case.refresh_from_db()

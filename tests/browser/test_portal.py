@@ -78,5 +78,8 @@ def test_phone_submit_track_read_reply_and_rate(phone_page, live_server, users) 
     page.get_by_role("link", name="结果公开").click()
     assert case.number in page.content()
     page.get_by_role("link", name="数据公开").click()
-    assert page.locator("svg").count() == 3
+    # Three charts, each drawn or saying it has no figures yet.
+    assert page.get_by_test_id("chart").count() == 3
+    drawn = page.locator("svg.chart-svg").count()
+    assert drawn + page.get_by_test_id("chart-empty").count() == 3
     no_sideways_scroll(page)
