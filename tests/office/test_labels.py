@@ -61,6 +61,13 @@ def test_the_category_reads_in_the_readers_language(
     assert shown in text
     if hidden:
         assert hidden not in text
+    # The first-contact officer's workbench lists the case waiting for dispatch, by category.
+    client.login(username="intake", password=demo_password)
+    home = _text(client.get(reverse("office:home"), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert case.number in home
+    assert shown in home
+    if hidden:
+        assert hidden not in home
 
 
 def test_a_category_without_an_english_name_falls_back_to_chinese(demo_org) -> None:
