@@ -48,60 +48,55 @@ def department_options(departments: list[Any]) -> list[tuple[int, str]]:
     return [(department.pk, department_label(department)) for department in departments]
 
 
-class DepartmentChoiceField(forms.ModelChoiceField):
+class _DepartmentLabels:
+    """Departments labelled with their units, read with the units joined (never a query per
+    option), in a searchable picker."""
+
+    widget_class: type[forms.Select] = forms.Select
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", searchable(self.widget_class()))
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
+        if queryset is not None:
+            queryset = queryset.select_related("unit")
+        forms.ModelChoiceField._set_queryset(self, queryset)  # type: ignore[attr-defined]
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+    def label_from_instance(self, obj: Model) -> str:
+        return department_label(obj)
+
+
+class DepartmentChoiceField(_DepartmentLabels, forms.ModelChoiceField):
     """A department, labelled with its unit, in a searchable picker."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", searchable(forms.Select()))
-        super().__init__(*args, **kwargs)
 
-    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
-        # The labels read each department's unit: joined, never a query per option.
-        if queryset is not None:
-            queryset = queryset.select_related("unit")
-        super()._set_queryset(queryset)  # type: ignore[misc]
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
-
-    def label_from_instance(self, obj: Model) -> str:
-        return department_label(obj)
-
-
-class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
+class DepartmentMultipleChoiceField(_DepartmentLabels, forms.ModelMultipleChoiceField):
     """Several departments, each labelled with its unit, in a searchable multiple select."""
 
+    widget_class = forms.SelectMultiple
+
+
+class _UnitLabels:
+    """Units by their short names, in a searchable picker."""
+
+    widget_class: type[forms.Select] = forms.Select
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", searchable(forms.SelectMultiple()))
+        kwargs.setdefault("widget", searchable(self.widget_class()))
         super().__init__(*args, **kwargs)
 
-    def _set_queryset(self, queryset: QuerySet[Any] | None) -> None:
-        if queryset is not None:
-            queryset = queryset.select_related("unit")
-        super()._set_queryset(queryset)  # type: ignore[misc]
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
-
     def label_from_instance(self, obj: Model) -> str:
-        return department_label(obj)
+        return unit_label(obj)
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(_UnitLabels, forms.ModelChoiceField):
     """A unit, by its short name, in a searchable picker."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", searchable(forms.Select()))
-        super().__init__(*args, **kwargs)
 
-    def label_from_instance(self, obj: Model) -> str:
-        return unit_label(obj)
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(_UnitLabels, forms.ModelMultipleChoiceField):
     """Several units, by their short names, in a searchable multiple select."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", searchable(forms.SelectMultiple()))
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj: Model) -> str:
-        return unit_label(obj)
+    widget_class = forms.SelectMultiple
