@@ -11,6 +11,7 @@ from xiaoneng.cases.models import Category, Kind, Satisfaction
 from xiaoneng.cases.services.intake import MAX_CONTENT
 from xiaoneng.org.models import Unit
 from xiaoneng.privacy import PHONE_ENTRY
+from xiaoneng.web.fields import MultipleFileField, MultipleFileInput
 from xiaoneng.web.forms import HelpfulForm
 
 PUBLIC_KINDS = [
@@ -21,23 +22,8 @@ PUBLIC_KINDS = [
 ]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
+# What the portal's file input offers to choose (the upload check decides what is kept).
+PUBLIC_FILE_TYPES = "image/jpeg,image/png,image/webp,application/pdf"
 
 
 class SubmitForm(HelpfulForm):
@@ -61,7 +47,9 @@ class SubmitForm(HelpfulForm):
         widget=forms.Textarea(attrs={"rows": 7}),
     )
     attachments = MultipleFileField(
-        label=_("Pictures or PDF (optional, up to 3 files, 5 MB each)"), required=False
+        label=_("Pictures or PDF (optional, up to 3 files, 5 MB each)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": PUBLIC_FILE_TYPES}),
     )
     is_anonymous = forms.BooleanField(
         label=_("Report anonymously (only for a report 举报)"), required=False
