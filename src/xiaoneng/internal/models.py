@@ -183,7 +183,29 @@ class Decision(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class RerouteRequest(models.Model):
+class DecidedRequest(models.Model):
+    """What a request that the office decides carries: the decision, who took it, when, and
+    the note given with it (re-route and extension requests)."""
+
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "org.Staff",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class RerouteRequest(DecidedRequest):
     """The lead department asks 办公室 to route the matter elsewhere; it may not refuse it."""
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="reroutes")
@@ -206,19 +228,6 @@ class RerouteRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decision = models.CharField(
-        _("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        "org.Staff",
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    note = models.TextField(_("decision note"), blank=True)
 
     class Meta:
         verbose_name = _("re-route request")
@@ -288,7 +297,7 @@ class SignOff(models.Model):
         return f"{self.draft_id} {self.level} {self.outcome}"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(DecidedRequest):
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="extensions")
     units = models.PositiveSmallIntegerField(_("extra working days"))
     reason = models.TextField(_("reason"))
@@ -296,19 +305,6 @@ class ExtensionRequest(models.Model):
         "org.Staff", verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested at"))
-    decision = models.CharField(
-        _("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        "org.Staff",
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    note = models.TextField(_("decision note"), blank=True)
 
     class Meta:
         verbose_name = _("extension request")
