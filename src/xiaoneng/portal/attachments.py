@@ -7,14 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.errors import DomainError
-from xiaoneng.web.uploads import CheckedFile
-
-# content type, extension, leading bytes
-_SIGNATURES: list[tuple[str, str, bytes]] = [
-    ("image/jpeg", "jpg", b"\xff\xd8\xff"),
-    ("image/png", "png", b"\x89PNG\r\n\x1a\n"),
-    ("application/pdf", "pdf", b"%PDF-"),
-]
+from xiaoneng.web.uploads import PICTURE_OR_PDF, CheckedFile, safe_file_name, sniff_file_kind
 
 
 def max_files() -> int:
@@ -23,21 +16,6 @@ def max_files() -> int:
 
 def max_file_size() -> int:
     return int(getattr(settings, "XIAONENG_PORTAL_MAX_FILE_SIZE", 5 * 1024 * 1024))
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for content_type, extension, magic in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
-
-
-def _safe_name(name: str) -> str:
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
-    return name.strip()[:100] or "file"
 
 
 def check_files(files: list[UploadedFile]) -> list[CheckedFile]:
@@ -49,16 +27,16 @@ def check_files(files: list[UploadedFile]) -> list[CheckedFile]:
         if upload.size is None or upload.size > max_file_size():
             raise DomainError(
                 _("%(name)s is too large (at most %(size)d MB).")
-                % {"name": _safe_name(upload.name or ""), "size": max_file_size() // (1024 * 1024)}
+                % {
+                    "name": safe_file_name(upload.name or ""),
+                    "size": max_file_size() // (1024 * 1024),
+                }
             )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        found = sniff(head)
-        if found is None:
+        found = sniff_file_kind(upload)
+        if found is None or found[0] not in PICTURE_OR_PDF:
             raise DomainError(
                 _("%(name)s is not a picture (JPEG, PNG, WebP) or a PDF document.")
-                % {"name": _safe_name(upload.name or "")}
+                % {"name": safe_file_name(upload.name or "")}
             )
         content_type, extension = found
         checked.append(
@@ -66,7 +44,7 @@ def check_files(files: list[UploadedFile]) -> list[CheckedFile]:
                 upload=upload,
                 content_type=content_type,
                 extension=extension,
-                name=_safe_name(upload.name or ""),
+                name=safe_file_name(upload.name or ""),
             )
         )
     return checked
