@@ -6,7 +6,7 @@ The history is 100 000 requests of the demo's generator (src/xiaoneng/demo/texts
 with their department, plus the bureau's written remits, fed to the same training code the
 platform runs (xiaoneng.triage.classifier); reading them from the database is not timed.
 
-    python bench/triage.py [--cases 100000] [--misses]
+    python bench/triage.py [--cases 100000] [--seed 2026] [--misses]
 """
 
 from __future__ import annotations
@@ -66,10 +66,10 @@ def _school(name: str, text: str) -> int | None:
     return next((pk for school, pk in names if school in text), None)
 
 
-def routing(cases: int, show_misses: bool) -> None:
+def routing(cases: int, show_misses: bool, seed: int = 2026) -> None:
     history = [
         Example(text=f"{title} {content}", label=department, case_id=i, number=f"B{i:06d}")
-        for i, (_category, department, title, content) in enumerate(requests(cases))
+        for i, (_category, department, title, content) in enumerate(requests(cases, seed=seed))
     ]
     tests = [(text, department) for department, text in _rows("routing.tsv")]
     remits_only = evaluate(timed_train(_remits())[0], tests)
@@ -79,7 +79,7 @@ def routing(cases: int, show_misses: bool) -> None:
     )
     router, seconds = timed_train(_remits() + history)
     print(
-        f"history: {cases} cases; training {seconds:.1f} s; model {len(dumps(router)) / 1e6:.1f} MB"
+        f"history: {cases} cases (seed {seed}); training {seconds:.1f} s; model {len(dumps(router)) / 1e6:.1f} MB"
     )
     accuracy = evaluate(router, tests)
     print(
@@ -134,11 +134,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--seed", type=int, default=2026, help="the history generator's seed")
     parser.add_argument("--duplicates-only", action="store_true")
     args = parser.parse_args()
     duplicates(args.misses)
     if not args.duplicates_only:
-        routing(args.cases, args.misses)
+        routing(args.cases, args.misses, args.seed)
 
 
 if __name__ == "__main__":
