@@ -79,7 +79,8 @@ def routing(cases: int, show_misses: bool, seed: int = 2026) -> None:
     )
     router, seconds = timed_train(_remits() + history)
     print(
-        f"history: {cases} cases (seed {seed}); training {seconds:.1f} s; model {len(dumps(router)) / 1e6:.1f} MB"
+        f"history: {cases} cases (seed {seed}); training {seconds:.1f} s; "
+        f"model {len(dumps(router)) / 1e6:.1f} MB"
     )
     accuracy = evaluate(router, tests)
     print(
