@@ -6,7 +6,7 @@ The history is 100 000 requests of the demo's generator (src/xiaoneng/demo/texts
 with their department, plus the bureau's written remits, fed to the same training code the
 platform runs (xiaoneng.triage.classifier); reading them from the database is not timed.
 
-    python bench/triage.py [--cases 100000] [--misses]
+    python bench/triage.py [--cases 100000] [--seed 2026] [--misses]
 """
 
 from __future__ import annotations
@@ -28,7 +28,13 @@ django.setup()
 
 from xiaoneng.demo import data  # noqa: E402
 from xiaoneng.demo.texts import requests  # noqa: E402
-from xiaoneng.triage.classifier import Example, dumps, evaluate, timed_train  # noqa: E402
+from xiaoneng.triage.classifier import (  # noqa: E402
+    Example,
+    dumps,
+    evaluate,
+    remit_examples_of,
+    timed_train,
+)
 from xiaoneng.triage.similarity import DUPLICATE, Probe, compare  # noqa: E402
 from xiaoneng.triage.text import school_aliases  # noqa: E402
 
@@ -46,12 +52,10 @@ def _rows(name: str) -> list[list[str]]:
 
 
 def _remits() -> list[Example]:
+    """The bureau's remits, split into examples as the platform does (triage.selectors)."""
     found = []
     for code, name, remit in data.BUREAU_DEPARTMENTS:
-        found.append(Example(text=f"{name} {remit}", label=code))
-        for clause in remit.replace("；", "，").replace("、", "，").split("，"):
-            if len(clause) >= 2:
-                found.append(Example(text=clause, label=code))
+        found += remit_examples_of(code, name, remit)
     return found
 
 
@@ -62,16 +66,22 @@ def _school(name: str, text: str) -> int | None:
     return next((pk for school, pk in names if school in text), None)
 
 
-def routing(cases: int, show_misses: bool) -> None:
+def routing(cases: int, show_misses: bool, seed: int = 2026) -> None:
     history = [
         Example(text=f"{title} {content}", label=department, case_id=i, number=f"B{i:06d}")
-        for i, (_category, department, title, content) in enumerate(requests(cases))
+        for i, (_category, department, title, content) in enumerate(requests(cases, seed=seed))
     ]
+    tests = [(text, department) for department, text in _rows("routing.tsv")]
+    remits_only = evaluate(timed_train(_remits())[0], tests)
+    print(
+        f"remits alone on {remits_only.count} hand-written requests: "
+        f"top-1 {remits_only.top1:.1%}, top-3 {remits_only.top3:.1%}"
+    )
     router, seconds = timed_train(_remits() + history)
     print(
-        f"history: {cases} cases; training {seconds:.1f} s; model {len(dumps(router)) / 1e6:.1f} MB"
+        f"history: {cases} cases (seed {seed}); training {seconds:.1f} s; "
+        f"model {len(dumps(router)) / 1e6:.1f} MB"
     )
-    tests = [(text, department) for department, text in _rows("routing.tsv")]
     accuracy = evaluate(router, tests)
     print(
         f"routing on {accuracy.count} hand-written requests: top-1 {accuracy.top1:.1%}, "
@@ -125,11 +135,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--seed", type=int, default=2026, help="the history generator's seed")
     parser.add_argument("--duplicates-only", action="store_true")
     args = parser.parse_args()
     duplicates(args.misses)
     if not args.duplicates_only:
-        routing(args.cases, args.misses)
+        routing(args.cases, args.misses, args.seed)
 
 
 if __name__ == "__main__":

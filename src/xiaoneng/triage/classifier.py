@@ -186,6 +186,20 @@ class Router:
         return found
 
 
+_REMIT_SEPARATORS = str.maketrans(dict.fromkeys("、，,；;。", "\n"))
+
+
+def remit_examples_of(code: str, name: str, remit: str) -> list[Example]:
+    """A department's written remit (职能) as examples: whole (with the department's name), and
+    clause by clause, so each duty weighs on its own."""
+    remit = remit.strip()
+    found = [Example(text=f"{name} {remit}", label=code)]
+    for clause in remit.translate(_REMIT_SEPARATORS).split("\n"):
+        if len(clause.strip()) >= 2:
+            found.append(Example(text=clause.strip(), label=code))
+    return found
+
+
 def _balanced(examples: list[Example]) -> list[Example]:
     """Every department with at least ``MIN_PER_CLASS`` examples (repeating the few it has)."""
     counts = Counter(example.label for example in examples)

@@ -17,7 +17,7 @@ from xiaoneng.cases.models import Case
 from xiaoneng.cases.states import OPEN_STATES, State
 from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
 from xiaoneng.org.models import Department, Unit
-from xiaoneng.triage.classifier import Example, Router, loads, train
+from xiaoneng.triage.classifier import Example, Router, loads, remit_examples_of, train
 from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
 from xiaoneng.triage.similarity import SHOWN, Match, Probe, compare
 from xiaoneng.triage.text import school_aliases
@@ -27,7 +27,6 @@ DEFAULT_WINDOW_DAYS = 90
 # Training reads at most this many of a unit's newest closed cases.
 HISTORY_LIMIT = 200_000
 CANDIDATE_LIMIT = 3000
-_REMIT_SEPARATORS = str.maketrans(dict.fromkeys("、，,；;。", "\n"))
 
 
 def threshold() -> float:
@@ -49,11 +48,7 @@ def remit_examples(unit: Unit) -> list[Example]:
     """Each active department's written remit (职能), whole and clause by clause."""
     found = []
     for department in Department.objects.filter(unit=unit, is_active=True):
-        remit = (department.duties or "").strip()
-        found.append(Example(text=f"{department.name} {remit}", label=department.code))
-        for clause in remit.translate(_REMIT_SEPARATORS).split("\n"):
-            if len(clause.strip()) >= 2:
-                found.append(Example(text=clause.strip(), label=department.code))
+        found += remit_examples_of(department.code, department.name, department.duties or "")
     return found
 
 
