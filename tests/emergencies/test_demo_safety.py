@@ -3,7 +3,10 @@ reports, alerts and acknowledgements, plans and drills with one school behind.""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from xiaoneng.audit.selectors import audit_chain_verify
@@ -43,3 +46,12 @@ def test_the_demo_safety_data(demo_org) -> None:
     demo_emergencies_load()
     assert (Incident.objects.count(), Drill.objects.count(), DutyShift.objects.count()) == counts
     assert audit_chain_verify().ok
+
+
+def test_someone_is_on_duty_when_the_demo_is_loaded_just_after_midnight(demo_org) -> None:
+    # Monday 00:05 in Shanghai belongs to Sunday's night shift, which the roster must hold.
+    now = timezone.make_aware(datetime(2026, 12, 7, 0, 5))
+    with time_machine.travel(now, tick=False):
+        demo_emergencies_load(now=now)
+        bureau = Unit.objects.get(code="bureau")
+        assert duty_officer_at(unit=bureau, at=now) is not None

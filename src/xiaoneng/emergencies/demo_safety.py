@@ -100,10 +100,13 @@ def _rosters(users: dict[str, User], today: date) -> None:
         max(_next_holiday_end(today) + timedelta(days=3), today + timedelta(days=35)),
         today + timedelta(days=90),
     )
+    # From yesterday: a night shift covers the small hours of the next day, so a demo loaded
+    # just after midnight has someone on duty now.
+    start = today - timedelta(days=1)
     roster_fill(
         by=users["safety_head"],
         unit=bureau,
-        start=today,
+        start=start,
         end=end,
         days=FILL_ALL,
         day_people=[_staff("safety_a"), _staff("safety_b")],
@@ -112,7 +115,7 @@ def _rosters(users: dict[str, User], today: date) -> None:
     roster_fill(
         by=users["school_head"],
         unit=school,
-        start=today,
+        start=start,
         end=end,
         days=FILL_DAYS_OFF,
         day_people=[_staff("school_handler"), _staff("school_handler_b")],
