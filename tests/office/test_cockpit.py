@@ -5,10 +5,12 @@ it."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -70,8 +72,21 @@ def _late_case(make_case, users, basic) -> None:
     case = case_dispatch(case=make_case(), by=users["intake"], lead=basic)
     Clock.objects.filter(
         owner_type="cases.case", owner_id=case.pk, stage="sign_for", state="running"
-    ).update(due_at=timezone.now() - timedelta(days=20))
+    ).update(
+        # The sweep computes the thresholds from the start, so the clock starts ten days ago.
+        started_at=timezone.now() - timedelta(days=10),
+        due_at=timezone.now() - timedelta(days=9),
+        next_check_at=timezone.now(),
+    )
     sweep()
+
+
+@pytest.fixture(autouse=True)
+def _midweek():
+    """A fixed Wednesday morning: the late case's card falls in "this week" whatever the day the
+    suite runs (on a Monday just after midnight the week had no room for it)."""
+    with time_machine.travel(datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        yield
 
 
 @pytest.fixture
