@@ -45,7 +45,8 @@ def test_every_demo_login_is_primed_as_the_orm_reads_it(users) -> None:
         assert staff.user is user
         fields = [f.attname for f in type(staff)._meta.concrete_fields]
         assert [getattr(staff, f) for f in fields] == [getattr(expected, f) for f in fields]
-        assert staff.unit == expected.unit and staff.unit.name == expected.unit.name
+        assert staff.unit == expected.unit
+        assert staff.unit.name == expected.unit.name
         assert staff.department == expected.department
         if staff.department is not None:
             assert staff.department.name == expected.department.name
