@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -187,19 +188,41 @@ def _travelling() -> bool:
     return time_machine.escape_hatch.is_travelling()
 
 
-def load_demo_bureau() -> str:
-    """Give the current test the demo bureau; returns "built", "recorded" or "copied"."""
-    from xiaoneng.demo.services import demo_load
+def load_recorded(name: str, build: Callable[[], object]) -> str:
+    """Run ``build`` (named ``name``) the first time from this database state, recording what
+    it wrote; copy the recording in later; returns "built", "recorded" or "copied".
 
+    Only for builds whose whole effect is rows in the database, the same from the same rows,
+    settings and language (the demo bureau; a seeded demo history)."""
     if not connection.in_atomic_block or _travelling() or not COPY:
-        demo_load()
+        build()
         return "built"
-    key = (connection.vendor, connection.settings_dict["NAME"], state(), _settings_key())
+    key = (name, connection.vendor, connection.settings_dict["NAME"], state(), _settings_key())
     recording = _recordings.get(key)
     if recording is not None:
         _write(recording)
         return "copied"
     before = _read_all()
-    demo_load()
+    build()
     _recordings[key] = _diff(before, _read_all())
     return "recorded"
+
+
+def load_demo_bureau() -> str:
+    """Give the current test the demo bureau; returns "built", "recorded" or "copied"."""
+    from xiaoneng.demo.services import demo_load
+
+    return load_recorded("demo_load", demo_load)
+
+
+def load_demo_history(*, cases: int, days: int, seed: int) -> str:
+    """A seeded demo history (``demo_history_load``), recorded like the bureau: the first test
+    of a process that asks for it from a given state builds it, later ones copy it in. The
+    history is laid out back from the moment it is built, so a copy is a few minutes older
+    than a build would be; the tests using it compare figures with lists, not with dates."""
+    from xiaoneng.demo.history import demo_history_load
+
+    return load_recorded(
+        f"demo_history_load({cases}, {days}, {seed})",
+        lambda: demo_history_load(cases=cases, days=days, seed=seed),
+    )

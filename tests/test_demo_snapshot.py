@@ -34,3 +34,21 @@ def test_another_starting_state_is_recorded_apart(db, monkeypatch) -> None:
 def test_tests_that_commit_build_the_bureau() -> None:
     assert demo_snapshot.load_demo_bureau() == "built"
     assert User.objects.filter(username="head").exists()
+
+
+def test_a_copied_history_is_the_recorded_one(demo_org, monkeypatch) -> None:
+    """The seeded demo history is recorded and copied the same way, apart from the bureau."""
+    from xiaoneng.cases.models import Case
+
+    monkeypatch.setattr(demo_snapshot, "_recordings", {})
+    bureau = demo_snapshot._read_all()
+    savepoint = transaction.savepoint()
+    assert demo_snapshot.load_demo_history(cases=4, days=20, seed=5) == "recorded"
+    built = demo_snapshot._read_all()
+    assert Case.objects.count() == 4
+    transaction.savepoint_rollback(savepoint)
+    assert demo_snapshot._read_all() == bureau
+    assert demo_snapshot.load_demo_history(cases=4, days=20, seed=5) == "copied"
+    assert demo_snapshot._read_all() == built
+    assert demo_snapshot.load_demo_history(cases=2, days=20, seed=5) == "recorded"
+    assert Case.objects.count() == 4 + 2

@@ -16,12 +16,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.demo_snapshot import load_demo_history
 from xiaoneng.assessment.bulletins import bulletin_create
 from xiaoneng.assessment.hotspots import hotspots_detect
 from xiaoneng.assessment.rollups import rollups_apply_all
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import case_reopen, case_reply
-from xiaoneng.demo.history import demo_history_load
 from xiaoneng.org.models import Unit, User
 from xiaoneng.targets.services import target_create, task_create
 
@@ -54,7 +54,7 @@ def _walk(client: Client, url: str, params: dict, totals: dict[str, int] | None 
 
 @pytest.fixture
 def history(demo_org) -> None:
-    demo_history_load(cases=36, days=70, seed=23)
+    load_demo_history(cases=36, days=70, seed=23)
     rollups_apply_all()
     hotspots_detect()
 

@@ -17,12 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.demo_snapshot import load_demo_history
 from xiaoneng.assessment.hotspots import hotspots_detect
 from xiaoneng.assessment.rollups import rollups_apply_all
 from xiaoneng.assessment.selectors import month_period
 from xiaoneng.cases.services import case_dispatch
 from xiaoneng.cases.sweeps import sweep
-from xiaoneng.demo.history import demo_history_load
 from xiaoneng.emergencies.services.incidents import incident_report
 from xiaoneng.org.models import Department
 from xiaoneng.supervision.services import supervision_order_create
@@ -92,7 +92,7 @@ def _midweek():
 @pytest.fixture
 def history(demo_org, users, make_case) -> None:
     basic = Department.objects.get(unit__code="bureau", code="basic")
-    demo_history_load(cases=36, days=70, seed=23)
+    load_demo_history(cases=36, days=70, seed=23)
     for _ in range(3):  # three complaints in a week in one category: a hotspot
         make_case()
     _late_case(make_case, users, basic)
