@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.org.models import Unit
+
 
 class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Single choice")
@@ -164,6 +166,7 @@ class RoundUnit(models.Model):
     department = models.ForeignKey(
         "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The name when the round was opened, kept for the round's record; pages read ``label``.
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -187,6 +190,16 @@ class RoundUnit(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The unit's or the department's name in the reader's language (the stored name
+        when the unit or department is gone)."""
+        if self.unit_id is not None and self.unit is not None:
+            return str(self.unit.label)
+        if self.department_id is not None and self.department is not None:
+            return str(self.department.label)
         return self.name
 
 
@@ -204,6 +217,16 @@ class Panel(models.Model):
         ordering = ["round", "id"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The panel's name in the reader's language: the service recipients and the public
+        are named by the catalogs, a named panel as it was typed."""
+        if self.kind == self.Kind.RECIPIENTS:
+            return str(_("Service recipients"))
+        if self.kind == self.Kind.PUBLIC:
+            return str(_("The public"))
         return self.name
 
 
@@ -386,3 +409,14 @@ class TypicalCase(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:typical", args=[self.pk])
+
+    @property
+    def unit_label(self) -> str:
+        """The unit named, in the reader's language where it is a unit's own name (the
+        published text keeps the name as it was published)."""
+        if not self.unit_named or self.unit_id is None:
+            return self.unit_named
+        unit = Unit.objects.filter(pk=self.unit_id).first()
+        if unit is not None and self.unit_named in {unit.name, unit.short_name}:
+            return str(unit.label)
+        return self.unit_named

@@ -365,7 +365,7 @@ def explain_clock(clock: Clock) -> Explanation:
     if version is not None:
         meta.update(
             policy_code=version.policy.code,
-            policy_name=version.policy.name,
+            policy_name=version.policy.label,
             policy_version=version.number,
             policy_source=version.source,
         )
