@@ -51,8 +51,8 @@ def matters(users, departments, monday) -> dict[str, Matter]:
 def test_internal_matters_come_most_urgent_first_with_the_time_left(
     login, matters, language, left
 ) -> None:
-    client = login("handler_a")
     with time_machine.travel(moment(date(YEAR, 1, 19), 10), tick=False):
+        client = login("handler_a")  # signed in that day: the session would have expired
         html = client.get(reverse("office:home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     section = _section(html, "internal-handle")
     rows = ITEM.findall(section)
