@@ -46,6 +46,11 @@ DATA_CODE = re.compile(r"^[A-Z0-9]{6,}$")  # tracking codes
 # names "吴刚、黄丽" or a name with a job title "何芳（校办主任）" is looked at name by name).
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 PUNCTUATION = " ·、，。：:()（）."
+# An official document number (效督〔2026〕3号): an identifier, the same in both languages.
+DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号")
+# The stored one-token values that are identifiers a person chose or the system numbered, by
+# the field's name (a stage or a state code stored without choices is not one of them).
+CODE_FIELDS = re.compile(r"username|code|number|_ref$|reference|_name$|^file")
 # A token that may be a stored code: a username, a policy's or a guide's code, a file name.
 TOKEN = re.compile(r"[A-Za-z0-9_][\w.\-]*")
 
@@ -226,7 +231,7 @@ def stored_texts() -> Stored:
             for value in values:
                 if CHINESE.search(value):
                     free.append(value)
-                elif TOKEN.fullmatch(value.strip()):
+                elif TOKEN.fullmatch(value.strip()) and CODE_FIELDS.search(field.name):
                     codes.add(value.strip())
                 if isinstance(field, models.FileField):
                     codes.add(value.rsplit("/", 1)[-1])
@@ -243,7 +248,8 @@ def stray_chinese(texts: list[str], stored: Stored) -> list[str]:
     deliberate = english_catalog_chinese()
     labels = sorted((label for label in stored.labels if label), key=len, reverse=True)
     found = []
-    for text in texts:
+    for original in texts:
+        text = DOCUMENT_NUMBER.sub("", original)
         runs = CHINESE.findall(text)
         if not runs:
             continue
@@ -256,7 +262,7 @@ def stray_chinese(texts: list[str], stored: Stored) -> list[str]:
         catalog_word = bare in chinese
         nobody_typed = any(run not in stored.corpus and run not in deliberate for run in runs)
         if ((only_labels or catalog_word) and not typed) or nobody_typed:
-            found.append(text)
+            found.append(original)
     return found
 
 

@@ -133,20 +133,18 @@ def test_message_bodies_read_in_the_readers_language(demo_org, users) -> None:
         assert typed.body_label == "请于周五前回复。"
 
 
-def test_figures_name_units_departments_and_categories_in_the_readers_language(
-    demo_org, users
-) -> None:
+@pytest.fixture
+def period(demo_org, users):
+    """A complaint about 第一中学 dispatched to 基础教育科 today, in the rollups."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from xiaoneng.assessment.concerned import concerned_ranking
     from xiaoneng.assessment.rollups import rollups_rebuild
-    from xiaoneng.assessment.selectors import Period, ranking, unit_name
+    from xiaoneng.assessment.selectors import Period
     from xiaoneng.cases.models import Category
     from xiaoneng.cases.services import case_dispatch, case_register
 
-    school = Unit.objects.get(code="school-1")
     case = case_register(
         by=users["intake"],
         channel="hotline",
@@ -155,12 +153,19 @@ def test_figures_name_units_departments_and_categories_in_the_readers_language(
         title="招生问题",
         content="家长反映第一中学招生问题。",
         requester_phone="13600004444",
-        unit_concerned=school,
+        unit_concerned=Unit.objects.get(code="school-1"),
     ).case
     case_dispatch(case=case, by=users["intake"], lead=Department.objects.get(code="basic"))
     rollups_rebuild()
     today = timezone.localdate()
-    period = Period(today - timedelta(days=1), today)
+    return Period(today - timedelta(days=1), today)
+
+
+def test_figures_name_units_departments_and_categories_in_the_readers_language(period) -> None:
+    from xiaoneng.assessment.concerned import concerned_ranking
+    from xiaoneng.assessment.selectors import ranking, unit_name
+
+    school = Unit.objects.get(code="school-1")
     with translation.override("en"):
         schools = concerned_ranking(period)
         departments = {row.name for row in ranking(period, by="department")}
@@ -173,18 +178,12 @@ def test_figures_name_units_departments_and_categories_in_the_readers_language(
         assert [row.name for row in concerned_ranking(period)] == ["第一中学"]
 
 
-def test_the_bulletin_is_frozen_in_chinese_whoever_drafts_it(demo_org, users) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+def test_the_bulletin_is_frozen_in_chinese_whoever_drafts_it(period) -> None:
     from xiaoneng.assessment.bulletins import bulletin_content
-    from xiaoneng.assessment.selectors import Period
 
-    today = timezone.localdate()
     with translation.override("en"):
-        content = bulletin_content(Period(today - timedelta(days=30), today))
-    names = [row["name"] for row in content["departments"] + content["units"]]
+        content = bulletin_content(period)
+    names = [row["name"] for row in content["departments"] + content["schools"]]
     assert names
     assert all(re.search(r"[\u4e00-\u9fff]", name) for name in names), names
 

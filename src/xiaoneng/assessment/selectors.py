@@ -272,7 +272,7 @@ def card_counts(period: Period, *, unit_id: int | None = None) -> dict[str, Any]
     per_unit: dict[int | None, dict[str, int]] = {}
     for row in signals.values("unit_id", "level").annotate(n=Count("pk")):
         per_unit.setdefault(row["unit_id"], {"yellow": 0, "red": 0})[row["level"]] = row["n"]
-    names: dict[int | None, str] = {**unit_labels()}
+    names: dict[int | None, str] = dict(unit_labels().items())
     rows = [
         {"unit_id": pk, "unit": names.get(pk, "—"), **counts}
         for pk, counts in sorted(per_unit.items(), key=lambda item: item[0] or 0)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.org.labels import department_label
 from xiaoneng.org.models import Unit
 
 
@@ -61,6 +62,19 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return localised({"zh": self.text_zh, "en": self.text_en})
+
+    @property
+    def show_if_labels(self) -> list[str]:
+        """The answers after which the question is asked, by their labels in the reader's
+        language (the stored values are codes)."""
+        if self.show_if_question is None:
+            return []
+        labels = {
+            str(o.get("value")): localised({"zh": o.get("zh", ""), "en": o.get("en", "")})
+            for o in self.show_if_question.options
+            if isinstance(o, dict)
+        }
+        return [labels.get(str(value)) or str(value) for value in self.show_if_values]
 
 
 class Questionnaire(models.Model):
@@ -417,6 +431,12 @@ class TypicalCase(models.Model):
         if not self.unit_named or self.unit_id is None:
             return self.unit_named
         unit = Unit.objects.filter(pk=self.unit_id).first()
-        if unit is not None and self.unit_named in {unit.name, unit.short_name}:
+        if unit is None:
+            return self.unit_named
+        if self.unit_named in {unit.name, unit.short_name}:
             return str(unit.label)
+        # A department, published as the unit's short name and the department's name.
+        for department in unit.departments.all():
+            if self.unit_named == f"{unit.short_name or unit.name}{department.name}":
+                return department_label(department)
         return self.unit_named
