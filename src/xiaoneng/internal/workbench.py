@@ -21,6 +21,7 @@ from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.web.workbench import Section, SectionItem, register_section, urgency_key
+from xiaoneng.workdays.arithmetic import WorkCalendar
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.remaining import TimeLeft, time_left
@@ -91,15 +92,20 @@ def _due_first(rows: QuerySet[Matter]) -> QuerySet[Matter]:
     )
 
 
-def _deadlines(matters: list[Matter], now: datetime) -> dict[int, tuple[Deadline, TimeLeft | None]]:
-    """Each matter's deadline (its most urgent unstopped clock) and the time left on it."""
+def _deadlines(
+    matters: list[Matter], now: datetime, calendars: list[WorkCalendar]
+) -> dict[int, tuple[Deadline, TimeLeft | None]]:
+    """Each matter's deadline (its most urgent unstopped clock) and the time left on it; the
+    calendar is read once for the whole workbench (``calendars`` holds it), and only when a
+    clock runs."""
+    if not matters:
+        return {}
     clocks = (
         Clock.objects.filter(owner_type=MATTER_OWNER, owner_id__in=[m.pk for m in matters])
         .exclude(state=Clock.State.STOPPED)
         .select_related("policy_version")
         .prefetch_related("pauses", "extensions")
     )
-    calendar = get_calendar(None)
     found: dict[int, tuple[Deadline, TimeLeft | None]] = {}
     for clock in clocks:
         deadline = Deadline(level=deadline_level(clock, now), due_at=clock.due_at)
@@ -108,16 +114,20 @@ def _deadlines(matters: list[Matter], now: datetime) -> dict[int, tuple[Deadline
             continue
         left = None
         if clock.state == Clock.State.RUNNING and clock.due_at is not None:
+            if not calendars:
+                calendars.append(get_calendar(None))
             left = time_left(
-                due_at=clock.due_at, counting=clock.counting, calendar=calendar, now=now
+                due_at=clock.due_at, counting=clock.counting, calendar=calendars[0], now=now
             )
         found[clock.owner_id] = (deadline, left)
     return found
 
 
-def _section(code: str, label: str, rows: QuerySet[Matter], now: datetime) -> Section:
+def _section(
+    code: str, label: str, rows: QuerySet[Matter], now: datetime, calendars: list[WorkCalendar]
+) -> Section:
     matters = list(_due_first(rows.select_related("lead_department"))[:SHOWN])
-    deadlines = _deadlines(matters, now)
+    deadlines = _deadlines(matters, now, calendars)
     matters.sort(key=lambda m: urgency_key(deadlines.get(m.pk, (NO_DEADLINE,))[0], m.pk))
     items = []
     for m in matters:
@@ -149,8 +159,9 @@ def _section(code: str, label: str, rows: QuerySet[Matter], now: datetime) -> Se
 def internal_sections(user: User) -> list[Section]:
     visible = matters_visible(user)
     now = timezone.now()
+    calendars: list[WorkCalendar] = []
     sections = [
-        _section(code, label, visible.filter(condition), now)
+        _section(code, label, visible.filter(condition), now, calendars)
         for code, label, condition in _conditions(user)
     ]
     if may.may_decide_extension(user):
@@ -161,6 +172,7 @@ def internal_sections(user: User) -> list[Section]:
                 str(_("Extension requests of internal matters")),
                 visible.filter(pk__in=waiting.values("matter_id")),
                 now,
+                calendars,
             )
         )
     return [section for section in sections if section.count]
