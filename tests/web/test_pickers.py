@@ -19,6 +19,7 @@ from django.urls import reverse
 from xiaoneng.accountability.forms import ConductIntakeForm, ConvertForm, ViolationFilterForm
 from xiaoneng.campaigns.forms import CampaignForm, PartyGroupForm, SessionForm
 from xiaoneng.catalog.office_forms import ServiceItemForm
+from xiaoneng.emergencies.forms_safety import RosterUnitForm
 from xiaoneng.evaluation.forms import RoundForm
 from xiaoneng.internal.forms import (
     AskForm,
@@ -28,6 +29,7 @@ from xiaoneng.internal.forms import (
     RouteForm,
 )
 from xiaoneng.internal.forms import ListFilterForm as MatterFilterForm
+from xiaoneng.office.views.org import StaffForm
 from xiaoneng.org.labels import department_label, unit_label
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.supervision.forms import FindingForm, InspectionForm, OrderForm, PolicyForm
@@ -215,6 +217,23 @@ CASES: list[tuple[str, Callable[[], forms.Form], str, Callable[[], QuerySet[Any]
         True,
     ),
     ("internal-filter", MatterFilterForm, "department", _bureau_departments, "department", True),
+    # The staff form offered every department (the security administrator places anyone).
+    (
+        "org-staff-department",
+        StaffForm,
+        "department",
+        lambda: Department.objects.all(),
+        "department",
+        True,
+    ),
+    (
+        "emergencies-roster-unit",
+        lambda: RosterUnitForm(units=Unit.objects.filter(is_active=True)),
+        "unit",
+        lambda: Unit.objects.filter(is_active=True),
+        "unit",
+        True,
+    ),
 ]
 
 

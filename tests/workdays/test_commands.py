@@ -59,12 +59,14 @@ def test_deadline_explain_shows_why(official: None) -> None:
     assert "Policy: none (limit given directly)" in text
     assert "Limit: 5 working days" in text
     assert "The start day is not counted (Civil Code art. 201)." in text
+    # The holidays by their names in the output's language (English here).
     assert (
-        "Days counted: 5 (2026-10-08…2026-10-09, 2026-10-10 国庆节, 2026-10-12…2026-10-13)" in text
+        "Days counted: 5 (2026-10-08…2026-10-09, 2026-10-10 National Day, 2026-10-12…2026-10-13)"
+        in text
     )
-    assert "Holidays skipped: 2026-10-01…2026-10-07 国庆节" in text
+    assert "Holidays skipped: 2026-10-01…2026-10-07 National Day" in text
     assert "Weekends skipped: 2026-10-11" in text
-    assert "Make-up working days counted: 2026-10-10 国庆节" in text
+    assert "Make-up working days counted: 2026-10-10 National Day" in text
     assert "Due: 2026-10-13 23:59" in text
 
 

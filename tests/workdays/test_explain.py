@@ -45,10 +45,17 @@ def test_explain_a_clock_with_pause_and_extension(
     holidays = [
         s for s in explanation.spans if s.kind == DayKind.HOLIDAY and s.treatment == SKIPPED
     ]
-    assert holidays[0].name == "国庆节"
+    # The official holidays by their names in the reader's language (English in this module).
+    assert holidays[0].name == "National Day"
+    with translation.override("zh-hans"):
+        chinese = explain_clock(clock)
+    assert next(s.name for s in chinese.spans if s.kind == DayKind.HOLIDAY) == "国庆节"
     with translation.override("en"):
         text = "\n".join(explanation.lines())
-    assert "Policy: 效能办交办/效能投诉 (efficiency-referral), version 1" in text
+    assert (
+        "Policy: Efficiency office referral/efficiency complaint (efficiency-referral), version 1"
+        in text
+    )
     assert "Stage: Reply" in text
     assert "+ 5 by extension" in text
     assert "Paused from 2026-10-09 09:00 to 2026-10-13 09:00: 3 days not counted." in text

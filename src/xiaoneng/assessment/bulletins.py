@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.assessment.bulletin_text import bulletin_blocks, plain_body, speech_content
@@ -53,7 +53,14 @@ ADDRESSEE = "局机关各科室、各直属学校"
 
 
 def bulletin_content(period: Period) -> dict[str, Any]:
-    """The figures of the period, as frozen into a bulletin (JSON-serialisable)."""
+    """The figures of the period, as frozen into a bulletin (JSON-serialisable), with the
+    names of units, departments and categories in Chinese whoever drafts it: the bulletin is
+    an official Chinese document (the office page marks its text as Chinese)."""
+    with translation.override("zh-hans"):
+        return _content(period)
+
+
+def _content(period: Period) -> dict[str, Any]:
     card = scorecard(period)
     speech = speech_scorecard(period)
     cards = card_counts(period)

@@ -62,7 +62,7 @@ def concerned_ranking(period: Period, *, unit_id: int | None = None) -> list[Con
         .annotate(**_sums())
     )
     per_category: dict[int, list[tuple[int, str, int]]] = {}
-    names = dict(Category.objects.values_list("pk", "name"))
+    names = {c.pk: c.label for c in Category.objects.only("name", "name_en")}
     for row in (
         rows.filter(received__gt=0)
         .values("concerned_unit_id", "category_id")
@@ -85,7 +85,7 @@ def concerned_ranking(period: Period, *, unit_id: int | None = None) -> list[Con
                 rank=0,
                 id=unit.pk,
                 code=unit.code,
-                name=unit.short_name or unit.name,
+                name=unit.short_label,
                 enrolment=unit.enrolment,
                 figures=figures,
                 metrics=metric_values(figures, chosen),

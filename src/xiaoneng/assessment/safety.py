@@ -34,7 +34,9 @@ def safety_summary(*, today: date, unit_ids: list[int] | None = None) -> dict[st
         "required": required,
         "met": met,
         "behind": len(behind),
-        "behind_names": [unit.short_name or unit.name for unit in behind],
+        # In the reader's language; the bulletin's sentence names them in Chinese (below).
+        "behind_names": [unit.short_label for unit in behind],
+        "behind_chinese": [unit.short_name or unit.name for unit in behind],
         "compliance_rate": drill_compliance_rate(met, len(rows)) if required else None,
         "drills": overview.term_drills,
         "participants": overview.term_participants,
@@ -56,6 +58,6 @@ def safety_bulletin_line(*, today: date) -> str:
     if not s["required"]:
         return line + "。"
     line += f"；{s['schools']}所学校中{s['met']}所已达到局定演练要求"
-    if s["behind_names"]:
-        line += f"，{'、'.join(s['behind_names'])}尚未达到"
+    if s["behind_chinese"]:
+        line += f"，{'、'.join(s['behind_chinese'])}尚未达到"
     return line + "。"

@@ -147,13 +147,7 @@ def ranking(period: Period, *, by: str = "department", unit_id: int | None = Non
     if by == "department":
         rows = rows.exclude(department_id=0)
     grouped = rows.values(column).annotate(**_sums())
-    if by == "department":
-        names = dict(Department.objects.values_list("pk", "name"))
-    else:
-        names = {
-            pk: short or name
-            for pk, short, name in Unit.objects.values_list("pk", "short_name", "name")
-        }
+    names = department_labels() if by == "department" else unit_labels()
     chosen = weights()
     evaluated = approved_scores(period.start, period.end)[
         "department" if by == "department" else "unit"
@@ -278,10 +272,7 @@ def card_counts(period: Period, *, unit_id: int | None = None) -> dict[str, Any]
     per_unit: dict[int | None, dict[str, int]] = {}
     for row in signals.values("unit_id", "level").annotate(n=Count("pk")):
         per_unit.setdefault(row["unit_id"], {"yellow": 0, "red": 0})[row["level"]] = row["n"]
-    names: dict[int | None, str] = {
-        pk: short or name
-        for pk, short, name in Unit.objects.values_list("pk", "short_name", "name")
-    }
+    names: dict[int | None, str] = dict(unit_labels().items())
     rows = [
         {"unit_id": pk, "unit": names.get(pk, "—"), **counts}
         for pk, counts in sorted(per_unit.items(), key=lambda item: item[0] or 0)
@@ -359,7 +350,19 @@ def open_overdue_by_unit(*, now: datetime | None = None) -> dict[int, int]:
 
 
 def unit_name(unit_id: int | None) -> str:
+    """The unit's short name in the active language (its English name on English pages)."""
     if unit_id is None:
         return ""
-    unit = Unit.objects.filter(pk=unit_id).values_list("short_name", "name").first()
-    return (unit[0] or unit[1]) if unit else ""
+    unit = Unit.objects.filter(pk=unit_id).only("name", "short_name", "name_en").first()
+    return unit.short_label if unit else ""
+
+
+def unit_labels() -> dict[int, str]:
+    """Every unit's short name in the active language, by id (read when a page is drawn,
+    never stored: a figure keeps the id)."""
+    return {u.pk: u.short_label for u in Unit.objects.only("name", "short_name", "name_en")}
+
+
+def department_labels() -> dict[int, str]:
+    """Every department's name in the active language, by id."""
+    return {d.pk: d.label for d in Department.objects.only("name", "name_en")}

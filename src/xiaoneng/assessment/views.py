@@ -52,10 +52,10 @@ DASHBOARD_ROLES = (*BOARD_ROLES, "dept_head")
 
 def _units() -> list[tuple[int, str]]:
     return [
-        (pk, short or name)
-        for pk, short, name in Unit.objects.filter(is_active=True)
+        (unit.pk, unit.short_label)
+        for unit in Unit.objects.filter(is_active=True)
         .order_by("sort_order", "id")
-        .values_list("pk", "short_name", "name")
+        .only("name", "short_name", "name_en")
     ]
 
 

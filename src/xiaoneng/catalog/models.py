@@ -9,14 +9,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.workdays.models import COUNTING_CHOICES
+from xiaoneng.workdays.models import COUNTING_CHOICES, Clock
 
 
 class TimeLimitPolicy(models.Model):
     code = models.SlugField(_("code"), max_length=48, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # Read instead of the Chinese name when the page is in English (blank: the Chinese name).
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -26,6 +29,13 @@ class TimeLimitPolicy(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English name on English pages when there is one."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 
@@ -131,6 +141,11 @@ class PolicyStageLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} {self.stage} {self.amount} {self.counting}"
+
+    @property
+    def stage_label(self) -> str:
+        """The stage in the reader's language (签收, 答复, …), never its code."""
+        return str(dict(Clock.Stage.choices).get(self.stage, self.stage))
 
     @property
     def effective_count_start(self) -> bool:

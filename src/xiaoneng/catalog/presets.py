@@ -17,6 +17,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "hotline-consult",
         "name": "12345热线交办（咨询/求助）",
+        "name_en": "12345 hotline referral (inquiry/help)",
         "stages": {
             "intake": (1, WD),
             "sign_for": (1, WD),
@@ -34,6 +35,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "hotline-complaint",
         "name": "12345热线交办（投诉/建议/举报）",
+        "name_en": "12345 hotline referral (complaint/suggestion/report)",
         "stages": {
             "intake": (1, WD),
             "sign_for": (1, WD),
@@ -51,6 +53,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "bureau-consult",
         "name": "本局直接受理（咨询/求助）",
+        "name_en": "Received by the bureau (inquiry/help)",
         "stages": {
             "intake": (1, WD),
             "sign_for": (1, WD),
@@ -69,6 +72,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "bureau-complaint",
         "name": "本局直接受理（投诉/建议/举报）",
+        "name_en": "Received by the bureau (complaint/suggestion/report)",
         "stages": {
             "intake": (1, WD),
             "sign_for": (1, WD),
@@ -87,6 +91,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "urgent",
         "name": "紧急/突发事项",
+        "name_en": "Urgent/emergency matter",
         # "Same day": zero calendar days ends at the end of the start day, with no roll forward.
         "stages": {
             "intake": (1, H),
@@ -103,6 +108,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "efficiency-referral",
         "name": "效能办交办/效能投诉",
+        "name_en": "Efficiency office referral/efficiency complaint",
         "stages": {
             "intake": (1, WD),
             "sign_for": (7, WD),
@@ -120,6 +126,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "petition",
         "name": "信访事项",
+        "name_en": "Petition (letters and visits)",
         "stages": {
             "intake": (1, WD),
             "sign_for": (15, D),
@@ -138,6 +145,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "deputy-proposal",
         "name": "人大代表建议/政协委员提案",
+        "name_en": "Deputies' suggestions/CPPCC proposals",
         "stages": {
             "intake": (1, WD),
             "sign_for": (5, WD),
@@ -155,6 +163,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "info-disclosure",
         "name": "政府信息公开申请",
+        "name_en": "Government information disclosure request",
         "stages": {
             "intake": (1, WD),
             "assist_opinion": (5, WD),
@@ -174,6 +183,7 @@ PRESETS: list[dict[str, Any]] = [
     {
         "code": "admin-licence",
         "name": "行政许可（按服务事项）",
+        "name_en": "Administrative licence (per service item)",
         "stages": {
             "intake": (1, WD),
             "one_time_notice": (5, WD),

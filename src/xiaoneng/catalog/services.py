@@ -63,7 +63,9 @@ def policies_seed(*, by: Actor = None) -> list[TimeLimitPolicy]:
         for preset in PRESETS:
             if TimeLimitPolicy.objects.filter(code=preset["code"]).exists():
                 continue
-            policy = TimeLimitPolicy.objects.create(code=preset["code"], name=preset["name"])
+            policy = TimeLimitPolicy.objects.create(
+                code=preset["code"], name=preset["name"], name_en=preset.get("name_en", "")
+            )
             version = _create_version(
                 policy=policy,
                 fields=preset_version_fields(preset),

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.emergencies.models_safety import DrillRequirement, DrillType, EmergencyPlan, PlanType
 from xiaoneng.emergencies.services.rosters import FILL_ALL, FILL_DAYS_OFF
-from xiaoneng.org.models import Staff
+from xiaoneng.org.models import Staff, Unit
+from xiaoneng.web.fields import UnitChoiceField
 from xiaoneng.web.forms import OfficeForm
 
 DAY = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -28,6 +29,18 @@ class StaffChoices(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return StaffChoice.label_from_instance(self, obj)  # type: ignore[arg-type]
+
+
+class RosterUnitForm(forms.Form):
+    """The unit whose roster is shown (a bureau-wide reader's choice), in the web kit's
+    searchable picker."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].widget.attrs["id"] = "roster-unit"
 
 
 class RosterFillForm(OfficeForm):

@@ -24,6 +24,7 @@ from xiaoneng.org.roles import ADMIN_ROLES, Role
 from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.workdays.arithmetic import DayKind
 from xiaoneng.workdays.calendar import get_calendar
+from xiaoneng.workdays.sources import holiday_label
 
 # A roster is entered at most this many days at a time.
 MAX_FILL_DAYS = 92
@@ -201,7 +202,11 @@ def roster_days(*, unit: Unit, start: date, days: int) -> list[RosterDay]:
             RosterDay(
                 day=day,
                 kind=str(kind),
-                name=calendar.day_name(day) if kind in (DayKind.HOLIDAY, DayKind.MAKEUP) else "",
+                name=(
+                    holiday_label(calendar.day_name(day))
+                    if kind in (DayKind.HOLIDAY, DayKind.MAKEUP)
+                    else ""
+                ),
                 shifts={shift: by_day.get((day, shift)) for shift in Shift.values},
             )
         )

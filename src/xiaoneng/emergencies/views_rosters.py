@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaoneng.emergencies.forms_safety import RosterFillForm, SwapForm
+from xiaoneng.emergencies.forms_safety import RosterFillForm, RosterUnitForm, SwapForm
 from xiaoneng.emergencies.selectors_rosters import (
     duty_candidates,
     manages_roster,
@@ -60,7 +60,11 @@ def roster_page(request: HttpRequest) -> HttpResponse:
         "emergencies/roster.html",
         {
             "unit": unit,
-            "units": list(visible_units(request.user)) if sees_all_safety(request.user) else [],
+            "unit_form": (
+                RosterUnitForm(initial={"unit": unit.pk}, units=visible_units(request.user))
+                if sees_all_safety(request.user)
+                else None
+            ),
             "days": roster_days(unit=unit, start=start, days=ROSTER_DAYS),
             "start": start,
             "earlier": start - timedelta(days=ROSTER_DAYS),

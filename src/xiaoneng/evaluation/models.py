@@ -15,6 +15,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.org.labels import department_label
+from xiaoneng.org.models import Unit
+
 
 class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Single choice")
@@ -59,6 +62,19 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return localised({"zh": self.text_zh, "en": self.text_en})
+
+    @property
+    def show_if_labels(self) -> list[str]:
+        """The answers after which the question is asked, by their labels in the reader's
+        language (the stored values are codes)."""
+        if self.show_if_question is None:
+            return []
+        labels = {
+            str(o.get("value")): localised({"zh": o.get("zh", ""), "en": o.get("en", "")})
+            for o in self.show_if_question.options
+            if isinstance(o, dict)
+        }
+        return [labels.get(str(value)) or str(value) for value in self.show_if_values]
 
 
 class Questionnaire(models.Model):
@@ -164,6 +180,7 @@ class RoundUnit(models.Model):
     department = models.ForeignKey(
         "org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The name when the round was opened, kept for the round's record; pages read ``label``.
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -187,6 +204,16 @@ class RoundUnit(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The unit's or the department's name in the reader's language (the stored name
+        when the unit or department is gone)."""
+        if self.unit_id is not None and self.unit is not None:
+            return str(self.unit.label)
+        if self.department_id is not None and self.department is not None:
+            return str(self.department.label)
         return self.name
 
 
@@ -204,6 +231,16 @@ class Panel(models.Model):
         ordering = ["round", "id"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The panel's name in the reader's language: the service recipients and the public
+        are named by the catalogs, a named panel as it was typed."""
+        if self.kind == self.Kind.RECIPIENTS:
+            return str(_("Service recipients"))
+        if self.kind == self.Kind.PUBLIC:
+            return str(_("The public"))
         return self.name
 
 
@@ -386,3 +423,20 @@ class TypicalCase(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:typical", args=[self.pk])
+
+    @property
+    def unit_label(self) -> str:
+        """The unit named, in the reader's language where it is a unit's own name (the
+        published text keeps the name as it was published)."""
+        if not self.unit_named or self.unit_id is None:
+            return self.unit_named
+        unit = Unit.objects.filter(pk=self.unit_id).first()
+        if unit is None:
+            return self.unit_named
+        if self.unit_named in {unit.name, unit.short_name}:
+            return str(unit.label)
+        # A department, published as the unit's short name and the department's name.
+        for department in unit.departments.all():
+            if self.unit_named == f"{unit.short_name or unit.name}{department.name}":
+                return department_label(department)
+        return self.unit_named

@@ -180,7 +180,8 @@ def _panels(round_unit: RoundUnit) -> list[dict[str, Any]]:
     )
     return [
         {
-            "name": c.panel.name,
+            "name": c.panel.label,
+            "label": c.panel.label,
             "kind": c.panel.kind,
             "invited": c.invited,
             "answered": c.answered,
@@ -236,7 +237,7 @@ def round_ranking(round_: Round) -> list[RankedUnit]:
     and unranked."""
     results = [
         unit_result(u, with_texts=False)
-        for u in round_.units.select_related("round__version").order_by("id")
+        for u in round_.units.select_related("round__version", "unit", "department").order_by("id")
     ]
     scored = sorted(
         (r for r in results if r.composite is not None), key=lambda r: -(r.composite or 0)

@@ -17,18 +17,21 @@ INTERNAL_POLICIES: list[dict[str, Any]] = [
     {
         "code": "internal-instruction",
         "name": "局领导批办件",
+        "name_en": "Leader's instruction",
         "stages": {"sign_for": (1, WD), "reply": (10, WD)},
         "extension_max": 10,
     },
     {
         "code": "internal-request",
         "name": "请示回复",
+        "name_en": "Reply to a request for instructions",
         "stages": {"reply": (5, WD)},
         "extension_max": 5,
     },
     {
         "code": "internal-meeting",
         "name": "会议议定事项",
+        "name_en": "Meeting decision",
         "stages": {"sign_for": (1, WD), "reply": (10, WD)},
         "extension_max": 10,
     },

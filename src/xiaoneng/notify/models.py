@@ -105,6 +105,12 @@ class Notification(models.Model):
         return subject_label(self.subject)
 
     @property
+    def body_label(self) -> str:
+        """The body in the active language when it is one of the catalogs' messages (its
+        parameters too where they are: a measure, a kind); as stored otherwise."""
+        return subject_label(self.body) if self.body else ""
+
+    @property
     def masked_recipient(self) -> str:
         """The recipient as it may appear in lists and logs (138****1234, a***@example.cn)."""
         if self.channel == self.Channel.SMS:

@@ -69,6 +69,13 @@ def _index() -> tuple[dict[str, str], list[Pattern]]:
     return exact, [pattern for _length, pattern in patterns]
 
 
+def _exact_label(value: str, exact: dict[str, str]) -> str:
+    """A parameter that is itself a catalog message (a measure, a kind) in the active
+    language; anything else (a number, a title someone typed) as it is."""
+    msgid = exact.get(value.strip())
+    return gettext(msgid) if msgid is not None else value
+
+
 def subject_label(subject: str) -> str:
     """``subject`` in the active language when it is a known message, else as stored."""
     exact, patterns = _index()
@@ -80,7 +87,7 @@ def subject_label(subject: str) -> str:
         if match is None:
             continue
         params: dict[str, object] = {
-            name: int(value) if name in numbers else value
+            name: int(value) if name in numbers else _exact_label(value, exact)
             for name, value in match.groupdict().items()
         }
         try:

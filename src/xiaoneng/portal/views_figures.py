@@ -101,7 +101,7 @@ def figures_data(
         "start": period.start.isoformat(),
         "end": period.end.isoformat(),
         "unit": unit.code if unit else None,
-        "unit_name": (unit.short_name or unit.name) if unit else None,
+        "unit_name": unit.short_label if unit else None,
         "figures": card.figures.as_dict(),
         "metrics": dict(card.metrics.__dict__),
         "parts": parts,

@@ -26,6 +26,7 @@ from xiaoneng.workdays.periods import (
     compute_period,
     local_date,
 )
+from xiaoneng.workdays.sources import holiday_label
 
 # What happened to a day of the period.
 COUNTED = "counted"
@@ -288,7 +289,7 @@ def _day_spans(cal: WorkCalendar, period: Period) -> tuple[list[DaySpan], int, d
             treatment = COUNTED if kind in (DayKind.WORKDAY, DayKind.MAKEUP) else MET
         if treatment in (COUNTED, MET):
             counted += 1
-        name = cal.day_name(day) if kind in (DayKind.HOLIDAY, DayKind.MAKEUP) else ""
+        name = holiday_label(cal.day_name(day)) if kind in (DayKind.HOLIDAY, DayKind.MAKEUP) else ""
         last = spans[-1] if spans else None
         if (
             last is not None
@@ -365,7 +366,7 @@ def explain_clock(clock: Clock) -> Explanation:
     if version is not None:
         meta.update(
             policy_code=version.policy.code,
-            policy_name=version.policy.name,
+            policy_name=version.policy.label,
             policy_version=version.number,
             policy_source=version.source,
         )

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.workdays.periods import Counting
+from xiaoneng.workdays.sources import holiday_label
 
 COUNTING_CHOICES = [
     (Counting.WORKDAYS.value, _("working days")),
@@ -69,6 +70,12 @@ class CalendarOverride(models.Model):
     @property
     def is_workday(self) -> bool:
         return self.kind == self.Kind.MAKEUP_WORKDAY
+
+    @property
+    def label(self) -> str:
+        """The holiday's name in the reader's language (an official one in English on English
+        pages; one entered by hand as typed)."""
+        return holiday_label(self.name)
 
 
 class CalendarYear(models.Model):

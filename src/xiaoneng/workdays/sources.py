@@ -7,6 +7,8 @@ from datetime import date
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
+from django.utils.translation import get_language
+
 # The package names holidays by its English enum values; the calendar shows the Chinese names.
 CHINESE_NAMES = {
     "New Year's Day": "元旦",
@@ -18,6 +20,17 @@ CHINESE_NAMES = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
+
+
+ENGLISH_NAMES = {chinese: english for english, chinese in CHINESE_NAMES.items()}
+
+
+def holiday_label(name: str) -> str:
+    """A holiday's stored (Chinese) name in the reader's language: the official holidays by
+    their English names on English pages; a name entered by hand as it was typed."""
+    if not name or not (get_language() or "").startswith("en"):
+        return name
+    return ", ".join(ENGLISH_NAMES.get(part, part) for part in name.split("、"))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ def internal_policies_seed(*, by: Actor = None) -> list[TimeLimitPolicy]:
         for spec in INTERNAL_POLICIES:
             if TimeLimitPolicy.objects.filter(code=spec["code"]).exists():
                 continue
-            policy = TimeLimitPolicy.objects.create(code=spec["code"], name=spec["name"])
+            policy = TimeLimitPolicy.objects.create(
+                code=spec["code"], name=spec["name"], name_en=spec.get("name_en", "")
+            )
             version = PolicyVersion.objects.create(policy=policy, number=1, **version_fields(spec))
             PolicyStageLimit.objects.bulk_create(
                 PolicyStageLimit(version=version, stage=stage, amount=amount, counting=counting)

@@ -22,9 +22,8 @@ from xiaoneng.cases.permissions import staff_for
 from xiaoneng.catalog.models import PolicyVersion, TimeLimitPolicy
 from xiaoneng.catalog.services import policy_version_create
 from xiaoneng.errors import DomainError
-from xiaoneng.org.labels import department_label
 from xiaoneng.org.models import Absence, Department, Staff, Unit
-from xiaoneng.org.roles import ROLE_LABELS, Role
+from xiaoneng.org.roles import ROLE_LABELS, Role, role_label
 from xiaoneng.org.selectors import user_roles
 from xiaoneng.org.services import (
     absence_cancel,
@@ -36,6 +35,7 @@ from xiaoneng.org.services import (
     staff_set_roles,
     unit_create,
 )
+from xiaoneng.web.fields import DepartmentChoiceField
 from xiaoneng.web.forms import OfficeForm
 from xiaoneng.web.permissions import role_required
 from xiaoneng.workdays.models import COUNTING_CHOICES, CalendarOverride, Clock
@@ -198,7 +198,7 @@ def org_department(request: HttpRequest, pk: int) -> HttpResponse:
 class StaffForm(OfficeForm):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=64)
-    department = forms.TypedChoiceField(label=_("Department"), coerce=int)
+    department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.all())
     title = forms.CharField(label=_("Job title"), max_length=64, required=False)
     roles = forms.MultipleChoiceField(
         label=_("Roles"),
@@ -225,12 +225,8 @@ class RolesForm(OfficeForm):
 def org_staff(request: HttpRequest) -> HttpResponse:
     """Everyone on the staff; the security administrator creates accounts and sets roles."""
     may_edit = Role.SECADMIN in user_roles(request.user)
-    departments = {d.pk: d for d in Department.objects.select_related("unit")}
     which = request.POST.get("form", "")
     create = StaffForm(request.POST if which == "create" else None)
-    create.fields["department"].choices = [
-        (d.pk, department_label(d)) for d in departments.values()
-    ]
     roles_form = RolesForm(request.POST if which == "roles" else None)
     if request.method == "POST":
         if not may_edit:
@@ -243,8 +239,8 @@ def org_staff(request: HttpRequest) -> HttpResponse:
                 lambda: staff_create(
                     username=data["username"],
                     full_name=data["full_name"],
-                    unit=departments[data["department"]].unit,
-                    department=departments[data["department"]],
+                    unit=data["department"].unit,
+                    department=data["department"],
                     title=data["title"],
                     roles=data["roles"],
                     password=data["password"] or None,
@@ -267,9 +263,12 @@ def org_staff(request: HttpRequest) -> HttpResponse:
                 messages.error(
                     request, roles_form.errors.as_text() or gettext("No such staff member.")
                 )
-    members = Staff.objects.select_related("user", "unit", "department").prefetch_related(
-        "user__groups"
+    members = list(
+        Staff.objects.select_related("user", "unit", "department").prefetch_related("user__groups")
     )
+    for member in members:
+        # The roles in the reader's language (the groups are named by their codes).
+        member.role_names = [role_label(group.name) for group in member.user.groups.all()]  # type: ignore[attr-defined]
     context = {
         "members": members,
         "create": create,
