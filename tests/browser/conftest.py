@@ -22,6 +22,21 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The browser's locale follows the page's language: a date input reads 2026/12/06 in Chinese and
+# 12/06/2026 in English (without a locale, headless Chromium shows mm/dd/yyyy everywhere), and
+# the Accept-Language header matches the django_language cookie the tests set.
+LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
+
+
+def new_context(browser, *, language: str = "zh-hans", width: int = 1280, height: int = 800):
+    """A browser context whose locale is the language's (``zh-hans`` or ``en``)."""
+    context = browser.new_context(
+        locale=LOCALES[language], viewport={"width": width, "height": height}
+    )
+    context.set_default_timeout(15000)
+    return context
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
@@ -40,18 +55,25 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser) -> Iterator[object]:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    context = new_context(browser)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def en_page(browser) -> Iterator[object]:
+    """A page in an English browser (en-US): for the English pages."""
+    context = new_context(browser, language="en")
+    page = context.new_page()
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser) -> Iterator[object]:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
+    context = new_context(browser, width=375, height=740)
     page = context.new_page()
-    page.set_default_timeout(15000)
     yield page
     context.close()
 
