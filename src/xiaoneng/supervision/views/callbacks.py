@@ -47,7 +47,7 @@ def call_script(case: Case, phone: str) -> str:
         "request %(number)s (%(category)s), answered on %(replied)s. Are you satisfied with "
         "how it was handled: satisfied, basically satisfied or unsatisfied? Has your matter "
         "been resolved? Number called: %(phone)s."
-    ) % {"number": case.number, "category": case.category.name, "replied": replied, "phone": phone}
+    ) % {"number": case.number, "category": case.category.label, "replied": replied, "phone": phone}
 
 
 def _call_page(
