@@ -230,6 +230,9 @@ def test_portal_shots(site: Site, visitor) -> None:
         other = visitor(None, language, width)
         other.goto(f"{site.url}{link}")
         other.get_by_test_id("progress").wait_for()
+        if language == "en":  # the category in the reader's language (found on the walk)
+            assert case.category.name_en
+            assert case.category.name_en in other.locator("main").inner_text()
         shoot(other, name)
 
     page.goto(f"{site.url}{link}")
@@ -246,3 +249,61 @@ def all_taken(prefix: str) -> None:
     """Every declared shot of this test (the portal's start with ``portal-``) was taken."""
     wanted = {name for name in GUIDE_SHOTS if name.startswith("portal-") == (prefix == "portal")}
     assert wanted <= taken, sorted(wanted - taken)
+
+
+def overflow(page) -> int:
+    """How far the page scrolls sideways (0: not at all)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def test_what_the_walk_found_stays_fixed(site: Site, visitor) -> None:
+    """Issue #26's fresh walk on the full demo (see docs/testing.md) found these; each is
+    asserted here, on the same demo as the screenshots."""
+    from xiaoneng.internal.models import Matter
+
+    # The browser reads dates as the page's language (a date input's mm/dd/yyyy or yyyy/mm/dd).
+    for language, locale in (("zh-hans", "zh-CN"), ("en", "en-US")):
+        page = visitor("xiaoneng", language)
+        page.goto(f"{site.url}/cases/")
+        assert page.locator("input[type=date]").count()
+        assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().locale") == locale
+        assert page.evaluate("navigator.language") == locale
+
+    # English: the case's actions are capitalised, not lowercase codes; the hint for readers
+    # without JavaScript is hidden; the counter survives the form coming back with errors.
+    page = visitor("handler_a", "en")
+    page.goto(f"{site.url}/cases/{site.case_id}/")
+    reply = page.get_by_test_id("action-reply")
+    assert reply.locator("> summary").inner_text().strip() == "Reply"
+    if reply.get_attribute("open") is None:
+        reply.locator("> summary").click()
+    assert page.locator("[data-without-js]").count() == 1
+    assert not page.locator("[data-without-js]").is_visible()
+    assert page.get_by_test_id("composer").locator(".char-count").count() == 1
+    page.get_by_test_id("composer-reply").click()
+    page.get_by_test_id("composer").locator(".errorlist").first.wait_for()
+    assert page.get_by_test_id("composer").locator(".char-count").count() == 1
+    assert not page.locator("[data-without-js]").is_visible()
+
+    # Tables with hidden labels scrolled the whole page sideways on a phone.
+    for username, path in (
+        ("head", "/queue/"),
+        ("handler_a", "/inbox/"),
+        ("handler_a", "/office/accountability/record/"),
+    ):
+        for language in ("zh-hans", "en"):
+            page = visitor(username, language, PHONE)
+            response = page.goto(f"{site.url}{path}")
+            assert response is not None
+            assert response.status == 200
+            assert overflow(page) == 0, f"{path} {language} scrolls sideways on a phone"
+
+    # Internal matters named their people by an empty first and last name.
+    matter = Matter.objects.exclude(registered_by=None).select_related("registered_by__user")
+    matter = matter.first()
+    assert matter is not None
+    page = visitor("leader")
+    page.goto(f"{site.url}/office/internal/{matter.pk}/")
+    assert str(matter.registered_by.user) in page.locator("main").inner_text()

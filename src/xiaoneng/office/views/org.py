@@ -402,7 +402,16 @@ def org_policies(request: HttpRequest) -> HttpResponse:
             queryset=PolicyVersion.objects.order_by("-number").prefetch_related("stage_limits"),
         )
     )
-    return render(request, "office/org/policies.html", {"policies": policies})
+    labels = dict(Clock.Stage.choices)
+    rows = []
+    for policy in policies:
+        current = next(iter(policy.versions.all()), None)
+        limits = [
+            (labels.get(limit.stage, limit.stage), limit.amount, limit.get_counting_display())
+            for limit in (current.stage_limits.all() if current else [])
+        ]
+        rows.append((policy, current, limits))
+    return render(request, "office/org/policies.html", {"rows": rows})
 
 
 class PolicyForm(OfficeForm):
