@@ -22,14 +22,19 @@ CHROMIUM_ARGS = [
 ]
 
 
-# The browser's locale follows the page's language: a date input reads 2026/12/06 in Chinese and
-# 12/06/2026 in English (without a locale, headless Chromium shows mm/dd/yyyy everywhere), and
-# the Accept-Language header matches the django_language cookie the tests set.
+# The browser speaks the page's language. A date input's format (2026/12/06 or 12/06/2026) and
+# the file input's button follow the language Chromium was started in (its --lang, its LANGUAGE
+# and the locale files of Debian's chromium-l10n), not a context's locale: so the Chinese pages
+# are seen in a Chinese Chromium (``browser``) and the English ones in an English one
+# (``en_browser``, started when a test asks for it). Each context also takes the language's
+# locale (navigator.language, Intl, the Accept-Language header).
 LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
+DEBIAN_LOCALES = Path("/usr/lib/chromium/locales")
+_ENVIRONMENT = {"zh-hans": ("zh_CN", "zh_CN.UTF-8"), "en": ("en_US", "en_US.UTF-8")}
 
 
 def new_context(browser, *, language: str = "zh-hans", width: int = 1280, height: int = 800):
-    """A browser context whose locale is the language's (``zh-hans`` or ``en``)."""
+    """A context of ``browser`` (the one of the same language) with the language's locale."""
     context = browser.new_context(
         locale=LOCALES[language], viewport={"width": width, "height": height}
     )
@@ -38,19 +43,45 @@ def new_context(browser, *, language: str = "zh-hans", width: int = 1280, height
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def playwright_driver() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium chromium-l10n")
+    if CHROMIUM == "/usr/bin/chromium" and not DEBIAN_LOCALES.joinpath("zh-CN.pak").exists():
+        pytest.fail("Chromium has no Chinese: apt-get install chromium-l10n")
     # The live server and Django's ORM run in this thread; Playwright's sync API is fine with it.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+def launch(playwright, language: str):
+    """Chromium started in ``language`` (``zh-hans`` or ``en``)."""
+    variable, lang = _ENVIRONMENT[language]
+    environment = {**os.environ, "LANGUAGE": variable, "LANG": lang}
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, f"--lang={LOCALES[language]}"],
+        env=environment,
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver) -> Iterator[object]:
+    """The Chinese browser (the office and the portal speak Chinese unless asked)."""
+    browser = launch(playwright_driver, "zh-hans")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def en_browser(playwright_driver) -> Iterator[object]:
+    """The English browser, for the English pages."""
+    browser = launch(playwright_driver, "en")
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -62,9 +93,9 @@ def page(browser) -> Iterator[object]:
 
 
 @pytest.fixture
-def en_page(browser) -> Iterator[object]:
-    """A page in an English browser (en-US): for the English pages."""
-    context = new_context(browser, language="en")
+def en_page(en_browser) -> Iterator[object]:
+    """A page in the English browser: for the English pages."""
+    context = new_context(en_browser, language="en")
     page = context.new_page()
     yield page
     context.close()

@@ -201,7 +201,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def context_for(browser, site) -> Iterator[object]:
+def context_for(browser, en_browser, site) -> Iterator[object]:
     """A browser context per person and language (signed in once), shared by the module's
     tests; its locale is the language's, so that date inputs read as the reader expects."""
     from django.test import Client
@@ -212,7 +212,8 @@ def context_for(browser, site) -> Iterator[object]:
 
     def get(username: str | None, language: str = "zh-hans") -> object:
         if (username, language) not in contexts:
-            context = new_context(browser, language=language, width=1366)
+            chromium = en_browser if language == "en" else browser
+            context = new_context(chromium, language=language, width=1366)
             if username:
                 # Signed in on the server side (the sign-in page has tests of its own): one
                 # session per person, its cookie handed to the browser.

@@ -111,7 +111,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def visitor(browser, site) -> Iterator[object]:
+def visitor(browser, en_browser, site) -> Iterator[object]:
     """``visitor(username, language, width)``: a page for that person (None: the public),
     signed in on the server side, in a browser whose locale is the language's."""
     from django.test import Client
@@ -122,7 +122,8 @@ def visitor(browser, site) -> Iterator[object]:
 
     def open_page(username: str | None, language: str = "zh-hans", width: int = WIDTH):
         height = PHONE_HEIGHT if width == PHONE else HEIGHT
-        context = new_context(browser, language=language, width=width, height=height)
+        chromium = en_browser if language == "en" else browser
+        context = new_context(chromium, language=language, width=width, height=height)
         cookies = [{"name": "django_language", "value": language, "url": site.url}]
         if username:
             client = Client()
