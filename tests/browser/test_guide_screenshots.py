@@ -204,6 +204,7 @@ def test_portal_shots(site: Site, visitor) -> None:
     page.get_by_label("您的姓名").fill("孙家长")
     page.get_by_label("您的手机号码").fill("13800007777")
     page.get_by_label("我同意在本网站公开办理结果").check()
+    page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "portal-submit")
     page.get_by_role("button", name="提交").click()
     page.wait_for_url("**/submit/receipt/")

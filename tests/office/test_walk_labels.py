@@ -47,3 +47,23 @@ def test_english_department_queue_buttons_are_capitalised(client, users) -> None
     body = client.get(reverse("office:queue")).content.decode()
     assert ">Sign for</button>" in body
     assert ">sign for</button>" not in body
+
+
+def test_bulletin_page_links_its_excel(client, users) -> None:
+    """The bulletin's Excel link (404 before issue #26) opens the export of its period."""
+    import re
+
+    from django.utils import timezone
+
+    from xiaoneng.assessment.bulletins import bulletin_create
+
+    today = timezone.localdate()
+    bulletin = bulletin_create(by=users["xiaoneng"], period_from=today, period_to=today)
+    client.force_login(users["leader"])
+    body = client.get(reverse("assessment:bulletin_detail", args=[bulletin.pk])).content.decode()
+    found = re.search(r'href="([^"]+)" data-testid="bulletin-excel"', body)
+    assert found
+    link = found.group(1).replace("&amp;", "&")
+    assert link.startswith(reverse("assessment:dashboard_export"))
+    assert f"date_from={today:%Y-%m-%d}" in link
+    assert client.get(link).status_code == 200  # the export asks for its reason first
