@@ -30,7 +30,10 @@ CHROMIUM_ARGS = [
 # locale (navigator.language, Intl, the Accept-Language header).
 LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
 DEBIAN_LOCALES = Path("/usr/lib/chromium/locales")
-_ENVIRONMENT = {"zh-hans": ("zh_CN", "zh_CN.UTF-8"), "en": ("en_US", "en_US.UTF-8")}
+# LANGUAGE only: LANG stays the machine's (C.UTF-8 here), since a LANG naming a locale the
+# system has not generated turns Chromium's file names into ASCII (an upload named 来文.pdf
+# would lose its name).
+_LANGUAGE = {"zh-hans": "zh_CN", "en": "en_US"}
 
 
 def new_context(browser, *, language: str = "zh-hans", width: int = 1280, height: int = 800):
@@ -58,8 +61,7 @@ def playwright_driver() -> Iterator[object]:
 
 def launch(playwright, language: str):
     """Chromium started in ``language`` (``zh-hans`` or ``en``)."""
-    variable, lang = _ENVIRONMENT[language]
-    environment = {**os.environ, "LANGUAGE": variable, "LANG": lang}
+    environment = {**os.environ, "LANGUAGE": _LANGUAGE[language]}
     return playwright.chromium.launch(
         executable_path=CHROMIUM,
         headless=True,
