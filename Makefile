@@ -8,7 +8,7 @@ XN := $(BIN)/xiaoneng
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test test-browser lint format messages bench bench-full ci clean
+.PHONY: setup run test test-browser guide-screenshots lint format messages bench bench-full ci clean
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ test: setup
 
 test-browser: setup
 	$(PYCACHE) $(BIN)/pytest -m browser
+
+# Regenerate the user guide's screenshots (docs/images/) from the browser tests; commit them.
+guide-screenshots: setup
+	XN_GUIDE_SHOTS=docs/images $(BIN)/pytest -m browser tests/browser/test_guide_screenshots.py -p no:randomly -n 0
 
 lint: setup
 	$(BIN)/ruff check .

@@ -22,36 +22,91 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The browser speaks the page's language. A date input's format (2026/12/06 or 12/06/2026) and
+# the file input's button follow the language Chromium was started in (its --lang, its LANGUAGE
+# and the locale files of Debian's chromium-l10n), not a context's locale: so the Chinese pages
+# are seen in a Chinese Chromium (``browser``) and the English ones in an English one
+# (``en_browser``, started when a test asks for it). Each context also takes the language's
+# locale (navigator.language, Intl, the Accept-Language header).
+LOCALES = {"zh-hans": "zh-CN", "en": "en-US"}
+DEBIAN_LOCALES = Path("/usr/lib/chromium/locales")
+# LANGUAGE only: LANG stays the machine's (C.UTF-8 here), since a LANG naming a locale the
+# system has not generated turns Chromium's file names into ASCII (an upload named 来文.pdf
+# would lose its name).
+_LANGUAGE = {"zh-hans": "zh_CN", "en": "en_US"}
+
+
+def new_context(browser, *, language: str = "zh-hans", width: int = 1280, height: int = 800):
+    """A context of ``browser`` (the one of the same language) with the language's locale."""
+    context = browser.new_context(
+        locale=LOCALES[language], viewport={"width": width, "height": height}
+    )
+    context.set_default_timeout(15000)
+    return context
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def playwright_driver() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium chromium-l10n")
+    if CHROMIUM == "/usr/bin/chromium" and not DEBIAN_LOCALES.joinpath("zh-CN.pak").exists():
+        pytest.fail("Chromium has no Chinese: apt-get install chromium-l10n")
     # The live server and Django's ORM run in this thread; Playwright's sync API is fine with it.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+def launch(playwright, language: str):
+    """Chromium started in ``language`` (``zh-hans`` or ``en``)."""
+    environment = {**os.environ, "LANGUAGE": _LANGUAGE[language]}
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, f"--lang={LOCALES[language]}"],
+        env=environment,
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver) -> Iterator[object]:
+    """The Chinese browser (the office and the portal speak Chinese unless asked)."""
+    browser = launch(playwright_driver, "zh-hans")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def en_browser(playwright_driver) -> Iterator[object]:
+    """The English browser, for the English pages."""
+    browser = launch(playwright_driver, "en")
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
 def page(browser) -> Iterator[object]:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    context = new_context(browser)
     page = context.new_page()
-    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def en_page(en_browser) -> Iterator[object]:
+    """A page in the English browser: for the English pages."""
+    context = new_context(en_browser, language="en")
+    page = context.new_page()
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser) -> Iterator[object]:
-    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
+    context = new_context(browser, width=375, height=740)
     page = context.new_page()
-    page.set_default_timeout(15000)
     yield page
     context.close()
 

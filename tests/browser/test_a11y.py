@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 
 from tests import langscan
-from tests.browser.conftest import screenshot_folder
+from tests.browser.conftest import LOCALES, new_context, screenshot_folder
 
 pytestmark = [pytest.mark.browser]
 
@@ -147,18 +147,19 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def context_for(browser, site) -> Iterator[object]:
-    """A browser context per person (signed in once), shared by the module's tests."""
+def context_for(browser, en_browser, site) -> Iterator[object]:
+    """A browser context per person and language (signed in once), shared by the module's
+    tests; its locale is the language's, so that date inputs read as the reader expects."""
     from django.test import Client
 
     from xiaoneng.org.models import User
 
-    contexts: dict[str | None, object] = {}
+    contexts: dict[tuple[str | None, str], object] = {}
 
-    def get(username: str | None) -> object:
-        if username not in contexts:
-            context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 800})
-            context.set_default_timeout(15000)
+    def get(username: str | None, language: str = "zh-hans") -> object:
+        if (username, language) not in contexts:
+            chromium = en_browser if language == "en" else browser
+            context = new_context(chromium, language=language, width=1366)
             if username:
                 # Signed in on the server side (the sign-in page has tests of its own): one
                 # session per person, its cookie handed to the browser.
@@ -168,19 +169,31 @@ def context_for(browser, site) -> Iterator[object]:
                 context.add_cookies(
                     [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site.url}]
                 )
-            contexts[username] = context
-        return contexts[username]
+            context.add_cookies([{"name": "django_language", "value": language, "url": site.url}])
+            contexts[(username, language)] = context
+        return contexts[(username, language)]
 
     yield get
     for context in contexts.values():
         context.close()
 
 
-def use_language(page, site: Site, language: str) -> None:
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": site.url}])
+@pytest.fixture
+def pages_for(context_for) -> Iterator[object]:
+    """``pages_for(username)``: one open page per language for that person, closed after."""
+    opened: list[object] = []
+
+    def get(username: str | None) -> dict[str, object]:
+        pages = {language: context_for(username, language).new_page() for language in LANGUAGES}
+        opened.extend(pages.values())
+        return pages
+
+    yield get
+    for page in opened:
+        page.close()
 
 
-def check_page(page, site: Site, path: str, name: str) -> None:
+def check_page(pages: dict[str, object], site: Site, path: str, name: str) -> None:
     """Load ``path`` once per language; at each width: no sideways scroll, a screenshot; once
     per language: no untranslated string; axe once (see the module's docstring)."""
 
@@ -189,13 +202,19 @@ def check_page(page, site: Site, path: str, name: str) -> None:
     axe_at = COMBINATIONS[zlib.crc32(name.encode()) % len(COMBINATIONS)]
     problems: list[str] = []
     for language in LANGUAGES:
-        use_language(page, site, language)
+        page = pages[language]
+        if language != LANGUAGES[0]:
+            # The same visitor in the other language's browser: its session (a public
+            # submitter's receipt lives in it) goes along, the language cookie stays.
+            cookies = pages[LANGUAGES[0]].context.cookies()
+            page.context.add_cookies([c for c in cookies if c["name"] != "django_language"])
         page.set_viewport_size({"width": WIDTHS[0], "height": 800})
         response = page.goto(f"{site.url}{path}")
         assert response is not None
         assert response.status == 200, f"{path} answered {response.status}"
         expected = "zh-CN" if language == "zh-hans" else "en"
         assert page.evaluate("document.documentElement.lang") == expected
+        assert page.evaluate("navigator.language") == LOCALES[language]
         missed = untranslated(page.evaluate(TEXTS_JS), language)
         if missed:
             problems.append(f"{name} {language}: untranslated {sorted(set(missed))[:12]}")
@@ -239,17 +258,14 @@ OFFICE_PAGES = {
 
 
 @pytest.mark.parametrize("username", list(OFFICE_PAGES))
-def test_office_pages_read_at_both_widths_in_both_languages(username, site, context_for) -> None:
-    page = context_for(username).new_page()
+def test_office_pages_read_at_both_widths_in_both_languages(username, site, pages_for) -> None:
+    pages = pages_for(username)
     for path, name in OFFICE_PAGES[username]:
-        check_page(page, site, path.format(case=site.case_id), name)
-    page.close()
+        check_page(pages, site, path.format(case=site.case_id), name)
 
 
-def test_public_figures_read_at_both_widths_in_both_languages(site, context_for) -> None:
-    page = context_for(None).new_page()
-    check_page(page, site, "/portal/figures/", "portal-figures")
-    page.close()
+def test_public_figures_read_at_both_widths_in_both_languages(site, pages_for) -> None:
+    check_page(pages_for(None), site, "/portal/figures/", "portal-figures")
 
 
 def tab_to(page, target, limit: int = 80) -> None:
@@ -262,16 +278,16 @@ def tab_to(page, target, limit: int = 80) -> None:
     raise AssertionError(f"{target} is not reachable with the Tab key")
 
 
-def test_portal_submit_track_and_rate_by_keyboard(site, context_for) -> None:
+def test_portal_submit_track_and_rate_by_keyboard(site, pages_for) -> None:
     """The public path on a phone's width, with the keyboard only for the submission."""
     from tests.portal.conftest import staff_reply
     from xiaoneng.cases.models import Case
     from xiaoneng.org.models import Department, User
 
     django_cache.clear()  # the portal's rate limits count per address
-    page = context_for(None).new_page()
-    check_page(page, site, "/portal/submit/?kind=complaint", "portal-submit")
-    use_language(page, site, "zh-hans")
+    pages = pages_for(None)
+    page = pages["zh-hans"]
+    check_page(pages, site, "/portal/submit/?kind=complaint", "portal-submit")
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(f"{site.url}/portal/submit/?kind=complaint")
     tab_to(page, page.get_by_label("事项类别"))
@@ -290,14 +306,13 @@ def test_portal_submit_track_and_rate_by_keyboard(site, context_for) -> None:
     page.wait_for_url("**/submit/receipt/")
     code = page.get_by_test_id("tracking-code").inner_text().strip()
     secret = page.get_by_test_id("tracking-secret").inner_text().strip()
-    check_page(page, site, "/portal/submit/receipt/", "portal-receipt")
+    check_page(pages, site, "/portal/submit/receipt/", "portal-receipt")
 
     case = Case.objects.get(tracking_code=code)
     users = {u.username: u for u in User.objects.all()}
     staff_reply(case, users, Department.objects.get(unit__code="bureau", code="basic"))
 
-    check_page(page, site, "/portal/track/", "portal-track")
-    use_language(page, site, "zh-hans")
+    check_page(pages, site, "/portal/track/", "portal-track")
     page.goto(f"{site.url}/portal/track/")
     page.get_by_label("查询码").fill(code)
     page.get_by_label("查询密码").fill(secret)
@@ -307,8 +322,7 @@ def test_portal_submit_track_and_rate_by_keyboard(site, context_for) -> None:
     link = page.get_by_test_id("track-link").get_attribute("href")
     assert link
     assert "?t=" in link
-    check_page(page, site, link, "portal-track-case")
-    use_language(page, site, "zh-hans")
+    check_page(pages, site, link, "portal-track-case")
     page.goto(f"{site.url}{link}")
     tab_to(page, page.get_by_label("满意", exact=True))
     page.keyboard.press("Space")
@@ -319,14 +333,12 @@ def test_portal_submit_track_and_rate_by_keyboard(site, context_for) -> None:
     assert "感谢您的评价" in page.get_by_role("status").first.inner_text()
     case.refresh_from_db()
     assert case.satisfaction == "satisfied"
-    page.close()
 
 
 def test_intake_and_a_case_action_by_keyboard(site, context_for) -> None:
     from xiaoneng.cases.models import Case
 
     page = context_for("intake").new_page()
-    use_language(page, site, "zh-hans")
     page.set_viewport_size({"width": 1366, "height": 800})
     page.goto(f"{site.url}/intake/")
     for label, option in (("渠道", "hotline"), ("类型", "complaint")):

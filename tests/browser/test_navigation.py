@@ -1,21 +1,19 @@
 """The office navigation at 1366 px (one row of groups) and at 390 px (behind a menu button),
 and the portal's top navigation on a phone: no page scrolls sideways, the current page marked.
-Screenshots go to the folder printed at the start (``XN_SCREENSHOTS`` or a temporary one)."""
+Screenshots go to the folder the run prints at the end (``XN_SCREENSHOTS``, else
+var/screenshots/)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 
+from tests.browser.conftest import screenshot_folder
 from tests.browser.test_office_shell import go, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("XN_SCREENSHOTS") or tempfile.mkdtemp(prefix="xn-shots-"))
-print(f"screenshots: {SHOTS}")
+SHOTS = screenshot_folder() / "navigation"
+SHOTS.mkdir(exist_ok=True)
 WIDTHS = {"desktop": (1366, 800), "phone": (390, 780)}
 
 

@@ -39,7 +39,7 @@ def slip_document(matter: Matter, *, number: str) -> OfficialDocument:
     if matter.body:
         body.append(f"来文摘要：{matter.body}")
     if matter.kind == Matter.Kind.INSTRUCTION:
-        leader = matter.leader.user.get_full_name() if matter.leader else ""
+        leader = str(matter.leader.user) if matter.leader else ""
         leader = leader or (str(matter.leader) if matter.leader else "")
         body.append(
             f"领导批示：{matter.instruction}（{leader}，{chinese_date(matter.instructed_on)}）"
@@ -79,7 +79,7 @@ def reply_document(matter: Matter, *, number: str) -> OfficialDocument:
         for signoff in draft.signoffs.filter(outcome=SignOff.Outcome.APPROVED).select_related(
             "staff__user"
         ):
-            name = signoff.staff.user.get_full_name() or str(signoff.staff)
+            name = str(signoff.staff.user)
             body.append(f"{LEVEL_WORDS[signoff.level]}审签：{name}（{chinese_date(signoff.at)}）")
     department = matter.lead_department.name if matter.lead_department else ""
     return OfficialDocument(

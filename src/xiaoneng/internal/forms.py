@@ -31,7 +31,7 @@ def leaders() -> Any:
 
 class StaffChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.user.get_full_name() or obj.user.get_username()
+        return str(obj.user)  # the full name, else the username
 
 
 class RegisterForm(OfficeForm):

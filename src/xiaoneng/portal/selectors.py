@@ -154,7 +154,7 @@ def tracking_view(case: Case) -> Tracking:
     return Tracking(
         number=case.number,
         kind=case.get_kind_display(),
-        category=case.category.name,
+        category=case.category.label,
         state=case.state,
         registered_at=case.registered_at,
         replied_at=case.replied_at if case.reply_text else None,

@@ -3,14 +3,16 @@
    filter box above each searchable picker (a select with data-searchable: the options not
    matching what is typed are hidden), and insert buttons (data-insert="field name": the text of
    the snippet beside the button goes into that field of the form; shown only with JavaScript,
-   without it the snippet is there to copy). */
+   without it the snippet is there to copy; a hint marked data-without-js, for readers without
+   JavaScript, is hidden). Content that htmx swaps in is enhanced too. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var template = (script && script.getAttribute("data-count")) || "{n} / {limit}";
   function counter(area) {
     var limit = parseInt(area.getAttribute("data-counted"), 10);
-    if (!limit) { return; }
+    if (!limit || area.getAttribute("data-counting")) { return; }
+    area.setAttribute("data-counting", "1");
     var out = document.createElement("span");
     out.className = "char-count";
     out.id = (area.id || area.name) + "-count";
@@ -72,11 +74,12 @@
   function enhance(root) {
     root.querySelectorAll("select[data-searchable]").forEach(picker);
     root.querySelectorAll("button[data-insert]").forEach(insert);
+    root.querySelectorAll("textarea[data-counted]").forEach(counter);
+    root.querySelectorAll("[data-without-js]").forEach(function (hint) { hint.hidden = true; });
   }
   function ready() {
     enhance(document);
     document.body.addEventListener("htmx:load", function (event) { enhance(event.target); });
-    document.querySelectorAll("textarea[data-counted]").forEach(counter);
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }
   }
