@@ -23,7 +23,9 @@ from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import Registered, case_register
 from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.org.models import Department, Unit, User
+from xiaoneng.org.selectors import user_roles_prime
 from xiaoneng.org.services import staff_create
+from xiaoneng.workdays.calendar import config_cached
 
 KEY_PREFIX = "xn_"
 _KEY_ALPHABET = string.ascii_letters + string.digits
@@ -166,18 +168,29 @@ def apikey_authenticate(*, plaintext: str, at: datetime | None = None) -> ApiKey
         return None
     at = at or timezone.now()
     digest = key_hash(plaintext)
+    # Kept per process until a key, a client or a role changes (the configuration token, bumped
+    # by their signals in api/apps.py and cases/config_cache.py); unknown keys are not kept.
+    key = config_cached(
+        ("api.key", digest), lambda: _key_by_digest(plaintext, digest), keep_none=False
+    )
+    if key is None:
+        return None
+    if not key.is_valid(at) or not key.client.is_active or not key.client.user.is_active:
+        return None
+    if key.last_used_at is None or at - key.last_used_at > TOUCH_EVERY:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=at)
+        key.last_used_at = at
+    return key
+
+
+def _key_by_digest(plaintext: str, digest: str) -> ApiKey | None:
     candidates = ApiKey.objects.select_related("client__user", "client__unit").filter(
         prefix=key_prefix(plaintext)
     )
     for key in candidates:
-        if not hmac.compare_digest(key.key_hash, digest):
-            continue
-        if not key.is_valid(at) or not key.client.is_active or not key.client.user.is_active:
-            return None
-        if key.last_used_at is None or at - key.last_used_at > TOUCH_EVERY:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=at)
-            key.last_used_at = at
-        return key
+        if hmac.compare_digest(key.key_hash, digest):
+            user_roles_prime([key.client.user])
+            return key
     return None
 
 

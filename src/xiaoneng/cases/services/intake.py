@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import audit_batch
 from xiaoneng.cases import clocks, facts
+from xiaoneng.cases.config_cache import staff_of
 from xiaoneng.cases.identifiers import (
     case_number_assign,
     new_tracking_code,
@@ -143,7 +144,7 @@ def case_register(
         requester_email=requester_email,
         is_anonymous=is_anonymous,
     )
-    staff = Staff.objects.select_related("unit").filter(user=by).first() if by else None
+    staff = staff_of(by) if by else None
     if by is not None and staff is None:
         raise PermissionDenied(_("Only staff members may register on someone's behalf."))
     pooled = staff is None if in_person is None else not in_person
