@@ -38,6 +38,13 @@ RETURNING cases_case.number
 """
 
 
+_BUMP_SQL = """
+INSERT INTO cases_casecounter (day, value) VALUES (%s, 1)
+ON CONFLICT (day) DO UPDATE SET value = cases_casecounter.value + 1
+RETURNING value
+"""
+
+
 def provisional_number(tracking_code: str) -> str:
     """What a case's number column holds between its insert and ``case_number_assign``
     (inside the registering transaction, so nobody else ever sees it)."""
@@ -54,7 +61,11 @@ def case_number_assign(case: Case, day: date) -> str:
             cursor.execute(_ASSIGN_SQL, [day, f"XN{day:%Y%m%d}-", case.pk])
             (number,) = cursor.fetchone()
     else:
-        number = next_case_number(day)
+        # SQLite has one writer at a time: the bump, then the case.
+        with connection.cursor() as cursor:
+            cursor.execute(_BUMP_SQL, [day])
+            (value,) = cursor.fetchone()
+        number = f"XN{day:%Y%m%d}-{value:05d}"
         Case.objects.filter(pk=case.pk).update(number=number)
     case.number = number
     return str(number)

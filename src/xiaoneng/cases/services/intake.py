@@ -45,7 +45,7 @@ from xiaoneng.cases.services.steps import (
 )
 from xiaoneng.cases.services.urgency import UrgencyDecision, urgency_decide, urgent_mark
 from xiaoneng.cases.states import State
-from xiaoneng.deferred import deferred_inserts
+from xiaoneng.deferred import deferred_inserts, insert_returning
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Department, Post, Staff, Unit
 from xiaoneng.privacy import redact
@@ -157,16 +157,14 @@ def case_register(
     if owner is None:
         raise DomainError(_("No unit is set up to receive requests."))
     external_number = external_number.strip()
-    if external_number:
-        existing = Case.objects.filter(channel=channel, external_number=external_number).first()
-        if existing is not None:
-            return Registered(case=existing, tracking_secret=None, created=False)
     urgency = urgency_decide(kind=kind, category=category, text=f"{title} {content}", urgent=urgent)
     at = registered_at or now()
     try:
         # The event and outbox rows are written together at the end (``deferred_inserts``),
         # then the audit rows join the chain in one step (or its queue, when the head is busy).
-        with transaction.atomic(), audit_batch(), deferred_inserts():
+        # Inside the caller's transaction (an API call) no savepoint: nothing here raises
+        # after the first write but a database failure, which fails the caller as well.
+        with transaction.atomic(savepoint=False), audit_batch(), deferred_inserts():
             registered = _create_case(
                 staff=None if pooled else staff,
                 by=by,
@@ -191,10 +189,18 @@ def case_register(
     except IntegrityError:
         if not external_number:
             raise
-        # The same external number arrived twice at once: the other request created it.
-        existing = Case.objects.get(channel=channel, external_number=external_number)
+        # Outside a transaction: the same external number arrived twice at once.
+        existing = _existing(channel, external_number)
+        if existing is None:
+            raise
         return Registered(case=existing, tracking_secret=None, created=False)
     return registered
+
+
+def _existing(channel: str, external_number: str) -> Case | None:
+    if not external_number:
+        return None
+    return Case.objects.filter(channel=channel, external_number=external_number).first()
 
 
 def _title_from(content: str, fields: dict[str, Any]) -> str:
@@ -230,7 +236,7 @@ def _create_case(
     never across the rest of the registration, and nothing before it reads the number."""
     code, secret = new_tracking_code(), new_tracking_secret()
     local_day = timezone.localtime(at).date()
-    case = Case.objects.create(
+    case = Case(
         number=provisional_number(code),
         tracking_code=code,
         tracking_secret_hash=secret_hash(code, secret),
@@ -246,11 +252,21 @@ def _create_case(
         urgency=urgency.value,
         **fields,
     )
-    reply = clocks.start(case=case, stage=clocks.REPLY, at=at, by=by, new_case=True)
+    pooled = staff is None
+    started = clocks.new_case_clocks(case=case, at=at, pooled=pooled)
+    # One statement, no savepoint: a case with the same channel and external number (a repeat,
+    # or the same request arriving twice at once) is not inserted, and the first one answers.
+    # Everything that may refuse the registration ran above, before this first write.
+    if not insert_returning(Case, [case], key="tracking_code", ignore_conflicts=True):
+        existing = _existing(fields["channel"], fields["external_number"])
+        if existing is None:
+            raise IntegrityError("a new case collided with a unique value")
+        return Registered(case=existing, tracking_secret=None, created=False)
+    clocks.start_new_case(case=case, started=started, by=by)
+    reply = started[0]
     pool_staff: Iterable[Staff | None] | None = None
-    if staff is None:
+    if pooled:
         # Not registered in person: it waits in the receiving unit's intake pool.
-        clocks.start_intake(case=case, at=at, by=by, new_case=True)
         acting = pool_acting_holder(owner, at=at)
         pool_staff = [acting.staff] if acting is not None else efficiency_office_staff()
     case_number_assign(case, local_day)
