@@ -10,10 +10,11 @@ ends, so only callers that do not use the returned row's key may defer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import Model
@@ -94,7 +95,7 @@ def row_values(fields: list[models.Field], row: Model) -> list[object]:
     ]
 
 
-def insert_sql(model: type[Model], rows: list[Model]) -> tuple[str, list[object]]:
+def insert_sql(model: type[Model], rows: Sequence[Model]) -> tuple[str, list[Any]]:
     """One multi-row ``INSERT`` of ``rows`` (no ``RETURNING``), as SQL and parameters."""
     fields = insert_fields(model)
     quote = connection.ops.quote_name
@@ -107,7 +108,7 @@ def insert_sql(model: type[Model], rows: list[Model]) -> tuple[str, list[object]
 
 
 def insert_returning(
-    model: type[Model], rows: list[Model], *, key: str, ignore_conflicts: bool = False
+    model: type[Model], rows: Sequence[Model], *, key: str, ignore_conflicts: bool = False
 ) -> dict[object, int]:
     """Insert ``rows`` with one statement and set their primary keys; returns {value of the
     unique column ``key``: primary key} for the rows written. With ``ignore_conflicts`` a row
@@ -123,7 +124,7 @@ def insert_returning(
     sql += f" RETURNING {quote(column.column)}, {quote(pk.column)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        written = {value: ident for value, ident in cursor.fetchall()}
+        written: dict[object, int] = dict(cursor.fetchall())
     for row in rows:
         ident = written.get(getattr(row, column.attname))
         if ident is not None:
@@ -135,7 +136,8 @@ def insert_returning(
 
 def write_together(pending: dict[type[Model], list[Model]]) -> None:
     """Several tables' rows in one statement (PostgreSQL: each ``INSERT`` a CTE)."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for index, (model, rows) in enumerate(pending.items()):
         sql, values = insert_sql(model, rows)
         parts.append(f"w{index} AS ({sql})")

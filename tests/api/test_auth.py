@@ -11,13 +11,13 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.api.conftest import Api
-from xiaoneng.workdays.calendar import config_touch
 from xiaoneng.api.models import ApiKey
 from xiaoneng.api.services import apiclient_deactivate, apikey_issue, apikey_revoke
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.cases.models import Category
 from xiaoneng.cases.services import case_register
 from xiaoneng.org.models import Unit
+from xiaoneng.workdays.calendar import config_touch
 
 pytestmark = pytest.mark.django_db
 

@@ -50,7 +50,9 @@ def test_a_category_switched_off_is_refused_at_once(hotline, new_case) -> None:
 def test_an_absence_recorded_moves_the_pool_to_the_b_holder_at_once(hotline, new_case) -> None:
     first = _create(hotline, new_case, "c-1")
     post = first.unit.first_contact_post
-    assert post is not None and post.a_holder is not None and post.b_holder is not None
+    assert post is not None
+    assert post.a_holder is not None
+    assert post.b_holder is not None
     told = Notification.objects.filter(kind="case.pooled", object_id=str(first.pk))
     assert list(told.values_list("recipient_user_id", flat=True)) == [post.a_holder.user_id]
     now = timezone.now()

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 # and configuration tokens (one query: the key, its roles, the category, the staff, the policy
 # and the intake post are cached per process), the case (ON CONFLICT DO NOTHING: the external
 # number's check, no savepoint), its two clocks, the day's number, the event and outbox rows,
-# the chain head, the chain rows with the head's update. SQLite takes three more (the number is
-# two statements, the event and the outbox two, the chain rows and the head two). The request's own transaction is a
-# savepoint pair more inside a test's transaction. The triage reading of the request (its
-# suggestion and the repeat check) runs after the registration commits (issue #24).
+# the chain head, the chain rows with the head's update. SQLite takes three more (the number,
+# the event and outbox, the chain rows and head: two statements each). The request's own
+# transaction is a savepoint pair more inside a test's transaction. The triage reading of the
+# request (its suggestion and the repeat check) runs after the registration commits (#24).
 CREATE_STATEMENTS = {"postgresql": 7, "sqlite": 10}
 TEST_SAVEPOINT_PAIR = 2
 

@@ -1,9 +1,15 @@
-import cProfile, pstats, time, io, os
+import cProfile
+import io
+import os
+import pstats
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
+
 
 def test_profile(hotline, new_case):
     hotline.post("/cases", {**new_case, "external_number": "warm-up"})

@@ -29,10 +29,10 @@ from xiaoneng.workdays.selectors import (
 )
 from xiaoneng.workdays.services.clocks import (
     clock_extend,
+    clock_new,
     clock_pause,
     clock_resume,
     clock_schedule_next,
-    clock_new,
     clock_start,
     clock_stop,
     clocks_start_new,
@@ -125,10 +125,9 @@ def new_case_clocks(*, case: Case, at: datetime, pooled: bool) -> list[Clock]:
     return started
 
 
-def start_new_case(*, case: Case, started: list[Clock], by: Actor) -> None:
-    """Save the clocks of ``new_case_clocks`` for the just-inserted ``case``: one statement."""
-    for clock in started:
-        clock.owner_id = case.pk
+def start_new_cases(started: list[Clock], *, by: Actor) -> None:
+    """Save the clocks of ``new_case_clocks`` (their ``owner_id`` set to the inserted cases):
+    one statement for all of them."""
     clocks_start_new(started, by=by)
 
 

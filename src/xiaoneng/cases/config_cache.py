@@ -20,7 +20,7 @@ from xiaoneng.cases.models import Category
 from xiaoneng.cases.pool import acting_of
 from xiaoneng.catalog.models import PolicyStageLimit, PolicyVersion, TimeLimitPolicy
 from xiaoneng.org.models import Absence, Department, Post, Staff, Unit, User
-from xiaoneng.org.selectors import ActingHolder, user_roles_prime
+from xiaoneng.org.selectors import ActingHolder, absent_staff_ids, user_roles_prime
 from xiaoneng.workdays.calendar import config_cached, config_touch
 
 # Saving a user touches the configuration only when a field a cached value depends on may have
@@ -105,14 +105,8 @@ def intake_post_acting(post_id: int, *, at: datetime) -> ActingHolder:
         ("cases.intake_post", post_id), lambda: _intake_post(post_id)
     )
     if at < built - ABSENCE_HORIZON:
-        away = {
-            staff_id
-            for staff_id in Absence.objects.filter(
-                staff_id__in=[s.pk for s in (post.a_holder, post.b_holder) if s is not None],
-                starts_at__lte=at,
-                ends_at__gt=at,
-            ).values_list("staff_id", flat=True)
-        }
+        holders = [s.pk for s in (post.a_holder, post.b_holder) if s is not None]
+        away = absent_staff_ids(staff_ids=holders, at=at)
     else:
         away = {staff_id for staff_id, starts, ends in absences if starts <= at < ends}
     return acting_of(post, away)
