@@ -269,6 +269,37 @@ def api_case_register_batch(*, by: User, items: list[dict[str, Any]]) -> list[Re
     prepared: list[Prepared] = []
     # Per item: its place among ``prepared``, or the case an earlier call registered.
     slots: list[int | Case] = []
+    try:
+        registered = _batch_write(by, items, known, prepared, slots)
+    except IntegrityError as exc:
+        # Another batch with the same idempotency key committed while this one ran: this one
+        # rolled back whole; sent again, it answers that batch's cases.
+        raise DomainError(
+            _("Another request registered some of these items at the same moment; send it again."),
+            code="idempotency_conflict",
+        ) from exc
+    results: list[Registered] = []
+    handed: set[int] = set()
+    for place in slots:
+        if isinstance(place, Case):
+            results.append(Registered(case=place, tracking_secret=None, created=False))
+        elif place in handed:
+            # The same key twice in the batch: the second is a repeat of the first.
+            repeat = registered[place].case
+            results.append(Registered(case=repeat, tracking_secret=None, created=False))
+        else:
+            handed.add(place)
+            results.append(registered[place])
+    return results
+
+
+def _batch_write(
+    by: User,
+    items: list[dict[str, Any]],
+    known: dict[str, ApiIdempotency],
+    prepared: list[Prepared],
+    slots: list[int | Case],
+) -> list[Registered]:
     first_of_key: dict[str, tuple[int, str]] = {}
     new_keys: list[tuple[str, str, int]] = []
     with transaction.atomic(), audit_batch(), deferred_inserts():
@@ -311,19 +342,7 @@ def api_case_register_batch(*, by: User, items: list[dict[str, Any]]) -> list[Re
                 ApiIdempotency(user=by, key=key, request_hash=digest, case=registered[slot].case)
                 for key, digest, slot in new_keys
             )
-    results: list[Registered] = []
-    handed: set[int] = set()
-    for place in slots:
-        if isinstance(place, Case):
-            results.append(Registered(case=place, tracking_secret=None, created=False))
-        elif place in handed:
-            # The same key twice in the batch: the second is a repeat of the first.
-            repeat = registered[place].case
-            results.append(Registered(case=repeat, tracking_secret=None, created=False))
-        else:
-            handed.add(place)
-            results.append(registered[place])
-    return results
+    return registered
 
 
 def _key_conflict() -> DomainError:
