@@ -86,9 +86,12 @@ def row_values(fields: list[models.Field], row: Model) -> list[object]:
     """A row's values as the database takes them: plain columns as they are, any other field
     (JSON, encrypted, auto_now, blind index) prepared by Django as an INSERT would."""
     values = row.__dict__
+    # Only psycopg takes the attributes as they are; SQLite needs Django's preparation (an
+    # aware datetime would be stored with its offset and sort apart from Django's own).
+    as_is = connection.vendor == "postgresql"
     return [
         value
-        if _is_plain(field) and _as_is(value)
+        if as_is and _is_plain(field) and _as_is(value)
         else field.get_db_prep_save(field.pre_save(row, True), connection)
         for field in fields
         for value in (values[field.attname],)
