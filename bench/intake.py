@@ -181,6 +181,14 @@ def in_process(key: str, count: int) -> None:
             }
         )
 
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # Each request would close the connection (CONN_MAX_AGE 0 here), and the new connection
+    # starts an empty query log: the capture read 0 queries. Keep the connection across the
+    # measured requests, as a server's persistent connection does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     for n in range(5):
         client.post("/api/v1/cases", body(n), content_type="application/json")
     with CaptureQueriesContext(connection) as queries:
@@ -196,10 +204,102 @@ def in_process(key: str, count: int) -> None:
     statements = [q for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
     print(
         f"in process: {len(statements)} queries per create (plus BEGIN/COMMIT), "
-        f"{cpu:.1f} ms CPU and {wall:.1f} ms wall per create over {count} creates "
+        f"{cpu:.1f} ms CPU (this process: Django's test client, the view, the services) and "
+        f"{wall:.1f} ms wall per create over {count} creates "
         f"(goal <= 8 queries: {'met' if len(statements) <= 8 else 'NOT met'}; "
         f"<= 5 ms Python: {'met' if cpu <= 5 else 'NOT met'})"
     )
+    for line in queries.captured_queries:
+        print(f"    {line['sql'][:110]}")
+    # The batch endpoint in process: CPU of this process per case (PostgreSQL's own time not
+    # included; see the HTTP batch figure for the whole).
+    size = 500
+    batch = json.dumps(
+        {
+            "items": [
+                json.loads(body(100_000 + n)) | {"external_number": f"inproc-batch-{n}"}
+                for n in range(size)
+            ]
+        }
+    )
+    cpu, wall = time.process_time(), time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/cases:batch", batch, content_type="application/json")
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if response.status_code != 201:
+        raise SystemExit(f"batch in process: {response.status_code} {response.content[:200]!r}")
+    print(
+        f"batch in process: {size} cases in {len(queries.captured_queries)} statements, "
+        f"{cpu * 1000 / size:.2f} ms CPU a case ({size / cpu:,.0f} cases/s of this process's "
+        f"CPU), {wall:.2f} s wall (goal >= 3 000 cases/s)"
+    )
+    return 1000 / (cpu * 1000 / size) if cpu else 0.0
+
+
+# A case-sized transaction as the issue names it (6 INSERT + UPDATE + SELECT), rows about the
+# size of a case's, for pgbench on the same server: the physical anchor of a create.
+PGBENCH_SCHEMA = """
+DROP TABLE IF EXISTS pgb_case, pgb_clock, pgb_event, pgb_outbox, pgb_audit, pgb_counter,
+    pgb_state;
+CREATE TABLE pgb_state (id int PRIMARY KEY, token text);
+INSERT INTO pgb_state VALUES (1, 'token'), (2, 'token');
+CREATE TABLE pgb_counter (day int PRIMARY KEY, value bigint);
+INSERT INTO pgb_counter VALUES (1, 0);
+CREATE TABLE pgb_case (id bigserial PRIMARY KEY, code text UNIQUE, body text);
+CREATE TABLE pgb_clock (id bigserial PRIMARY KEY, case_id bigint, body text);
+CREATE TABLE pgb_event (id bigserial PRIMARY KEY, case_id bigint, body text);
+CREATE TABLE pgb_outbox (id bigserial PRIMARY KEY, case_id bigint, body text);
+CREATE TABLE pgb_audit (id bigserial PRIMARY KEY, body text);
+"""
+PGBENCH_SCRIPT = """\\set n random(1, 1000000000)
+BEGIN;
+SELECT id, token FROM pgb_state WHERE id IN (1, 2);
+INSERT INTO pgb_case (code, body) VALUES (md5(random()::text), repeat('c', 600));
+INSERT INTO pgb_clock (case_id, body) VALUES (:n, repeat('k', 150));
+INSERT INTO pgb_clock (case_id, body) VALUES (:n, repeat('k', 150));
+INSERT INTO pgb_event (case_id, body) VALUES (:n, repeat('e', 150));
+INSERT INTO pgb_outbox (case_id, body) VALUES (:n, repeat('o', 300));
+INSERT INTO pgb_audit (body) VALUES (repeat('a', 400));
+UPDATE pgb_counter SET value = value + 1 WHERE day = 1;
+END;
+"""
+
+
+def pgbench_rate(db: BenchDatabase, clients: int, seconds: int) -> float | None:
+    """pgbench's rate of case-sized transactions on the same server and database (None when
+    pgbench or PostgreSQL is not there)."""
+    import re
+    import shutil
+
+    from django.db import connection
+
+    pgbench = shutil.which("pgbench") or next(
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
+    )
+    if pgbench is None or connection.vendor != "postgresql":
+        print("pgbench: not available (PostgreSQL only)")
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(PGBENCH_SCHEMA)
+    script = db.tmp / "case.sql"
+    script.write_text(PGBENCH_SCRIPT)
+    url = f"{db.server}/{db.name}"
+    result = subprocess.run(
+        [pgbench, "-n", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", str(script), url],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"tps = ([0-9.]+)", result.stdout)
+    if not found:
+        print(f"pgbench failed: {result.stderr.strip()[:300]}")
+        return None
+    rate = float(found.group(1))
+    print(
+        f"pgbench, a case-sized transaction (6 INSERT + UPDATE + SELECT), -c{clients} "
+        f"-T{seconds}: {rate:,.0f} tx/s"
+    )
+    return rate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -290,7 +390,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         in_db = Case.objects.filter(external_number__startswith="bench-").count()
         print(f"cases in the database: {in_db:,} == successful creates {ok:,}: {in_db == ok}")
-        in_process(key, args.in_process)
+        inproc_batch = in_process(key, args.in_process)
+        anchor = pgbench_rate(db, clients=args.clients, seconds=5 if args.quick else 15)
+        print(machine())
+        if anchor:
+            share = rate / anchor * 100
+            print(
+                f"share of pgbench's case-sized transaction rate: HTTP creates {share:.1f} % "
+                f"(goal >= 10 %: {'met' if share >= 10 else 'NOT met'}); the batch's "
+                f"in-process CPU rate is {inproc_batch / anchor * 100:.0f} % of it"
+            )
         from xiaoneng.audit.models import AuditQueued
         from xiaoneng.audit.selectors import audit_chain_verify
 

@@ -9,6 +9,15 @@ from xiaoneng.org.models import Staff, User
 
 
 @pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Each test's database rolls back, taking the configuration token with it: what a process
+    cached under a token from an earlier test must not serve the next one (issue #25)."""
+    from xiaoneng.workdays.calendar import calendar_cache_clear
+
+    calendar_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -10,10 +10,11 @@ ends, so only callers that do not use the returned row's key may defer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import Model
@@ -58,12 +59,94 @@ def deferred_inserts() -> Iterator[None]:
         yield
     finally:
         _buffer.reset(token)
+    small = {model: rows for model, rows in pending.items() if len(rows) < COPY_FROM}
+    if connection.vendor == "postgresql" and len(small) > 1:
+        # A registration's event and outbox rows: one statement for all the tables.
+        write_together(small)
+        pending = {model: rows for model, rows in pending.items() if model not in small}
     for model, rows in pending.items():
         write(model, rows)
 
 
 # Below this many rows a plain multi-row INSERT costs no more than setting up a COPY.
 COPY_FROM = 50
+
+
+def insert_fields(model: type[Model]) -> list[models.Field]:
+    """The columns an INSERT writes: keys the database assigns (and generated columns) are
+    left to it."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not getattr(field, "db_returning", False) and not getattr(field, "generated", False)
+    ]
+
+
+def row_values(fields: list[models.Field], row: Model) -> list[object]:
+    """A row's values as the database takes them: plain columns as they are, any other field
+    (JSON, encrypted, auto_now, blind index) prepared by Django as an INSERT would."""
+    values = row.__dict__
+    # Only psycopg takes the attributes as they are; SQLite needs Django's preparation (an
+    # aware datetime would be stored with its offset and sort apart from Django's own).
+    as_is = connection.vendor == "postgresql"
+    return [
+        value
+        if as_is and _is_plain(field) and _as_is(value)
+        else field.get_db_prep_save(field.pre_save(row, True), connection)
+        for field in fields
+        for value in (values[field.attname],)
+    ]
+
+
+def insert_sql(model: type[Model], rows: Sequence[Model]) -> tuple[str, list[Any]]:
+    """One multi-row ``INSERT`` of ``rows`` (no ``RETURNING``), as SQL and parameters."""
+    fields = insert_fields(model)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES " + ", ".join(
+        [one] * len(rows)
+    )
+    return sql, [value for row in rows for value in row_values(fields, row)]
+
+
+def insert_returning(
+    model: type[Model], rows: Sequence[Model], *, key: str, ignore_conflicts: bool = False
+) -> dict[object, int]:
+    """Insert ``rows`` with one statement and set their primary keys; returns {value of the
+    unique column ``key``: primary key} for the rows written. With ``ignore_conflicts`` a row
+    that would break a unique constraint is skipped (``ON CONFLICT DO NOTHING``) and keeps no
+    key: the caller finds what stood in its way."""
+    if not rows:
+        return {}
+    sql, params = insert_sql(model, rows)
+    quote = connection.ops.quote_name
+    pk, column = model._meta.pk, model._meta.get_field(key)
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    sql += f" RETURNING {quote(column.column)}, {quote(pk.column)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written: dict[object, int] = dict(cursor.fetchall())
+    for row in rows:
+        ident = written.get(getattr(row, column.attname))
+        if ident is not None:
+            setattr(row, pk.attname, ident)
+            row._state.adding = False
+            row._state.db = connection.alias
+    return written
+
+
+def write_together(pending: dict[type[Model], list[Model]]) -> None:
+    """Several tables' rows in one statement (PostgreSQL: each ``INSERT`` a CTE)."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for index, (model, rows) in enumerate(pending.items()):
+        sql, values = insert_sql(model, rows)
+        parts.append(f"w{index} AS ({sql})")
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute("WITH " + ", ".join(parts) + " SELECT 1", params)
 
 
 def write(model: type[Model], rows: list[Model]) -> None:

@@ -78,3 +78,48 @@ def test_batch_needs_the_create_scope(staff_api, users, new_case) -> None:
         response = staff_api(name).post("/cases:batch", {"items": items(new_case, 1)})
         assert response.status_code in (401, 403), name
     assert not Case.objects.exists()
+
+
+def test_a_batch_is_written_set_wise_whatever_its_size(hotline, new_case) -> None:
+    """The statements of a batch do not grow with its items (issue #25, set-wise); sizes kept
+    under SQLite's parameter limit, past which Django splits an INSERT."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hotline.post("/cases:batch", {"items": items(new_case, 2, start=900)})
+    counts = []
+    for start, size in ((0, 3), (100, 12)):
+        with CaptureQueriesContext(connection) as queries:
+            response = hotline.post("/cases:batch", {"items": items(new_case, size, start)})
+        assert response.status_code == 201, response.content
+        counts.append(len(queries))
+    assert counts[0] == counts[1], "\n".join(q["sql"][:100] for q in queries)
+    cases = Case.objects.filter(external_number__startswith="batch-").order_by("number")
+    numbers = [int(c.number[-5:]) for c in cases]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), "no gaps"
+    assert audit_chain_verify().ok
+
+
+def test_repeats_inside_one_batch_give_the_first_case(hotline, new_case) -> None:
+    batch = items(new_case, 2)
+    batch.append({**batch[0]})  # the same external number again
+    batch.append({**batch[1], "external_number": "", "idempotency_key": "k"})
+    batch.append({**batch[1], "external_number": "", "idempotency_key": "k"})
+    response = hotline.post("/cases:batch", {"items": batch})
+    assert response.status_code == 201, response.content
+    results = response.json()["items"]
+    assert [r["created"] for r in results] == [True, True, False, True, False]
+    assert results[2]["case"]["id"] == results[0]["case"]["id"]
+    assert results[4]["case"]["id"] == results[3]["case"]["id"]
+    assert results[2]["tracking_secret"] is None
+    assert Case.objects.count() == 3
+    assert audit_chain_verify().ok
+
+
+def test_an_idempotency_key_reused_with_another_body_refuses_the_batch(hotline, new_case) -> None:
+    batch = items(new_case, 2)
+    batch[0] = {**batch[0], "idempotency_key": "k"}
+    batch[1] = {**batch[1], "idempotency_key": "k"}
+    response = hotline.post("/cases:batch", {"items": batch})
+    assert response.status_code == 409, response.content
+    assert not Case.objects.exists()

@@ -109,14 +109,14 @@ def test_duplicate_against_database_is_skipped_not_error(users, tmp_path) -> Non
 
 def test_failing_row_in_all_or_nothing_rolls_back_every_batch(users, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(services, "IMPORT_BATCH", 2)
-    real = services.case_register
+    real = services.prepare
 
     def flaky(**kwargs):
         if kwargs["external_number"] == "RX00005":
             raise DomainError("boom")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "case_register", flaky)
+    monkeypatch.setattr(services, "prepare", flaky)
     path = write_xlsx(tmp_path / "flaky.xlsx", rows(6))
     report = referral_import_run(by=users["intake"], file=path, mode="all-or-nothing")
     assert report.status == Status.FAILED
@@ -128,14 +128,14 @@ def test_failing_row_in_all_or_nothing_rolls_back_every_batch(users, tmp_path, m
 
 def test_failing_row_in_good_rows_keeps_the_rest_of_its_batch(users, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(services, "IMPORT_BATCH", 3)
-    real = services.case_register
+    real = services.prepare
 
     def flaky(**kwargs):
         if kwargs["external_number"] == "RX00005":
             raise DomainError("boom")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "case_register", flaky)
+    monkeypatch.setattr(services, "prepare", flaky)
     path = write_xlsx(tmp_path / "flaky.xlsx", rows(6))
     report = referral_import_run(by=users["intake"], file=path, mode="good-rows")
     assert report.status == Status.DONE

@@ -37,6 +37,7 @@ from xiaoneng.api.schemas import (
 from xiaoneng.api.selectors import case_filter, case_for, case_page, cases_for
 from xiaoneng.api.services import api_case_register, api_case_register_batch
 from xiaoneng.cases.actions import ACTIONS, ApiRoute, CaseAction
+from xiaoneng.cases.config_cache import category_active
 from xiaoneng.cases.models import Case, Category, Channel, Kind
 from xiaoneng.cases.pool import IN_POOL
 from xiaoneng.cases.services.intake import Registered
@@ -102,9 +103,7 @@ def _registration(
     """The keyword arguments of the registration service for one payload (a 400 on a name
     that names nothing); ``categories`` remembers the categories a batch already looked up."""
     if payload.category not in categories:
-        categories[payload.category] = Category.objects.filter(
-            code=payload.category, is_active=True
-        ).first()
+        categories[payload.category] = category_active(payload.category)
     category = categories[payload.category]
     if category is None:
         raise ApiError(400, "invalid", INVALID, fields={"category": UNKNOWN})

@@ -21,9 +21,13 @@ from xiaoneng.api.scopes import SCOPES, SERVICE_ROLES
 from xiaoneng.audit.services import audit_batch, log_action
 from xiaoneng.cases.models import Case
 from xiaoneng.cases.services import Registered, case_register
+from xiaoneng.cases.services.registering import Prepared, prepare, register_prepared, registrar
+from xiaoneng.deferred import deferred_inserts
 from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.org.models import Department, Unit, User
+from xiaoneng.org.selectors import user_roles_prime
 from xiaoneng.org.services import staff_create
+from xiaoneng.workdays.calendar import config_cached
 
 KEY_PREFIX = "xn_"
 _KEY_ALPHABET = string.ascii_letters + string.digits
@@ -166,18 +170,29 @@ def apikey_authenticate(*, plaintext: str, at: datetime | None = None) -> ApiKey
         return None
     at = at or timezone.now()
     digest = key_hash(plaintext)
+    # Kept per process until a key, a client or a role changes (the configuration token, bumped
+    # by their signals in api/apps.py and cases/config_cache.py); unknown keys are not kept.
+    key = config_cached(
+        ("api.key", digest), lambda: _key_by_digest(plaintext, digest), keep_none=False
+    )
+    if key is None:
+        return None
+    if not key.is_valid(at) or not key.client.is_active or not key.client.user.is_active:
+        return None
+    if key.last_used_at is None or at - key.last_used_at > TOUCH_EVERY:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=at)
+        key.last_used_at = at
+    return key
+
+
+def _key_by_digest(plaintext: str, digest: str) -> ApiKey | None:
     candidates = ApiKey.objects.select_related("client__user", "client__unit").filter(
         prefix=key_prefix(plaintext)
     )
     for key in candidates:
-        if not hmac.compare_digest(key.key_hash, digest):
-            continue
-        if not key.is_valid(at) or not key.client.is_active or not key.client.user.is_active:
-            return None
-        if key.last_used_at is None or at - key.last_used_at > TOUCH_EVERY:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=at)
-            key.last_used_at = at
-        return key
+        if hmac.compare_digest(key.key_hash, digest):
+            user_roles_prime([key.client.user])
+            return key
     return None
 
 
@@ -239,16 +254,99 @@ def api_case_register(
 
 
 def api_case_register_batch(*, by: User, items: list[dict[str, Any]]) -> list[Registered]:
-    """Register many cases in one transaction, all or nothing: a refused item rolls every item
-    back and the error names it. Each item is idempotent as ``api_case_register`` is."""
+    """Register many cases in one transaction, all or nothing, set-wise: each item is checked
+    as a single registration is (a refused item rolls every item back and the error names
+    it), then all the cases go in with one ``INSERT``, their clocks with one, each day's
+    numbers as one block, and the events, messages and audit rows once per table
+    (``cases.services.registering``). Each item is idempotent as ``api_case_register`` is: by
+    its Idempotency-Key (read for the whole batch in one query) or by its channel and external
+    number; the same key twice in one batch gives the same case twice."""
+    keys = {item["idempotency_key"] for item in items if item.get("idempotency_key")}
+    known: dict[str, ApiIdempotency] = {}
+    if keys:
+        rows = ApiIdempotency.objects.select_related("case").filter(user=by, key__in=keys)
+        known = {row.key: row for row in rows}
+    prepared: list[Prepared] = []
+    # Per item: its place among ``prepared``, or the case an earlier call registered.
+    slots: list[int | Case] = []
+    try:
+        registered = _batch_write(by, items, known, prepared, slots)
+    except IntegrityError as exc:
+        # Another batch with the same idempotency key committed while this one ran: this one
+        # rolled back whole; sent again, it answers that batch's cases.
+        raise DomainError(
+            _("Another request registered some of these items at the same moment; send it again."),
+            code="idempotency_conflict",
+        ) from exc
     results: list[Registered] = []
-    with transaction.atomic(), audit_batch():
+    handed: set[int] = set()
+    for place in slots:
+        if isinstance(place, Case):
+            results.append(Registered(case=place, tracking_secret=None, created=False))
+        elif place in handed:
+            # The same key twice in the batch: the second is a repeat of the first.
+            repeat = registered[place].case
+            results.append(Registered(case=repeat, tracking_secret=None, created=False))
+        else:
+            handed.add(place)
+            results.append(registered[place])
+    return results
+
+
+def _batch_write(
+    by: User,
+    items: list[dict[str, Any]],
+    known: dict[str, ApiIdempotency],
+    prepared: list[Prepared],
+    slots: list[int | Case],
+) -> list[Registered]:
+    first_of_key: dict[str, tuple[int, str]] = {}
+    new_keys: list[tuple[str, str, int]] = []
+    with transaction.atomic(), audit_batch(), deferred_inserts():
         for index, item in enumerate(items):
+            fields = dict(item)
+            key = fields.pop("idempotency_key", "") or ""
+            request_hash = fields.pop("request_hash", "") or ""
             try:
-                results.append(api_case_register(by=by, **item))
+                if key in known:
+                    if known[key].request_hash != request_hash:
+                        raise _key_conflict()
+                    slots.append(known[key].case)
+                    continue
+                if key in first_of_key:
+                    slot, first_hash = first_of_key[key]
+                    if first_hash != request_hash:
+                        raise _key_conflict()
+                    slots.append(slot)
+                    continue
+                staff, pooled, owner = registrar(
+                    by,
+                    unit=fields.pop("unit", None),
+                    unit_concerned=fields.get("unit_concerned"),
+                    in_person=fields.pop("in_person", False),
+                )
+                prepared.append(prepare(by=by, staff=staff, pooled=pooled, owner=owner, **fields))
             except DomainError as exc:
                 message = lazy_format(
                     _("Item %(index)d: %(message)s"), {"index": index, "message": exc.message}
                 )
                 raise type(exc)(message, code=exc.code) from exc
-    return results
+            slot = len(prepared) - 1
+            slots.append(slot)
+            if key:
+                first_of_key[key] = (slot, request_hash)
+                new_keys.append((key, request_hash, slot))
+        registered = register_prepared(prepared, by=by)
+        if new_keys:
+            ApiIdempotency.objects.bulk_create(
+                ApiIdempotency(user=by, key=key, request_hash=digest, case=registered[slot].case)
+                for key, digest, slot in new_keys
+            )
+    return registered
+
+
+def _key_conflict() -> DomainError:
+    return DomainError(
+        _("This Idempotency-Key was already used with a different request."),
+        code="idempotency_conflict",
+    )

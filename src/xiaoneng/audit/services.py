@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.audit.context import Principal, current_context
 from xiaoneng.audit.keys import Keyring, audit_keyring
 from xiaoneng.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry, AuditQueued, Scheme
+from xiaoneng.deferred import insert_sql
 from xiaoneng.errors import DomainError
 
 log = logging.getLogger("xiaoneng.audit")
@@ -194,12 +195,25 @@ def audit_chain_seal(head: AuditChainHead, entries: list[Any]) -> list[Any]:
     return entries
 
 
+# Up to this many rows, PostgreSQL takes the rows and the new head in one statement.
+_ONE_STATEMENT = 1000
+
+
 def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
     entries = audit_chain_seal(head, entries)
     if not entries:
         return
-    AuditEntry.objects.bulk_create(entries)
     head.count += len(entries)
+    if connection.vendor == "postgresql" and len(entries) <= _ONE_STATEMENT:
+        sql, params = insert_sql(AuditEntry, entries)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH appended AS ({sql}) UPDATE audit_auditchainhead "
+                "SET last_hash = %s, count = %s, key_id = %s WHERE id = %s",
+                [*params, head.last_hash, head.count, head.key_id, head.pk],
+            )
+        return
+    AuditEntry.objects.bulk_create(entries)
     head.save(update_fields=["last_hash", "count", "key_id"])
 
 

@@ -10,6 +10,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from xiaoneng.cases import config_cache
         from xiaoneng.cases.sweeps import sweep
+
+        config_cache.connect()
 
         periodic.register("cases.sweep", lambda: sweep().summary())

@@ -29,11 +29,13 @@ from xiaoneng.workdays.selectors import (
 )
 from xiaoneng.workdays.services.clocks import (
     clock_extend,
+    clock_new,
     clock_pause,
     clock_resume,
     clock_schedule_next,
     clock_start,
     clock_stop,
+    clocks_start_new,
 )
 
 if TYPE_CHECKING:
@@ -102,6 +104,51 @@ def start_intake(*, case: Case, at: datetime, by: Actor, new_case: bool = False)
         unit_id=case.unit_id,
         by=by,
         new_owner=new_case,
+    )
+
+
+def new_case_clocks(*, case: Case, at: datetime, pooled: bool) -> list[Clock]:
+    """A case's first clocks, computed before the case is written (so that a policy without a
+    limit for a stage refuses the registration before any write): the reply clock and, for a
+    case that waits in its unit's intake pool, the intake clock. ``start_new_case`` saves them."""
+    reply = clock_new(
+        owner_type=CASE_OWNER,
+        owner_id=0,
+        stage=REPLY,
+        started_at=at,
+        policy_version=case.policy_version,
+        unit_id=case.unit_id,
+    )
+    started = [reply]
+    if pooled:
+        started.append(_intake_clock(case, at))
+    return started
+
+
+def start_new_cases(started: list[Clock], *, by: Actor) -> None:
+    """Save the clocks of ``new_case_clocks`` (their ``owner_id`` set to the inserted cases):
+    one statement for all of them."""
+    clocks_start_new(started, by=by)
+
+
+def _intake_clock(case: Case, at: datetime) -> Clock:
+    if case.policy_version.stage_limit(INTAKE) is not None:
+        return clock_new(
+            owner_type=CASE_OWNER,
+            owner_id=0,
+            stage=INTAKE,
+            started_at=at,
+            policy_version=case.policy_version,
+            unit_id=case.unit_id,
+        )
+    return clock_new(
+        owner_type=CASE_OWNER,
+        owner_id=0,
+        stage=INTAKE,
+        started_at=at,
+        counting=Counting.WORKDAYS,
+        limit=DEFAULT_INTAKE_WORKDAYS,
+        unit_id=case.unit_id,
     )
 
 

@@ -14,6 +14,7 @@ from xiaoneng.cases.models import Channel, Kind
 from xiaoneng.catalog.models import PolicyVersion
 from xiaoneng.catalog.selectors import policy_current_version
 from xiaoneng.errors import DomainError, lazy_format
+from xiaoneng.workdays.calendar import config_cached
 
 # Channels whose rule applies to every kind of request they bring.
 _BY_CHANNEL = {
@@ -46,7 +47,8 @@ def policy_code_for(*, channel: str, kind: str, urgent: bool = False) -> str:
 
 def policy_for(*, channel: str, kind: str, urgent: bool = False) -> PolicyVersion:
     code = policy_code_for(channel=channel, kind=kind, urgent=urgent)
-    version = policy_current_version(code=code)
+    # Cached per process until a policy changes (cases/config_cache.py): every case reads it.
+    version = config_cached(("cases.policy", code), lambda: policy_current_version(code=code))
     if version is None:
         raise DomainError(
             lazy_format(

@@ -48,7 +48,7 @@ class PoolDuty:
     acting: ActingHolder
 
 
-def _acting(post: Post, away: set[int]) -> ActingHolder:
+def acting_of(post: Post, away: set[int]) -> ActingHolder:
     """The A/B rule of ``post_acting_holder``, with the absences of every post read at once."""
     a, b = post.a_holder, post.b_holder
     if a is not None and a.pk not in away:
@@ -92,7 +92,7 @@ def pool_duties(staff: Staff | None, *, at: datetime | None = None) -> list[Pool
     away = absent_staff_ids(staff_ids=sorted(holders), at=at) if holders else set()
     duties = []
     for unit in units:
-        acting = _acting(unit.first_contact_post, away)
+        acting = acting_of(unit.first_contact_post, away)
         if acting.staff is not None and acting.staff.pk == staff.pk:
             duties.append(PoolDuty(unit=unit, post=unit.first_contact_post, acting=acting))
     return duties
@@ -100,15 +100,11 @@ def pool_duties(staff: Staff | None, *, at: datetime | None = None) -> list[Pool
 
 def pool_acting_holder(unit: Unit, *, at: datetime | None = None) -> ActingHolder | None:
     """Who works this unit's pool now; None when the unit has named no first-contact post."""
-    post = unit.first_contact_post
-    if post is None:
+    if unit.first_contact_post_id is None:
         return None
-    post = Post.objects.select_related("a_holder__user", "b_holder__user", "department__head").get(
-        pk=post.pk
-    )
-    holders = [holder.pk for holder in (post.a_holder, post.b_holder) if holder is not None]
-    away = absent_staff_ids(staff_ids=holders, at=at or timezone.now()) if holders else set()
-    return _acting(post, away)
+    from xiaoneng.cases.config_cache import intake_post_acting
+
+    return intake_post_acting(unit.first_contact_post_id, at=at or timezone.now())
 
 
 def pool_people(case: Case) -> list[Staff | None]:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -21,9 +22,10 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import audit_batch, log_action
-from xiaoneng.cases.models import CaseEvent
+from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.permissions import staff_for
-from xiaoneng.cases.services import case_register
+from xiaoneng.cases.services.registering import Prepared, prepare, register_prepared, registrar
+from xiaoneng.deferred import deferred_inserts, insert
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import user_roles
@@ -184,9 +186,16 @@ def referral_upload_store(*, by: User, upload: Any) -> ReferralImport:
     return record
 
 
-def _store(by: Actor, referral: Referral, import_id: int) -> bool:
-    registered = case_register(
+def _prepared(by: Actor, referral: Referral) -> Prepared:
+    """A referral checked and built as a registration, nothing written yet."""
+    staff, pooled, owner = registrar(by, unit=None, unit_concerned=None, in_person=False)
+    return prepare(
         by=by,
+        # A referral was taken by the hotline centre, not in person here: it waits in the
+        # bureau's intake pool for its first-contact post.
+        staff=staff,
+        pooled=pooled,
+        owner=owner,
         channel=CHANNEL,
         kind=referral.kind,
         category=referral.category,
@@ -197,41 +206,49 @@ def _store(by: Actor, referral: Referral, import_id: int) -> bool:
         registered_at=referral.received_at,
         # Urgent when the centre said so; else the category and words may suggest it.
         urgent=True if referral.urgent else None,
-        # A referral was taken by the hotline centre, not in person here: it waits in the
-        # bureau's intake pool for its first-contact post.
-        in_person=False,
     )
-    if registered.created and referral.deadline is not None:
-        # The case model has no field for a deadline set by the referring centre: it goes on
-        # the timeline (internal), where the office sees it beside the case's own clocks.
-        with override("zh-hans"):
-            note = gettext("Deadline given by the hotline centre: %(date)s") % {
-                "date": referral.deadline.isoformat()
-            }
-        CaseEvent.objects.create(
-            case=registered.case,
-            at=timezone.now(),
-            actor=by,
-            action=DEADLINE_EVENT,
-            note=note,
-            data={"deadline": referral.deadline.isoformat(), "referral_import": import_id},
-            public=False,
-        )
-    return registered.created
+
+
+def _deadline_event(by: Actor, case: Case, deadline: date, import_id: int) -> CaseEvent:
+    # The case model has no field for a deadline set by the referring centre: it goes on the
+    # timeline (internal), where the office sees it beside the case's own clocks.
+    with override("zh-hans"):
+        note = gettext("Deadline given by the hotline centre: %(date)s") % {
+            "date": deadline.isoformat()
+        }
+    return CaseEvent(
+        case=case,
+        at=timezone.now(),
+        actor=by,
+        action=DEADLINE_EVENT,
+        note=note,
+        data={"deadline": deadline.isoformat(), "referral_import": import_id},
+        public=False,
+    )
 
 
 def _store_batch(by: Actor, batch: list[Referral], import_id: int) -> tuple[int, int]:
-    created = skipped = 0
-    with transaction.atomic(), audit_batch():
-        for referral in batch:
-            try:
-                # No savepoint per row: a failing row abandons its whole batch anyway.
-                was_created = _store(by, referral, import_id)
-            except (DomainError, IntegrityError) as exc:
-                raise _RowFailed(RowError(referral.row, "", str(exc))) from exc
-            created += was_created
-            skipped += not was_created
-    return created, skipped
+    """Register a chunk of rows set-wise (``cases.services.registering``): each row checked as
+    a single registration, then one ``INSERT`` per table for the whole chunk."""
+    prepared = []
+    for referral in batch:
+        try:
+            prepared.append(_prepared(by, referral))
+        except DomainError as exc:
+            raise _RowFailed(RowError(referral.row, "", str(exc))) from exc
+    try:
+        with transaction.atomic(), audit_batch(), deferred_inserts():
+            results = register_prepared(prepared, by=by)
+            insert(
+                _deadline_event(by, registered.case, referral.deadline, import_id)
+                for referral, registered in zip(batch, results, strict=True)
+                if registered.created and referral.deadline is not None
+            )
+    except (DomainError, IntegrityError) as exc:
+        # Which row: the caller retries the chunk row by row to find it.
+        raise _RowFailed(RowError(batch[0].row, "", str(exc))) from exc
+    created = sum(registered.created for registered in results)
+    return created, len(results) - created
 
 
 def _import(

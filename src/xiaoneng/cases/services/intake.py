@@ -4,35 +4,32 @@ dispatching it, and ending it early."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import audit_batch
 from xiaoneng.cases import clocks, facts
-from xiaoneng.cases.identifiers import (
-    case_number_assign,
-    new_tracking_code,
-    new_tracking_secret,
-    provisional_number,
-    secret_hash,
-)
-from xiaoneng.cases.models import Case, CaseAssist, Category, Channel, Kind
+from xiaoneng.cases.models import Case, CaseAssist, Category, Kind
 from xiaoneng.cases.notifications import (
     department_people,
-    efficiency_office_staff,
-    notify_requester,
     notify_staff,
 )
 from xiaoneng.cases.permissions import staff_for
-from xiaoneng.cases.policies import policy_for
-from xiaoneng.cases.pool import in_pool, may_work_pool, pool_acting_holder
+from xiaoneng.cases.pool import in_pool, may_work_pool
 from xiaoneng.cases.services.pending import withdraw_all_pending
 from xiaoneng.cases.services.pool import take_from_pool
+from xiaoneng.cases.services.registering import (
+    MAX_CONTENT as MAX_CONTENT,  # re-exported: the forms and the referral import check it
+)
+from xiaoneng.cases.services.registering import (
+    Registered,
+    prepare,
+    register_prepared,
+    registrar,
+)
 from xiaoneng.cases.services.steps import (
     is_efficiency_office,
     is_repeat,
@@ -42,63 +39,15 @@ from xiaoneng.cases.services.steps import (
     require_state,
     require_text,
 )
-from xiaoneng.cases.services.urgency import UrgencyDecision, urgency_decide, urgent_mark
 from xiaoneng.cases.states import State
 from xiaoneng.deferred import deferred_inserts
-from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
-from xiaoneng.org.models import Department, Post, Staff, Unit
-from xiaoneng.privacy import redact
-from xiaoneng.sealing import Secret
+from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.org.models import Department, Post, Unit
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from xiaoneng.org.actors import Actor, User
-
-MAX_CONTENT = 5000
-TITLE_FROM_CONTENT = 30
-
-
-@dataclass(frozen=True)
-class Registered:
-    case: Case
-    # Shown once to the requester; only its hash is stored. None for a repeated request.
-    tracking_secret: str | None
-    created: bool
-    # When the reply is due (known at registration; None for a repeated request).
-    reply_due_at: datetime | None = None
-
-
-def _validate_intake(
-    *,
-    kind: str,
-    channel: str,
-    content: str,
-    requester_phone: str,
-    requester_email: str,
-    is_anonymous: bool,
-) -> str:
-    if kind not in Kind.values:
-        raise DomainError(_("Unknown kind of request."))
-    if channel not in Channel.values:
-        raise DomainError(_("Unknown channel."))
-    content = require_text(content, _("Please describe the matter."))
-    if len(content) > MAX_CONTENT:
-        raise DomainError(
-            lazy_format(
-                _("The description is too long (at most %(max)d characters)."),
-                {"max": MAX_CONTENT},
-            )
-        )
-    if is_anonymous and kind != Kind.REPORT:
-        raise DomainError(_("Only a report (举报) can be made anonymously."))
-    if (
-        not is_anonymous
-        and not (requester_phone or requester_email)
-        and channel in {Channel.ONLINE, Channel.OPEN311}
-    ):
-        raise DomainError(_("Please leave a phone number or e-mail address so we can reply."))
-    return content
 
 
 def case_register(
@@ -135,162 +84,48 @@ def case_register(
     and the words decide (``cases/urgency.py``: urgent "for review"). An urgent request runs on
     the hour-level urgent policy and its post is alerted until someone acknowledges.
     """
-    content = _validate_intake(
-        kind=kind,
+    staff, pooled, owner = registrar(
+        by, unit=unit, unit_concerned=unit_concerned, in_person=in_person
+    )
+    prepared = prepare(
+        by=by,
+        staff=staff,
+        pooled=pooled,
+        owner=owner,
         channel=channel,
+        kind=kind,
+        category=category,
         content=content,
+        title=title,
+        unit_concerned=unit_concerned,
+        person_concerned=person_concerned,
+        requester_name=requester_name,
         requester_phone=requester_phone,
         requester_email=requester_email,
+        requester_id_number=requester_id_number,
         is_anonymous=is_anonymous,
+        consent_publish=consent_publish,
+        external_number=external_number,
+        registered_at=registered_at,
+        urgent=urgent,
     )
-    staff = Staff.objects.select_related("unit").filter(user=by).first() if by else None
-    if by is not None and staff is None:
-        raise PermissionDenied(_("Only staff members may register on someone's behalf."))
-    pooled = staff is None if in_person is None else not in_person
-    if pooled:
-        owner = receiving_unit(unit or unit_concerned or (staff.unit if staff else None))
-    else:
-        owner = unit or (staff.unit if staff else None) or unit_concerned
-    if owner is None:
-        owner = Unit.objects.filter(parent=None, kind=Unit.Kind.BUREAU).order_by("pk").first()
-    if owner is None:
-        raise DomainError(_("No unit is set up to receive requests."))
-    external_number = external_number.strip()
-    if external_number:
-        existing = Case.objects.filter(channel=channel, external_number=external_number).first()
-        if existing is not None:
-            return Registered(case=existing, tracking_secret=None, created=False)
-    urgency = urgency_decide(kind=kind, category=category, text=f"{title} {content}", urgent=urgent)
-    at = registered_at or now()
     try:
         # The event and outbox rows are written together at the end (``deferred_inserts``),
         # then the audit rows join the chain in one step (or its queue, when the head is busy).
-        with transaction.atomic(), audit_batch(), deferred_inserts():
-            registered = _create_case(
-                staff=None if pooled else staff,
-                by=by,
-                channel=channel,
-                kind=kind,
-                category=category,
-                content=content,
-                title=title,
-                owner=owner,
-                unit_concerned=unit_concerned,
-                person_concerned=person_concerned,
-                requester_name=requester_name,
-                requester_phone=requester_phone,
-                requester_email=requester_email,
-                requester_id_number=requester_id_number,
-                is_anonymous=is_anonymous,
-                consent_publish=consent_publish,
-                external_number=external_number,
-                at=at,
-                urgency=urgency,
-            )
+        # Inside the caller's transaction (an API call) no savepoint: nothing here raises
+        # after the first write but a database failure, which fails the caller as well.
+        with transaction.atomic(savepoint=False), audit_batch(), deferred_inserts():
+            (registered,) = register_prepared([prepared], by=by)
     except IntegrityError:
+        external_number = external_number.strip()
         if not external_number:
             raise
-        # The same external number arrived twice at once: the other request created it.
-        existing = Case.objects.get(channel=channel, external_number=external_number)
+        # Outside a transaction: the same external number arrived twice at once.
+        existing = Case.objects.filter(channel=channel, external_number=external_number).first()
+        if existing is None:
+            raise
         return Registered(case=existing, tracking_secret=None, created=False)
     return registered
-
-
-def _title_from(content: str, fields: dict[str, Any]) -> str:
-    """A title for a request that came without one (Open311, some hotline rows). Titles reach
-    lists, notifications and exports, so the personal data in the words is redacted first,
-    exactly as for published text, and only then cut."""
-    personal = [
-        fields.get(name) or ""
-        for name in (
-            "requester_name",
-            "person_concerned",
-            "requester_phone",
-            "requester_email",
-            "requester_id_number",
-        )
-    ]
-    return redact(" ".join(content.split()), personal)[:TITLE_FROM_CONTENT]
-
-
-def _create_case(
-    *,
-    staff: Staff | None,
-    by: Actor,
-    owner: Unit,
-    at: Any,
-    title: str,
-    content: str,
-    urgency: UrgencyDecision,
-    **fields: Any,
-) -> Registered:
-    """Insert the case, its clocks, timeline event, messages and audit rows. The day's number
-    comes last (``case_number_assign``): the counter row is locked from there to the commit,
-    never across the rest of the registration, and nothing before it reads the number."""
-    code, secret = new_tracking_code(), new_tracking_secret()
-    local_day = timezone.localtime(at).date()
-    case = Case.objects.create(
-        number=provisional_number(code),
-        tracking_code=code,
-        tracking_secret_hash=secret_hash(code, secret),
-        title=(title.strip() or _title_from(content, fields))[:120],
-        content=content,
-        unit=owner,
-        first_contact=staff,
-        policy_version=policy_for(
-            channel=fields["channel"], kind=fields["kind"], urgent=bool(urgency.value)
-        ),
-        registered_at=at,
-        urgent=bool(urgency.value),
-        urgency=urgency.value,
-        **fields,
-    )
-    reply = clocks.start(case=case, stage=clocks.REPLY, at=at, by=by, new_case=True)
-    pool_staff: Iterable[Staff | None] | None = None
-    if staff is None:
-        # Not registered in person: it waits in the receiving unit's intake pool.
-        clocks.start_intake(case=case, at=at, by=by, new_case=True)
-        acting = pool_acting_holder(owner, at=at)
-        pool_staff = [acting.staff] if acting is not None else efficiency_office_staff()
-    case_number_assign(case, local_day)
-    data = {"channel": case.channel, "kind": case.kind, "pool": staff is None}
-    record(case, action="register", user=by, data=data, at=at)
-    facts.announce(facts.ARRIVED, case=case)
-    with override("zh-hans"):
-        template = gettext(
-            "Your request %(number)s has been registered. Tracking code: %(code)s, "
-            "secret: %(secret)s. The reply is promised by %(due)s."
-        )
-    # The secret goes to the gateway only; every stored copy shows it as ******. The promised
-    # date is the reply clock's due moment, as the receipt and the tracking page show it.
-    due = timezone.localtime(reply.due_at).strftime("%Y-%m-%d %H:%M")
-    notify_requester(
-        case,
-        kind="case.registered",
-        message=template,
-        params={"number": case.number, "code": code, "secret": Secret(secret), "due": due},
-    )
-    if pool_staff is not None:
-        notify_staff(
-            case,
-            pool_staff,
-            kind="case.pooled",
-            subject=gettext("A new request waits in the intake pool"),
-        )
-    if urgency.value:
-        urgent_mark(case, by=by, urgency=urgency, at=at)
-    return Registered(case=case, tracking_secret=secret, created=True, reply_due_at=reply.due_at)
-
-
-def receiving_unit(unit: Unit | None) -> Unit | None:
-    """The unit whose intake pool receives a request for ``unit``: the unit itself when it
-    has named a first-contact post, else the nearest parent that has one, else the unit."""
-    current = unit
-    while current is not None:
-        if current.first_contact_post_id is not None:
-            return current
-        current = current.parent
-    return unit
 
 
 def _require_first_contact_or_office(case: Case, by: User) -> None:

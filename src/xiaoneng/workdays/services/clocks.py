@@ -80,7 +80,7 @@ def _reload_children(clock: Clock) -> None:
 # -- clocks ------------------------------------------------------------------------------------
 
 
-def clock_start(
+def clock_new(
     *,
     owner_type: str,
     owner_id: int,
@@ -92,16 +92,12 @@ def clock_start(
     count_start: bool | None = None,
     closing_time: time | None = None,
     unit_id: int | None = None,
-    by: Actor = None,
-    new_owner: bool = False,
+    now: datetime | None = None,
 ) -> Clock:
-    """Start the clock of one stage, from a policy version's stage limit or ad hoc.
-
-    With a policy, ``limit`` may lower the stage's limit (a service item's committed limit
-    under the statutory one) but never raise it. ``new_owner``: the owner was created in the
-    caller's transaction and has no clock yet, so the check for a running one is skipped.
-    """
-    now = timezone.now()
+    """A clock of one stage with its due moment and next check, not yet saved: from a policy
+    version's stage limit or ad hoc. With a policy, ``limit`` may lower the stage's limit (a
+    service item's committed limit under the statutory one) but never raise it."""
+    now = now or timezone.now()
     started_at = started_at or now
     if policy_version is not None:
         stage_limit = policy_version.stage_limit(stage)
@@ -118,49 +114,101 @@ def clock_start(
         raise DomainError(_("A clock without a policy needs a unit of counting and a limit."))
     if limit < 0:
         raise DomainError(_("A time limit cannot be negative."))
+    clock = Clock(
+        owner_type=owner_type,
+        owner_id=owner_id,
+        stage=stage,
+        policy_version=policy_version,
+        unit_id=unit_id,
+        counting=Counting(counting).value,
+        limit=limit,
+        count_start=bool(count_start),
+        closing_time=closing_time,
+        started_at=started_at,
+    )
+    period = compute_period(
+        get_calendar(clock.unit_id),
+        counting=Counting(clock.counting),
+        start=clock.started_at,
+        limit=clock.limit,
+        count_start=clock.count_start,
+        tz=office_tz(),
+        closing_time=clock.closing_time,
+    )
+    apply_period(clock, period, now=now, old=None)
+    return clock
+
+
+def _log_start(clock: Clock, by: Actor) -> None:
+    log_action(
+        action="workdays.clock.start",
+        obj=clock,
+        actor=by,
+        summary={
+            "owner": f"{clock.owner_type}:{clock.owner_id}",
+            "stage": clock.stage,
+            "policy_version": clock.policy_version_id,
+            "counting": clock.counting,
+            "limit": clock.limit,
+            "count_start": clock.count_start,
+            "started_at": _iso(clock.started_at),
+            "due_at": _iso(clock.due_at),
+            "provisional": clock.provisional,
+        },
+    )
+
+
+def clocks_start_new(clocks: list[Clock], *, by: Actor) -> list[Clock]:
+    """Save clocks made by ``clock_new`` for owners created in the caller's transaction (no
+    running clock can exist): one ``INSERT`` for all of them, one audit row each."""
+    if not clocks:
+        return clocks
+    if len(clocks) == 1:
+        clocks[0].save(force_insert=True)
+    else:
+        Clock.objects.bulk_create(clocks)
+    for clock in clocks:
+        _log_start(clock, by)
+    return clocks
+
+
+def clock_start(
+    *,
+    owner_type: str,
+    owner_id: int,
+    stage: str,
+    started_at: datetime | None = None,
+    policy_version: Any = None,  # a catalog.PolicyVersion (catalog sits above workdays)
+    counting: Counting | str | None = None,
+    limit: int | None = None,
+    count_start: bool | None = None,
+    closing_time: time | None = None,
+    unit_id: int | None = None,
+    by: Actor = None,
+    new_owner: bool = False,
+) -> Clock:
+    """Start the clock of one stage, from a policy version's stage limit or ad hoc
+    (``clock_new``). ``new_owner``: the owner was created in the caller's transaction and has
+    no clock yet, so the check for a running one is skipped.
+    """
+    clock = clock_new(
+        owner_type=owner_type,
+        owner_id=owner_id,
+        stage=stage,
+        started_at=started_at,
+        policy_version=policy_version,
+        counting=counting,
+        limit=limit,
+        count_start=count_start,
+        closing_time=closing_time,
+        unit_id=unit_id,
+    )
     with nullcontext() if new_owner else transaction.atomic():
         already = Clock.objects.filter(owner_type=owner_type, owner_id=owner_id, stage=stage)
         if not new_owner and already.exclude(state=Clock.State.STOPPED).exists():
             raise DomainError(_("A clock for this stage is already running."))
-        clock = Clock(
-            owner_type=owner_type,
-            owner_id=owner_id,
-            stage=stage,
-            policy_version=policy_version,
-            unit_id=unit_id,
-            counting=Counting(counting).value,
-            limit=limit,
-            count_start=bool(count_start),
-            closing_time=closing_time,
-            started_at=started_at,
-        )
-        period = compute_period(
-            get_calendar(clock.unit_id),
-            counting=Counting(clock.counting),
-            start=clock.started_at,
-            limit=clock.limit,
-            count_start=clock.count_start,
-            tz=office_tz(),
-            closing_time=clock.closing_time,
-        )
-        apply_period(clock, period, now=now, old=None)
         clock.save()
-        log_action(
-            action="workdays.clock.start",
-            obj=clock,
-            actor=by,
-            summary={
-                "owner": f"{owner_type}:{owner_id}",
-                "stage": stage,
-                "policy_version": policy_version.pk if policy_version else None,
-                "counting": clock.counting,
-                "limit": limit,
-                "count_start": clock.count_start,
-                "started_at": _iso(started_at),
-                "due_at": _iso(clock.due_at),
-                "provisional": clock.provisional,
-            },
-        )
+        _log_start(clock, by)
     return clock
 
 
