@@ -129,16 +129,19 @@ def log_action(
     actor: Principal | None = None,
     unit_id: int | None = None,
     summary: dict[str, Any] | None = None,
+    ref: tuple[str, str] | None = None,
 ) -> AuditEntry:
     """Append one row to the audit chain inside the caller's transaction.
 
     ``actor`` defaults to the user of the current request; ``unit_id`` to the object's unit.
+    ``ref`` names the object as (``app_label.model``, key) instead of ``obj``, for bulk writers
+    that hold the object's columns rather than an instance (the sweeper).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("log_action must run inside the transaction of the change it records")
     context = current_context()
     actor_id, actor_label = _actor_of(actor if actor is not None else context.user)
-    object_type, object_id = _object_ref(obj)
+    object_type, object_id = ref if ref is not None else _object_ref(obj)
     if unit_id is None and obj is not None:
         unit_id = getattr(obj, "unit_id", None)
     pending = _pending.get()
@@ -198,9 +201,35 @@ def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
     entries = audit_chain_seal(head, entries)
     if not entries:
         return
-    AuditEntry.objects.bulk_create(entries)
+    _insert(entries)
     head.count += len(entries)
     head.save(update_fields=["last_hash", "count", "key_id"])
+
+
+# From this many rows a batch goes in with ``COPY`` on PostgreSQL (the sweeper's batches).
+COPY_FROM = 50
+
+
+def _insert(entries: list[AuditEntry]) -> None:
+    """Store sealed rows: one ``COPY`` for a large batch on PostgreSQL, else a bulk insert.
+    Rows copied get no key on the instance; nobody reads it back."""
+    if connection.vendor != "postgresql" or len(entries) < COPY_FROM:
+        AuditEntry.objects.bulk_create(entries)
+        return
+    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for entry in entries:
+            copy.write_row(
+                [
+                    field.get_db_prep_save(getattr(entry, field.attname), connection)
+                    for field in fields
+                ]
+            )
 
 
 def audit_key_rotate() -> AuditEntry:
