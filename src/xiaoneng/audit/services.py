@@ -219,17 +219,18 @@ def _insert(entries: list[AuditEntry]) -> None:
     fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    # The summary is stored as its JSON text; every other column holds the attribute as it is
+    # (aware datetimes, strings, numbers, None): no per-field preparation for each row.
+    names = [field.attname for field in fields]
+    summary = names.index("summary")
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
         for entry in entries:
-            copy.write_row(
-                [
-                    field.get_db_prep_save(getattr(entry, field.attname), connection)
-                    for field in fields
-                ]
-            )
+            values = [getattr(entry, name) for name in names]
+            values[summary] = json.dumps(values[summary], ensure_ascii=False)
+            copy.write_row(values)
 
 
 def audit_key_rotate() -> AuditEntry:
