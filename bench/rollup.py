@@ -72,14 +72,21 @@ def differences() -> dict[str, int]:
     return found
 
 
-def timed_rebuild(set_wise: bool) -> float:
+def timed_rebuild(set_wise: bool, steps: list[dict[str, float]] | None = None) -> float:
     from xiaoneng.assessment.models import RepeatComplaint
     from xiaoneng.assessment.rollups import rollups_rebuild
 
     RepeatComplaint.objects.all().delete()  # Both paths then write every link.
+    split: dict[str, float] = {}
     started = time.perf_counter()
-    rollups_rebuild(set_wise=set_wise)
+    rollups_rebuild(set_wise=set_wise, steps=split)
+    if steps is not None:
+        steps.append(split)
     return time.perf_counter() - started
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def run(cases: int, per_case_runs: int) -> int:
@@ -91,11 +98,19 @@ def run(cases: int, per_case_runs: int) -> int:
     total = Case.objects.count()
     print(f"generated {cases:,} cases ({total:,} in all) in {time.perf_counter() - started:.0f} s")
     per_case = [timed_rebuild(set_wise=False) for _ in range(per_case_runs)]
-    keep_copies()
-    set_wise = [timed_rebuild(set_wise=True) for _ in range(RUNS)]
-    print("set-wise against per-case results:")
-    found = differences()
+    if per_case:
+        keep_copies()
+    splits: list[dict[str, float]] = []
+    set_wise = [timed_rebuild(set_wise=True, steps=splits) for _ in range(RUNS)]
+    if per_case:
+        print("set-wise against per-case results:")
+        found = differences()
+    else:
+        print("--per-case-runs 0: set-wise only, NOT compared with the per-case rebuild")
+        found = {}
     for label, times in (("case by case", per_case), ("set-wise SQL", set_wise)):
+        if not times:
+            continue
         median = statistics.median(times)
         print(
             f"rebuild {label}: median {median:.1f} s ({min(times):.1f}–{max(times):.1f}) over "
@@ -103,8 +118,13 @@ def run(cases: int, per_case_runs: int) -> int:
             f"10 000 000 cases at this rate: {median / total * TARGET_CASES / 60:.1f} min "
             "(extrapolated)"
         )
-    ratio = statistics.median(per_case) / statistics.median(set_wise)
-    print(f"set-wise is ×{ratio:.1f} faster (goal: 10 000 000 cases < 10 min)")
+    print(f"where the set-wise rebuild's time goes (median over the runs; load {load()}):")
+    for name in splits[0]:
+        seconds = statistics.median(split[name] for split in splits)
+        print(f"  {name}: {seconds:.2f} s, {seconds / total * 1000:.4f} ms a case")
+    if per_case:
+        ratio = statistics.median(per_case) / statistics.median(set_wise)
+        print(f"set-wise is ×{ratio:.1f} faster (goal: 10 000 000 cases < 10 min)")
     return 1 if any(found.values()) else 0
 
 
@@ -112,7 +132,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="20 000 cases instead of 200 000")
     parser.add_argument("--cases", type=int)
-    parser.add_argument("--per-case-runs", type=int, default=1)
+    parser.add_argument(
+        "--per-case-runs",
+        type=int,
+        default=1,
+        help="0: time the set-wise rebuild only, without comparing (for sizes where the "
+        "per-case rebuild takes too long)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
     cases = args.cases or (20_000 if args.quick else 200_000)

@@ -214,3 +214,34 @@ def _is_plain(field: models.Field) -> bool:
     if type(field) not in _PLAIN:
         return False
     return not getattr(field, "auto_now", False) and not getattr(field, "auto_now_add", False)
+
+
+def write_rows(table: str, columns: list[str], rows: list[tuple[object, ...]]) -> None:
+    """Insert rows given as tuples of database values (no model instances, no per-field
+    preparation): ``COPY`` on PostgreSQL from ``COPY_FROM`` rows on, else multi-row
+    ``INSERT``s. Values must already be what the column stores (JSON as text, aware datetimes);
+    for the bulk writers that build their rows straight from columns (the sweeper)."""
+    if not rows:
+        return
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    name = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+            with cursor.cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        adapt = connection.ops.adapt_datetimefield_value
+        # SQLite caps a statement's parameters (999 on old builds): chunks that stay below.
+        size = max(1, 900 // len(columns))
+        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {name} ({quoted}) VALUES {', '.join([marks] * len(chunk))}",
+                [
+                    adapt(value) if isinstance(value, datetime) else value
+                    for row in chunk
+                    for value in row
+                ],
+            )

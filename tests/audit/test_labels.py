@@ -42,6 +42,12 @@ ADMIN_MODELS = ("org.unit", "org.department", "org.post", "org.staff")
 # ``None``: the expression only passes on an action its callers name (they are scanned).
 EXPANSIONS: dict[tuple[str, str], list[str] | None] = {
     ("cases/services/events.py", "f'case.{action}'"): None,
+    # The sweeper's bulk events: its signals.
+    ("cases/services/events.py", "f'case.{row.action}'"): [
+        "case.signal_prewarn",
+        "case.signal_yellow",
+        "case.signal_red",
+    ],
     ("cases/services/events.py", "action"): None,
     ("cases/services/intake.py", "action"): None,
     ("cases/services/pending.py", "action"): None,

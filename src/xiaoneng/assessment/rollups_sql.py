@@ -26,6 +26,7 @@ varied history, on both databases.
 from __future__ import annotations
 
 import re
+import time
 from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
@@ -387,24 +388,67 @@ def _repeats_sql() -> str:
     """
 
 
-def rollups_rebuild_sql() -> int:
+# The tables the rebuild reads; their statistics must be fresh for the planner to hash and sort.
+READ_TABLES = ("cases_case", "cases_caseevent", "workdays_clock", "workdays_clockpause")
+# A table whose rows changed by more than this share since its last ANALYZE is analysed again
+# (autovacuum's own default threshold is 10 %).
+STALE_SHARE = 0.1
+
+
+def _stale_statistics(cursor: Any, tables: tuple[str, ...]) -> list[str]:
+    """The tables never analysed, or changed by more than ``STALE_SHARE`` since: ANALYZE
+    samples a fixed number of rows, a few seconds whatever the size, so it is skipped where
+    autovacuum (or an earlier rebuild) already did it."""
+    cursor.execute(
+        "SELECT relname, n_mod_since_analyze, n_live_tup, "
+        "COALESCE(last_analyze, last_autoanalyze) IS NOT NULL "
+        "FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+        [list(tables)],
+    )
+    fresh = {
+        name
+        for name, changed, live, analysed in cursor.fetchall()
+        if analysed and changed <= STALE_SHARE * max(live, 1)
+    }
+    return [table for table in tables if table not in fresh]
+
+
+# Memory for the rebuild's sorts and hashes (one statement sorts every event of every case):
+# spilling them to disk costs more than the memory, for one administrator's transaction.
+REBUILD_WORK_MEM = "256MB"
+
+
+def rollups_rebuild_sql(steps: dict[str, float] | None = None) -> int:
     """Write the per-case rows, the rollups, the case facts and the repeat links of every case
     from the case tables, set-wise. The caller holds the cursor and emptied the three tables
-    inside its transaction; returns the number of cases."""
+    inside its transaction; returns the number of cases. ``steps``, when given, receives the
+    seconds each statement took."""
+    timings = steps if steps is not None else {}
+
+    def step(name: str, sql: str, params: list[Any] | None = None) -> None:
+        started = time.perf_counter()
+        cursor.execute(sql, params)
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+    started = time.perf_counter()
     _fill_ranks()
+    timings["working-day ranks"] = time.perf_counter() - started
     with connection.cursor() as cursor:
         if _postgres():
             # One statement reads every case: longer than a request's timeout at scale. Fresh
             # statistics, so that the planner hashes and sorts rather than loops (a bulk load
             # such as bench-data leaves none).
             cursor.execute("SET LOCAL statement_timeout = 0")
-            cursor.execute(
-                "ANALYZE cases_case, cases_caseevent, workdays_clock, workdays_clockpause"
-            )
-        cursor.execute(_counts_sql())
-        cursor.execute(_rollups_sql())
-        cursor.execute(_facts_sql())
-        cursor.execute(_repeats_sql(), [timezone.now()])
+            cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
+            started = time.perf_counter()
+            stale = _stale_statistics(cursor, READ_TABLES)
+            if stale:
+                cursor.execute(f"ANALYZE {', '.join(stale)}")
+            timings["analyze"] = time.perf_counter() - started
+        step("per-case rows", _counts_sql())
+        step("rollups", _rollups_sql())
+        step("case facts", _facts_sql())
+        step("repeat links", _repeats_sql(), [timezone.now()])
         cursor.execute(f"DROP TABLE IF EXISTS {RANK_TABLE}")
         cursor.execute("SELECT COUNT(*) FROM cases_case")
         (count,) = cursor.fetchone()

@@ -130,16 +130,19 @@ def log_action(
     actor: Principal | None = None,
     unit_id: int | None = None,
     summary: dict[str, Any] | None = None,
+    ref: tuple[str, str] | None = None,
 ) -> AuditEntry:
     """Append one row to the audit chain inside the caller's transaction.
 
     ``actor`` defaults to the user of the current request; ``unit_id`` to the object's unit.
+    ``ref`` names the object as (``app_label.model``, key) instead of ``obj``, for bulk writers
+    that hold the object's columns rather than an instance (the sweeper).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("log_action must run inside the transaction of the change it records")
     context = current_context()
     actor_id, actor_label = _actor_of(actor if actor is not None else context.user)
-    object_type, object_id = _object_ref(obj)
+    object_type, object_id = ref if ref is not None else _object_ref(obj)
     if unit_id is None and obj is not None:
         unit_id = getattr(obj, "unit_id", None)
     pending = _pending.get()
@@ -195,16 +198,13 @@ def audit_chain_seal(head: AuditChainHead, entries: list[Any]) -> list[Any]:
     return entries
 
 
-# Up to this many rows, PostgreSQL takes the rows and the new head in one statement.
-_ONE_STATEMENT = 1000
-
-
 def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
     entries = audit_chain_seal(head, entries)
     if not entries:
         return
     head.count += len(entries)
-    if connection.vendor == "postgresql" and len(entries) <= _ONE_STATEMENT:
+    # A few rows go in with the new head in one statement; a large batch by COPY (``_insert``).
+    if connection.vendor == "postgresql" and len(entries) < COPY_FROM:
         sql, params = insert_sql(AuditEntry, entries)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -213,8 +213,35 @@ def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
                 [*params, head.last_hash, head.count, head.key_id, head.pk],
             )
         return
-    AuditEntry.objects.bulk_create(entries)
+    _insert(entries)
     head.save(update_fields=["last_hash", "count", "key_id"])
+
+
+# From this many rows a batch goes in with ``COPY`` on PostgreSQL (the sweeper's batches).
+COPY_FROM = 50
+
+
+def _insert(entries: list[AuditEntry]) -> None:
+    """Store sealed rows: one ``COPY`` for a large batch on PostgreSQL, else a bulk insert.
+    Rows copied get no key on the instance; nobody reads it back."""
+    if connection.vendor != "postgresql" or len(entries) < COPY_FROM:
+        AuditEntry.objects.bulk_create(entries)
+        return
+    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    # The summary is stored as its JSON text; every other column holds the attribute as it is
+    # (aware datetimes, strings, numbers, None): no per-field preparation for each row.
+    names = [field.attname for field in fields]
+    summary = names.index("summary")
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for entry in entries:
+            values = [getattr(entry, name) for name in names]
+            values[summary] = json.dumps(values[summary], ensure_ascii=False)
+            copy.write_row(values)
 
 
 def audit_key_rotate() -> AuditEntry:

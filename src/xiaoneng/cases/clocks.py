@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -247,35 +247,22 @@ def due_display(*, case: Case, stage: str) -> str:
 # -- for the sweeper ----------------------------------------------------------------------------
 
 
-def due_for_check(*, now: datetime, limit: int) -> QuerySet[Clock]:
-    """Running clocks of cases whose check time has come, locked; rows other sweepers hold are
-    skipped. Clocks of other owners (supervision orders, milestones) have their own sweeps."""
+def due_for_check(*, now: datetime, limit: int) -> QuerySet[Clock, tuple[Any, ...]]:
+    """Running clocks of cases whose check time has come, locked, as the columns the sweeper
+    reads (``sweep_rows.CLOCK_COLUMNS``); rows other sweepers hold are skipped. Clocks of
+    other owners (supervision orders, milestones) have their own sweeps."""
+    from xiaoneng.cases.sweep_rows import CLOCK_COLUMNS
+
     return (
-        Clock.objects.select_for_update(skip_locked=True, of=("self",))
+        Clock.objects.select_for_update(skip_locked=True)
         .filter(
             next_check_at__lte=now,
             state=Clock.State.RUNNING,
             owner_type__in=(CASE_OWNER, ASSIST_OWNER),
         )
-        .select_related("policy_version")
-        .prefetch_related("pauses", "extensions", "policy_version__stage_limits")
-        .order_by("next_check_at", "id")[:limit]
+        .order_by("next_check_at", "id")
+        .values_list(*CLOCK_COLUMNS)[:limit]
     )
-
-
-def owners_of(due: list[Clock]) -> dict[int, Case | CaseAssist]:
-    """The owner of each clock of a sweep batch, in two queries whatever the batch size."""
-    case_ids = {c.owner_id for c in due if c.owner_type == CASE_OWNER}
-    assist_ids = {c.owner_id for c in due if c.owner_type == ASSIST_OWNER}
-    cases = Case.objects.select_related(
-        "lead_department__head__user", "handler__user", "post"
-    ).in_bulk(case_ids)
-    assists = CaseAssist.objects.select_related("case").in_bulk(assist_ids)
-    owners: dict[int, Case | CaseAssist] = {}
-    for clock in due:
-        source = assists if clock.owner_type == ASSIST_OWNER else cases
-        owners[clock.pk] = source[clock.owner_id]
-    return owners
 
 
 def thresholds(clock: Clock) -> Marks:

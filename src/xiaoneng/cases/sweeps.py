@@ -20,35 +20,51 @@ from django.utils.translation import gettext
 from xiaoneng.audit.services import audit_batch
 from xiaoneng.cases import clocks, facts
 from xiaoneng.cases.models import Case, CaseAssist, Satisfaction, Signal
-from xiaoneng.cases.notifications import department_people, efficiency_office_staff, notify_staff
+from xiaoneng.cases.notifications import efficiency_office_staff
 from xiaoneng.cases.pool import pool_department, pool_people
+from xiaoneng.cases.services.events import EventRow, case_events_record_bulk
 from xiaoneng.cases.services.steps import record
 from xiaoneng.cases.states import State
+from xiaoneng.cases.sweep_rows import CaseRow, People, SweptClock, case_rows, signals_insert
+from xiaoneng.cases.sweep_rows import swept_clocks as _swept_clocks
 from xiaoneng.deferred import deferred_inserts
+from xiaoneng.notify.bulk import InboxMessage, notifications_enqueue_inbox
 from xiaoneng.org.models import Staff
-from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles_prime
+from xiaoneng.org.roles import ADMIN_ROLES, Role
+from xiaoneng.org.selectors import user_roles, user_roles_prime
 from xiaoneng.workdays.calendar import calendar_pinned
 from xiaoneng.workdays.selectors import clock_thresholds
 from xiaoneng.workdays.services.clocks import clocks_reschedule
 
+# A stand-in key for building a case's link once per batch (the link of case N is the link
+# of this key with N in its place).
+_LINK_KEY = 987654321987
+
 
 class _Batch:
-    """What one batch of locked clocks shares: their owners, the signals they already have,
-    and the people told about every card, each read once instead of once per signal."""
+    """What one batch of locked clocks shares: their cases (as columns), the signals they
+    already have, and the people told about every card, each read once instead of once per
+    signal."""
 
-    def __init__(self, due: list[object]) -> None:
-        self.owners = clocks.owners_of(due)
-        self.raised = set(Signal.objects.filter(clock__in=due).values_list("clock_id", "level"))
-        # Signals to raise, written together once every clock of the batch is checked.
-        self.pending: list[tuple[object, Case, str, list[Staff | None], object]] = []
-        # Facts for the batch's handlers and clocks rescheduled, also handled together at the end.
-        self.facts: list[facts.CaseFact] = []
-        self.rescheduled: list[object] = []
+    def __init__(self, due: list[SweptClock], cases: dict[int, CaseRow]) -> None:
+        self.cases = cases
+        self.raised = set(
+            Signal.objects.filter(clock_id__in=[c.pk for c in due]).values_list("clock_id", "level")
+        )
+        self.people = People.of(cases.values())
+        # Signals to raise (clock, case, level, marks), written together at the end.
+        self.pending: list[tuple[SweptClock, CaseRow, str, clocks.Marks]] = []
+        # What the raised signals write, collected and written together at the end.
+        self.events: list[EventRow] = []
+        self.messages: list[tuple[CaseRow, str, str, list[Staff | None]]] = []
+        self.facts: list[tuple[str, CaseRow, SweptClock]] = []
+        self.rescheduled: list[tuple[int, datetime | None]] = []
         self._office: list[Staff] | None = None
         self._leaders: list[Staff] | None = None
         # The intake pool's people depend on the unit only: read once per unit and batch.
         self.pool_people: dict[int | None, list[Staff | None]] = {}
+        url = Case(pk=_LINK_KEY).get_absolute_url()
+        self.link_parts = url.partition(str(_LINK_KEY))[::2]
 
     def office(self) -> list[Staff]:
         if self._office is None:
@@ -63,6 +79,10 @@ class _Batch:
                 .distinct()
             )
         return self._leaders
+
+    def link(self, case: CaseRow) -> str:
+        before, after = self.link_parts
+        return f"{before}{case.id}{after}"
 
 
 @dataclass
@@ -85,13 +105,17 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
     result = SweepResult()
     while True:
         with transaction.atomic(), audit_batch(), calendar_pinned(), deferred_inserts():
-            due = list(clocks.due_for_check(now=now, limit=batch))
-            shared = _Batch(due)
-            for clock in due:
-                _check(clock, shared.owners[clock.pk], shared, now=now, result=result)
-            _raise_pending(shared, now=now)
-            facts.announce_batch(shared.facts)
-            clocks_reschedule(checks=[(c.pk, c.next_check_at) for c in shared.rescheduled])
+            rows = list(clocks.due_for_check(now=now, limit=batch))
+            due = _swept_clocks(rows)
+            cards = [c for c in due if c.stage not in (clocks.ASSIST, clocks.RATING)]
+            shared = _Batch(
+                cards, case_rows(c.owner_id for c in cards if c.owner_type == clocks.CASE_OWNER)
+            )
+            for clock in cards:
+                _check(clock, shared.cases[clock.owner_id], shared, now=now, result=result)
+            _raise_pending(shared, now=now, result=result)
+            clocks_reschedule(checks=shared.rescheduled)
+            _sweep_owned([c.pk for c in due if c not in cards], now=now, result=result)
         result.checked += len(due)
         if len(due) < batch:
             return result
@@ -124,17 +148,32 @@ def _sweep_in_child(arguments: tuple[datetime, int]) -> SweepResult:
         connections.close_all()
 
 
+def _sweep_owned(ids: list[int], *, now: datetime, result: SweepResult) -> None:
+    """Assisting-opinion and rating clocks change their owner (an opinion recorded as silence,
+    a case closed unrated): few, and handled with the case services' model instances."""
+    if not ids:
+        return
+    from xiaoneng.workdays.models import Clock
+
+    locked = (
+        Clock.objects.select_related("policy_version")
+        .prefetch_related("pauses", "extensions", "policy_version__stage_limits")
+        .in_bulk(ids)
+    )
+    for pk in ids:
+        clock = locked[pk]
+        if clock.stage == clocks.ASSIST:
+            assist = CaseAssist.objects.select_related("case").get(pk=clock.owner_id)
+            _assist_silence(clock, assist, now=now, result=result)
+        else:
+            case = Case.objects.get(pk=clock.owner_id)
+            _rating_expired(clock, case, now=now, result=result)
+
+
 def _check(
-    clock: object, owner: object, shared: _Batch, *, now: datetime, result: SweepResult
+    clock: SweptClock, case: CaseRow, shared: _Batch, *, now: datetime, result: SweepResult
 ) -> None:
-    if clock.stage == clocks.ASSIST:
-        _assist_silence(clock, owner, now=now, result=result)
-        return
-    if clock.stage == clocks.RATING:
-        _rating_expired(clock, owner, now=now, result=result)
-        return
-    case: Case = owner
-    points = clock_thresholds(clock)
+    points = clock_thresholds(clock)  # type: ignore[arg-type]  # a clock's columns
     marks = clocks.marks_of(points)
     if marks.grace_due_at is not None and now >= marks.grace_due_at:
         levels = [Signal.Level.PREWARN, Signal.Level.YELLOW, Signal.Level.RED]
@@ -144,119 +183,162 @@ def _check(
         levels = [Signal.Level.PREWARN]
     else:
         levels = []
-    people: list[Staff | None] | None = None
     for level in levels:
         if (clock.pk, level) in shared.raised:
             continue  # Raised by an earlier run; this sweeper holds the clock's lock.
-        if people is None:
-            people = _people(clock, case, shared)
-        shared.pending.append((clock, case, level, people, marks))
+        shared.pending.append((clock, case, level, marks))
         shared.raised.add((clock.pk, level))
-        result.raised[level] += 1
     # The next check from the same thresholds (``clock_schedule_next`` would compute them again).
     upcoming = [point.at for point in points if point.at > now]
-    clock.next_check_at = min(upcoming) if upcoming else None
-    shared.rescheduled.append(clock)
+    shared.rescheduled.append((clock.pk, min(upcoming) if upcoming else None))
 
 
-def _people(clock: object, case: Case, shared: _Batch) -> list[Staff | None]:
+def _people(clock: SweptClock, case: CaseRow, shared: _Batch) -> list[Staff | None]:
     """Who hears about a signal: the pool's worker and head for the intake clock, else the
     handler, the post's acting holder and the lead department's head."""
     if clock.stage == clocks.INTAKE:
         if case.unit_id not in shared.pool_people:
-            shared.pool_people[case.unit_id] = pool_people(case)
+            shared.pool_people[case.unit_id] = pool_people(Case(pk=case.id, unit_id=case.unit_id))
         return shared.pool_people[case.unit_id]
-    return [case.handler, *department_people(case, case.lead_department)]
+    return shared.people.of_case(case)
 
 
-def _prime_roles(shared: _Batch) -> None:
-    """Read the roles of everyone the batch's signals reach in one query, so that leaving out
-    the administrators (notifications.py) costs no query per message."""
-    people = {id(p): p for *_rest, group, _marks in shared.pending for p in group if p}
-    if any(level != Signal.Level.PREWARN for _c, _case, level, _p, _m in shared.pending):
-        people.update({id(p): p for p in shared.office()})
-    if any(level == Signal.Level.RED for _c, _case, level, _p, _m in shared.pending):
-        people.update({id(p): p for p in shared.leaders()})
-    user_roles_prime(member.user for member in people.values())
-
-
-def _raise_pending(shared: _Batch, *, now: datetime) -> None:
-    _prime_roles(shared)
-    signals = Signal.objects.bulk_create(
-        Signal(
-            clock=clock,
-            case=case,
-            unit_id=case.unit_id,
-            level=level,
-            raised_at=now,
-            grace_due_at=marks.grace_due_at if level == Signal.Level.YELLOW else None,
-        )
-        for clock, case, level, _people, marks in shared.pending
+def _raise_pending(shared: _Batch, *, now: datetime, result: SweepResult) -> None:
+    """Insert the batch's signals (each once: ``ON CONFLICT DO NOTHING``), then write what the
+    ones that went in bring: timeline events with their audit rows, outbox rows, facts."""
+    inserted = signals_insert(
+        [
+            (
+                clock.pk,
+                case.id,
+                case.unit_id,
+                level,
+                now,
+                marks.grace_due_at if level == Signal.Level.YELLOW else None,
+            )
+            for clock, case, level, marks in shared.pending
+        ]
     )
-    for (clock, case, level, people, _marks), signal in zip(shared.pending, signals, strict=True):
-        _raise_signal(signal, clock, case, level, people, shared)
+    for clock, case, level, _marks in shared.pending:
+        signal_id = inserted.get((clock.pk, level))
+        if signal_id is None:
+            continue  # Another writer raised it a moment ago: its card is told already.
+        _raise_signal(signal_id, clock, case, level, shared, now=now)
+        result.raised[level] += 1
+    case_events_record_bulk(shared.events)
+    _notify(shared, now=now)
+    _announce(shared)
+
+
+_KINDS = ("case.prewarn", "case.yellow", "case.red")
+
+
+def _subject(kind: str) -> str:
+    # Literal msgids, so that the catalogue check finds them.
+    if kind == "case.prewarn":
+        return gettext("Pre-warning: deadline near")
+    if kind == "case.yellow":
+        return gettext("Yellow card: deadline passed — reminder notice")
+    return gettext("Red card: escalated for rectification")
+
+
+def _notify(shared: _Batch, *, now: datetime) -> None:
+    """One inbox row per card and person told: the people's roles read in one query, the
+    three administrators left out (三员分立: the message carries the case's title), inactive
+    logins skipped, each person once per card."""
+    people = {id(p): p for *_rest, group in shared.messages for p in group if p is not None}
+    user_roles_prime(member.user for member in people.values())
+    subjects = {kind: _subject(kind) for kind in _KINDS}
+    messages = []
+    for case, kind, _level, group in shared.messages:
+        users: dict[int, None] = {}
+        for member in group:
+            if member is None or member.user_id in users:
+                continue
+            user = member.user
+            if not user.is_active or user_roles(user) & ADMIN_ROLES:
+                continue
+            users[member.user_id] = None
+        if not users:
+            continue
+        messages.append(
+            InboxMessage(
+                user_ids=list(users),
+                kind=kind,
+                subject=subjects[kind],
+                body=f"{case.number} {case.title}",
+                link=shared.link(case),
+                object_type=Case._meta.label_lower,
+                object_id=str(case.id),
+                case_number=case.number,
+                unit_id=case.unit_id,
+            )
+        )
+    notifications_enqueue_inbox(messages=messages, now=now)
+
+
+def _announce(shared: _Batch) -> None:
+    """The cards' facts to the apps that registered for them (accountability files the
+    violations), with the cases as model instances: one query for the batch."""
+    if not shared.facts:
+        return
+    instances = Case.objects.in_bulk({case.id for _kind, case, _clock in shared.facts})
+    found = []
+    for kind, row, clock in shared.facts:
+        case = instances[row.id]
+        department = shared.people.departments.get(row.lead_department_id or 0)
+        if kind == facts.YELLOW_CARD:
+            found.append(facts.CaseFact(kind=kind, case=case, stage=clock.stage))
+        elif kind == facts.SIGN_FOR_OVERDUE:
+            key = f"{row.id}:{row.return_count}"
+            found.append(facts.CaseFact(kind=kind, case=case, key=key, department=department))
+        else:
+            staff = shared.people.staff.get(row.handler_id or 0)
+            if clock.stage == clocks.INTAKE:
+                # Nobody accepted it: the first-contact post's department answers for the pool.
+                department, staff = pool_department(case), None
+            found.append(
+                facts.CaseFact(
+                    kind=kind,
+                    case=case,
+                    key=str(clock.pk),
+                    department=department,
+                    staff=staff,
+                    stage=clock.stage,
+                )
+            )
+    facts.announce_batch(found)
 
 
 def _raise_signal(
-    signal: Signal,
-    clock: object,
-    case: Case,
-    level: str,
-    people: list[Staff | None],
-    shared: _Batch,
+    signal_id: int, clock: SweptClock, case: CaseRow, level: str, shared: _Batch, *, now: datetime
 ) -> None:
     stage = clock.stage
-    record(
-        case,
-        action=f"signal_{level}",
-        user=None,
-        from_state=case.state,
-        data={"stage": stage, "signal": signal.pk},
-        public=False,
-        at=signal.raised_at,
+    shared.events.append(
+        EventRow(
+            case_id=case.id,
+            number=case.number,
+            unit_id=case.unit_id,
+            state=case.state,
+            action=f"signal_{level}",
+            data={"stage": stage, "signal": signal_id},
+            at=now,
+        )
     )
+    people = _people(clock, case, shared)
     if level == Signal.Level.PREWARN:
-        notify_staff(
-            case, people, kind="case.prewarn", subject=gettext("Pre-warning: deadline near")
-        )
-    elif level == Signal.Level.YELLOW:
-        notify_staff(
-            case,
-            [*people, *shared.office()],
-            kind="case.yellow",
-            subject=gettext("Yellow card: deadline passed — reminder notice"),
-        )
-        facts.announce(facts.YELLOW_CARD, case=case, stage=stage)
+        shared.messages.append((case, "case.prewarn", level, people))
+        return
+    if level == Signal.Level.YELLOW:
+        shared.messages.append((case, "case.yellow", level, [*people, *shared.office()]))
+        shared.facts.append((facts.YELLOW_CARD, case, clock))
         if stage == clocks.SIGN_FOR:
-            shared.facts.append(
-                facts.CaseFact(
-                    kind=facts.SIGN_FOR_OVERDUE,
-                    case=case,
-                    key=f"{case.pk}:{case.return_count}",
-                    department=case.lead_department,
-                )
-            )
-    else:
-        notify_staff(
-            case,
-            [*people, *shared.office(), *shared.leaders()],
-            kind="case.red",
-            subject=gettext("Red card: escalated for rectification"),
-        )
-        department, staff = case.lead_department, case.handler
-        if stage == clocks.INTAKE:
-            # Nobody accepted it: the first-contact post's department answers for the pool.
-            department, staff = pool_department(case), None
-        shared.facts.append(
-            facts.CaseFact(
-                kind=facts.RED_CARD,
-                case=case,
-                key=str(clock.pk),
-                department=department,
-                staff=staff,
-                stage=stage,
-            )
-        )
+            shared.facts.append((facts.SIGN_FOR_OVERDUE, case, clock))
+        return
+    shared.messages.append(
+        (case, "case.red", level, [*people, *shared.office(), *shared.leaders()])
+    )
+    shared.facts.append((facts.RED_CARD, case, clock))
 
 
 def _assist_silence(

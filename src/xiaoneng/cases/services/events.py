@@ -7,6 +7,8 @@ it the same way.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -53,3 +55,55 @@ def case_event_record(
         summary={"number": case.number, "from": from_state, "to": case.state, **(data or {})},
     )
     return event
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An automatic change to a case (no actor, the state unchanged) held as its columns."""
+
+    case_id: int
+    number: str
+    unit_id: int | None
+    state: str
+    action: str
+    data: dict[str, Any]
+    at: datetime
+    public: bool = False
+
+
+_EVENT_COLUMNS = [
+    "case_id", "at", "actor_id", "action", "from_state", "to_state", "note", "data", "public",
+]  # fmt: skip
+
+
+def case_events_record_bulk(rows: list[EventRow]) -> None:
+    """The events and audit rows ``case_event_record`` writes, for many automatic changes at
+    once (the sweeper's batch): the events go in as tuples (``COPY`` on PostgreSQL), each audit
+    row still through ``log_action`` and the chain's seal."""
+    deferred.write_rows(
+        CaseEvent._meta.db_table,
+        _EVENT_COLUMNS,
+        [
+            (
+                row.case_id,
+                row.at,
+                None,
+                row.action,
+                row.state,
+                row.state,
+                "",
+                json.dumps(row.data),
+                row.public,
+            )
+            for row in rows
+        ],
+    )
+    case_type = Case._meta.label_lower
+    for row in rows:
+        log_action(
+            action=f"case.{row.action}",
+            ref=(case_type, str(row.case_id)),
+            actor=None,
+            unit_id=row.unit_id,
+            summary={"number": row.number, "from": row.state, "to": row.state, **row.data},
+        )
