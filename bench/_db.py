@@ -52,12 +52,22 @@ LOCAL_POSTGRESQL = "postgres://postgres@127.0.0.1:5432/postgres"
 QUICK_CASES = 50_000
 
 
+def _prefixed(name: str) -> str:
+    """``XIAONENG_BENCH_DB_PREFIX`` replaces the leading "xiaoneng_bench" of every database name
+    (templates included), so that several checkouts sharing one server do not drop each other's
+    templates as stale."""
+    prefix = os.environ.get("XIAONENG_BENCH_DB_PREFIX", "").strip()
+    if prefix and name.startswith("xiaoneng_bench"):
+        return prefix + name.removeprefix("xiaoneng_bench")
+    return name
+
+
 class BenchDatabase:
     """``cases``: start from a copy of a template database holding that many generated cases
     (``xiaoneng bench-data``), built once on first use and kept for the next runs."""
 
     def __init__(self, name: str, keep: bool = False, cases: int | None = None) -> None:
-        self.name = name
+        self.name = _prefixed(name)
         self.keep = keep
         self.cases = cases
         self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}-"))
@@ -98,7 +108,7 @@ class BenchDatabase:
         """The template database with ``cases`` generated cases, built if missing."""
         import psycopg
 
-        prefix = f"xiaoneng_bench_tpl_{self.cases}_"
+        prefix = _prefixed(f"xiaoneng_bench_tpl_{self.cases}_")
         name = prefix + _history_key()
         with psycopg.connect(f"{self.server}/postgres", autocommit=True) as conn:
             # Compared in Python: in LIKE, "_" matches any character (1000_ would match 1000000).
