@@ -290,8 +290,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     rows, more = first_rows(cases, PAGE_SIZE)
     rows = attach_deadlines(rows)
+    # Choice labels translated once per page, not once per row (get_FOO_display rebuilds the
+    # field's choices on every call); the deadline cell is inlined in the template.
+    channels, states = dict(Channel.choices), dict(State.choices)
     for case in rows:
         case.masked_name = mask_name(case.requester_name) if not case.is_anonymous else ""
+        case.channel_label = channels.get(case.channel, case.channel)
+        case.state_label = states.get(case.state, case.state)
     query = request.GET.copy()
     query.pop("after", None)
     next_query = ""
