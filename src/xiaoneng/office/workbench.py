@@ -7,9 +7,9 @@ group shows when the person's roles make it their regular work (``CORE_ROLES``) 
 holds something; a handler never sees an empty "Replies to review" card.
 
 The whole page costs a fixed number of queries whatever the number of cases: one for the
-person's posts (with whether each holder is away now), one aggregate for the group counts, one
-for the rows (the most urgent of each group, ranked in the database), one for the clocks of
-those rows only, one for the notices, and one calendar lookup for all colours.
+person's posts (with whether each holder is away now), one for the rows (the most urgent of
+each group, ranked in the database, and the group counts), one for the clocks of those rows
+only, one for the notices, and one calendar lookup for all colours.
 """
 
 from __future__ import annotations

@@ -26,9 +26,10 @@ from xiaoneng.assessment.records import (
     records_wanted,
 )
 from xiaoneng.assessment.routing_figures import routing_choices, routing_filter
-from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
+from xiaoneng.cases.deadlines import attach_deadlines
 from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
+from xiaoneng.cases.selectors import attach_latest_clocks
 from xiaoneng.cases.selectors_search import case_text_matches
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Department, Unit
@@ -285,11 +286,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # Late cases are few (read by id); a routing figure's cases are read by id too.
         total = matching.count()
     cases = _keyset(matching, sort, request.GET.get("after", ""))
-    cases = with_case_clocks(cases).select_related(
+    cases = cases.select_related(
         "category", "unit", "lead_department", "handler__user", "policy_version"
     )
     rows, more = first_rows(cases, PAGE_SIZE)
-    rows = attach_deadlines(rows)
+    # The clocks of the rows shown, in one query (not twelve subqueries a row).
+    rows = attach_deadlines(attach_latest_clocks(rows))
     # Choice labels translated once per page, not once per row (get_FOO_display rebuilds the
     # field's choices on every call); the deadline cell is inlined in the template.
     channels, states = dict(Channel.choices), dict(State.choices)
