@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,12 +32,13 @@ from xiaoneng.cases.permissions import cases_visible_to, staff_for
 from xiaoneng.cases.selectors import attach_latest_clocks
 from xiaoneng.cases.selectors_search import case_text_matches
 from xiaoneng.cases.states import State
+from xiaoneng.org.labels import unit_label
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.org.scope import headed_department_ids
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.web.excel import xlsx_response
-from xiaoneng.web.fields import DepartmentChoiceField, UnitChoiceField
+from xiaoneng.web.fields import department_options, searchable
 from xiaoneng.web.forms import OfficeForm
 from xiaoneng.web.pagination import first_rows, key_of, keyset, parse_plain_cursor, plain_cursor
 from xiaoneng.web.permissions import CASE_ROLES, role_required
@@ -57,14 +58,22 @@ SORTS = {
 class CaseFilterForm(OfficeForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("State"), required=False)
-    unit = UnitChoiceField(
-        label=_("Unit"), required=False, empty_label=_("All"), queryset=Unit.objects.none()
+    # The web kit's searchable pickers, their options built from two reads (units; departments
+    # with their units) shared by the three fields, and checked against those options (no
+    # query per value as a ModelChoiceField would make).
+    unit = forms.TypedChoiceField(
+        label=_("Unit"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=searchable(forms.Select()),
     )
-    department = DepartmentChoiceField(
+    department = forms.TypedChoiceField(
         label=_("Lead department"),
         required=False,
-        empty_label=_("All"),
-        queryset=Department.objects.none(),
+        coerce=int,
+        empty_value=None,
+        widget=searchable(forms.Select()),
     )
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
@@ -109,11 +118,12 @@ class CaseFilterForm(OfficeForm):
             "refer to the first dispatch."
         ),
     )
-    concerned = UnitChoiceField(
+    concerned = forms.TypedChoiceField(
         label=_("Unit concerned"),
         required=False,
-        empty_label=_("All"),
-        queryset=Unit.objects.none(),
+        coerce=int,
+        empty_value=None,
+        widget=searchable(forms.Select()),
     )
     complaints = forms.BooleanField(label=_("Complaints and reports only"), required=False)
     sort = forms.ChoiceField(
@@ -129,15 +139,23 @@ class CaseFilterForm(OfficeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         any_ = [("", _("All"))]
-        # Only the columns the labels need (the pickers build an instance per option).
-        units = Unit.objects.only("name", "short_name", "name_en").order_by("sort_order", "id")
-        self.fields["unit"].queryset = units.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["concerned"].queryset = units  # type: ignore[attr-defined]
-        self.fields["department"].queryset = (  # type: ignore[attr-defined]
+        # Only the columns the labels need.
+        units = list(
+            Unit.objects.only("name", "short_name", "name_en", "is_active").order_by(
+                "sort_order", "id"
+            )
+        )
+        departments = list(
             Department.objects.filter(is_active=True, unit__is_active=True)
+            .select_related("unit")
             .only("name", "name_en", "unit", "unit__name", "unit__short_name", "unit__name_en")
             .order_by("unit__sort_order", "unit_id", "sort_order", "id")
         )
+        self.fields["unit"].choices = any_ + [
+            (unit.pk, unit_label(unit)) for unit in units if unit.is_active
+        ]
+        self.fields["concerned"].choices = any_ + [(unit.pk, unit_label(unit)) for unit in units]
+        self.fields["department"].choices = any_ + department_options(departments)
         self.fields["state"].choices = any_ + list(State.choices)
         self.fields["rating"].choices = any_ + list(Satisfaction.choices)
         self.fields["channel"].choices = any_ + list(Channel.choices)
@@ -150,14 +168,9 @@ class CaseFilterForm(OfficeForm):
         self.fields["routing"].choices = any_ + routing_choices()
 
     def filters(self) -> dict[str, Any]:
-        """The valid filters, a unit or department as its id (what the selectors and the
-        assessment's figures take); nothing when the form is unbound or invalid."""
-        if not (self.is_bound and self.is_valid()):
-            return {}
-        return {
-            name: value.pk if isinstance(value, Model) else value
-            for name, value in self.cleaned_data.items()
-        }
+        """The valid filters (a unit or department as its id); nothing when the form is
+        unbound or invalid."""
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}
 
 
 def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
