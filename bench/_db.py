@@ -7,6 +7,8 @@ directory that also serves as XIAONENG_DATA_DIR. Files starting with "_" are not
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import shutil
 import subprocess
@@ -19,11 +21,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def _history_key() -> str:
-    """Changes whenever the schema or the generator does, so a stale template is never used."""
-    import hashlib
+# Fixed keys for every benchmark run. Personal data in a template database is encrypted when the
+# template is built; a later run copying that template must decrypt it, so the keys cannot be the
+# per-data-folder SECRET_KEY that embedded mode generates (each run has a fresh data folder). The
+# data key is configured explicitly (not derived from SECRET_KEY), as in production, so encryption
+# stays inside the measured path. Not secret: benchmark databases hold generated data only.
+BENCH_SECRET_KEY = "xiaoneng-benchmark-secret-key-not-secret-" + "0123456789abcdef" * 2
+BENCH_DATA_KEYS = "bench1:" + base64.urlsafe_b64encode(
+    hashlib.sha256(b"xiaoneng/benchmark-data-key").digest()
+).decode("ascii")
 
+
+def _history_key() -> str:
+    """Changes whenever the schema, the generator or the benchmark keys do, so a stale template
+    (or one encrypted under other keys) is never used."""
     digest = hashlib.sha256()
+    digest.update(BENCH_SECRET_KEY.encode())
+    digest.update(BENCH_DATA_KEYS.encode())
     sources = sorted((ROOT / "src" / "xiaoneng").glob("*/migrations/*.py"))
     sources += sorted((ROOT / "src" / "xiaoneng" / "demo").glob("*.py"))
     for path in sources:
@@ -38,12 +52,22 @@ LOCAL_POSTGRESQL = "postgres://postgres@127.0.0.1:5432/postgres"
 QUICK_CASES = 50_000
 
 
+def _prefixed(name: str) -> str:
+    """``XIAONENG_BENCH_DB_PREFIX`` replaces the leading "xiaoneng_bench" of every database name
+    (templates included), so that several checkouts sharing one server do not drop each other's
+    templates as stale."""
+    prefix = os.environ.get("XIAONENG_BENCH_DB_PREFIX", "").strip()
+    if prefix and name.startswith("xiaoneng_bench"):
+        return prefix + name.removeprefix("xiaoneng_bench")
+    return name
+
+
 class BenchDatabase:
     """``cases``: start from a copy of a template database holding that many generated cases
     (``xiaoneng bench-data``), built once on first use and kept for the next runs."""
 
     def __init__(self, name: str, keep: bool = False, cases: int | None = None) -> None:
-        self.name = name
+        self.name = _prefixed(name)
         self.keep = keep
         self.cases = cases
         self.tmp = Path(tempfile.mkdtemp(prefix=f"{name}-"))
@@ -70,6 +94,10 @@ class BenchDatabase:
         env = dict(os.environ)
         env["XIAONENG_DATA_DIR"] = str(self.tmp)
         env.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
+        # Also in force in this process: __enter__ installs this environment before Django starts.
+        env["SECRET_KEY"] = BENCH_SECRET_KEY
+        env["XIAONENG_DATA_KEYS"] = BENCH_DATA_KEYS
+        env.pop("XIAONENG_DATA_KEY_FILE", None)
         if self.server:
             env["DATABASE_URL"] = f"{self.server}/{self.name}"
         else:
@@ -80,7 +108,7 @@ class BenchDatabase:
         """The template database with ``cases`` generated cases, built if missing."""
         import psycopg
 
-        prefix = f"xiaoneng_bench_tpl_{self.cases}_"
+        prefix = _prefixed(f"xiaoneng_bench_tpl_{self.cases}_")
         name = prefix + _history_key()
         with psycopg.connect(f"{self.server}/postgres", autocommit=True) as conn:
             # Compared in Python: in LIKE, "_" matches any character (1000_ would match 1000000).

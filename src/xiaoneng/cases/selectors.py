@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from xiaoneng.cases.deadlines import with_case_clocks
+from xiaoneng.cases.deadlines import CASE_OWNER, CLOCK_FIELDS, with_case_clocks
 from xiaoneng.cases.models import (
     Case,
     CaseAssist,
@@ -24,6 +25,7 @@ from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATES
 from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
 from xiaoneng.privacy import case_names, case_personal_values
 from xiaoneng.privacy import public_reply as public_text
+from xiaoneng.workdays.models import Clock
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
@@ -86,6 +88,29 @@ CASE_PAGE_RELATED = (
 def _count_of(queryset: QuerySet, field: str) -> Coalesce:
     counted = queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def attach_latest_clocks(
+    rows: list[Case], stages: Iterable[str] = ("sign_for", "reply")
+) -> list[Case]:
+    """Set on each row the latest clock of each stage (``reply_due_at``, ``sign_for_state``, …:
+    what ``with_case_clocks`` annotates) read for these rows only, in one query, instead of a
+    subquery per row, stage and field. For a page of rows already fetched."""
+    stages = tuple(stages)
+    latest: dict[tuple[int, str], tuple[Any, ...]] = {}
+    if rows:
+        clocks = Clock.objects.filter(
+            owner_type=CASE_OWNER, owner_id__in=[case.pk for case in rows], stage__in=stages
+        ).order_by("id")
+        for owner_id, stage, *fields in clocks.values_list("owner_id", "stage", *CLOCK_FIELDS):
+            latest[(owner_id, stage)] = tuple(fields)
+    empty = (None,) * len(CLOCK_FIELDS)
+    for case in rows:
+        for stage in stages:
+            values = latest.get((case.pk, stage), empty)
+            for name, value in zip(CLOCK_FIELDS, values, strict=True):
+                setattr(case, f"{stage}_{name}", value)
+    return rows
 
 
 def case_for_page(user: User, pk: int) -> Case:

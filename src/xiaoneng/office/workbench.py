@@ -7,9 +7,9 @@ group shows when the person's roles make it their regular work (``CORE_ROLES``) 
 holds something; a handler never sees an empty "Replies to review" card.
 
 The whole page costs a fixed number of queries whatever the number of cases: one for the
-person's posts (with whether each holder is away now), one aggregate for the group counts, one
-or two for the rows (the clocks ride along as annotations), one for the notices, and one
-calendar lookup for all colours.
+person's posts (with whether each holder is away now), one for the rows (the most urgent of
+each group, ranked in the database, and the group counts), one for the clocks of those rows
+only, one for the notices, and one calendar lookup for all colours.
 """
 
 from __future__ import annotations
@@ -19,18 +19,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.deadlines import (
+    CASE_OWNER,
     CLOCK_FIELDS,
     DONE,
     NO_DEADLINE,
     PAUSED,
     Deadline,
     deadline_from_row,
-    with_case_clocks,
 )
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest
 from xiaoneng.cases.permissions import staff_for
@@ -47,8 +48,12 @@ from xiaoneng.workdays.remaining import TimeLeft, time_left
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User
 
-ROWS_LIMIT = 200
 ITEMS_SHOWN = 20
+# Rows read per group, ranked by due moment: twice what is shown, so that the cards-first order
+# made in Python has the most urgent to choose from. The counts are exact whatever the rows.
+ROWS_PER_GROUP = 2 * ITEMS_SHOWN
+CASE_STAGES = ("intake", "sign_for", "reply", "rating")
+ASSIST_OWNER = "cases.caseassist"
 
 GROUPS = [
     ("intake", _("To accept"), "intake"),
@@ -60,7 +65,6 @@ GROUPS = [
     ("decide", _("Extension and return decisions"), "reply"),
     ("callbacks", _("Callbacks and reopen reviews"), "rating"),
 ]
-SUPERVISION_GROUPS = {"decide", "callbacks"}
 # The roles whose regular work a group is: for them the group shows even when empty ("nothing
 # waiting"); for anyone else only when it holds something (a handler who registered a case has
 # it to dispatch). The intake pool shows to whoever works a pool post now.
@@ -161,16 +165,39 @@ def _acting(staff: Staff, posts: list[Post], heads: bool) -> tuple[dict[int, Any
     return acting, covering
 
 
-def _assist_clock(staff: Staff) -> dict[str, Subquery]:
-    assist = CaseAssist.objects.filter(
-        case_id=OuterRef(OuterRef("pk")),
-        department__head=staff,
-        opinion=CaseAssist.Opinion.PENDING,
-    ).values("pk")[:1]
-    latest = Clock.objects.filter(
-        owner_type="cases.caseassist", owner_id=Subquery(assist), stage="assist_opinion"
-    ).order_by("-id")
-    return {f"assist_{name}": Subquery(latest.values(name)[:1]) for name in CLOCK_FIELDS}
+def _attach_clocks(rows: list[Case], staff: Staff) -> None:
+    """Set the latest clock of each stage on the rows (``reply_due_at``, ``assist_state``, …),
+    as ``with_case_clocks`` annotates them, for the rows shown only and in one query: the
+    case's own clocks, and the opinion clock of the pending assist the person's department
+    owes (``assist_*``)."""
+    if not rows:
+        return
+    ids = [case.pk for case in rows]
+    # Resolved in the same statement: the assists' ids go in as a subquery.
+    owed = CaseAssist.objects.filter(
+        case_id__in=ids, department__head=staff, opinion=CaseAssist.Opinion.PENDING
+    ).values("pk")
+    clocks = Clock.objects.filter(
+        Q(owner_type=CASE_OWNER, owner_id__in=ids, stage__in=CASE_STAGES)
+        | Q(owner_type=ASSIST_OWNER, owner_id__in=owed, stage="assist_opinion")
+    ).annotate(
+        assist_case=Subquery(
+            CaseAssist.objects.filter(pk=OuterRef("owner_id")).values("case_id")[:1]
+        )
+    )
+    latest: dict[tuple[int, str], tuple[Any, ...]] = {}
+    for owner_type, owner_id, stage, assist_case, *fields in clocks.order_by("id").values_list(
+        "owner_type", "owner_id", "stage", "assist_case", *CLOCK_FIELDS
+    ):
+        if owner_type == CASE_OWNER:
+            latest[(owner_id, stage)] = tuple(fields)
+        elif assist_case is not None:
+            latest[(assist_case, "assist")] = tuple(fields)
+    for case in rows:
+        for stage in (*CASE_STAGES, "assist"):
+            values = latest.get((case.pk, stage), (None,) * len(CLOCK_FIELDS))
+            for name, value in zip(CLOCK_FIELDS, values, strict=True):
+                setattr(case, f"{stage}_{name}", value)
 
 
 def _conditions(
@@ -228,22 +255,56 @@ def _base(staff: Staff) -> QuerySet[Case]:
     )
 
 
-def _rows(base: QuerySet[Case], condition: Q, staff: Staff) -> list[Case]:
-    rows = with_case_clocks(base.filter(condition), ("intake", "sign_for", "reply", "rating"))
-    rows = rows.annotate(**_assist_clock(staff)).select_related(
-        "category", "unit", "lead_department", "handler__user", "policy_version"
+def _rows(base: QuerySet[Case], conditions: dict[str, Q]) -> tuple[list[Case], dict[str, int]]:
+    """The most urgent rows of every group, ROWS_PER_GROUP at most each, and the exact count of
+    every group (carried on each row as a window over all the matching cases), in one query.
+
+    Each case is ranked within the first group it belongs to by the due moment of the clock
+    the person races in its state (one subquery per case); only the rows kept are read in full,
+    and their clocks are read afterwards for them alone (``_attach_clocks``). The exact order
+    (cards first) is made in Python on the rows kept.
+    """
+    if not conditions:
+        return [], {}
+    racing_stage = SqlCase(
+        When(state=State.DISPATCHED, then=Value("sign_for")),
+        When(state=State.REPLIED, then=Value("rating")),
+        When(Q(state=State.REGISTERED, first_contact__isnull=True), then=Value("intake")),
+        default=Value("reply"),
     )
-    # The clock the person races in each state, soonest first, so that beyond ROWS_LIMIT the
-    # rows left out are the least urgent; the exact order (cards first) is made in Python.
-    racing = SqlCase(
-        When(state=State.DISPATCHED, then=F("sign_for_due_at")),
-        When(state=State.REPLIED, then=F("rating_due_at")),
-        When(Q(state=State.REGISTERED, first_contact__isnull=True), then=F("intake_due_at")),
-        default=F("reply_due_at"),
+    group = SqlCase(
+        *(When(condition, then=Value(code)) for code, condition in conditions.items()),
+        default=Value(""),
     )
-    rows = rows.annotate(racing_due=racing)
-    ordered = rows.order_by(F("racing_due").asc(nulls_last=True), "registered_at", "id")
-    return list(ordered[:ROWS_LIMIT])
+    racing_due = Clock.objects.filter(
+        owner_type=CASE_OWNER, owner_id=OuterRef("pk"), stage=OuterRef("racing_stage")
+    ).order_by("-id")
+    whole = Q()
+    for condition in conditions.values():
+        whole |= condition
+    ranked = (
+        base.filter(whole)
+        .annotate(racing_stage=racing_stage, wb_group=group)
+        .annotate(racing_due=Subquery(racing_due.values("due_at")[:1]))
+        .annotate(
+            wb_rank=Window(
+                RowNumber(),
+                partition_by=[F("wb_group")],
+                order_by=[F("racing_due").asc(nulls_last=True), "registered_at", "id"],
+            )
+        )
+        .annotate(
+            **{
+                f"wb_count_{code}": Window(Count("pk", filter=condition))
+                for code, condition in conditions.items()
+            }
+        )
+        .filter(wb_rank__lte=ROWS_PER_GROUP)
+        .select_related("category", "unit", "lead_department", "handler__user", "policy_version")
+    )
+    rows = list(ranked.order_by("wb_group", "wb_rank"))
+    counts = {code: getattr(rows[0], f"wb_count_{code}") if rows else 0 for code in conditions}
+    return rows, counts
 
 
 def workbench_for(user: User, *, now: datetime | None = None) -> Workbench:
@@ -256,20 +317,8 @@ def workbench_for(user: User, *, now: datetime | None = None) -> Workbench:
     acting, covering = _acting(staff, posts, heads=Role.DEPT_HEAD in roles)
     pool_posts = [post.pk for post in posts if post.works_pool and post.pk in acting]
     conditions = _conditions(staff, roles, acting, covering, pool_posts)
-    base = _base(staff)
-    counts = base.aggregate(
-        **{code: Count("pk", filter=condition) for code, condition in conditions.items()}
-    )
-    personal = Q()
-    supervision = Q()
-    for code, condition in conditions.items():
-        if code in SUPERVISION_GROUPS:
-            supervision |= condition
-        else:
-            personal |= condition
-    rows = _rows(base, personal, staff)
-    if supervision:
-        rows += _rows(base, supervision, staff)
+    rows, counts = _rows(_base(staff), conditions)
+    _attach_clocks(rows, staff)
     calendar = get_calendar(None)
     groups = []
     for code, label, stage in GROUPS:
@@ -279,14 +328,18 @@ def workbench_for(user: User, *, now: datetime | None = None) -> Workbench:
         if not group.count and not (code == "intake" or roles & CORE_ROLES.get(code, set())):
             continue  # not this role's work, and nothing waiting
         seen: set[int] = set()
-        items = []
+        ranked = []
         for case in rows:
             if case.pk in seen or not _matches(code, case, staff, roles, acting, covering):
                 continue
             seen.add(case.pk)
-            items.append(_item(code, stage, case, staff, acting, calendar, now))
-        items.sort(key=lambda item: urgency_key(item.deadline, item.case.pk))
-        group.items = items[:ITEMS_SHOWN]
+            prefix, deadline = _deadline(stage, case, calendar, now)
+            ranked.append((urgency_key(deadline, case.pk), prefix, deadline, case))
+        ranked.sort(key=lambda entry: entry[0])
+        group.items = [
+            _item(code, prefix, deadline, case, staff, acting, calendar, now)
+            for _key, prefix, deadline, case in ranked[:ITEMS_SHOWN]
+        ]
         groups.append(group)
     notices = list(
         Notification.objects.filter(
@@ -337,20 +390,25 @@ def _matches(
     return False
 
 
+def _deadline(stage: str, case: Case, calendar: Any, now: datetime) -> tuple[str, Deadline]:
+    """The clock the group races (the reply clock when the case has none of that stage)."""
+    deadline = deadline_from_row(case, stage, calendar=calendar, now=now)
+    if deadline is NO_DEADLINE and stage != "reply":
+        return "reply", deadline_from_row(case, "reply", calendar=calendar, now=now)
+    return stage, deadline
+
+
 def _item(
     code: str,
-    stage: str,
+    prefix: str,
+    deadline: Deadline,
     case: Case,
     staff: Staff,
     acting: dict[int, Any],
     calendar: Any,
     now: datetime,
 ) -> Item:
-    prefix = stage
-    deadline = deadline_from_row(case, stage, calendar=calendar, now=now)
-    if deadline is NO_DEADLINE and stage != "reply":
-        prefix = "reply"
-        deadline = deadline_from_row(case, "reply", calendar=calendar, now=now)
+    """A row shown: the time left is worked out for these only."""
     left = None
     if deadline.due_at is not None and deadline.level not in {DONE, PAUSED}:
         left = time_left(

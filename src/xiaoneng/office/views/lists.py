@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,17 +26,19 @@ from xiaoneng.assessment.records import (
     records_wanted,
 )
 from xiaoneng.assessment.routing_figures import routing_choices, routing_filter
-from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
+from xiaoneng.cases.deadlines import attach_deadlines
 from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
 from xiaoneng.cases.permissions import cases_visible_to, staff_for
+from xiaoneng.cases.selectors import attach_latest_clocks
+from xiaoneng.cases.selectors_search import case_text_matches
 from xiaoneng.cases.states import State
-from xiaoneng.cases.views.forms import active_departments
-from xiaoneng.org.labels import department_label, unit_label
-from xiaoneng.org.models import Unit
+from xiaoneng.org.labels import unit_label
+from xiaoneng.org.models import Department, Unit
 from xiaoneng.org.scope import headed_department_ids
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.web.excel import xlsx_response
+from xiaoneng.web.fields import department_options, searchable
 from xiaoneng.web.forms import OfficeForm
 from xiaoneng.web.pagination import first_rows, key_of, keyset, parse_plain_cursor, plain_cursor
 from xiaoneng.web.permissions import CASE_ROLES, role_required
@@ -56,9 +58,22 @@ SORTS = {
 class CaseFilterForm(OfficeForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("State"), required=False)
-    unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
+    # The web kit's searchable pickers, their options built from two reads (units; departments
+    # with their units) shared by the three fields, and checked against those options (no
+    # query per value as a ModelChoiceField would make).
+    unit = forms.TypedChoiceField(
+        label=_("Unit"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=searchable(forms.Select()),
+    )
     department = forms.TypedChoiceField(
-        label=_("Lead department"), required=False, coerce=int, empty_value=None
+        label=_("Lead department"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=searchable(forms.Select()),
     )
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
@@ -104,7 +119,11 @@ class CaseFilterForm(OfficeForm):
         ),
     )
     concerned = forms.TypedChoiceField(
-        label=_("Unit concerned"), required=False, coerce=int, empty_value=None
+        label=_("Unit concerned"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=searchable(forms.Select()),
     )
     complaints = forms.BooleanField(label=_("Complaints and reports only"), required=False)
     sort = forms.ChoiceField(
@@ -117,30 +136,41 @@ class CaseFilterForm(OfficeForm):
         ],
     )
 
-    def __init__(self, *args: Any, departments: list, categories: list, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         any_ = [("", _("All"))]
-        units: dict[int, str] = {}
-        for department in departments:
-            units.setdefault(department.unit_id, unit_label(department.unit))
+        # Only the columns the labels need.
+        units = list(
+            Unit.objects.only("name", "short_name", "name_en", "is_active").order_by(
+                "sort_order", "id"
+            )
+        )
+        departments = list(
+            Department.objects.filter(is_active=True, unit__is_active=True)
+            .select_related("unit")
+            .only("name", "name_en", "unit", "unit__name", "unit__short_name", "unit__name_en")
+            .order_by("unit__sort_order", "unit_id", "sort_order", "id")
+        )
+        self.fields["unit"].choices = any_ + [
+            (unit.pk, unit_label(unit)) for unit in units if unit.is_active
+        ]
+        self.fields["concerned"].choices = any_ + [(unit.pk, unit_label(unit)) for unit in units]
+        self.fields["department"].choices = any_ + department_options(departments)
         self.fields["state"].choices = any_ + list(State.choices)
         self.fields["rating"].choices = any_ + list(Satisfaction.choices)
-        self.fields["unit"].choices = any_ + list(units.items())
-        self.fields["department"].choices = any_ + [
-            (d.pk, department_label(d)) for d in departments
-        ]
         self.fields["channel"].choices = any_ + list(Channel.choices)
         self.fields["kind"].choices = any_ + list(Kind.choices)
-        self.fields["category"].choices = any_ + [(c.pk, c.name) for c in categories]
+        self.fields["category"].choices = any_ + list(
+            Category.objects.order_by("sort_order", "id").values_list("pk", "name")
+        )
         self.fields["level"].choices = any_ + list(Signal.Level.choices)
         self.fields["counted"].choices = any_ + counted_choices()
         self.fields["routing"].choices = any_ + routing_choices()
-        self.fields["concerned"].choices = any_ + [
-            (pk, short or name)
-            for pk, short, name in Unit.objects.all()
-            .order_by("sort_order", "id")
-            .values_list("pk", "short_name", "name")
-        ]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters (a unit or department as its id); nothing when the form is
+        unbound or invalid."""
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}
 
 
 def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
@@ -153,14 +183,8 @@ def _filtered(
     cases = cases_visible_to(user) if base is None else base
     text = (data.get("q") or "").strip()
     if text:
-        # icontains is a LIKE that matches Chinese on SQLite and PostgreSQL alike; on
-        # PostgreSQL at scale a pg_trgm GIN index on title and content makes it fast.
-        cases = cases.filter(
-            Q(title__icontains=text)
-            | Q(content__icontains=text)
-            | Q(number=text)
-            | Q(tracking_code=text.upper())
-        )
+        # LIKE, behind the bigram index on PostgreSQL (cases/selectors_search.py).
+        cases = cases.filter(case_text_matches(text))
     records = None
     columns = [("state", "state"), ("channel", "channel"), ("kind", "kind")]
     columns += [("category", "category_id"), ("concerned", "unit_concerned_id")]
@@ -254,17 +278,13 @@ def _cursor(case: Case, sort: str) -> str:
 
 
 def _form(request: HttpRequest) -> CaseFilterForm:
-    return CaseFilterForm(
-        request.GET or None,
-        departments=active_departments(),
-        categories=list(Category.objects.order_by("sort_order", "id")),
-    )
+    return CaseFilterForm(request.GET or None)
 
 
 @role_required(*CASE_ROLES)
 def case_list(request: HttpRequest) -> HttpResponse:
     form = _form(request)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = form.filters()
     sort = data.get("sort") or "newest"
     matching, records = _filtered(request.user, data)
     # The stated total only for a list opened from a figure (no COUNT over the whole table).
@@ -279,13 +299,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # Late cases are few (read by id); a routing figure's cases are read by id too.
         total = matching.count()
     cases = _keyset(matching, sort, request.GET.get("after", ""))
-    cases = with_case_clocks(cases).select_related(
+    cases = cases.select_related(
         "category", "unit", "lead_department", "handler__user", "policy_version"
     )
     rows, more = first_rows(cases, PAGE_SIZE)
-    rows = attach_deadlines(rows)
+    # The clocks of the rows shown, in one query (not twelve subqueries a row).
+    rows = attach_deadlines(attach_latest_clocks(rows))
+    # Choice labels translated once per page, not once per row (get_FOO_display rebuilds the
+    # field's choices on every call); the deadline cell is inlined in the template.
+    channels, states = dict(Channel.choices), dict(State.choices)
     for case in rows:
         case.masked_name = mask_name(case.requester_name) if not case.is_anonymous else ""
+        case.channel_label = channels.get(case.channel, case.channel)
+        case.state_label = states.get(case.state, case.state)
     query = request.GET.copy()
     query.pop("after", None)
     next_query = ""
@@ -378,8 +404,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
 
 
 def _case_export_file(request: HttpRequest, reason: str) -> HttpResponse:
-    form = _form(request)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = _form(request).filters()
     cases = _keyset(filtered_cases(request.user, data), data.get("sort") or "newest", "")
     cases = cases.select_related("category", "unit", "lead_department", "handler__user")
     labels = _ExportLabels()
