@@ -160,9 +160,10 @@ class CaseFilterForm(OfficeForm):
         self.fields["rating"].choices = any_ + list(Satisfaction.choices)
         self.fields["channel"].choices = any_ + list(Channel.choices)
         self.fields["kind"].choices = any_ + list(Kind.choices)
-        self.fields["category"].choices = any_ + list(
-            Category.objects.order_by("sort_order", "id").values_list("pk", "name")
-        )
+        self.fields["category"].choices = any_ + [
+            (category.pk, category.label)
+            for category in Category.objects.order_by("sort_order", "id").only("name", "name_en")
+        ]
         self.fields["level"].choices = any_ + list(Signal.Level.choices)
         self.fields["counted"].choices = any_ + counted_choices()
         self.fields["routing"].choices = any_ + routing_choices()
@@ -375,8 +376,8 @@ def _export_row(case: Case, labels: _ExportLabels) -> list[Any]:
         labels.kind.get(case.kind, case.kind),
         case.category.label,
         case.title,
-        case.unit.name,
-        case.lead_department.name if case.lead_department else "",
+        case.unit.label,
+        case.lead_department.label if case.lead_department else "",
         str(case.handler.user) if case.handler else "",
         labels.state.get(case.state, case.state),
         "" if anonymous else mask_name(case.requester_name),
