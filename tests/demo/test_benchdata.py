@@ -88,7 +88,13 @@ def test_every_case_has_a_whole_life(filled) -> None:
     assert not Case.objects.filter(state="replied", replied_at=None).exists()
     assert ReturnRequest.objects.filter(decision="approved").exists()
     assert ReturnRequest.objects.filter(decision="rejected").exists()
-    assert ExtensionRequest.objects.count() == ClockExtension.objects.count() > 0
+    approved = ExtensionRequest.objects.filter(decision="approved")
+    assert approved.count() == ClockExtension.objects.count() > 0
+    # A request still waiting at "now" has no decision and no extension yet.
+    assert not ExtensionRequest.objects.exclude(decision__in=["approved", "pending"]).exists()
+    assert not ExtensionRequest.objects.filter(
+        decision="pending", decided_at__isnull=False
+    ).exists()
     assert CaseEvent.objects.filter(action="reopen").exists()
     assert Case.objects.filter(satisfaction="unrated").exists()
     running = Clock.objects.filter(state="running", owner_type="cases.case")

@@ -44,9 +44,12 @@ def test_search_matches_exactly_what_like_matches(make_case) -> None:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram index is PostgreSQL's")
 def test_search_uses_the_bigram_index(make_case) -> None:
     make_case(title="违规收取择校费", content="家长反映学校违规收取择校费。")
-    query = Case.objects.filter(case_text_matches("择校费")).order_by("-registered_at")
+    query = Case.objects.filter(case_text_matches("择校费"))
     with connection.cursor() as cursor:
+        # On a table this small the planner would rather read everything, or walk another
+        # index in the list's order; what is asked here is whether the search can use its own.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         sql, params = query.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())

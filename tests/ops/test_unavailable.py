@@ -70,7 +70,7 @@ def test_a_failure_half_way_through_a_change_leaves_nothing(demo_org) -> None:
         "requester_phone": "13912345678",
     }
     # The case row is inserted, then the audit insert finds the database gone.
-    with database_fails(when=lambda sql: sql.startswith('INSERT INTO "audit_')):
+    with database_fails(when=lambda sql: 'INSERT INTO "audit_' in sql):
         response = Client(raise_request_exception=False).post(
             "/api/v1/cases",
             body,

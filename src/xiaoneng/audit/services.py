@@ -208,10 +208,16 @@ def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
         sql, params = insert_sql(AuditEntry, entries)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH appended AS ({sql}) UPDATE audit_auditchainhead "
-                "SET last_hash = %s, count = %s, key_id = %s WHERE id = %s",
+                f"WITH appended AS ({sql} RETURNING id), moved AS (UPDATE audit_auditchainhead "
+                "SET last_hash = %s, count = %s, key_id = %s WHERE id = %s) "
+                "SELECT id FROM appended ORDER BY id",
                 [*params, head.last_hash, head.count, head.key_id, head.pk],
             )
+            ids = [row[0] for row in cursor.fetchall()]
+        # The ids come from the sequence in the order of the VALUES, as bulk_create assumes.
+        for entry, pk in zip(entries, ids, strict=True):
+            entry.pk = pk
+            entry._state.adding, entry._state.db = False, connection.alias
         return
     _insert(entries)
     head.save(update_fields=["last_hash", "count", "key_id"])

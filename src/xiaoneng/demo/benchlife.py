@@ -272,7 +272,7 @@ class _Run:
         self.stop_clock("sign_for")
         self.event("request_return", "return_requested", dept.handlers[0][1:], note="非本科室职责")
         self.step(rng.uniform(2, 24))
-        request["decided_at"] = self.t
+        request.update(decision="approved", decided_by_id=self.world.intake[0], decided_at=self.t)
         request["decided_by_id"] = self.world.intake[0]
         if rng.random() < 0.65:
             request["decision"] = "approved"
@@ -318,15 +318,16 @@ class _Run:
             "extra_units": units,
             "requested_by_id": self.case["handler_id"],
             "requested_at": self.t,
-            "decision": "approved",
-            "decided_by_id": self.world.intake[0],
+            # Pending until decided: a life that reaches "now" before the decision leaves it so.
+            "decision": "pending",
+            "decided_by_id": None,
             "decided_at": None,
         }
         self.life.extensions.append(request)
         note = "需多部门联合核查"
         self.event("request_extension", "in_progress", handler, extra=units, note=note)
         self.step(self.rng.uniform(2, 20))
-        request["decided_at"] = self.t
+        request.update(decision="approved", decided_by_id=self.world.intake[0], decided_at=self.t)
         previous = clock["due_at"]
         clock["due_at"], clock["provisional"] = self.world.due(
             self.policy, "reply", clock["unit_id"], clock["started_at"], units
