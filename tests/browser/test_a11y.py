@@ -193,6 +193,29 @@ def pages_for(context_for) -> Iterator[object]:
         page.close()
 
 
+# The innermost elements that make the page wider than the screen, outside any scroll box:
+# those whose box reaches past it, or whose own content (a word too long to wrap) does.
+OVERFLOWING_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX);
+  const boxed = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (scrolls(up)) { return true; }
+    }
+    return false;
+  };
+  const wide = (el) => el.getBoundingClientRect().right > width + 1
+    || el.scrollWidth > el.clientWidth + 1;
+  const found = [];
+  for (const el of document.querySelectorAll('main *, header *, footer *')) {
+    if (!wide(el) || boxed(el) || [...el.children].some(wide)) { continue; }
+    const text = el.textContent.trim().slice(0, 60);
+    found.push(`${el.tagName.toLowerCase()}.${el.className} "${text}"`);
+  }
+  return found.slice(0, 5);
+}"""
+
+
 def check_page(pages: dict[str, object], site: Site, path: str, name: str) -> None:
     """Load ``path`` once per language; at each width: no sideways scroll, a screenshot; once
     per language: no untranslated string; axe once (see the module's docstring)."""
@@ -224,7 +247,10 @@ def check_page(pages: dict[str, object], site: Site, path: str, name: str) -> No
                 "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
             )
             if sizes[0] > sizes[1]:
-                problems.append(f"{name} {language} {width}px: {sizes[0]} px wide > {sizes[1]}")
+                problems.append(
+                    f"{name} {language} {width}px: {sizes[0]} px wide > {sizes[1]}: "
+                    f"{page.evaluate(OVERFLOWING_JS)}"
+                )
             shot = SHOTS / f"{name}-{language}-{width}.jpg"
             page.screenshot(path=str(shot), type="jpeg", quality=60)
             if AXE_ALL or (width, language) == axe_at:
