@@ -12,10 +12,13 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
 
 
 def go(page, group: str, link: str) -> None:
     """Follow a link of the office navigation: the menu button first on a phone, then the group."""
+    # Asked once the page and its styles have loaded: an unstyled menu button looks visible.
+    page.wait_for_load_state()
     button = page.get_by_test_id("menu-button")
     if button.is_visible() and button.get_attribute("aria-expanded") != "true":
         button.click()
