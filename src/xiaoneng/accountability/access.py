@@ -11,10 +11,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xiaoneng.accountability.models import Appeal, ConductComplaint, Sanction, Violation
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.roles import Role
 from xiaoneng.org.scope import has_any_role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 
 GLOBAL = frozenset({Role.EFFICIENCY_OFFICE, Role.INSPECTOR, Role.LEADER})
 # Roles that may open the accountability pages at all; the rest get 403.

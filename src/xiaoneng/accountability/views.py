@@ -33,12 +33,11 @@ from xiaoneng.accountability.models import Sanction, Violation
 from xiaoneng.accountability.selectors import person_record, unit_record, violation_list
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Signal
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Staff, Unit
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.web.permissions import role_required
 
 page_roles = role_required(*PAGE_ROLES)

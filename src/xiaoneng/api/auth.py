@@ -16,7 +16,8 @@ from xiaoneng.api.errors import ApiError, lazy_format
 from xiaoneng.api.models import ApiClient
 from xiaoneng.api.services import apikey_authenticate
 from xiaoneng.audit.context import current_context, set_context
-from xiaoneng.cases.permissions import has_case_scope, staff_for
+from xiaoneng.cases.permissions import has_case_scope
+from xiaoneng.org.selectors import staff_for
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.api.auth import Principal
 from xiaoneng.api.errors import ApiError
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.permissions import cases_visible_to, has_case_scope, staff_for
+from xiaoneng.cases.permissions import cases_visible_to, has_case_scope
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.web.pagination import (
     Key,
     first_rows,

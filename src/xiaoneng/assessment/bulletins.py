@@ -32,7 +32,6 @@ from xiaoneng.assessment.selectors import (
 )
 from xiaoneng.audit.services import log_action
 from xiaoneng.campaigns.assessment import campaigns_bulletin_line
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.documents.content import OfficialDocument, chinese_date
 from xiaoneng.documents.docx import render_docx
 from xiaoneng.documents.numbering import _locked_counter
@@ -40,7 +39,7 @@ from xiaoneng.documents.pdf import render_pdf
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.evaluation.selectors import approved_rounds, published_typical, round_ranking
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.targets.assessment import targets_bulletin_line
 
 if TYPE_CHECKING:

@@ -37,9 +37,8 @@ from xiaoneng.assessment.routing_figures import routing_figures
 from xiaoneng.assessment.safety import safety_summary
 from xiaoneng.audit.services import log_action
 from xiaoneng.campaigns.assessment import campaigns_summary
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.models import Unit
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.targets.assessment import targets_summary
 from xiaoneng.web.charts import bar_chart

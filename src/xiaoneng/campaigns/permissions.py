@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xiaoneng.campaigns.models import Campaign, StudySession, Submission
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.roles import Role
 from xiaoneng.org.scope import has_any_role, headed_department_ids
+from xiaoneng.org.selectors import staff_for
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User

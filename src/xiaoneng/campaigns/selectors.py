@@ -20,8 +20,8 @@ from xiaoneng.campaigns.models import (
     Submission,
 )
 from xiaoneng.campaigns.permissions import campaigns_visible_to
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.models import Department, Staff
+from xiaoneng.org.selectors import staff_for
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User

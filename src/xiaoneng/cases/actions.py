@@ -22,12 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases import clocks, forms, services
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ReplyDraft
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.pool import may_work_pool
 from xiaoneng.cases.states import ACTION_LABELS, ALLOWED_FROM, State
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import post_acting_holder, user_roles
+from xiaoneng.org.selectors import post_acting_holder, staff_for, user_roles
 
 # -- who may act ---------------------------------------------------------------------------------
 

@@ -13,10 +13,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import CaseAssist, ReplyDraft, ReplyGrade, Satisfaction
-from xiaoneng.cases.permissions import cases_visible_to, staff_for
+from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.errors import DomainError
 from xiaoneng.org.labels import department_label, unit_label
 from xiaoneng.org.models import Department, Staff
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.web.fields import MultipleFileField, searchable
 
 # The shared base form lives in the office shell until it moves to the web kit (issue #27);

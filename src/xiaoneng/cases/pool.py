@@ -18,11 +18,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.permissions import has_global_scope, pool_scope, staff_for
+from xiaoneng.cases.permissions import has_global_scope, pool_scope
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Department, Post, Staff, Unit
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import ActingHolder, Capacity, absent_staff_ids, user_roles
+from xiaoneng.org.selectors import ActingHolder, Capacity, absent_staff_ids, staff_for, user_roles
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import User

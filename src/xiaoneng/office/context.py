@@ -9,13 +9,12 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.notify.context import LazyCount
 from xiaoneng.notify.selectors import inbox_unread_count
 from xiaoneng.office.navigation import navigation
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import role_label
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.security.otp import otp_required_for
 from xiaoneng.web.person import unread_of
 

@@ -34,13 +34,12 @@ from xiaoneng.cases.deadlines import (
     deadline_from_row,
 )
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.pool import IN_POOL, in_pool
 from xiaoneng.cases.states import ALLOWED_FROM, OPEN_STATE_VALUES, State
 from xiaoneng.notify.models import Notification
 from xiaoneng.org.models import Absence, Post, Staff, Unit
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.remaining import TimeLeft, time_left

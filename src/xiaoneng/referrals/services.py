@@ -23,12 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import audit_batch, log_action
 from xiaoneng.cases.models import Case, CaseEvent
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.services.registering import Prepared, prepare, register_prepared, registrar
 from xiaoneng.deferred import deferred_inserts, insert
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.referrals.models import ReferralImport
 from xiaoneng.referrals.parsing import (

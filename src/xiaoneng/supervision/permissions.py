@@ -8,12 +8,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import PermissionDenied
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
 from xiaoneng.org.scope import department_scope, has_any_role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.supervision.models import Inspection, Order
 
 ISSUERS = frozenset({Role.EFFICIENCY_OFFICE, Role.LEADER})

@@ -7,10 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.org.roles import Role
 from xiaoneng.org.scope import department_scope, has_any_role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.targets.models import Task
 
 # Roles that manage every target and see every task.

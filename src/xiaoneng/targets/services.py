@@ -16,11 +16,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import log_action
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Department, Staff, Unit
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.supervision.models import Order
 from xiaoneng.supervision.services import supervision_order_create
 from xiaoneng.targets.models import MILESTONE_OWNER, Milestone, ProgressReport, Target, Task

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.audit.services import log_action
 from xiaoneng.campaigns.models import Campaign, Participant, Requirement, Submission
 from xiaoneng.campaigns.permissions import may_review
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.notify.services import notify_people
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.web.uploads import check_upload
 
 if TYPE_CHECKING:

@@ -24,11 +24,11 @@ from xiaoneng.campaigns.permissions import (
     may_review,
 )
 from xiaoneng.campaigns.selectors import campaign_completion, campaigns_for_list, person_completion
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.documents.content import Kind
 from xiaoneng.documents.services import FORMATS, document_render
 from xiaoneng.errors import DomainError
 from xiaoneng.org.scope import has_any_role
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.web.excel import xlsx_response
 from xiaoneng.web.permissions import role_required

@@ -31,10 +31,10 @@ from xiaoneng.campaigns.selectors import (
     person_record,
     sessions_for_list,
 )
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Department, Staff
 from xiaoneng.org.scope import has_any_role, headed_department_ids
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.web.excel import xlsx_response
 from xiaoneng.web.permissions import role_required

@@ -23,8 +23,8 @@ from xiaoneng.campaigns.permissions import (
     submission_for_user,
 )
 from xiaoneng.campaigns.selectors import my_campaigns, my_submissions, review_queue
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.errors import DomainError
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.web.permissions import role_required
 
 

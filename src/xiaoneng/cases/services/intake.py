@@ -17,7 +17,6 @@ from xiaoneng.cases.notifications import (
     department_people,
     notify_staff,
 )
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.pool import in_pool, may_work_pool
 from xiaoneng.cases.services.pending import withdraw_all_pending
 from xiaoneng.cases.services.pool import take_from_pool
@@ -43,6 +42,7 @@ from xiaoneng.cases.states import State
 from xiaoneng.deferred import deferred_inserts
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Department, Post, Unit
+from xiaoneng.org.selectors import staff_for
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -23,12 +23,12 @@ from xiaoneng.cases.documents import case_page_documents
 from xiaoneng.cases.forms import ActionForm
 from xiaoneng.cases.labels import CAPACITY_LABELS, event_label
 from xiaoneng.cases.models import Case, CaseAssist, Decision, ExtensionRequest, ReturnRequest
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.selectors import public_reply, published_reply, reply_templates_for
 from xiaoneng.cases.services.pending import CAUSE_LABELS
 from xiaoneng.cases.views.forms import active_departments
 from xiaoneng.cases.views.sections import case_sections, lead_suggestions
 from xiaoneng.org.models import Department, Unit
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.privacy import mask_email, mask_id_number, mask_name, mask_phone
 from xiaoneng.web.person import may_reveal
 from xiaoneng.workdays.calendar import get_calendar

@@ -8,12 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
-from xiaoneng.cases.permissions import has_global_scope, staff_for
+from xiaoneng.cases.permissions import has_global_scope
 from xiaoneng.cases.pool import pool_duties, pool_visible_to
 from xiaoneng.cases.views.sections import pool_extras
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.web.permissions import CASE_ROLES, role_required
 
 LIMIT = 200

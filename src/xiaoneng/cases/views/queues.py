@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.cases.deadlines import attach_deadlines, with_case_clocks
 from xiaoneng.cases.models import Case, Signal
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.selectors import extensions_awaiting_decision
 from xiaoneng.cases.services import case_close, case_decide_extension
 from xiaoneng.cases.states import State
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Department, Staff
 from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.web.permissions import role_required
 
 LIMIT = 100

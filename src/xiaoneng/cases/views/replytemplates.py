@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xiaoneng.cases.models import Category, ReplyTemplate
 from xiaoneng.cases.models_reply import MAX_TEMPLATE_BODY
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.cases.services.replies import (
     may_edit_templates,
     reply_template_delete,
@@ -27,6 +26,7 @@ from xiaoneng.cases.services.replies import (
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Staff
 from xiaoneng.org.roles import Role
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.web.forms import OfficeForm
 from xiaoneng.web.permissions import role_required
 

@@ -28,13 +28,14 @@ from xiaoneng.assessment.records import (
 from xiaoneng.assessment.routing_figures import routing_choices, routing_filter
 from xiaoneng.cases.deadlines import attach_deadlines
 from xiaoneng.cases.models import Case, CaseEvent, Category, Channel, Kind, Satisfaction, Signal
-from xiaoneng.cases.permissions import cases_visible_to, staff_for
+from xiaoneng.cases.permissions import cases_visible_to
 from xiaoneng.cases.selectors import attach_latest_clocks
 from xiaoneng.cases.selectors_search import case_text_matches
 from xiaoneng.cases.states import State
 from xiaoneng.org.labels import unit_label
 from xiaoneng.org.models import Department, Unit
 from xiaoneng.org.scope import headed_department_ids
+from xiaoneng.org.selectors import staff_for
 from xiaoneng.privacy import mask_name, mask_phone
 from xiaoneng.security.export_views import export_with_reason
 from xiaoneng.web.excel import xlsx_response

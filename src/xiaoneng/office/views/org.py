@@ -18,13 +18,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from xiaoneng.cases.permissions import staff_for
 from xiaoneng.catalog.models import PolicyVersion, TimeLimitPolicy
 from xiaoneng.catalog.services import policy_version_create
 from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Absence, Department, Staff, Unit
 from xiaoneng.org.roles import ROLE_LABELS, Role, role_label
-from xiaoneng.org.selectors import user_roles
+from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.org.services import (
     absence_cancel,
     absence_record,
