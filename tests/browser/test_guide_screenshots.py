@@ -286,6 +286,8 @@ def test_what_the_walk_found_stays_fixed(site: Site, visitor) -> None:
     assert page.get_by_test_id("composer").locator(".char-count").count() == 1
     page.get_by_test_id("composer-reply").click()
     page.get_by_test_id("composer").locator(".errorlist").first.wait_for()
+    # The counter is put back after htmx has settled the swapped form, a moment later.
+    page.get_by_test_id("composer").locator(".char-count").first.wait_for()
     assert page.get_by_test_id("composer").locator(".char-count").count() == 1
     assert not page.locator("[data-without-js]").is_visible()
 
