@@ -45,6 +45,23 @@ def new_context(browser, *, language: str = "zh-hans", width: int = 1280, height
     return context
 
 
+def signed_in(context, url: str, username: str | None, language: str) -> None:
+    """Give ``context`` the language cookie and, for a staff member, a session made on the
+    server side (the sign-in page has tests of its own): one session per person."""
+    from django.conf import settings
+    from django.test import Client
+
+    from xiaoneng.org.models import User
+
+    cookies = [{"name": "django_language", "value": language, "url": url}]
+    if username:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": url})
+    context.add_cookies(cookies)
+
+
 @pytest.fixture(scope="session")
 def playwright_driver() -> Iterator[object]:
     from playwright.sync_api import sync_playwright

@@ -20,13 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 
 from tests import langscan
-from tests.browser.conftest import LOCALES, new_context, screenshot_folder
+from tests.browser.conftest import LOCALES, new_context, screenshot_folder, signed_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -150,9 +149,6 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
 def context_for(browser, en_browser, site) -> Iterator[object]:
     """A browser context per person and language (signed in once), shared by the module's
     tests; its locale is the language's, so that date inputs read as the reader expects."""
-    from django.test import Client
-
-    from xiaoneng.org.models import User
 
     contexts: dict[tuple[str | None, str], object] = {}
 
@@ -160,16 +156,7 @@ def context_for(browser, en_browser, site) -> Iterator[object]:
         if (username, language) not in contexts:
             chromium = en_browser if language == "en" else browser
             context = new_context(chromium, language=language, width=1366)
-            if username:
-                # Signed in on the server side (the sign-in page has tests of its own): one
-                # session per person, its cookie handed to the browser.
-                client = Client()
-                client.force_login(User.objects.get(username=username))
-                session = client.cookies[settings.SESSION_COOKIE_NAME].value
-                context.add_cookies(
-                    [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site.url}]
-                )
-            context.add_cookies([{"name": "django_language", "value": language, "url": site.url}])
+            signed_in(context, site.url, username, language)
             contexts[(username, language)] = context
         return contexts[(username, language)]
 

@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache as django_cache
 
-from tests.browser.conftest import new_context, screenshot_folder
+from tests.browser.conftest import new_context, screenshot_folder, signed_in
 from tests.browser.guide_shots import GUIDE_SHOTS
 from tests.browser.test_a11y import Site
 
@@ -114,9 +113,6 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
 def visitor(browser, en_browser, site) -> Iterator[object]:
     """``visitor(username, language, width)``: a page for that person (None: the public),
     signed in on the server side, in a browser whose locale is the language's."""
-    from django.test import Client
-
-    from xiaoneng.org.models import User
 
     contexts: list[object] = []
 
@@ -124,15 +120,7 @@ def visitor(browser, en_browser, site) -> Iterator[object]:
         height = PHONE_HEIGHT if width == PHONE else HEIGHT
         chromium = en_browser if language == "en" else browser
         context = new_context(chromium, language=language, width=width, height=height)
-        cookies = [{"name": "django_language", "value": language, "url": site.url}]
-        if username:
-            client = Client()
-            client.force_login(User.objects.get(username=username))
-            session = client.cookies[settings.SESSION_COOKIE_NAME].value
-            cookies.append(
-                {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site.url}
-            )
-        context.add_cookies(cookies)
+        signed_in(context, site.url, username, language)
         contexts.append(context)
         return context.new_page()
 
