@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,31 @@ def new_context(browser, *, language: str = "zh-hans", width: int = 1280, height
     )
     context.set_default_timeout(15000)
     return context
+
+
+@contextmanager
+def module_live_server(django_db_blocker) -> Iterator[str]:
+    """A live server of the module's own, on a database the module fills and commits, flushed
+    after; yields its address. pytest-django's ``live_server`` fixture would make every test
+    that uses it a transactional test, which flushes the database after each test (the demo
+    would be gone, and each flush costs seconds). Fast password hashing, no second factor."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        XIAONENG_REQUIRE_OTP=False,
+    )
+    with django_db_blocker.unblock(), fast:
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def signed_in(context, url: str, username: str | None, language: str) -> None:

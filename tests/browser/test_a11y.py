@@ -21,11 +21,15 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache as django_cache
-from django.core.management import call_command
-from django.test.utils import override_settings
 
 from tests import langscan
-from tests.browser.conftest import LOCALES, new_context, screenshot_folder, signed_in
+from tests.browser.conftest import (
+    LOCALES,
+    module_live_server,
+    new_context,
+    screenshot_folder,
+    signed_in,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -89,13 +93,8 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
-    """One demo bureau for the module, committed so the live server sees it; flushed after.
-
-    The module starts its own live server: pytest-django's ``live_server`` fixture makes every
-    test that uses it a transactional test, which flushes the database after each test (the
-    bureau would be gone, and each flush costs seconds)."""
-    from pytest_django.live_server_helper import LiveServer
-
+    """One demo bureau for the module, committed so the module's own live server sees it;
+    flushed after (``module_live_server`` says why not pytest-django's ``live_server``)."""
     from xiaoneng.assessment.rollups import rollups_rebuild
     from xiaoneng.cases.models import Category
     from xiaoneng.cases.services import case_dispatch, case_register, case_sign_for
@@ -104,13 +103,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
     from xiaoneng.demo.services import demo_load
     from xiaoneng.org.models import Department, User
 
-    fast = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        XIAONENG_REQUIRE_OTP=False,
-    )
-    with django_db_blocker.unblock(), fast:
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
+    with module_live_server(django_db_blocker) as url:
         demo_load()
         users = {u.username: u for u in User.objects.all()}
         category = Category.objects.get(code="enrolment")
@@ -137,12 +130,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
         ).case
         rollups_rebuild()
         langscan.ALLOWED_PHRASES.extend(TimeLimitPolicy.objects.values_list("code", flat=True))
-        try:
-            yield Site(server.url, DEMO_PASSWORD, working.pk, waiting.pk)
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
+        yield Site(url, DEMO_PASSWORD, working.pk, waiting.pk)
 
 
 @pytest.fixture(scope="module")

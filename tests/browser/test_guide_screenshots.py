@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache as django_cache
 
-from tests.browser.conftest import new_context, screenshot_folder, signed_in
+from tests.browser.conftest import module_live_server, new_context, screenshot_folder, signed_in
 from tests.browser.guide_shots import GUIDE_SHOTS
 from tests.browser.test_a11y import Site
 
@@ -67,10 +67,8 @@ def shoot(page, name: str) -> None:
 def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
     """The whole demo (``xiaoneng demo`` with a short history, so the charts have months to
     show) and one case in handling, committed for the module's own live server; flushed after
-    (see test_a11y.py for why the module does not use pytest-django's live_server)."""
+    (``module_live_server``)."""
     from django.core.management import call_command
-    from django.test.utils import override_settings
-    from pytest_django.live_server_helper import LiveServer
 
     from xiaoneng.assessment.rollups import rollups_rebuild
     from xiaoneng.cases.models import Category
@@ -78,13 +76,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
     from xiaoneng.demo.data import DEMO_PASSWORD
     from xiaoneng.org.models import Department, User
 
-    fast = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        XIAONENG_REQUIRE_OTP=False,
-    )
-    with django_db_blocker.unblock(), fast:
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
+    with module_live_server(django_db_blocker) as url:
         call_command("demo", cases=HISTORY, verbosity=0)
         users = {u.username: u for u in User.objects.all()}
         working = case_register(
@@ -101,12 +93,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[Site]:
         working = case_dispatch(case=working, by=users["intake"], lead=basic)
         working = case_sign_for(case=working, by=users["handler_a"])
         rollups_rebuild()
-        try:
-            yield Site(server.url, DEMO_PASSWORD, working.pk, working.pk)
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
+        yield Site(url, DEMO_PASSWORD, working.pk, working.pk)
 
 
 @pytest.fixture(scope="module")
