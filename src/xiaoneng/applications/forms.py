@@ -37,7 +37,9 @@ class ApplicationForm(OfficeForm):
         super().__init__(*args, **kwargs)
         materials = list(version.materials.order_by("position", "id"))
         self.fields["provided"].choices = [(m.pk, m.describe_label()) for m in materials]
-        self.fields["not_applicable"].choices = [(m.pk, m.label) for m in materials if m.conditional]
+        self.fields["not_applicable"].choices = [
+            (m.pk, m.label) for m in materials if m.conditional
+        ]
 
 
 class RefusalForm(OfficeForm):

@@ -6,6 +6,7 @@ whose refusals the views attach to the field they name.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -51,7 +52,8 @@ def _cells(line: str, count: int) -> list[str]:
 
 
 def _line(cells: list[str]) -> str:
-    return " | ".join(cells).rstrip(" |")
+    """「户口簿 | 1 | 原件 | | 核验原件」: an empty part reads as "| |"."""
+    return re.sub(r"\| {2}(?=\|)", "| ", " | ".join(cells)).rstrip(" |")
 
 
 def materials_to_text(materials: list[GuideMaterial]) -> str:
