@@ -134,11 +134,15 @@ class GuideForm(OfficeForm):
 
     name = forms.CharField(label=_("Name"), max_length=100, required=False)
     item_type = forms.ChoiceField(label=_("Type"), choices=ServiceItemVersion.ItemType.choices)
-    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
-    conditions = forms.CharField(label=_("Conditions"), widget=forms.Textarea, required=False)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     process_steps = forms.CharField(
         label=_("Process steps"),
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_("One step per line."),
     )
@@ -152,7 +156,7 @@ class GuideForm(OfficeForm):
     )
     process_steps_en = forms.CharField(
         label=_("Process steps in English"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text=_("One step per line."),
     )
