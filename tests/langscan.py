@@ -173,6 +173,20 @@ class Stored:
     codes: frozenset[str]  # stored values that are one token: usernames, codes, file names
 
 
+# Codes that pages must never show as text, as they name something that has a name of its own
+# (a service guide goes by its name: ``diploma-proof`` may stay in a URL or in a form's value).
+NAMED_CODES = {("ServiceItem", "code")}
+# Content with an English column beside it (``<field>_en``): on an English page its Chinese is a
+# data label, never typed text. Named here as well, so that the scan would still catch the
+# Chinese if the English columns were ever dropped (issue 26, item 6).
+TRANSLATED_CONTENT = {
+    ("ServiceItemVersion", name)
+    for name in (
+        "name", "legal_basis", "conditions", "process_steps", "fees", "fee_basis",
+        "window_address", "window_hours",
+    )
+} | {("GuideMaterial", name) for name in ("name", "file_format", "notes")}  # fmt: skip
+
 # Apps whose stored texts the system wrote (notifications, the audit log): not what a person
 # typed, so they never excuse Chinese on an English page.
 MACHINE_WRITTEN = {"admin", "sessions", "notify", "audit"}
@@ -184,7 +198,11 @@ def _label_field(model: type, name: str, names: set[str]) -> bool:
     """A data label with both languages: ``name`` beside ``name_en`` (or ``name_zh``), and a
     unit's short name."""
     base = name.removesuffix("_zh")
-    return f"{base}_en" in names or (model.__name__ == "Unit" and name == "short_name")
+    return (
+        f"{base}_en" in names
+        or (model.__name__, name) in TRANSLATED_CONTENT
+        or (model.__name__ == "Unit" and name == "short_name")
+    )
 
 
 def _strings(value: object) -> list[str]:
@@ -226,12 +244,17 @@ def stored_texts() -> Stored:
                 if s
             ]
             if _label_field(model, field.name, names):
-                labels.update(v.strip() for v in values)
+                # Line by line too: steps and legal bases show one line at a time.
+                labels.update(line.strip() for v in values for line in [v, *v.splitlines()])
                 continue
             for value in values:
                 if CHINESE.search(value):
                     free.append(value)
-                elif TOKEN.fullmatch(value.strip()) and CODE_FIELDS.search(field.name):
+                elif (
+                    TOKEN.fullmatch(value.strip())
+                    and CODE_FIELDS.search(field.name)
+                    and (model.__name__, field.name) not in NAMED_CODES
+                ):
                     codes.add(value.strip())
                 if isinstance(field, models.FileField):
                     codes.add(value.rsplit("/", 1)[-1])

@@ -166,3 +166,12 @@ def test_list_query_count_is_constant(guides, school, django_assert_max_num_quer
         guide_publish(version=guide_draft_save(item=item, fields=FIELDS, materials=MATERIALS))
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(school.get("/service-items").json()) == 21
+
+
+def test_the_official_json_keeps_the_chinese_for_english_readers(guides, school) -> None:
+    headers = {"Accept-Language": "en"}
+    body = school.get("/service-items/diploma-proof", headers=headers).json()
+    assert body["name"] == "学历证明补办"
+    assert body["process_steps"][0] == "窗口收件"
+    assert body["materials"][0]["name"] == "申请人身份证"
+    assert "name_en" not in body

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.browser.conftest import screenshot_folder
 from tests.browser.test_office_shell import go, sign_in
 from xiaoneng.cases.models import Case
 from xiaoneng.org.models import Staff
@@ -23,6 +24,41 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def sign_out(page) -> None:
     page.get_by_role("button", name="退出").click()
+
+
+# Each check box of the page with the box of its <label for>: [id, box, label's box, label's
+# line height], the boxes as [left, top, right, bottom].
+CHECKBOXES_JS = """() => [...document.querySelectorAll('main input[type=checkbox]')]
+  .filter((box) => box.offsetParent !== null && box.id)
+  .map((box) => {
+    const label = document.querySelector(`label[for="${box.id}"]`);
+    const r = (el) => {
+      const b = el.getBoundingClientRect();
+      return [b.left, b.top, b.right, b.bottom];
+    };
+    return [box.id, r(box), label ? r(label) : null,
+            label ? parseFloat(getComputedStyle(label).lineHeight) || 20 : 0];
+  })"""
+
+
+def assert_checkboxes_beside_their_labels(page, name: str) -> None:
+    """At 1366 px and at 390 px each check box sits left of its label, on the label's first
+    line (not on a line of its own above it); a screenshot of each width is kept."""
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        boxes = page.evaluate(CHECKBOXES_JS)
+        assert boxes, "no check box on the page"
+        for box_id, box, label, line in boxes:
+            assert label is not None, f"{box_id} has no <label for>"
+            assert box[2] <= label[0], (
+                f"{box_id} at {width}px is not left of its label: {box} {label}"
+            )
+            middle = (box[1] + box[3]) / 2
+            assert label[1] <= middle <= label[1] + line, (
+                f"{box_id} at {width}px is not on its label's first line: {box} {label}"
+            )
+        page.screenshot(path=str(screenshot_folder() / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_complaint_from_intake_to_reply(page, live_server, demo_org, demo_password) -> None:
@@ -38,6 +74,13 @@ def test_complaint_from_intake_to_reply(page, live_server, demo_org, demo_passwo
     # 1. The intake officer registers a complaint and dispatches it.
     sign_in(page, live_server, "intake", demo_password)
     go(page, "办件", "首问登记")
+    assert_checkboxes_beside_their_labels(page, "intake-checkboxes")
+    # The label is the box's: a click on it ticks the box, and the box has the label's name.
+    anonymous = page.get_by_label("匿名举报", exact=True)
+    page.locator("label[for=id_is_anonymous]").click()
+    assert anonymous.is_checked()
+    anonymous.press("Space")
+    assert not anonymous.is_checked()
     page.get_by_label("渠道").select_option("hotline")
     page.get_by_label("类型").select_option("complaint")
     page.get_by_label("类别").select_option(label="招生入学")

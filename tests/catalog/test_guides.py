@@ -4,6 +4,7 @@ publishing, versions, and the demo items."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.catalog.guide_selectors import commitments_published, guide_published_version
@@ -15,7 +16,7 @@ from xiaoneng.catalog.guide_services import (
     guide_item_create,
     guide_publish,
 )
-from xiaoneng.catalog.guides import PublishStatus, ServiceItem
+from xiaoneng.catalog.guides import PublishStatus, ServiceItem, ServiceItemVersion
 from xiaoneng.demo.guides import ITEMS, demo_guides_load
 from xiaoneng.org.models import Department, Unit
 
@@ -120,3 +121,55 @@ def test_demo_guides_load_ten_items_and_every_commitment(demo_org) -> None:
     assert {"民办学校设立审批", "教师资格认定", "政府信息公开申请"} <= names
     for unit in Unit.objects.all():
         assert commitments_published(unit_id=unit.pk) is not None, unit.code
+
+
+def test_demo_guides_have_english_for_every_text_and_material(demo_org) -> None:
+    demo_guides_load()
+    for item in ServiceItem.objects.all():
+        version = guide_published_version(item=item)
+        assert version is not None
+        for name in ("name", "legal_basis", "conditions", "process_steps", "fees"):
+            assert getattr(version, f"{name}_en"), (item.code, name)
+        assert version.window_address_en
+        assert version.window_hours_en
+        assert version.fee_basis_en or not version.fee_basis, item.code
+        for material in version.materials.all():
+            assert material.name_en, (item.code, material.name)
+            assert material.notes_en or not material.notes, (item.code, material.name)
+            assert material.file_format_en or not material.file_format, material.name
+
+
+def test_demo_adds_the_english_to_a_guide_published_without_it(demo_org) -> None:
+    """A demo loaded before the guides had English gets a new version with it."""
+    demo_guides_load()
+    item = ServiceItem.objects.get(code="diploma-proof")
+    ServiceItemVersion.objects.filter(item=item).update(name_en="")
+    demo_guides_load()
+    version = guide_published_version(item=item)
+    assert version is not None
+    assert (version.number, version.name_en) == (2, "Replacement proof of education")
+
+
+def test_labels_read_in_the_readers_language_and_fall_back_to_chinese(item) -> None:
+    fields = {**FIELDS, "name_en": "Test item", "process_steps_en": "Apply\n\nDecide\n"}
+    materials = [
+        {"name": "身份证", "copies": 2, "form": "both", "file_format": "A4纸", "name_en": "ID card"}
+    ]
+    with translation.override("zh-hans"):
+        assert item.label == "尚未编写办事指南的事项"  # never the bare code
+    version = guide_draft_save(item=item, fields=fields, materials=materials)
+    material = version.materials.get()
+    with translation.override("en"):
+        assert (version.label, item.label) == ("Test item", "Test item")
+        assert version.steps_label == ["Apply", "Decide"]
+        assert version.legal_basis_label == version.legal_basis  # no English: the Chinese
+        assert material.label == "ID card"
+        assert material.describe_label() == "ID card (original and copy, 2 copies, A4纸)"
+        # The notice's wording is the official Chinese whatever the reader's language.
+        assert material.describe() == "身份证（原件及复印件，2份，A4纸）"
+    with translation.override("zh-hans"):
+        assert version.label == version.name
+        assert version.steps_label == version.steps
+        assert (
+            material.describe_label() == material.describe() == "身份证（原件及复印件，2份，A4纸）"
+        )

@@ -307,3 +307,37 @@ def _no_page_script(html: str) -> bool:
     """The page works without a script of its own: only the web kit's shared helpers load."""
     tags = re.findall(r"<script[^>]*>", html)
     return all(re.search(r'src="/static/web/(forms|regions)\.js"', tag) for tag in tags)
+
+
+def test_english_readers_get_the_guides_english(guides) -> None:
+    """With English chosen, the portal's guide pages read the English of each text (issue 26,
+    item 6); Chinese readers keep the Chinese."""
+    detail = reverse("portal:guide_detail", args=["diploma-proof"])
+    checklist = reverse("portal:guide_checklist", args=["diploma-proof"])
+    english = _texts(EN().get(detail)) + _texts(EN().get(checklist))
+    for text in (
+        "Replacement proof of education",
+        "Archives Law of the People&#x27;s Republic of China",
+        "The student archive is consulted",
+        "Application form for a replacement proof of education",
+        "Where someone else applies on your behalf",
+        "Free of charge",
+        "Education Bureau window, 2nd floor",
+        "Working days 9:00-12:00",
+    ):
+        assert text in english, text
+    for text in ("学历证明补办", "查阅学籍档案", "毕业证书遗失声明", "不收费", "市民中心二楼"):
+        assert text not in english, text
+    chinese = _texts(Client().get(detail))
+    assert "学历证明补办" in chinese
+    assert "查阅学籍档案" in chinese
+    assert "Replacement proof of education" not in chinese
+
+    listing = EN().get(reverse("portal:guide_list"), {"q": "transfer"})
+    codes = {v.item.code for v in listing.context["page"].object_list}
+    assert codes == {"school-transfer", "teacher-transfer"}
+    body = _texts(listing)
+    assert "School transfer in compulsory education" in body
+    assert "义务教育阶段转学" not in body
+    # The unit filter reads the unit's English name too.
+    assert '<option value="bureau">Example City Education Bureau</option>' in body

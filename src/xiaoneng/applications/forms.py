@@ -36,8 +36,10 @@ class ApplicationForm(OfficeForm):
     def __init__(self, *args: Any, version: ServiceItemVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         materials = list(version.materials.order_by("position", "id"))
-        self.fields["provided"].choices = [(m.pk, m.describe()) for m in materials]
-        self.fields["not_applicable"].choices = [(m.pk, m.name) for m in materials if m.conditional]
+        self.fields["provided"].choices = [(m.pk, m.describe_label()) for m in materials]
+        self.fields["not_applicable"].choices = [
+            (m.pk, m.label) for m in materials if m.conditional
+        ]
 
 
 class RefusalForm(OfficeForm):
@@ -55,7 +57,7 @@ class SecondNoticeForm(OfficeForm):
     def __init__(self, *args: Any, version: ServiceItemVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = [
-            (m.pk, m.name) for m in version.materials.order_by("position", "id")
+            (m.pk, m.label) for m in version.materials.order_by("position", "id")
         ]
 
 

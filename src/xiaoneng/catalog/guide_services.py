@@ -39,8 +39,27 @@ GUIDE_FIELDS = (
     "enquiry_phone",
     "supervision_phone",
     "online",
+    # What English pages read instead (each optional: blank shows the Chinese).
+    "name_en",
+    "legal_basis_en",
+    "conditions_en",
+    "process_steps_en",
+    "fees_en",
+    "fee_basis_en",
+    "window_address_en",
+    "window_hours_en",
 )
-MATERIAL_FIELDS = ("name", "copies", "form", "file_format", "notes", "conditional")
+MATERIAL_FIELDS = (
+    "name",
+    "copies",
+    "form",
+    "file_format",
+    "notes",
+    "conditional",
+    "name_en",
+    "file_format_en",
+    "notes_en",
+)
 
 
 class GuideFieldError(DomainError):
@@ -139,6 +158,9 @@ def _validate_materials(materials: list[dict[str, Any]]) -> list[dict[str, Any]]
                 "file_format": _text(raw, "file_format"),
                 "notes": _text(raw, "notes"),
                 "conditional": bool(raw.get("conditional")),
+                "name_en": _text(raw, "name_en"),
+                "file_format_en": _text(raw, "file_format_en"),
+                "notes_en": _text(raw, "notes_en"),
             }
         )
     return rows

@@ -11,7 +11,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+
+
+def in_reader_language(chinese: str, english: str) -> str:
+    """The English text on an English page when there is one; the Chinese text otherwise."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return chinese
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class PublishStatus(models.TextChoices):
@@ -49,6 +62,22 @@ class ServiceItem(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def shown_version(self) -> ServiceItemVersion | None:
+        """The version whose name the item goes by: the published one, else the draft (read
+        from ``live_versions`` when the selector prefetched it)."""
+        live = getattr(self, "live_versions", None)
+        if live is None:
+            live = list(self.versions.exclude(status=PublishStatus.SUPERSEDED))
+        published = [v for v in live if v.status == PublishStatus.PUBLISHED]
+        newest = sorted(live, key=lambda v: v.number, reverse=True)
+        return (published or newest or [None])[0]
+
+    @property
+    def label(self) -> str:
+        """The item's name in the reader's language (pages never show the bare code)."""
+        version = self.shown_version()
+        return version.label if version is not None else str(_("Service item without a guide"))
+
 
 class ServiceItemVersion(models.Model):
     class ItemType(models.TextChoices):
@@ -80,6 +109,16 @@ class ServiceItemVersion(models.Model):
     enquiry_phone = models.CharField(_("enquiry phone"), max_length=32, blank=True)
     supervision_phone = models.CharField(_("supervision phone"), max_length=32, blank=True)
     online = models.BooleanField(_("can be applied for online"), default=False)
+    # English pages read these instead of the Chinese texts above (blank: the Chinese text).
+    # The official records (the public JSON, notices, decisions) keep the Chinese.
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    legal_basis_en = models.TextField(_("legal basis (English)"), blank=True)
+    conditions_en = models.TextField(_("conditions (English)"), blank=True)
+    process_steps_en = models.TextField(_("process steps (English)"), blank=True)
+    fees_en = models.TextField(_("fees (English)"), blank=True)
+    fee_basis_en = models.TextField(_("basis of the fees (English)"), blank=True)
+    window_address_en = models.CharField(_("window address (English)"), max_length=300, blank=True)
+    window_hours_en = models.CharField(_("window hours (English)"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -112,7 +151,42 @@ class ServiceItemVersion(models.Model):
 
     @property
     def steps(self) -> list[str]:
-        return [line.strip() for line in self.process_steps.splitlines() if line.strip()]
+        """The process steps in Chinese, one per line (the official text)."""
+        return _lines(self.process_steps)
+
+    # -- in the reader's language (English pages: the English text where there is one) --------
+
+    @property
+    def label(self) -> str:
+        return in_reader_language(self.name, self.name_en)
+
+    @property
+    def steps_label(self) -> list[str]:
+        return _lines(in_reader_language(self.process_steps, self.process_steps_en))
+
+    @property
+    def legal_basis_label(self) -> str:
+        return in_reader_language(self.legal_basis, self.legal_basis_en)
+
+    @property
+    def conditions_label(self) -> str:
+        return in_reader_language(self.conditions, self.conditions_en)
+
+    @property
+    def fees_label(self) -> str:
+        return in_reader_language(self.fees, self.fees_en)
+
+    @property
+    def fee_basis_label(self) -> str:
+        return in_reader_language(self.fee_basis, self.fee_basis_en)
+
+    @property
+    def window_address_label(self) -> str:
+        return in_reader_language(self.window_address, self.window_address_en)
+
+    @property
+    def window_hours_label(self) -> str:
+        return in_reader_language(self.window_hours, self.window_hours_en)
 
 
 class GuideMaterial(models.Model):
@@ -133,6 +207,10 @@ class GuideMaterial(models.Model):
     file_format = models.CharField(_("format"), max_length=60, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     conditional = models.BooleanField(_("only where it applies"), default=False)
+    # English pages read these (blank: the Chinese); notices keep the Chinese (``describe``).
+    name_en = models.CharField(_("material (English)"), max_length=200, blank=True)
+    file_format_en = models.CharField(_("format (English)"), max_length=100, blank=True)
+    notes_en = models.CharField(_("notes (English)"), max_length=400, blank=True)
 
     class Meta:
         verbose_name = _("required material")
@@ -146,11 +224,37 @@ class GuideMaterial(models.Model):
         return self.name
 
     def describe(self) -> str:
-        """「身份证（原件及复印件，1份）」: how the material reads in a notice."""
-        parts = [str(self.get_form_display()), f"{self.copies}份"]
+        """「身份证（原件及复印件，1份）」: how the material reads in a notice, always in Chinese
+        (the notice is an official record, whatever language the officer reads)."""
+        with translation.override("zh-hans"):
+            form = str(self.get_form_display())
+        parts = [form, f"{self.copies}份"]
         if self.file_format:
             parts.append(self.file_format)
         return f"{self.name}（{'，'.join(parts)}）"
+
+    @property
+    def label(self) -> str:
+        return in_reader_language(self.name, self.name_en)
+
+    @property
+    def file_format_label(self) -> str:
+        return in_reader_language(self.file_format, self.file_format_en)
+
+    @property
+    def notes_label(self) -> str:
+        return in_reader_language(self.notes, self.notes_en)
+
+    def describe_label(self) -> str:
+        """How the material reads on a page in the reader's language: 「身份证（原件及复印件，
+        1份）」, or "ID card (original and copy, 1 copy)" on an English page."""
+        if not (get_language() or "").startswith("en"):
+            return self.describe()
+        parts = [str(self.get_form_display()).lower()]
+        parts.append(ngettext("%(n)d copy", "%(n)d copies", self.copies) % {"n": self.copies})
+        if self.file_format_label:
+            parts.append(self.file_format_label)
+        return f"{self.label} ({', '.join(parts)})"
 
 
 class CommitmentVersion(models.Model):

@@ -58,12 +58,16 @@ def public_versions_filtered(filters: GuideFilters) -> QuerySet[ServiceItemVersi
     if filters.item_type:
         versions = versions.filter(item_type=filters.item_type)
     for word in filters.q.split():
-        # Every word must match somewhere: the name, the code, the conditions or a material.
+        # Every word must match somewhere: the name, the code, the conditions or a material,
+        # in Chinese or in English.
+        materials = GuideMaterial.objects.filter(version=OuterRef("pk"))
         versions = versions.filter(
             Q(name__icontains=word)
+            | Q(name_en__icontains=word)
             | Q(item__code__icontains=word)
             | Q(conditions__icontains=word)
-            | Exists(GuideMaterial.objects.filter(version=OuterRef("pk"), name__icontains=word))
+            | Q(conditions_en__icontains=word)
+            | Exists(materials.filter(Q(name__icontains=word) | Q(name_en__icontains=word)))
         )
     return versions
 

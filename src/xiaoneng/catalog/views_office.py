@@ -77,11 +77,13 @@ def guide_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if latest is not None:
         initial = {name: getattr(latest, name) for name in GUIDE_FIELDS}
-        initial["materials"] = f.materials_to_text(list(latest.materials.all()))
+        materials = list(latest.materials.all())
+        initial["materials"] = f.materials_to_text(materials)
+        initial["materials_en"] = f.materials_en_to_text(materials)
     form = f.GuideForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        rows = f.materials_from_text(data.pop("materials"))
+        data = {name: form.cleaned_data[name] for name in GUIDE_FIELDS}
+        rows = form.cleaned_data["material_rows"]
         try:
             with transaction.atomic():
                 draft = guide_draft_save(item=item, fields=data, materials=rows, by=request.user)

@@ -266,6 +266,221 @@ ITEMS: list[tuple[Any, ...]] = [
     ),
 ]
 
+# What English pages read instead (issue 26, item 6). The public JSON and the documents keep the
+# Chinese above.
+WINDOW_EN = "Education Bureau window, 2nd floor, Citizen Centre, 1 Renmin Road, Example City"
+HOURS_EN = "Working days 9:00-12:00 and 13:30-17:00 (closed on public holidays)"
+FREE_EN = "Free of charge"
+LICENSING_LAW_FEES_EN = "Administrative Licensing Law of the People's Republic of China, Article 58"
+# code: (name, legal basis, conditions, steps (one per line), fees, basis of the fees)
+ITEMS_EN: dict[str, tuple[str, str, str, str, str, str]] = {
+    "private-school": (
+        "Approval to establish a private school",
+        "Law of the People's Republic of China on the Promotion of Privately-run Schools, "
+        "Articles 12 to 17; Regulations for its implementation",
+        "The founder has political rights and full civil capacity (an organisation must be a "
+        "legal person); the school has proper articles, the required facilities and qualified "
+        "teachers; its funding is stable.",
+        "Documents received at the window\nReview of the materials (one-time notice)\n"
+        "Acceptance\nSite visit and expert review\nDecision\nDelivery of the decision",
+        FREE_EN,
+        LICENSING_LAW_FEES_EN,
+    ),
+    "teacher-cert": (
+        "Teacher qualification certification",
+        "Teachers Law of the People's Republic of China, Articles 10 to 13; Regulations on "
+        "Teacher Qualifications; their implementing measures",
+        "Abides by the Constitution and the law and is devoted to education; holds the "
+        "education required by the Teachers Law; can teach, with a pass in the teacher "
+        "qualification examination; speaks Putonghua at the required level; is in good health.",
+        "Apply online\nConfirmation on site (review of the materials, one-time notice)\n"
+        "Acceptance\nReview\nDecision on certification\nIssue of the teacher qualification "
+        "certificate",
+        FREE_EN,
+        "Notices of the Ministry of Finance and the National Development and Reform Commission "
+        "(no fee is charged for the certification)",
+    ),
+    "tutoring-licence": (
+        "Approval of an out-of-school tutoring institution",
+        "Law of the People's Republic of China on the Promotion of Privately-run Schools; "
+        "Regulations on the Management of Out-of-school Tutoring Institutions and related rules",
+        "The founder is eligible; the premises, the teachers, the course content and the "
+        "supervision of prepaid fees meet the rules; academic tutoring for primary and "
+        "secondary pupils meets the city's standards.",
+        "Documents received at the window\nReview of the materials (one-time notice)\n"
+        "Acceptance\nSite inspection\nDecision\nIssue of the school licence",
+        FREE_EN,
+        LICENSING_LAW_FEES_EN,
+    ),
+    "school-transfer": (
+        "School transfer in compulsory education",
+        "Compulsory Education Law of the People's Republic of China; Measures for the "
+        "Management of Primary and Secondary School Student Records, Articles 14 to 16",
+        "A transfer during compulsory education because the household registration moved or "
+        "the parents' work moved, where the receiving school has a place.",
+        "The parents apply\nThe current school reviews\nThe receiving school admits\n"
+        "The bureau reviews\nThe student record is transferred",
+        FREE_EN,
+        "",
+    ),
+    "status-change": (
+        "Change of a student record",
+        "Measures for the Management of Primary and Secondary School Student Records",
+        "Basic details such as the pupil's name or date of birth are wrong, or a suspension or "
+        "return to school must be recorded.",
+        "The school receives the request\nThe school reviews\nThe bureau reviews\n"
+        "The student record is changed",
+        FREE_EN,
+        "",
+    ),
+    "diploma-proof": (
+        "Replacement proof of education",
+        "Archives Law of the People's Republic of China; Ministry of Education rules on "
+        "replacing lost diplomas",
+        "Graduates of the city's secondary schools and below whose diploma was lost or damaged.",
+        "Documents received at the window\nThe student archive is consulted\n"
+        "The proof of education is issued\nDelivered or collected at the window",
+        FREE_EN,
+        "",
+    ),
+    "student-aid": (
+        "Application for student financial aid",
+        "Measures for the Management of Student Aid Funds; the province's rules for "
+        "identifying students from families in financial difficulty",
+        "Students at the city's schools whose families are in financial difficulty.",
+        "The student applies\nThe school assesses and posts the list\nThe bureau reviews\n"
+        "The aid is paid",
+        FREE_EN,
+        "",
+    ),
+    "teacher-transfer": (
+        "Teacher transfer",
+        "Teachers Law of the People's Republic of China; Regulations on Personnel Management "
+        "of Public Institutions; the city's rules on teacher exchange and rotation",
+        "Established teachers in post who meet the city's transfer conditions, with the "
+        "agreement of both schools.",
+        "The teacher applies\nThe current school agrees\nThe receiving school agrees\n"
+        "The personnel section reviews\nThe transfer is completed",
+        FREE_EN,
+        "",
+    ),
+    "enrolment": (
+        "Primary and secondary school enrolment",
+        "Compulsory Education Law of the People's Republic of China, Article 12; the city's "
+        "yearly guidance on enrolment in compulsory education",
+        "Children and adolescents of school age whose household registration or residence is "
+        "in the school's catchment area.",
+        "Register online\nThe school reviews the materials (one-time notice)\n"
+        "The admissions are published\nReport and enrol",
+        FREE_EN,
+        "",
+    ),
+    "info-request": (
+        "Request for government information",
+        "Regulations of the People's Republic of China on the Disclosure of Government "
+        "Information, Articles 27 to 33",
+        "Citizens, legal persons and other organisations asking for this body's government "
+        "information.",
+        "Submit the request\nRegistration\nCompletion of the request (if needed)\nAnswer",
+        "Usually free; a processing fee is charged where the number or frequency of requests "
+        "clearly exceeds a reasonable range",
+        "Measures for the Management of Fees for Processing Government Information",
+    ),
+}
+# The English of each material, by its Chinese name: (name, format, notes).
+MATERIALS_EN: dict[str, tuple[str, str, str]] = {
+    "申请人身份证": ("ID card of the applicant", "", "The original is checked, a copy kept"),
+    "近期免冠证件照": ("Recent bareheaded photos", "1-inch, white background", ""),
+    "申办报告": (
+        "Application report",
+        "",
+        "Covering the founder, aims, size and level of the school",
+    ),
+    "举办者资格证明文件": ("Proof of the founder's eligibility", "", ""),
+    "拟任校长和教师的资格证明": ("Qualifications of the intended head and teachers", "", ""),
+    "资产来源、资金数额及有效证明文件": (
+        "Source and amount of the assets, with valid proof",
+        "",
+        "Including the capital verification report",
+    ),
+    "校舍产权证明或租赁合同": (
+        "Title deed or lease of the school buildings",
+        "",
+        "A lease of at least five years",
+    ),
+    "学校章程和首届理事会、董事会组成人员名单": (
+        "Articles of the school and members of the first council or board",
+        "",
+        "",
+    ),
+    "捐赠协议": ("Donation agreement", "", "Where assets were donated"),
+    "学历证书": ("Diploma", "", "The original is checked, a copy kept"),
+    "中小学教师资格考试合格证明": ("Pass certificate of the teacher qualification exam", "", ""),
+    "普通话水平测试等级证书": ("Putonghua proficiency test certificate", "", ""),
+    "教师资格认定体检表": (
+        "Medical examination form for teacher certification",
+        "",
+        "From a designated hospital, valid for six months",
+    ),
+    "个人承诺书": ("Personal pledge", "", ""),
+    "设立申请书": ("Application for establishment", "", ""),
+    "举办者资格证明": ("Proof of the founder's eligibility", "", ""),
+    "培训场所产权证明或租赁合同": ("Title deed or lease of the premises", "", ""),
+    "消防安全检查合格证明": ("Fire safety inspection certificate", "", ""),
+    "培训人员名册及教师资格证明": ("List of the tutors with their qualifications", "", ""),
+    "机构章程和管理制度": ("Articles and rules of the institution", "", ""),
+    "资金监管协议": (
+        "Agreement on the supervision of funds",
+        "",
+        "Institutions that take fees in advance",
+    ),
+    "转学申请表": ("School transfer application form", "", ""),
+    "户口簿": ("Household register", "", ""),
+    "学生学籍信息表": ("Student record form", "", "Provided by the current school"),
+    "父母工作或居住证明": (
+        "Proof of the parents' work or residence",
+        "",
+        "For children who moved with their parents",
+    ),
+    "学籍变更申请表": ("Student record change form", "", ""),
+    "变更事项证明材料": (
+        "Proof of the change",
+        "",
+        "Such as the police's proof of a change of name",
+    ),
+    "学历证明补办申请表": ("Application form for a replacement proof of education", "", ""),
+    "毕业证书遗失声明": ("Declaration of the lost diploma", "", ""),
+    "委托书及受托人身份证": (
+        "Power of attorney and the ID card of the agent",
+        "",
+        "Where someone else applies on your behalf",
+    ),
+    "学生资助申请表": ("Student aid application form", "", ""),
+    "家庭经济困难学生认定申请表": (
+        "Application to be recognised as a student in financial difficulty",
+        "",
+        "",
+    ),
+    "低保证、特困供养证或残疾证": (
+        "Minimum living allowance, extreme poverty support or disability certificate",
+        "",
+        "Families that receive such support",
+    ),
+    "教师调动申请表": ("Teacher transfer application form", "", ""),
+    "调出学校意见": ("Opinion of the current school", "", ""),
+    "调入学校意见": ("Opinion of the receiving school", "", ""),
+    "教师资格证书": ("Teacher qualification certificate", "", ""),
+    "房屋产权证明或租赁合同": ("Title deed or lease of the home", "", ""),
+    "出生医学证明": ("Medical birth certificate", "", ""),
+    "预防接种证查验证明": ("Proof that the vaccination record was checked", "", ""),
+    "居住证": ("Residence permit", "", "For families registered outside the city"),
+    "政府信息公开申请表": (
+        "Government information request form",
+        "",
+        "Name the information wanted, its document number or features that help find it",
+    ),
+}
+
 BUREAU_COMMITMENTS = [
     "首问负责：第一个接待的工作人员负责登记、引导，直至主办科室签收。",
     "一次性告知：材料不齐的，当场或五个工作日内一次性书面告知需要补正的全部内容。",
@@ -295,8 +510,11 @@ def _load_item(index: int, row: tuple[Any, ...], bureau: Unit) -> None:
             category_code=category,
             sort_order=index,
         )
-    if guide_published_version(item=item) is not None:
+    published = guide_published_version(item=item)
+    # A demo loaded before the guides had English gets a new version with it.
+    if published is not None and published.name_en:
         return
+    name_en, basis_en, conditions_en, steps_en, fees_en, fee_basis_en = ITEMS_EN[code]
     fields = {
         "name": name,
         "item_type": kind,
@@ -312,9 +530,18 @@ def _load_item(index: int, row: tuple[Any, ...], bureau: Unit) -> None:
         "enquiry_phone": data.BUREAU["enquiry_phone"],
         "supervision_phone": data.BUREAU["supervision_phone"],
         "online": online,
+        "name_en": name_en,
+        "legal_basis_en": basis_en,
+        "conditions_en": conditions_en,
+        "process_steps_en": steps_en,
+        "fees_en": fees_en,
+        "fee_basis_en": fee_basis_en,
+        "window_address_en": WINDOW_EN,
+        "window_hours_en": HOURS_EN,
     }
     rows = [
         dict(zip(("name", "copies", "form", "file_format", "notes", "conditional"), m, strict=True))
+        | dict(zip(("name_en", "file_format_en", "notes_en"), MATERIALS_EN[m[0]], strict=True))
         for m in materials
     ]
     guide_publish(version=guide_draft_save(item=item, fields=fields, materials=rows))
