@@ -59,10 +59,13 @@ def test_lists_stay_within_budget_whatever_the_rows(
 ) -> None:
     _cases(make_case, users, basic, finance, 3, 0)
     client = login(username)
+    budget = HOME_BUDGET if name == "office:home" else BUDGET
+    # The first request also fills the process's caches (the list filters' options).
+    assert _count(client, reverse(name)) <= budget
     few = _count(client, reverse(name))
     _cases(make_case, users, basic, finance, 12, 100)
     many = _count(client, reverse(name))
-    assert many <= (HOME_BUDGET if name == "office:home" else BUDGET), many
+    assert many <= budget, many
     assert many == few
 
 

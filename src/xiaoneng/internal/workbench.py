@@ -6,7 +6,7 @@ clock's due moment by ``workdays.remaining``)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import (
@@ -34,6 +34,7 @@ from xiaoneng.internal.selectors import matters_visible
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import staff_for, user_roles
+from xiaoneng.web.compiled import compiled_rows
 from xiaoneng.web.workbench import Section, SectionItem, register_section, urgency_key
 from xiaoneng.workdays.calendar import calendar_pinned, get_calendar
 from xiaoneng.workdays.deadlines import clock_period
@@ -96,7 +97,7 @@ def _conditions(user: User) -> list[tuple[str, str, Q]]:
 
 
 def _ranked(
-    visible: QuerySet[Matter],
+    user: User,
     conditions: list[tuple[str, str, Q]],
     extension: Q | None,
 ) -> tuple[list[Matter], dict[str, int]]:
@@ -109,12 +110,38 @@ def _ranked(
     orders them exactly. The sections of ``conditions`` are told apart by the matter's state
     (no matter is in two of them), so one ``ROW_NUMBER()`` partitioned by section ranks them
     all; the extension requests, which can concern a matter in any of them, are ranked by a
-    second one. Each count rides along as a window ``COUNT(*) FILTER (…) OVER ()``.
+    second one. Each count rides along as a window ``COUNT(*) FILTER (…) OVER ()``. The
+    statement is compiled once per connection and person (``web.compiled``).
     """
+    counted = [(code, condition) for code, _label, condition in conditions]
+    if extension is not None:
+        counted.append((EXTENSION, extension))
+    staff = staff_for(user)
+    key = (
+        "internal.workbench",
+        user.pk,
+        tuple(sorted(user_roles(user))),
+        staff and (staff.pk, staff.unit_id, staff.unit.kind, staff.department_id),
+        may.sees_all(user),
+        tuple(code for code, _condition in counted),
+    )
+    rows = compiled_rows(key, lambda: _ranked_query(matters_visible(user), conditions, extension))
+    counts = {
+        code: (getattr(rows[0], f"wb_count_{number}") or 0) if rows else 0
+        for number, (code, _condition) in enumerate(counted)
+    }
+    return rows, counts
+
+
+def _ranked_query(
+    visible: QuerySet[Matter],
+    conditions: list[tuple[str, str, Q]],
+    extension: Q | None,
+) -> QuerySet[Matter]:
     running = Clock.objects.filter(
         owner_type=MATTER_OWNER, owner_id=OuterRef("pk"), state=Clock.State.RUNNING
     ).order_by("due_at")
-    order = [F("running_due").asc(nulls_last=True), "registered_at", "id"]
+    order: list[Any] = [F("running_due").asc(nulls_last=True), "registered_at", "id"]
     counted = [(code, condition) for code, _label, condition in conditions]
     whole = Q()
     for _code, condition in counted:
@@ -149,12 +176,7 @@ def _ranked(
         .filter(kept)
         .select_related("lead_department")
     )
-    rows = list(ranked.order_by(*order))
-    counts = {
-        code: (getattr(rows[0], f"wb_count_{number}") or 0) if rows else 0
-        for number, (code, _condition) in enumerate(counted)
-    }
-    return rows, counts
+    return ranked.order_by(*order)
 
 
 def _deadlines(matters: list[Matter], now: datetime) -> dict[int, tuple[Deadline, TimeLeft | None]]:
@@ -243,6 +265,14 @@ def _items(
 EXTENSION = "internal-extension"
 
 
+def _kept_for(matter: Matter, code: str) -> bool:
+    """Whether the ranked query kept ``matter`` for the section ``code`` (its annotations)."""
+    ranked = vars(matter)
+    if code == EXTENSION:
+        return bool(ranked.get("wb_extension")) and ranked["wb_extension_rank"] <= SHOWN
+    return ranked.get("wb_section") == code and ranked["wb_rank"] <= SHOWN
+
+
 def internal_sections(user: User) -> list[Section]:
     """The person's sections, each with its exact count and its SHOWN most urgent matters:
     two queries whatever the sections (the ranked rows with the counts, the clocks of the rows
@@ -257,7 +287,7 @@ def internal_sections(user: User) -> list[Section]:
         return []
     # The calendar's token read once (none when the page has already pinned it).
     with calendar_pinned():
-        rows, counts = _ranked(matters_visible(user), conditions, extension)
+        rows, counts = _ranked(user, conditions, extension)
         deadlines = _deadlines(rows, timezone.now())
     labelled = [(code, label) for code, label, _condition in conditions]
     if extension is not None:
@@ -267,10 +297,7 @@ def internal_sections(user: User) -> list[Section]:
     for code, label in labelled:
         if not counts[code]:
             continue
-        if code == EXTENSION:
-            mine = [m for m in rows if m.wb_extension and m.wb_extension_rank <= SHOWN]
-        else:
-            mine = [m for m in rows if m.wb_section == code and m.wb_rank <= SHOWN]
+        mine = [m for m in rows if _kept_for(m, code)]
         sections.append(
             Section(
                 code=code,
