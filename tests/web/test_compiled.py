@@ -51,3 +51,9 @@ def test_the_statement_is_compiled_once_and_the_rows_read_each_time(
     assert len(built) == 1
     assert len(again) == len(first) + 1
     assert again[-1].name == "新设科室"
+
+
+def test_a_query_that_cannot_match_sends_nothing(demo_org, django_assert_num_queries) -> None:
+    with django_assert_num_queries(0):
+        assert compiled_rows(("test", "none"), lambda: Department.objects.none()) == []
+        assert compiled_rows(("test", "none"), lambda: Department.objects.none()) == []

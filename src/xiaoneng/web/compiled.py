@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
@@ -49,7 +50,10 @@ def _compiled(key: Hashable, build: Callable[[], QuerySet[Any]], using: str) -> 
         kept.move_to_end(key)
         return found
     compiler = build().query.get_compiler(using=using)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # ``none()`` or an empty ``__in``: nothing can match, no query
+        sql, params = "", ()
     found = _Compiled(sql=sql, params=tuple(params), compiler=compiler)
     kept[key] = found
     while len(kept) > KEPT:
@@ -64,6 +68,8 @@ def compiled_rows(
     seen on this connection: the objects (with their ``select_related`` relations and their
     annotations) are made from the rows as Django's model iterable makes them."""
     compiled = _compiled(key, build, using)
+    if not compiled.sql:
+        return []
     connection = connections[using]
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, compiled.params)
