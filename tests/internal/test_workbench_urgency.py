@@ -82,3 +82,35 @@ def test_the_urgency_key_orders_like_the_case_groups() -> None:
     ]
     ordered = sorted(rows, key=lambda row: urgency_key(*row))
     assert [pk for _deadline, pk in ordered] == [5, 6, 4, 3, 2, 1]
+
+
+def test_a_section_shows_its_most_urgent_ten_with_the_exact_count(
+    login, users, departments, monday
+) -> None:
+    """Twelve matters being handled, due in 1 to 12 working days: the handler's section counts
+    twelve and shows the ten soonest due; the extension requested on the last one is the
+    efficiency office's section alone, ranked on its own."""
+    from xiaoneng.internal.services import matter_extension_request
+
+    made = []
+    for days in range(12, 0, -1):  # registered least urgent first
+        matter = matter_register(
+            by=users["intake"],
+            kind="meeting",
+            title=f"会议议定事项（{days}）",
+            meeting_ref=f"局长办公会纪要〔2026〕{days}号",
+            limit_workdays=days,
+            lead_department=departments["basic"],
+        )
+        made.append(matter_sign(by=users["handler_a"], matter=matter))
+    matter_extension_request(by=users["handler_a"], matter=made[0], units=3, reason="材料待补")
+    numbers = {m.number: int(m.title.split("（")[1].rstrip("）")) for m in made}
+    html = login("handler_a").get(reverse("office:home")).content.decode()
+    section = _section(html, "internal-handle")
+    assert '<span class="count">12</span>' in section
+    shown = [numbers[number] for _level, number in ITEM.findall(section)]
+    assert shown == list(range(1, 11))
+    html = login("xiaoneng").get(reverse("office:home")).content.decode()
+    section = _section(html, "internal-extension")
+    assert '<span class="count">1</span>' in section
+    assert [numbers[number] for _level, number in ITEM.findall(section)] == [12]

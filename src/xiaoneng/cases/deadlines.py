@@ -29,7 +29,7 @@ from xiaoneng.workdays.arithmetic import CalendarRangeError, WorkCalendar
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock
-from xiaoneng.workdays.periods import Counting, end_of_day, start_of_day
+from xiaoneng.workdays.periods import Counting, Period, end_of_day, start_of_day
 from xiaoneng.workdays.selectors import (
     DEFAULT_PREWARN_WORKDAYS,
     DEFAULT_YELLOW_GRACE_WORKDAYS,
@@ -82,14 +82,17 @@ class Deadline:
 NO_DEADLINE = Deadline(level=DONE, due_at=None)
 
 
-def deadline_level(clock: Clock, now: datetime | None = None) -> str:
-    """The exact level of one clock, from the workdays thresholds (one calendar lookup)."""
+def deadline_level(
+    clock: Clock, now: datetime | None = None, *, period: Period | None = None
+) -> str:
+    """The exact level of one clock, from the workdays thresholds (one calendar lookup);
+    ``period``, the clock's period when the caller has already worked it out."""
     if clock.state == Clock.State.STOPPED:
         return DONE
     if clock.state == Clock.State.PAUSED:
         return PAUSED
     now = now or timezone.now()
-    points = {point.kind: point.at for point in clock_thresholds(clock)}
+    points = {point.kind: point.at for point in clock_thresholds(clock, period=period)}
     if "red" in points and now >= points["red"]:
         return RED
     if now >= points["due"]:

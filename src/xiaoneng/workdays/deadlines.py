@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, tzinfo
 
 from django.utils import timezone
@@ -63,21 +64,31 @@ def deadline_compute(
 
 
 def clock_period(
-    clock: Clock, calendar: WorkCalendar | None = None, *, extra_units: int = 0
+    clock: Clock,
+    calendar: WorkCalendar | None = None,
+    *,
+    extra_units: int = 0,
+    pauses: Sequence[PauseSpan] | None = None,
+    extension_units: int | None = None,
 ) -> Period:
     """The period of a clock from its stored start, pauses and extensions; ``extra_units``
-    adds an extension not (yet) granted, to show what it would give."""
-    pauses = [
-        PauseSpan(start=pause.paused_at, end=pause.resumed_at, restart=pause.restart)
-        for pause in clock.pauses.all()
-    ]
+    adds an extension not (yet) granted, to show what it would give. A list that has read
+    the pauses and the extended units of many clocks at once passes them (``pauses``,
+    ``extension_units``) instead of a query per clock."""
+    if pauses is None:
+        pauses = [
+            PauseSpan(start=pause.paused_at, end=pause.resumed_at, restart=pause.restart)
+            for pause in clock.pauses.all()
+        ]
+    if extension_units is None:
+        extension_units = clock.extension_units
     return compute_period(
         calendar or get_calendar(clock.unit_id),
         counting=Counting(clock.counting),
         start=clock.started_at,
         limit=clock.limit,
         count_start=clock.count_start,
-        extension=clock.extension_units + extra_units,
+        extension=extension_units + extra_units,
         pauses=pauses,
         tz=office_tz(),
         closing_time=clock.closing_time,

@@ -14,8 +14,11 @@ from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.assessment.records import (
@@ -43,6 +46,7 @@ from xiaoneng.web.fields import department_options, searchable
 from xiaoneng.web.forms import OfficeForm
 from xiaoneng.web.pagination import first_rows, key_of, keyset, parse_plain_cursor, plain_cursor
 from xiaoneng.web.permissions import CASE_ROLES, role_required
+from xiaoneng.workdays.calendar import calendar_pinned, config_cached
 from xiaoneng.workdays.deadlines import office_tz
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import end_of_day, start_of_day
@@ -140,6 +144,31 @@ class CaseFilterForm(OfficeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         any_ = [("", _("All"))]
+        pickers = _picker_choices()
+        self.fields["unit"].choices = any_ + pickers["unit"]
+        self.fields["concerned"].choices = any_ + pickers["concerned"]
+        self.fields["department"].choices = any_ + pickers["department"]
+        self.fields["state"].choices = any_ + list(State.choices)
+        self.fields["rating"].choices = any_ + list(Satisfaction.choices)
+        self.fields["channel"].choices = any_ + list(Channel.choices)
+        self.fields["kind"].choices = any_ + list(Kind.choices)
+        self.fields["category"].choices = any_ + pickers["category"]
+        self.fields["level"].choices = any_ + list(Signal.Level.choices)
+        self.fields["counted"].choices = any_ + counted_choices()
+        self.fields["routing"].choices = any_ + routing_choices()
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters (a unit or department as its id); nothing when the form is
+        unbound or invalid."""
+        return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
+
+def _picker_choices() -> dict[str, list[tuple[int, str]]]:
+    """The options of the unit, department, unit-concerned and category filters in the active
+    language, kept in the process under the configuration token (units, departments and
+    categories bump it when they change): read from the database once, not on every page."""
+
+    def build() -> dict[str, list[tuple[int, str]]]:
         # Only the columns the labels need.
         units = list(
             Unit.objects.only("name", "short_name", "name_en", "is_active").order_by(
@@ -152,27 +181,15 @@ class CaseFilterForm(OfficeForm):
             .only("name", "name_en", "unit", "unit__name", "unit__short_name", "unit__name_en")
             .order_by("unit__sort_order", "unit_id", "sort_order", "id")
         )
-        self.fields["unit"].choices = any_ + [
-            (unit.pk, unit_label(unit)) for unit in units if unit.is_active
-        ]
-        self.fields["concerned"].choices = any_ + [(unit.pk, unit_label(unit)) for unit in units]
-        self.fields["department"].choices = any_ + department_options(departments)
-        self.fields["state"].choices = any_ + list(State.choices)
-        self.fields["rating"].choices = any_ + list(Satisfaction.choices)
-        self.fields["channel"].choices = any_ + list(Channel.choices)
-        self.fields["kind"].choices = any_ + list(Kind.choices)
-        self.fields["category"].choices = any_ + [
-            (category.pk, category.label)
-            for category in Category.objects.order_by("sort_order", "id").only("name", "name_en")
-        ]
-        self.fields["level"].choices = any_ + list(Signal.Level.choices)
-        self.fields["counted"].choices = any_ + counted_choices()
-        self.fields["routing"].choices = any_ + routing_choices()
+        categories = Category.objects.order_by("sort_order", "id").only("name", "name_en")
+        return {
+            "unit": [(unit.pk, unit_label(unit)) for unit in units if unit.is_active],
+            "concerned": [(unit.pk, unit_label(unit)) for unit in units],
+            "department": department_options(departments),
+            "category": [(category.pk, category.label) for category in categories],
+        }
 
-    def filters(self) -> dict[str, Any]:
-        """The valid filters (a unit or department as its id); nothing when the form is
-        unbound or invalid."""
-        return self.cleaned_data if self.is_bound and self.is_valid() else {}
+    return config_cached(("office.case_list.pickers", get_language()), build)
 
 
 def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Case]:
@@ -283,8 +300,38 @@ def _form(request: HttpRequest) -> CaseFilterForm:
     return CaseFilterForm(request.GET or None)
 
 
+# What a row of the list shows, and nothing more: the text, the requester's personal data other
+# than the name and the unused relations are not read (each encrypted field read is decrypted).
+LIST_COLUMNS = (
+    "number",
+    "title",
+    "registered_at",
+    "updated_at",
+    "channel",
+    "state",
+    "is_anonymous",
+    "requester_name",
+    "category",
+    "category__name",
+    "category__name_en",
+    "lead_department",
+    "lead_department__name",
+    "lead_department__name_en",
+    "policy_version",
+    "policy_version__prewarn_workdays",
+    "policy_version__yellow_grace_workdays",
+)
+
+
 @role_required(*CASE_ROLES)
 def case_list(request: HttpRequest) -> HttpResponse:
+    # The calendar's and the configuration's tokens read once for the page (one query): the
+    # filters' options and the deadline colours both ask.
+    with calendar_pinned():
+        return _case_list(request)
+
+
+def _case_list(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     data = form.filters()
     sort = data.get("sort") or "newest"
@@ -301,19 +348,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # Late cases are few (read by id); a routing figure's cases are read by id too.
         total = matching.count()
     cases = _keyset(matching, sort, request.GET.get("after", ""))
-    cases = cases.select_related(
-        "category", "unit", "lead_department", "handler__user", "policy_version"
+    cases = cases.select_related("category", "lead_department", "policy_version").only(
+        *LIST_COLUMNS
     )
     rows, more = first_rows(cases, PAGE_SIZE)
     # The clocks of the rows shown, in one query (not twelve subqueries a row).
     rows = attach_deadlines(attach_latest_clocks(rows))
-    # Choice labels translated once per page, not once per row (get_FOO_display rebuilds the
-    # field's choices on every call); the deadline cell is inlined in the template.
-    channels, states = dict(Channel.choices), dict(State.choices)
-    for case in rows:
-        case.masked_name = mask_name(case.requester_name) if not case.is_anonymous else ""
-        case.channel_label = channels.get(case.channel, case.channel)
-        case.state_label = states.get(case.state, case.state)
+    _row_texts(rows)
     query = request.GET.copy()
     query.pop("after", None)
     next_query = ""
@@ -333,6 +374,40 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "not_shown": not_shown,
     }
     return render(request, "office/cases/list.html", context)
+
+
+def _row_texts(rows: list[Case]) -> None:
+    """Put on each row the texts its cells show, worked out once per page what can be: the
+    choice labels translated once (``get_FOO_display`` translates every choice on each call),
+    the date format and time zone looked up once (``|date`` does both for each date), the
+    case page's address reversed once; the template then prints plain values."""
+    channels = {value: str(label) for value, label in Channel.choices}
+    states = {value: str(label) for value, label in State.choices}
+    anonymous = gettext("Anonymous")
+    moment_format = get_format("DATETIME_FORMAT")
+    tz = timezone.get_current_timezone()
+    detail = reverse("office:case_detail", args=[ROW_PK]).split(str(ROW_PK))
+    for case in rows:
+        case.detail_url = f"{detail[0]}{case.pk}{detail[1]}"
+        case.registered_text = date_format(case.registered_at.astimezone(tz), moment_format)
+        case.channel_label = channels.get(case.channel, case.channel)
+        case.state_label = states.get(case.state, case.state)
+        case.category_label = case.category.label
+        case.lead_label = case.lead_department.label if case.lead_department else "—"
+        if case.is_anonymous:
+            case.requester_text = anonymous
+        else:
+            case.requester_text = mask_name(case.requester_name) or "—"
+        deadline = case.deadline
+        case.deadline_text = (
+            f"{deadline.label} · {date_format(deadline.due_at.astimezone(tz), moment_format)}"
+            if deadline.due_at
+            else ""
+        )
+
+
+# A case id that stands for any in the reversed address of the case page (split around it).
+ROW_PK = 987_654_321
 
 
 EXPORT_COLUMNS = [

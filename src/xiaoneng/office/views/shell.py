@@ -21,6 +21,7 @@ from xiaoneng.security.selectors import administrator_ids
 from xiaoneng.web.permissions import role_required
 from xiaoneng.web.person import prime
 from xiaoneng.web.workbench import workbench_sections
+from xiaoneng.workdays.calendar import calendar_pinned
 from xiaoneng.workdays.selectors import calendar_status
 
 
@@ -38,12 +39,15 @@ def home(request: HttpRequest) -> HttpResponse:
     prime(request.user)
     workbench = None
     roles = user_roles(request.user)
-    if has_case_scope(request.user):
-        workbench = workbench_for(request.user)
+    # The calendar's token is read once for the page (not once per calendar asked for: the
+    # case groups, each internal matter's clock).
+    with calendar_pinned():
+        if has_case_scope(request.user):
+            workbench = workbench_for(request.user)
+        # Sections the features register (web/workbench.py), e.g. internal matters.
+        sections = workbench_sections(request.user)
     # The administrator must see a missing holiday schedule before deadlines go provisional.
     calendar = calendar_status() if Role.SYSADMIN in roles else None
-    # Sections the features register (web/workbench.py), e.g. internal matters.
-    sections = workbench_sections(request.user)
     return render(
         request,
         "office/home.html",
