@@ -9,7 +9,10 @@ browser tests (tests/browser/test_a11y.py):
 * ``stray_chinese`` (English pages, stricter): any Chinese characters that are not part of
   what a person typed (titles, contents, names of people, places): each run of Chinese
   characters must occur in the free texts stored in the database, and must not be a Chinese
-  data label (a unit's, department's or category's Chinese name, a catalog translation).
+  data label (a unit's, department's, category's or post's Chinese name, a catalog
+  translation), alone or as a stretch of an English sentence ("… at 第一中学: 食堂起火").
+  What the system wrote in the language of the moment (messages, the audit log, a sweeper's
+  violation descriptions) is not what a person typed and excuses nothing.
 * ``page_texts``: the texts a reader sees in an HTML page (text and the placeholder,
   aria-label, title and alt attributes), without scripts, styles and ``[data-lang-free]``.
 """
@@ -17,10 +20,12 @@ browser tests (tests/browser/test_a11y.py):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import polib
 from django.conf import settings
@@ -46,6 +51,10 @@ DATA_CODE = re.compile(r"^[A-Z0-9]{6,}$")  # tracking codes
 # names "吴刚、黄丽" or a name with a job title "何芳（校办主任）" is looked at name by name).
 CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 PUNCTUATION = " ·、，。：:()（）."
+# Where an English sentence around Chinese data breaks (Latin words, its punctuation): the
+# stretches between are looked at one by one, so that a label inside a sentence that also
+# holds a typed title ("Grade II fire at 第一中学: 食堂起火") is found.
+ENGLISH_BREAK = re.compile(r"[A-Za-z]+|[:;,!?()\"“”]|\.(?:\s|$)")
 # An official document number (效督〔2026〕3号): an identifier, the same in both languages.
 DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号")
 # The stored one-token values that are identifiers a person chose or the system numbered, by
@@ -192,16 +201,27 @@ TRANSLATED_CONTENT = {
 MACHINE_WRITTEN = {"admin", "sessions", "notify", "audit"}
 # Fields holding a copy of a data label, written by the code, not typed: (model, field).
 COPIED_LABELS = {("RoundUnit", "name"), ("TypicalCase", "unit_named")}
+# Fields that hold what a person typed in some rows and what the system wrote in others (in
+# the language active when it ran): (model, field) -> the rows a person typed. A violation's
+# description is typed for an inspection or a conduct finding; a sweeper writes the others.
+TYPED_ROWS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("Violation", "description"): lambda rows: rows.filter(kind__in=("inspection", "conduct")),
+}
+
+
+# Data labels besides those with an English field beside them: a unit's short name, a post's
+# name (岗位, shown on the staff, case and intake pages).
+LABEL_FIELDS = {("Unit", "short_name"), ("Post", "name")}
 
 
 def _label_field(model: type, name: str, names: set[str]) -> bool:
-    """A data label with both languages: ``name`` beside ``name_en`` (or ``name_zh``), and a
-    unit's short name."""
+    """A data label with both languages: ``name`` beside ``name_en`` (or ``name_zh``), and the
+    fields of ``LABEL_FIELDS``."""
     base = name.removesuffix("_zh")
     return (
         f"{base}_en" in names
         or (model.__name__, name) in TRANSLATED_CONTENT
-        or (model.__name__ == "Unit" and name == "short_name")
+        or (model.__name__, name) in LABEL_FIELDS
     )
 
 
@@ -237,12 +257,11 @@ def stored_texts() -> Stored:
                 or (model.__name__, field.name) in COPIED_LABELS
             ):
                 continue
-            values = [
-                s
-                for v in model._default_manager.values_list(field.name, flat=True)
-                for s in _strings(v)
-                if s
-            ]
+            rows = model._default_manager.all()
+            typed_rows = TYPED_ROWS.get((model.__name__, field.name))
+            if typed_rows is not None:
+                rows = typed_rows(rows)
+            values = [s for v in rows.values_list(field.name, flat=True) for s in _strings(v) if s]
             if _label_field(model, field.name, names):
                 # Line by line too: steps and legal bases show one line at a time.
                 labels.update(line.strip() for v in values for line in [v, *v.splitlines()])
@@ -282,11 +301,25 @@ def stray_chinese(texts: list[str], stored: Stored) -> list[str]:
         bare = text.strip(PUNCTUATION)
         typed = bare in stored.whole
         only_labels = rest != text and not CHINESE.search(rest)
+        if not only_labels and not typed:
+            # A stretch of the sentence that is only labels, beside words a person typed.
+            only_labels = any(
+                _only_labels(stretch, labels) and stretch.strip(PUNCTUATION) not in stored.whole
+                for stretch in ENGLISH_BREAK.split(text)
+                if CHINESE.search(stretch)
+            )
         catalog_word = bare in chinese
         nobody_typed = any(run not in stored.corpus and run not in deliberate for run in runs)
         if ((only_labels or catalog_word) and not typed) or nobody_typed:
             found.append(original)
     return found
+
+
+def _only_labels(text: str, labels: list[str]) -> bool:
+    rest = text
+    for label in labels:
+        rest = rest.replace(label, "")
+    return rest != text and not CHINESE.search(rest)
 
 
 def raw_codes(texts: list[str], stored: Stored) -> list[str]:

@@ -49,21 +49,26 @@ def test_manual_record_once_per_source_and_audited(users, staff_of, basic) -> No
 
 
 def test_bulk_automatic_record_is_once_per_source_and_audited(basic) -> None:
+    from xiaoneng.accountability.descriptions import Described
     from xiaoneng.accountability.services import (
         AutomaticViolation,
         violation_record_automatic,
         violation_record_automatic_bulk,
     )
 
+    red_card = Described("Red card: the time limit and the reminder's limit both passed.")
+
     def red(n: int) -> AutomaticViolation:
         return AutomaticViolation(
             kind=Violation.Kind.RED_CARD,
             source_key=f"red:{n}",
-            description="红牌",
+            description=red_card,
             department=basic,
         )
 
-    violation_record_automatic(kind=Violation.Kind.RED_CARD, source_key="red:1", description="红牌")
+    violation_record_automatic(
+        kind=Violation.Kind.RED_CARD, source_key="red:1", description=red_card
+    )
     created = violation_record_automatic_bulk(items=[red(1), red(2), red(3), red(3)])
     assert created == 2
     assert sorted(Violation.objects.values_list("source_key", flat=True)) == [

@@ -63,6 +63,18 @@ def test_every_action_has_a_message_for_each_outcome():
     assert set(ACTIONS) == set(ALLOWED_FROM)
 
 
+def test_messages_name_the_department_in_the_readers_language(hotline_case, basic, users):
+    from django.utils import translation
+
+    with translation.override("en"):
+        said = _said(
+            hotline_case,
+            "dispatch",
+            lambda: case_dispatch(case=hotline_case, by=users["intake"], lead=basic),
+        )
+    assert said.endswith("Dispatched to Basic Education Section; it now has to sign for the case.")
+
+
 def test_intake_and_dispatch_messages(hotline_case, basic, users, category):
     said = _said(
         hotline_case,

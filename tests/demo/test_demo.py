@@ -42,6 +42,11 @@ def test_posts_have_distinct_a_and_b_holders_who_act(demo_org) -> None:
         assert post_acting_holder(post=post, at=timezone.now()).capacity is Capacity.A_HOLDER
 
 
+def test_every_demo_post_has_an_english_name(demo_org) -> None:
+    assert Post.objects.exists()
+    assert not Post.objects.filter(name_en="").exists()
+
+
 def test_loading_twice_changes_nothing(demo_org) -> None:
     counts = (Unit.objects.count(), Department.objects.count(), User.objects.count())
     audit_rows = AuditEntry.objects.count()

@@ -168,6 +168,19 @@ def test_the_published_limits(login, instruction) -> None:
     assert "局领导批办件" in page
 
 
+def test_policy_names_read_in_english_on_english_pages(login, instruction) -> None:
+    client = login("handler_a")
+    pages = [
+        client.get(reverse("internal:policies"), HTTP_ACCEPT_LANGUAGE="en").content.decode(),
+        client.get(instruction.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode(),
+    ]
+    assert "<h2>Reply to a request for instructions</h2>" in pages[0]
+    assert "Leader&#x27;s instruction v1</a>" in pages[1]
+    for page in pages:
+        assert "局领导批办件</" not in page
+        assert "请示回复</" not in page
+
+
 def test_the_list_costs_a_fixed_number_of_queries(
     login, users, departments, leader, monday, django_assert_max_num_queries
 ) -> None:

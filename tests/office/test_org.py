@@ -87,3 +87,22 @@ def test_security_administrator_creates_staff(login, basic) -> None:
         },
     )
     assert "三员分立" in refused.content.decode() or "只能" in refused.content.decode()
+
+
+def test_a_post_has_an_english_name_shown_on_english_pages(login, basic, staff_of) -> None:
+    client = login("sysadmin")
+    url = reverse("office:org_department", args=[basic.pk])
+    a, b = staff_of("handler_a"), staff_of("handler_b")
+    form = {"form": "post", "name": "招生咨询岗", "a_holder": a.pk, "b_holder": b.pk}
+    response = client.post(url, {**form, "name_en": "Admissions enquiries desk"})
+    assert response.status_code == 302
+    post = Post.objects.get(name="招生咨询岗")
+    assert post.name_en == "Admissions enquiries desk"
+    # Saved again without the English name (it is optional), the post keeps the one it has.
+    assert client.post(url, form).status_code == 302
+    post.refresh_from_db()
+    assert post.name_en == "Admissions enquiries desk"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>Admissions enquiries desk</td>" in english
+    assert "招生咨询岗" not in english
+    assert "<td>招生咨询岗</td>" in client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()

@@ -2,7 +2,7 @@
 
 One pass over the demo (the bureau with its showcase cases, orders, violations, campaigns,
 targets, evaluation rounds, internal matters and incidents, without the six months of
-history): each role's menu, then one page of each family of the pages those link to
+history): each role's menu and inbox, then one page of each family of the pages those link to
 (``/cases/12/`` and ``/cases/31/`` are one family), each family seen by the first role that
 reaches it. Every page is read in English and in Chinese with the test client:
 
@@ -42,8 +42,12 @@ ROLES = [
     "sysadmin",
     "secadmin",
     "auditor",
+    # The emergency post's A holder: the incident alerts in the inbox.
+    "safety_a",
 ]
-MAX_PAGES = 260
+# Pages every role reads, as each shows that person's own things.
+PER_ROLE = {"/", "/inbox/"}
+MAX_PAGES = 300
 HREF = re.compile(r'href="(/[^"#]*)"')
 # Downloads, sign-out, the audited reveal, the public site, the API and the admin are not
 # office pages (or have tests of their own).
@@ -92,13 +96,13 @@ def test_every_office_page_reads_in_the_readers_language(demo_bureau, users) -> 
     for username in ROLES:
         client = Client()
         client.force_login(users[username])
-        queue = ["/"]
+        queue = ["/", "/inbox/"]
         mine: set[str] = set()
         while queue and pages < MAX_PAGES:
             url = queue.pop(0)
             key = family(url)
-            # Each role reads its own workbench and menu; other families once in all.
-            if key in mine or (key in seen and url != "/"):
+            # Each role reads its own workbench, menu and inbox; other families once in all.
+            if key in mine or (key in seen and url not in PER_ROLE):
                 continue
             mine.add(key)
             seen.add(key)
@@ -132,7 +136,11 @@ def test_every_office_page_reads_in_the_readers_language(demo_bureau, users) -> 
 
 
 def test_the_scan_finds_what_it_must(demo_org) -> None:
-    """The finders flag labels, catalog words and codes, and let typed text through."""
+    """The finders flag labels, catalog words, codes and what the system wrote, and let typed
+    text through."""
+    from django.utils import timezone
+
+    from xiaoneng.accountability.models import Violation
     from xiaoneng.cases.models import Category
     from xiaoneng.cases.services import case_register
     from xiaoneng.org.models import User
@@ -147,6 +155,11 @@ def test_the_scan_finds_what_it_must(demo_org) -> None:
         requester_name="钱家长",
         requester_phone="13600004444",
     )
+    # A sweeper's description, stored in the language of the moment, and an inspector's.
+    for kind, text in (("late_sign_for", "超过时限签收。"), ("inspection", "暗访发现窗口无人。")):
+        Violation.objects.create(
+            kind=kind, source_key=f"scan:{kind}", description=text, created_at=timezone.now()
+        )
     stored = langscan.stored_texts()
     english = [
         "第一中学",  # a unit's short name: a label
@@ -154,12 +167,16 @@ def test_the_scan_finds_what_it_must(demo_org) -> None:
         "、招生入学",  # a category
         "待签收",  # a catalog translation
         "从未有人输入的话",  # Chinese that nobody typed
+        "首问受理岗",  # a post's name: a label
+        "Alert at 第一中学: 第一中学食堂饭菜价格过高",  # a label beside a typed title
+        "超过时限签收。",  # written by the sweeper, not typed
         "第一中学食堂饭菜价格过高",  # typed: fine
         "XN20260101-00001 第一中学食堂饭菜价格过高",  # typed, with a number: fine
         "钱家长",  # a person's name: fine
+        "暗访发现窗口无人。",  # an inspector's description: fine
         "English only",
     ]
-    assert langscan.stray_chinese(english, stored) == english[:5]
+    assert langscan.stray_chinese(english, stored) == english[:8]
     chinese = ["sign_for", "demo:overdue", "case.sign_for.done", "Sign out", "handler_a", "待签收"]
     assert langscan.raw_codes(chinese, stored) == chinese[:4]
     html = (

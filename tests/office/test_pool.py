@@ -153,3 +153,21 @@ def test_portal_receipt_says_what_happens_next(client, demo_org) -> None:
     case = Case.objects.get()
     assert case.unit == school
     assert case.first_contact is None
+    english = client.post(
+        reverse("portal:submit"),
+        submit_form(category, unit_concerned=school.pk, content="另一件事：食堂收费过高，请核查。"),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "the first-contact officer of No. 1 Middle School accepts" in english
+
+
+def test_the_duty_line_names_the_post_in_the_readers_language(
+    client, demo_org, demo_password
+) -> None:
+    client.login(username="intake", password=demo_password)
+    english = client.get(reverse(POOL), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "as holder of the post First-contact desk" in english
+    assert "首问受理岗" not in english
+    chinese = client.get(reverse(POOL), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "首问受理岗" in chinese

@@ -7,8 +7,9 @@ written with the case event or not at all. Each violation is recorded once per s
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
+from xiaoneng.accountability.descriptions import Described
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.violations import (
     AutomaticViolation,
@@ -24,25 +25,25 @@ def _violation(fact: CaseFact) -> AutomaticViolation:
     case = fact.case
     if fact.kind == facts.SIGNED_FOR_LATE:
         kind, source = Violation.Kind.LATE_SIGN_FOR, f"late_sign_for:{fact.key}"
-        description = gettext("Signed for after the deadline.")
+        message = gettext_noop("Signed for after the deadline.")
     elif fact.kind == facts.SIGN_FOR_OVERDUE:
         kind, source = Violation.Kind.LATE_SIGN_FOR, f"late_sign_for:{fact.key}"
-        description = gettext("Not signed for by the deadline.")
+        message = gettext_noop("Not signed for by the deadline.")
     elif fact.kind == facts.RETURN_REJECTED:
         kind, source = Violation.Kind.BUCK_PASSING, f"return:{fact.key}"
-        description = gettext("Return rejected: the case was within the department's remit.")
+        message = gettext_noop("Return rejected: the case was within the department's remit.")
     elif fact.kind == facts.REOPENED_AT_FAULT:
         kind, source = Violation.Kind.FAULT_DISSATISFACTION, f"reopen:{fact.key}"
-        description = gettext("Unsatisfied rating found to be the unit's fault; case reopened.")
+        message = gettext_noop("Unsatisfied rating found to be the unit's fault; case reopened.")
     elif fact.kind == facts.RED_CARD:
         kind, source = Violation.Kind.RED_CARD, f"red:{fact.key}"
-        description = gettext("Red card: the time limit and the reminder's limit both passed.")
+        message = gettext_noop("Red card: the time limit and the reminder's limit both passed.")
     else:
         raise ValueError(f"no violation for the case fact {fact.kind!r}")
     return AutomaticViolation(
         kind=kind,
         source_key=source,
-        description=description,
+        description=Described(message),
         case=case,
         department=fact.department,
         staff=fact.staff,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from xiaoneng.accountability.models import Sanction
 from xiaoneng.documents.content import (
@@ -28,7 +29,9 @@ def _issuer() -> str:
 
 
 def _facts(sanction: Sanction) -> str:
-    text = sanction.violation.description.strip()
+    # A 公文 is in Chinese: a description the system wrote is rendered in the office's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        text = sanction.violation.description_label.strip()
     return text if text.endswith(("。", ".")) else f"{text}。"
 
 

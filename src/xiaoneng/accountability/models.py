@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.descriptions import render
+
 
 class Violation(models.Model):
     class Kind(models.TextChoices):
@@ -62,7 +64,13 @@ class Violation(models.Model):
         on_delete=models.PROTECT,
         related_name="violations",
     )
+    # As typed by a person; for a description the system wrote, its rendering in the office's
+    # default language (the message and its parameters below render it for each reader).
     description = models.TextField(_("description"))
+    # A description the system wrote: the catalog's message id and its parameters (see
+    # descriptions.py); blank for a description a person typed.
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    message_params = models.JSONField(_("message parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("recorded at"))
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices, blank=True)
     persons = models.ManyToManyField(
@@ -107,6 +115,17 @@ class Violation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accountability:violation", args=[self.pk])
+
+    @property
+    def description_label(self) -> str:
+        """The description in the active language: one the system wrote rendered from its
+        message, one a person typed as typed."""
+        if not self.message:
+            return self.description
+        try:
+            return render(self.message, self.message_params)
+        except (KeyError, TypeError, ValueError):
+            return self.description
 
 
 class ViolationPerson(models.Model):

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.descriptions import Described
 from xiaoneng.accountability.models import DenialFiling, Violation, ViolationPerson
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Kind
@@ -25,11 +26,23 @@ APPEAL_WORKDAYS = 5
 RECORDERS = frozenset({Role.INSPECTOR, Role.EFFICIENCY_OFFICE})
 
 
+def _description(description: str | Described) -> dict[str, Any]:
+    """The stored fields of a description: typed text as it is; a system's message with its
+    parameters, beside its rendering in the office's default language."""
+    if isinstance(description, Described):
+        return {
+            "description": description.stored(),
+            "message": description.message,
+            "message_params": dict(description.params),
+        }
+    return {"description": description, "message": "", "message_params": {}}
+
+
 def _create_once(
     *,
     kind: str,
     source_key: str,
-    description: str,
+    description: str | Described,
     case: Any,
     department: Any,
     staff: Any,
@@ -46,7 +59,7 @@ def _create_once(
             violation = Violation.objects.create(
                 kind=kind,
                 source_key=source_key,
-                description=description,
+                **_description(description),
                 case=case,
                 department=department,
                 staff=staff,
@@ -78,13 +91,14 @@ def violation_record_automatic(
     *,
     kind: str,
     source_key: str,
-    description: str,
+    description: Described,
     case: object | None = None,
     department: object | None = None,
     staff: object | None = None,
     unit_id: int | None = None,
 ) -> tuple[Violation, bool]:
-    """Record the violation once per source; a repeated trigger returns the existing row."""
+    """Record the violation once per source; a repeated trigger returns the existing row. The
+    description is a catalog message with its parameters, shown in each reader's language."""
     with transaction.atomic():
         return _create_once(
             kind=kind,
@@ -104,7 +118,7 @@ class AutomaticViolation:
 
     kind: str
     source_key: str
-    description: str
+    description: Described
     case: Any = None
     department: Any = None
     staff: Any = None
@@ -128,7 +142,7 @@ def violation_record_automatic_bulk(*, items: list[AutomaticViolation]) -> int:
             Violation(
                 kind=item.kind,
                 source_key=item.source_key,
-                description=item.description,
+                **_description(item.description),
                 case=item.case,
                 department=item.department,
                 staff=item.staff,
@@ -317,9 +331,11 @@ def violation_record_unfiled_denial(*, case: Any, stage: str) -> Violation | Non
     violation, _created = violation_record_automatic(
         kind=Violation.Kind.UNFILED_DENIAL,
         source_key=f"unfiled_denial:{case.pk}",
-        description=gettext(
-            "The promised time passed without a filing that the application cannot be "
-            "finished in time."
+        description=Described(
+            gettext_noop(
+                "The promised time passed without a filing that the application cannot be "
+                "finished in time."
+            )
         ),
         case=case,
         department=case.lead_department,

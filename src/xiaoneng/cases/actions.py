@@ -557,7 +557,7 @@ def _outcome(action: str, case: Case, written: list[Any]) -> str:
 
 def _values(case: Case) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "lead": case.lead_department.name if case.lead_department_id else "",
+        "lead": case.lead_department.label if case.lead_department_id else "",
         "handler": str(case.handler.user) if case.handler_id else "",
         "into": case.merged_into.number if case.merged_into_id else "",
         "due": "",

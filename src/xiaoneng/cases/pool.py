@@ -149,11 +149,12 @@ def pool_visible_to(user: User) -> QuerySet[Case]:
 
 def pool_next_step(case: Case) -> dict[str, str]:
     """What happens next to a pooled request, for the requester's confirmation: which unit
-    accepts it and by when (the intake clock's due moment, local time)."""
+    accepts it (named in the language of the request that submitted it) and by when (the
+    intake clock's due moment, local time)."""
     from xiaoneng.cases import clocks
 
     if not in_pool(case):
         return {}
     clock = clocks.current(case=case, stage=clocks.INTAKE)
     due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock else ""
-    return {"pool_unit": case.unit.name, "accept_by": due}
+    return {"pool_unit": case.unit.label, "accept_by": due}

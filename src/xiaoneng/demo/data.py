@@ -165,6 +165,15 @@ SAFETY_STAFF = [
     ("safety_b", "邱晓静", "安全稳定科科员（B岗）"),
 ]
 
+# English names of the posts above and below (Chinese name -> English), read on English pages.
+POST_NAMES_EN = {
+    "基础教育投诉办理岗": "Basic education complaints desk",
+    "效能派单督办岗": "Efficiency dispatch and follow-up desk",
+    "校务投诉办理岗": "School complaints desk",
+    "校园安全应急值守岗": "Campus safety emergency duty",
+    "首问受理岗": "First-contact desk",
+}
+
 # The first-contact post (首问受理岗) of each unit works its intake pool (待受理):
 # (unit code, department code, post name, A, B). Schools without demo logins of their own get
 # two staff members of their principal's office (SCHOOL_INTAKE_STAFF).

@@ -207,7 +207,10 @@ def demo_load() -> None:
         _load_first_contact_posts()
         _load_category_departments()
         org_english_names_fill(
-            units=data.UNIT_NAMES_EN, departments=data.DEPARTMENT_NAMES_EN, by=None
+            units=data.UNIT_NAMES_EN,
+            departments=data.DEPARTMENT_NAMES_EN,
+            posts=data.POST_NAMES_EN,
+            by=None,
         )
 
 

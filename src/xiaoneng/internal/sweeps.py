@@ -14,8 +14,9 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
+from xiaoneng.accountability.descriptions import Described
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
 from xiaoneng.cases.notifications import efficiency_office_staff
@@ -99,8 +100,10 @@ def _raise_once(matter: Matter, clock: Clock, level: str, *, now: datetime) -> b
         violation_record_automatic(
             kind=Violation.Kind.LATE_SIGN_FOR,
             source_key=f"internal-sign:{clock.pk}",
-            description=gettext("Internal matter %(number)s not signed for by the deadline.")
-            % {"number": matter.number},
+            description=Described(
+                gettext_noop("Internal matter %(number)s not signed for by the deadline."),
+                {"number": matter.number},
+            ),
             department=matter.lead_department,
             unit_id=matter.unit_id,
         )
@@ -108,10 +111,12 @@ def _raise_once(matter: Matter, clock: Clock, level: str, *, now: datetime) -> b
         violation_record_automatic(
             kind=Violation.Kind.RED_CARD,
             source_key=f"internal-red:{clock.pk}",
-            description=gettext(
-                "Red card: internal matter %(number)s missed its limit and the grace period."
-            )
-            % {"number": matter.number},
+            description=Described(
+                gettext_noop(
+                    "Red card: internal matter %(number)s missed its limit and the grace period."
+                ),
+                {"number": matter.number},
+            ),
             department=matter.lead_department,
             unit_id=matter.unit_id,
         )

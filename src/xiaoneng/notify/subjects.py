@@ -4,8 +4,11 @@ A subject is stored as it was sent: rendered through the catalogs in the languag
 the event happened (Chinese, the office's default). To show it on a page in another language,
 the stored text is looked up among the catalogs' translations, their ``%(name)s`` patterns
 included: when it is the rendering of a known message, that message is rendered again in the
-active language with the same parameters. Any other text (a case number, a round's title typed
-by a person) is shown as stored. The subject itself, and what the API returns, never change.
+active language with the same parameters. A parameter that is itself a catalog message (a
+measure, a kind) is translated too; one named ``unit`` or ``department`` holds that unit's or
+department's Chinese name, and shows its English name on English pages. Any other text (a case
+number, a round's title typed by a person) is shown as stored. The subject itself, and what
+the API returns, never change.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from django.utils.translation import gettext, trans_real
+from django.db.models import Q
+from django.utils.translation import get_language, gettext, trans_real
+
+from xiaoneng.org.models import Department, Unit
 
 # The languages subjects may have been stored in.
 LANGUAGES = ("zh-hans", "en")
@@ -21,6 +27,9 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 # A pattern must say something besides its parameters to be trusted ("%(a)s：%(b)s" is not).
 LITERAL = re.compile(r"\w")
 MIN_LITERAL = 2
+# Parameters that hold a unit's or a department's Chinese name (shown in English on English
+# pages when it has an English name).
+NAMED = frozenset({"unit", "department"})
 
 Pattern = tuple[re.Pattern[str], str, frozenset[str]]
 
@@ -76,6 +85,25 @@ def _exact_label(value: str, exact: dict[str, str]) -> str:
     return gettext(msgid) if msgid is not None else value
 
 
+def _name_label(name: str, value: str) -> str | None:
+    """A parameter naming a unit or a department by its Chinese name: its English name on
+    English pages (None: not such a parameter, or no English name to show)."""
+    if name not in NAMED or not (get_language() or "").startswith("en"):
+        return None
+    if name == "unit":
+        unit = Unit.objects.filter(Q(short_name=value) | Q(name=value)).exclude(name_en="")
+        names = set(unit.values_list("name_en", flat=True)[:2])
+    else:
+        departments = Department.objects.filter(name=value).exclude(name_en="")
+        names = set(departments.values_list("name_en", flat=True).distinct()[:2])
+    return names.pop() if len(names) == 1 else None
+
+
+def _param_label(name: str, value: str, exact: dict[str, str]) -> str:
+    named = _name_label(name, value.strip())
+    return named if named is not None else _exact_label(value, exact)
+
+
 def subject_label(subject: str) -> str:
     """``subject`` in the active language when it is a known message, else as stored."""
     exact, patterns = _index()
@@ -87,7 +115,7 @@ def subject_label(subject: str) -> str:
         if match is None:
             continue
         params: dict[str, object] = {
-            name: int(value) if name in numbers else _exact_label(value, exact)
+            name: int(value) if name in numbers else _param_label(name, value, exact)
             for name, value in match.groupdict().items()
         }
         try:

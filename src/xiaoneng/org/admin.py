@@ -64,7 +64,7 @@ class DepartmentAdmin(AuditedAdmin):
 class PostForm(forms.ModelForm):
     class Meta:
         model = Post
-        fields = ("department", "name", "duties", "a_holder", "b_holder")
+        fields = ("department", "name", "name_en", "duties", "a_holder", "b_holder")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -178,6 +178,8 @@ class Post(models.Model):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="posts"
     )
     name = models.CharField(_("name"), max_length=100)
+    # Read instead of the Chinese name when the page is in English (blank: the Chinese name).
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     duties = models.TextField(_("duties"), blank=True)
     a_holder = models.ForeignKey(
         Staff,
@@ -211,6 +213,13 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English name on English pages when there is one."""
+        if self.name_en and _english_page():
+            return self.name_en
         return self.name
 
 

@@ -132,10 +132,16 @@ def department_create(
 
 
 def org_english_names_fill(
-    *, units: dict[str, str], departments: dict[str, str], by: User | None
+    *,
+    units: dict[str, str],
+    departments: dict[str, str],
+    posts: dict[str, str] | None = None,
+    by: User | None,
 ) -> int:
-    """Give the units and departments (by code) that have no English name the one given here;
-    names already set are kept. Returns how many rows got a name."""
+    """Give the units and departments (by code) and the posts (by Chinese name) that have no
+    English name the one given here; names already set are kept. Returns how many rows got a
+    name."""
+    posts = posts or {}
     filled = 0
     with transaction.atomic():
         for unit in Unit.objects.select_for_update().filter(code__in=units, name_en=""):
@@ -153,6 +159,18 @@ def org_english_names_fill(
                 action="org.department.update",
                 obj=department,
                 actor=by,
+                summary={"fields": ["name_en"]},
+            )
+            filled += 1
+        found_posts = Post.objects.select_for_update(of=("self",)).select_related("department")
+        for post in found_posts.filter(name__in=posts, name_en=""):
+            post.name_en = posts[post.name]
+            post.save(update_fields=["name_en"])
+            log_action(
+                action="org.post.update",
+                obj=post,
+                actor=by,
+                unit_id=post.department.unit_id,
                 summary={"fields": ["name_en"]},
             )
             filled += 1
@@ -199,8 +217,10 @@ def post_save_holders(
     b_holder: Staff | None,
     by: User | None,
     duties: str = "",
+    name_en: str = "",
 ) -> Post:
-    """Create the post, or update its duties and holders; A and B must be two people."""
+    """Create the post, or update its duties, English name and holders (blank duties or
+    English name keep those it has); A and B must be two people."""
     if a_holder is not None and b_holder is not None and a_holder.pk == b_holder.pk:
         raise DomainError(_("The A holder and the B holder of a post must be two people."))
     for holder in (a_holder, b_holder):
@@ -211,6 +231,7 @@ def post_save_holders(
             department=department, name=name
         )
         post.duties = duties or post.duties
+        post.name_en = name_en.strip() or post.name_en
         post.a_holder, post.b_holder = a_holder, b_holder
         post.save()
         log_action(
@@ -254,7 +275,7 @@ def absence_check(
         raise DomainError(_("Unknown kind of absence."))
     clashes = _partners_away(staff=staff, starts_at=starts_at, ends_at=ends_at)
     if clashes and not head_covers:
-        names = "、".join(post.name for post in clashes)
+        names = "、".join(post.label for post in clashes)
         raise DomainError(
             lazy_format(
                 _(

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop, override
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.descriptions import Described
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
 from xiaoneng.applications.models import Application, MaterialCheck, OneTimeNotice
@@ -271,14 +272,15 @@ def application_second_notice(
         if application.stage == Application.Stage.COMPLETE:
             application.stage = Application.Stage.AWAITING_SUPPLEMENT
             application.save()
-        names = "、".join(material.name for material in new)
         violation_record_automatic(
             kind=Violation.Kind.SECOND_NOTICE,
             source_key=f"second_notice:{notice.pk}",
-            description=gettext(
-                "Second notice asking for materials not in the one-time notice: %(names)s"
-            )
-            % {"names": names},
+            description=Described(
+                gettext_noop(
+                    "Second notice asking for materials not in the one-time notice: %(names)s"
+                ),
+                {"names": [material.name for material in new]},
+            ),
             case=case,
             department=case.lead_department,
             staff=staff,

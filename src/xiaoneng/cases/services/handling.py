@@ -56,7 +56,7 @@ def _signing_capacity(case: Case, staff: Staff) -> tuple[str, Staff | None]:
                     "The case is for the post %(post)s: its A holder, or the B holder while A "
                     "is away, or the department head signs for it."
                 ),
-                {"post": case.post.name},
+                {"post": case.post.label},
             )
         )
     if in_department(staff, case.lead_department_id):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.descriptions import Described, label
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
 from xiaoneng.audit.services import log_action
@@ -47,18 +47,19 @@ def deadline_red(*, deadline: ReportDeadline, at: datetime) -> None:
             "due": deadline.due_at.isoformat(),
         },
     )
-    with override(settings.LANGUAGE_CODE):
-        description = gettext(
-            "%(report)s on incident “%(title)s” not sent by %(due)s (calendar hours)."
-        ) % {
-            "report": deadline.get_kind_display(),
+    described = Described(
+        gettext_noop("%(report)s on incident “%(title)s” not sent by %(due)s (calendar hours)."),
+        {
+            "report": label(ReportKind(deadline.kind).label),
             "title": incident.title,
             "due": timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
-        }
+        },
+    )
+    description = described.stored()
     violation_record_automatic(
         kind=Violation.Kind.RED_CARD,
         source_key=f"emergency:{deadline.pk}",
-        description=description,
+        description=described,
         department=incident.department,
         unit_id=incident.unit_id,
     )

@@ -13,9 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.descriptions import Described, label
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
 from xiaoneng.audit.services import log_action
@@ -131,18 +132,21 @@ def outbound_red(*, row: OutboundReport, at: datetime) -> None:
         data={"outbound": row.pk, "due": row.due_at.isoformat()},
     )
     bureau = bureau_of(incident.unit)
-    with override(settings.LANGUAGE_CODE):
-        description = gettext(
+    described = Described(
+        gettext_noop(
             "Report on incident “%(title)s” to %(to)s not made by %(due)s (calendar hours)."
-        ) % {
+        ),
+        {
             "title": incident.title,
-            "to": row.get_recipient_display(),
+            "to": label(OutboundRecipient(row.recipient).label),
             "due": timezone.localtime(row.due_at).strftime("%Y-%m-%d %H:%M"),
-        }
+        },
+    )
+    description = described.stored()
     violation_record_automatic(
         kind=Violation.Kind.RED_CARD,
         source_key=f"emergency-outbound:{row.pk}",
-        description=description,
+        description=described,
         department=safety_department(bureau),
         unit_id=bureau.pk,
     )

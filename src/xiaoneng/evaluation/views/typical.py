@@ -45,7 +45,7 @@ def typical_new(request: HttpRequest) -> HttpResponse:
     kind = TypicalCase.Kind.TYPICAL if violation is not None else TypicalCase.Kind.GOOD
     initial = {"kind": kind}
     if violation is not None:
-        initial["facts"] = violation.description
+        initial["facts"] = violation.description_label
     form = TypicalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

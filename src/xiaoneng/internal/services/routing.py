@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accountability.descriptions import Described
 from xiaoneng.accountability.models import Violation
 from xiaoneng.accountability.services import violation_record_automatic
 from xiaoneng.errors import DomainError
@@ -207,8 +208,10 @@ def matter_sign(*, by: User, matter: Matter) -> Matter:
             violation_record_automatic(
                 kind=Violation.Kind.LATE_SIGN_FOR,
                 source_key=f"internal-sign:{clock.pk}",
-                description=gettext("Internal matter %(number)s signed for after the deadline.")
-                % {"number": matter.number},
+                description=Described(
+                    gettext_noop("Internal matter %(number)s signed for after the deadline."),
+                    {"number": matter.number},
+                ),
                 department=matter.lead_department,
                 staff=staff,
                 unit_id=matter.unit_id,
@@ -305,11 +308,13 @@ def matter_reroute_decide(
         violation_record_automatic(
             kind=Violation.Kind.BUCK_PASSING,
             source_key=f"internal-reroute:{request.pk}",
-            description=gettext(
-                "Re-route request refused: internal matter %(number)s was within the "
-                "department's remit."
-            )
-            % {"number": matter.number},
+            description=Described(
+                gettext_noop(
+                    "Re-route request refused: internal matter %(number)s was within the "
+                    "department's remit."
+                ),
+                {"number": matter.number},
+            ),
             department=request.department,
             staff=request.requested_by,
             unit_id=matter.unit_id,

@@ -114,6 +114,12 @@ class HeadForm(OfficeForm):
 
 class PostForm(OfficeForm):
     name = forms.CharField(label=_("Post"), max_length=100)
+    name_en = forms.CharField(
+        label=_("English name"),
+        max_length=100,
+        required=False,
+        help_text=_("Shown on English pages; left blank, they show the Chinese name."),
+    )
     duties = forms.CharField(
         label=_("Duties"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -162,6 +168,7 @@ def org_department(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: post_save_holders(
                 department=department,
                 name=data["name"],
+                name_en=data["name_en"],
                 duties=data["duties"],
                 a_holder=people.get(data["a_holder"]),
                 b_holder=people.get(data["b_holder"]),
