@@ -37,6 +37,19 @@ def test_page_renders_for_an_anonymous_visitor(client, demo_org, name) -> None:
     assert "0000-12388" in html  # the supervision phone on every page
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_the_bureau_is_named_in_the_readers_language(client, demo_org, name) -> None:
+    """The header, title and supervising body name the bureau in Chinese, or in English on
+    English pages (its English name), never the Chinese name on an English page."""
+    chinese = client.get(reverse(name)).content.decode()
+    assert "示例市教育局" in chinese
+    assert "Example City Education Bureau" not in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse(name)).content.decode()
+    assert "Example City Education Bureau" in english
+    assert "示例市教育局" not in english
+
+
 def test_home_names_the_hotline_and_what_one_can_do(client, demo_org) -> None:
     html = client.get(reverse("portal:home")).content.decode()
     assert "0000-12345" in html

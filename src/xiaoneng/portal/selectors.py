@@ -284,10 +284,11 @@ def portal_contacts() -> Contacts:
         return Contacts(
             bureau="", hotline="", supervision_phone="", supervising_body="", address=""
         )
+    # The bureau by its name in the reader's language (its English name on English pages).
     return Contacts(
-        bureau=bureau.name,
+        bureau=bureau.label,
         hotline=bureau.enquiry_phone,
         supervision_phone=bureau.supervision_phone,
-        supervising_body=_("%(bureau)s efficiency office") % {"bureau": bureau.name},
+        supervising_body=_("%(bureau)s efficiency office") % {"bureau": bureau.label},
         address=bureau.address,
     )
