@@ -42,15 +42,13 @@ _LINK_KEY = 987654321987
 
 
 class _Batch:
-    """What one batch of locked clocks shares: their cases (as columns), the signals they
-    already have, and the people told about every card, each read once instead of once per
-    signal."""
+    """What one batch of locked clocks shares: their cases (as columns) and the people told
+    about every card, each read once instead of once per signal. The signals the clocks
+    already have are not read: every level a clock has crossed is offered to the one
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING``, which keeps out the ones raised before."""
 
-    def __init__(self, due: list[SweptClock], cases: dict[int, CaseRow]) -> None:
+    def __init__(self, cases: dict[int, CaseRow]) -> None:
         self.cases = cases
-        self.raised = set(
-            Signal.objects.filter(clock_id__in=[c.pk for c in due]).values_list("clock_id", "level")
-        )
         self.people = People.of(cases.values())
         # Signals to raise (clock, case, level, marks), written together at the end.
         self.pending: list[tuple[SweptClock, CaseRow, str, clocks.Marks]] = []
@@ -109,7 +107,7 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
             due = _swept_clocks(rows)
             cards = [c for c in due if c.stage not in (clocks.ASSIST, clocks.RATING)]
             shared = _Batch(
-                cards, case_rows(c.owner_id for c in cards if c.owner_type == clocks.CASE_OWNER)
+                case_rows(c.owner_id for c in cards if c.owner_type == clocks.CASE_OWNER)
             )
             for clock in cards:
                 _check(clock, shared.cases[clock.owner_id], shared, now=now, result=result)
@@ -183,11 +181,8 @@ def _check(
         levels = [Signal.Level.PREWARN]
     else:
         levels = []
-    for level in levels:
-        if (clock.pk, level) in shared.raised:
-            continue  # Raised by an earlier run; this sweeper holds the clock's lock.
-        shared.pending.append((clock, case, level, marks))
-        shared.raised.add((clock.pk, level))
+    # Levels raised by an earlier run are left out by the insert (``_raise_pending``).
+    shared.pending.extend((clock, case, level, marks) for level in levels)
     # The next check from the same thresholds (``clock_schedule_next`` would compute them again).
     upcoming = [point.at for point in points if point.at > now]
     shared.rescheduled.append((clock.pk, min(upcoming) if upcoming else None))
@@ -222,7 +217,7 @@ def _raise_pending(shared: _Batch, *, now: datetime, result: SweepResult) -> Non
     for clock, case, level, _marks in shared.pending:
         signal_id = inserted.get((clock.pk, level))
         if signal_id is None:
-            continue  # Another writer raised it a moment ago: its card is told already.
+            continue  # Raised before (an earlier run, or another writer): its card is told.
         _raise_signal(signal_id, clock, case, level, shared, now=now)
         result.raised[level] += 1
     case_events_record_bulk(shared.events)

@@ -33,7 +33,8 @@ class Notification(models.Model):
 
     created_at = models.DateTimeField(_("time"))
     channel = models.CharField(_("delivery channel"), max_length=16, choices=Channel.choices)
-    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    # Not indexed: nothing filters by it, and every message would pay for it (notify.0005).
+    kind = models.CharField(_("kind"), max_length=64)
     # Staff are addressed by their login; the public by a phone number or e-mail address only.
     recipient_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

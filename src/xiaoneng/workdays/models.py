@@ -173,7 +173,15 @@ class Clock(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["owner_type", "owner_id"], name="workdays_clock_owner"),
-            models.Index(fields=["next_check_at"], name="workdays_clock_next_check"),
+            # The sweeps' due-clock queries (``next_check_at <= now AND state = 'running'``,
+            # ordered by next check and id): the index gives the rows in that order, so a batch
+            # reads only its LIMIT rows. Stopped and paused clocks, and running ones with
+            # nothing left to check, stay out of it (migration workdays.0004).
+            models.Index(
+                fields=["next_check_at", "id"],
+                name="workdays_clock_due_check",
+                condition=Q(state="running", next_check_at__isnull=False),
+            ),
             models.Index(fields=["state", "due_at"], name="workdays_clock_state_due"),
         ]
         constraints = [
