@@ -90,7 +90,8 @@ def case_for_user(user: User, pk: int, *, for_update: bool = False) -> Case:
     )
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    case = queryset.filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
+    # get(), not first(): no ordering (compiled over every selected column) for one row.
+    try:
+        return queryset.get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None

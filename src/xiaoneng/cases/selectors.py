@@ -123,10 +123,11 @@ def case_for_page(user: User, pk: int) -> Case:
     queryset = queryset.select_related(*CASE_PAGE_RELATED).annotate(
         assist_count=_count_of(CaseAssist.objects.filter(case_id=OuterRef("pk")), "case_id")
     )
-    case = queryset.filter(pk=pk).first()
-    if case is None:
-        raise Http404
-    return case
+    # get(), not first(): no ordering (compiled over every selected column) for one row.
+    try:
+        return queryset.get(pk=pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
 
 
 # -- the reply as the public reads it ----------------------------------------------------------

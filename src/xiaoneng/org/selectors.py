@@ -105,7 +105,11 @@ def staff_for(user: User) -> Staff | None:
         return None
     cached = getattr(user, "_xiaoneng_staff", False)
     if cached is False:
-        cached = Staff.objects.select_related("unit", "department").filter(user=user).first()
+        # get(), not first(): one row at most, without the model's ordering to compile.
+        try:
+            cached = Staff.objects.select_related("unit", "department").get(user=user)
+        except Staff.DoesNotExist:
+            cached = None
         user._xiaoneng_staff = cached  # type: ignore[attr-defined]  # cached for the request
     return cast("Staff | None", cached)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,14 @@ def _open_path(request: HttpRequest, *names: str) -> bool:
     path = request.path_info
     if path.startswith(_ALWAYS_OPEN):
         return True
-    return path in {reverse(name) for name in ("office:logout", *names)}
+    return path in _paths(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, names)
+
+
+@lru_cache(maxsize=64)
+def _paths(prefix: str, urlconf: object, names: tuple[str, ...]) -> frozenset[str]:
+    """The paths of these pages, reversed once per script prefix and URL configuration (two
+    middlewares ask on every signed-in request)."""
+    return frozenset(reverse(name, urlconf=urlconf) for name in ("office:logout", *names))
 
 
 def _redirect(request: HttpRequest, name: str) -> HttpResponse:

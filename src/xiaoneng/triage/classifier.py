@@ -12,16 +12,20 @@ import io
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import numpy as np
-from scipy import sparse
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
 
 from xiaoneng.triage.text import normalise, words
+
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+# scikit-learn, SciPy and joblib are imported where a model is trained, loaded or used, not with
+# this module: the URL configuration reaches it, and importing them costs every process that
+# starts Django (each command, each test worker) more than a second of CPU.
 
 # Each department needs this many examples for the three-fold calibration; a department known
 # only by its remit gets its remit's clauses, repeated when there are fewer.
@@ -121,6 +125,8 @@ class Router:
 
     def _fast(self, text: str) -> tuple[sparse.csr_matrix, np.ndarray | None]:
         """The word row (for the reasons) and the calibrated probabilities of one text."""
+        from scipy import sparse
+
         word_idx, word_val = self._row(text, 0)
         char_idx, char_val = self._row(text, 1)
         word_row = sparse.csr_matrix(
@@ -140,6 +146,8 @@ class Router:
         return word_row, calibrated / total
 
     def _vectors(self, texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        from scipy import sparse
+
         word_matrix = self.word_vectoriser.transform(texts)
         char_matrix = self.char_vectoriser.transform(texts)
         return word_matrix, sparse.hstack([word_matrix, char_matrix], format="csr")
@@ -213,6 +221,11 @@ def _balanced(examples: list[Example]) -> list[Example]:
 
 def train(examples: list[Example]) -> Router:
     """Fit a router on ``examples`` (past cases and remit clauses); needs two departments."""
+    from scipy import sparse
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
     examples = _balanced([e for e in examples if e.text.strip()])
     if len({example.label for example in examples}) < 2:
         raise ValueError("at least two departments are needed")
@@ -289,12 +302,16 @@ def evaluate(router: Router, cases: list[tuple[str, str]]) -> Accuracy:
 
 
 def dumps(router: Router) -> bytes:
+    import joblib
+
     buffer = io.BytesIO()
     joblib.dump(router, buffer, compress=3)
     return buffer.getvalue()
 
 
 def loads(blob: bytes) -> Router:
+    import joblib
+
     router: Any = joblib.load(io.BytesIO(blob))
     if not isinstance(router, Router):
         raise ValueError("not a routing model")
