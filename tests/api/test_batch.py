@@ -123,3 +123,31 @@ def test_an_idempotency_key_reused_with_another_body_refuses_the_batch(hotline, 
     response = hotline.post("/cases:batch", {"items": batch})
     assert response.status_code == 409, response.content
     assert not Case.objects.exists()
+
+
+def test_triage_reads_a_batch_at_once_after_the_commit(
+    hotline, new_case, django_capture_on_commit_callbacks
+) -> None:
+    """Every case of a batch gets its suggestion and its repeat check after the commit, in
+    statements that do not grow with the batch (one reading for all, not one each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoneng.triage.models import Suggestion
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hotline.post("/cases:batch", {"items": items(new_case, 2, start=900)})
+    counts = []
+    for start, size in ((0, 3), (100, 12)):
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = hotline.post("/cases:batch", {"items": items(new_case, size, start)})
+        ids = [r["case"]["id"] for r in response.json()["items"]]
+        assert not Suggestion.objects.filter(case_id__in=ids).exists()
+        with CaptureQueriesContext(connection) as queries:
+            for callback in callbacks:
+                callback()
+        counts.append(len(queries))
+        read = Suggestion.objects.filter(case_id__in=ids)
+        assert read.count() == size
+        assert not read.filter(repeat_checked_at=None).exists()
+    assert counts[0] == counts[1], "\n".join(q["sql"][:100] for q in queries)

@@ -3,8 +3,9 @@ was dispatched. Registered in ``TriageConfig.ready()``.
 
 Triage helps; it never blocks, and registration does not pay for it. The reading of an arrived
 case (its suggestion, the repeat check) runs once the registration has committed
-(``transaction.on_commit``), each case in a transaction of its own: the registration holds no
-lock while the text is read, and its query count does not include the reading. If the reading
+(``transaction.on_commit``), every case of the registration (one, or a batch's) in one
+transaction with a fixed number of queries: the registration holds no lock while the text is
+read, and its query count does not include the reading. If the reading
 fails (a model that cannot be read, say) or the process stops before it, the failure is logged
 and the repeat sweep (``triage.repeats``), which reads every recent case not yet read, catches up.
 """
@@ -18,13 +19,26 @@ from django.db import transaction
 
 from xiaoneng.cases import facts
 from xiaoneng.cases.facts import CaseFact
-from xiaoneng.triage.services import case_arrived, suggestion_settle
+from xiaoneng.triage.services import case_arrived, cases_arrived, suggestion_settle
+from xiaoneng.workdays.calendar import calendar_pinned
 
 logger = logging.getLogger(__name__)
 
 
 def read_arrived(cases: list[Any]) -> None:
-    """Read each arrived case (after the registration committed), one transaction each."""
+    """Read the arrived cases (after the registration committed): all of them in one
+    transaction (``cases_arrived``: a fixed number of queries for a batch of 500); if that
+    fails, each in a transaction of its own, so one case that cannot be read leaves the others
+    read."""
+    try:
+        with transaction.atomic(), calendar_pinned():
+            cases_arrived(cases=cases)
+        return
+    except Exception:
+        if len(cases) == 1:
+            logger.exception("triage could not read case %s", cases[0].pk)
+            return
+        logger.exception("triage could not read %d cases at once; reading each", len(cases))
     for case in cases:
         try:
             with transaction.atomic():
