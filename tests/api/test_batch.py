@@ -151,3 +151,24 @@ def test_triage_reads_a_batch_at_once_after_the_commit(
         assert read.count() == size
         assert not read.filter(repeat_checked_at=None).exists()
     assert counts[0] == counts[1], "\n".join(q["sql"][:100] for q in queries)
+
+
+def test_a_large_batch_s_clocks_are_keyed_and_audited_each(hotline, new_case) -> None:
+    """From 50 clocks on PostgreSQL the keys are drawn from the sequence and the clocks copied
+    (``deferred.insert_keyed``): each clock's audit row names its own key."""
+    from xiaoneng.workdays.models import Clock
+
+    response = hotline.post("/cases:batch", {"items": items(new_case, 30)})
+    assert response.status_code == 201, response.content
+    ids = [r["case"]["id"] for r in response.json()["items"]]
+    clocks = list(Clock.objects.filter(owner_type="cases.case", owner_id__in=ids).order_by("id"))
+    assert len(clocks) == 60
+    assert [c.owner_id for c in clocks[::2]] == ids, "in the order of the items"
+    assert {c.stage for c in clocks} == {"reply", "intake"}
+    started = AuditEntry.objects.filter(action="workdays.clock.start")
+    assert set(started.values_list("object_id", flat=True)) >= {str(c.pk) for c in clocks}
+    assert audit_chain_verify().ok
+    # The sequence moved past the copied keys: the next clock gets a new one.
+    more = hotline.post("/cases", {**new_case, "external_number": "after-the-batch"})
+    assert more.status_code == 201
+    assert Clock.objects.filter(owner_id=more.json()["case"]["id"]).count() == 2

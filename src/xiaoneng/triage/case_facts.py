@@ -32,7 +32,7 @@ def read_arrived(cases: list[Any]) -> None:
     read."""
     try:
         with transaction.atomic(), calendar_pinned():
-            cases_arrived(cases=cases)
+            cases_arrived(cases=cases, new=True)
         return
     except Exception:
         if len(cases) == 1:

@@ -409,14 +409,20 @@ def case_arrived(*, case: Case, now: datetime | None = None) -> None:
         Suggestion.objects.filter(pk=suggestion.pk).update(repeat_checked_at=now or timezone.now())
 
 
-def cases_arrived(*, cases: list[Case], now: datetime | None = None) -> None:
+def cases_arrived(*, cases: list[Case], now: datetime | None = None, new: bool = False) -> None:
     """``case_arrived`` for the cases of one registration, batch or import chunk at once, in
     the caller's transaction and with a fixed number of queries whatever their number: which
-    were read before (those go through ``case_arrived``), their first dispatches, their alerts,
-    the replied cases they might repeat, then every suggestion in one insert. The model in use
-    and the unit's departments come from the per-process cache (``selectors.router_for``)."""
+    were read before (those go through ``case_arrived``), their alerts, the replied cases they
+    might repeat, their first dispatches, then every suggestion in one insert. The model in use
+    and the unit's departments come from the per-process cache (``selectors.router_for``).
+
+    ``new``: the cases were registered by the transaction that just committed and nobody has
+    read them, so the first two reads are skipped; a concurrent reading (the sweep) makes the
+    insert fail on the case's unique suggestion, and the caller reads each case on its own."""
     ids = [case.pk for case in cases]
-    read = set(Suggestion.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
+    read: set[int] = set()
+    if not new:
+        read = set(Suggestion.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
     for case in cases:
         if case.pk in read:
             case_arrived(case=case, now=now)
@@ -425,13 +431,14 @@ def cases_arrived(*, cases: list[Case], now: datetime | None = None) -> None:
         return
     checked_at = now or timezone.now()
     checkable = [case for case in fresh if case.kind in REPEAT_KINDS]
-    if checkable:
+    if checkable and not new:
         alerted = set(
             RepeatAlert.objects.filter(case_id__in=[case.pk for case in checkable]).values_list(
                 "case_id", flat=True
             )
         )
         checkable = [case for case in checkable if case.pk not in alerted]
+    if checkable:
         replied = _replied_near(checkable)
         for case in checkable:
             found = _earlier_replied(case) if replied is None else _repeat_among(case, replied)
