@@ -99,10 +99,19 @@ def row_values(fields: list[models.Field], row: Model) -> list[object]:
 
 
 def insert_sql(model: type[Model], rows: Sequence[Model]) -> tuple[str, list[Any]]:
-    """One multi-row ``INSERT`` of ``rows`` (no ``RETURNING``), as SQL and parameters."""
+    """One multi-row ``INSERT`` of ``rows`` (no ``RETURNING``), as SQL and parameters. On
+    PostgreSQL from ``COPY_FROM`` rows on, one array per column (``SELECT … FROM unnest``): the
+    statement has a parameter per column, not per value, which the driver would otherwise
+    scan for one by one (a batch's 500 cases: 16 000 placeholders)."""
     fields = insert_fields(model)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        table = quote(model._meta.db_table)
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"
+        values = [row_values(fields, row) for row in rows]
+        return sql, [list(column) for column in zip(*values, strict=True)]
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES " + ", ".join(
         [one] * len(rows)

@@ -154,20 +154,30 @@ def test_triage_reads_a_batch_at_once_after_the_commit(
 
 
 def test_a_large_batch_s_clocks_are_keyed_and_audited_each(hotline, new_case) -> None:
-    """From 50 clocks on PostgreSQL the keys are drawn from the sequence and the clocks copied
-    (``deferred.insert_keyed``): each clock's audit row names its own key."""
+    """From 50 rows on PostgreSQL the clocks' keys are drawn from the sequence and the clocks
+    copied (``deferred.insert_keyed``), the cases go in as one array per column
+    (``deferred.insert_sql``): each clock's audit row names its own key, each case is whole."""
     from xiaoneng.workdays.models import Clock
 
-    response = hotline.post("/cases:batch", {"items": items(new_case, 30)})
+    response = hotline.post("/cases:batch", {"items": items(new_case, 60)})
     assert response.status_code == 201, response.content
     ids = [r["case"]["id"] for r in response.json()["items"]]
     clocks = list(Clock.objects.filter(owner_type="cases.case", owner_id__in=ids).order_by("id"))
-    assert len(clocks) == 60
+    assert len(clocks) == 120
     assert [c.owner_id for c in clocks[::2]] == ids, "in the order of the items"
     assert {c.stage for c in clocks} == {"reply", "intake"}
     started = AuditEntry.objects.filter(action="workdays.clock.start")
     assert set(started.values_list("object_id", flat=True)) >= {str(c.pk) for c in clocks}
     assert audit_chain_verify().ok
+    cases = {case.pk: case for case in Case.objects.filter(pk__in=ids)}
+    for n, case_id in enumerate(ids):
+        case = cases[case_id]
+        assert case.external_number == f"batch-{n}"
+        assert case.content.endswith(f" {n}")
+        assert case.requester_phone == new_case["requester_phone"]
+        assert case.requester_phone_index
+        assert case.registered_at is not None
+        assert not case.number.startswith("~")
     # The sequence moved past the copied keys: the next clock gets a new one.
     more = hotline.post("/cases", {**new_case, "external_number": "after-the-batch"})
     assert more.status_code == 201

@@ -92,7 +92,9 @@ def test_an_urgent_request_alerts_the_b_holder_while_a_is_away(hotline, new_case
 
     first = _create(hotline, {**new_case, "urgent": True}, "u-1")
     post = first.unit.first_contact_post
-    assert post is not None and post.a_holder is not None and post.b_holder is not None
+    assert post is not None
+    assert post.a_holder is not None
+    assert post.b_holder is not None
     alert = Alert.objects.get(case=first)
     assert (alert.recipient_id, alert.capacity) == (post.a_holder.pk, "post_a")
     now = timezone.now()
