@@ -153,13 +153,17 @@ def test_triage_reads_a_batch_at_once_after_the_commit(
     assert counts[0] == counts[1], "\n".join(q["sql"][:100] for q in queries)
 
 
-def test_a_large_batch_s_clocks_are_keyed_and_audited_each(hotline, new_case) -> None:
+def test_a_large_batch_s_clocks_are_keyed_and_audited_each(
+    hotline, new_case, django_capture_on_commit_callbacks
+) -> None:
     """From 50 rows on PostgreSQL the clocks' keys are drawn from the sequence and the clocks
     copied (``deferred.insert_keyed``), the cases go in as one array per column
     (``deferred.insert_sql``): each clock's audit row names its own key, each case is whole."""
+    from xiaoneng.triage.models import Suggestion
     from xiaoneng.workdays.models import Clock
 
-    response = hotline.post("/cases:batch", {"items": items(new_case, 60)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hotline.post("/cases:batch", {"items": items(new_case, 60)})
     assert response.status_code == 201, response.content
     ids = [r["case"]["id"] for r in response.json()["items"]]
     clocks = list(Clock.objects.filter(owner_type="cases.case", owner_id__in=ids).order_by("id"))
@@ -178,6 +182,8 @@ def test_a_large_batch_s_clocks_are_keyed_and_audited_each(hotline, new_case) ->
         assert case.requester_phone_index
         assert case.registered_at is not None
         assert not case.number.startswith("~")
+    # Triage held the 60 cases as ids until the commit, then read them back and read them.
+    assert Suggestion.objects.filter(case_id__in=ids, repeat_checked_at__isnull=False).count() == 60
     # The sequence moved past the copied keys: the next clock gets a new one.
     more = hotline.post("/cases", {**new_case, "external_number": "after-the-batch"})
     assert more.status_code == 201
