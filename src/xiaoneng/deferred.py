@@ -158,7 +158,7 @@ def write_together(pending: dict[type[Model], list[Model]]) -> None:
         cursor.execute("WITH " + ", ".join(parts) + " SELECT 1", params)
 
 
-def insert_keyed(model: type[Model], rows: list[Model]) -> None:
+def insert_keyed(model: type[Model], rows: Sequence[Model]) -> None:
     """Insert rows and set their primary keys. On PostgreSQL from ``COPY_FROM`` rows on, the
     keys are drawn from the table's sequence in one query, in the rows' order, and the rows
     go in by ``COPY`` with them: no multi-row ``INSERT`` for the driver to build and parse (a
@@ -185,7 +185,7 @@ def insert_keyed(model: type[Model], rows: list[Model]) -> None:
     write(model, rows, keys=True)
 
 
-def write(model: type[Model], rows: list[Model], *, keys: bool = False) -> None:
+def write(model: type[Model], rows: Sequence[Model], *, keys: bool = False) -> None:
     """Insert rows whose keys nobody reads back: with ``COPY`` on PostgreSQL (each row a tuple
     of prepared values, no SQL built per row), else with multi-row ``INSERT``s. ``keys``: the
     rows carry their primary keys already (``insert_keyed``)."""

@@ -7,6 +7,7 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -96,7 +97,7 @@ def _remit_key(unit: Unit) -> str:
     return "remit:" + hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:16]
 
 
-def _model_in_use(unit: Unit) -> tuple[tuple[int, str], dict[str, int] | None]:
+def _model_in_use(unit: Unit) -> tuple[tuple[int, str], Any]:
     latest = (
         RoutingModel.objects.filter(unit=unit).order_by("-version").values("pk", "version").first()
     )
