@@ -109,6 +109,13 @@ class BenchDatabase:
         import psycopg
 
         prefix = _prefixed(f"xiaoneng_bench_tpl_{self.cases}_")
+        if "bench" not in prefix:
+            # ``xiaoneng bench-data`` fills only a database whose name says "bench": a template
+            # named otherwise failed after its migration and demo, minutes later.
+            raise SystemExit(
+                f"generated cases need a database prefix containing 'bench' ({prefix!r}): "
+                "set XIAONENG_BENCH_DB_PREFIX to e.g. xnb_bench_<name>"
+            )
         name = prefix + _history_key()
         with psycopg.connect(f"{self.server}/postgres", autocommit=True) as conn:
             # Compared in Python: in LIKE, "_" matches any character (1000_ would match 1000000).

@@ -101,13 +101,16 @@ def main(argv: list[str] | None = None) -> int:
                 shown["last"] = time.perf_counter()
                 print(f"  imported {done:,}/{total:,}", flush=True)
 
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         report = referral_import_run(by=user, file=path, mode=args.mode, progress=progress)
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         cases = Case.objects.filter(channel="hotline", external_number__startswith="12345-").count()
         print(
-            f"import of {rows:,} rows ({args.mode}): {seconds:.1f} s, {rows / seconds:,.0f} rows/s"
+            f"import of {rows:,} rows ({args.mode}): {seconds:.1f} s, "
+            f"{rows / seconds:,.0f} rows/s; "
+            f"CPU of this process {cpu:.1f} s, {rows / cpu:,.0f} rows/s of its CPU "
+            f"(PostgreSQL's own time not included)"
         )
         print(
             f"peak RSS of the process: {rss_after / 1024:.0f} MB "

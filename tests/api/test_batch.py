@@ -123,3 +123,68 @@ def test_an_idempotency_key_reused_with_another_body_refuses_the_batch(hotline, 
     response = hotline.post("/cases:batch", {"items": batch})
     assert response.status_code == 409, response.content
     assert not Case.objects.exists()
+
+
+def test_triage_reads_a_batch_at_once_after_the_commit(
+    hotline, new_case, django_capture_on_commit_callbacks
+) -> None:
+    """Every case of a batch gets its suggestion and its repeat check after the commit, in
+    statements that do not grow with the batch (one reading for all, not one each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xiaoneng.triage.models import Suggestion
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hotline.post("/cases:batch", {"items": items(new_case, 2, start=900)})
+    counts = []
+    for start, size in ((0, 3), (100, 12)):
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = hotline.post("/cases:batch", {"items": items(new_case, size, start)})
+        ids = [r["case"]["id"] for r in response.json()["items"]]
+        assert not Suggestion.objects.filter(case_id__in=ids).exists()
+        with CaptureQueriesContext(connection) as queries:
+            for callback in callbacks:
+                callback()
+        counts.append(len(queries))
+        read = Suggestion.objects.filter(case_id__in=ids)
+        assert read.count() == size
+        assert not read.filter(repeat_checked_at=None).exists()
+    assert counts[0] == counts[1], "\n".join(q["sql"][:100] for q in queries)
+
+
+def test_a_large_batch_s_clocks_are_keyed_and_audited_each(
+    hotline, new_case, django_capture_on_commit_callbacks
+) -> None:
+    """From 50 rows on PostgreSQL the clocks' keys are drawn from the sequence and the clocks
+    copied (``deferred.insert_keyed``), the cases go in as one array per column
+    (``deferred.insert_sql``): each clock's audit row names its own key, each case is whole."""
+    from xiaoneng.triage.models import Suggestion
+    from xiaoneng.workdays.models import Clock
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hotline.post("/cases:batch", {"items": items(new_case, 60)})
+    assert response.status_code == 201, response.content
+    ids = [r["case"]["id"] for r in response.json()["items"]]
+    clocks = list(Clock.objects.filter(owner_type="cases.case", owner_id__in=ids).order_by("id"))
+    assert len(clocks) == 120
+    assert [c.owner_id for c in clocks[::2]] == ids, "in the order of the items"
+    assert {c.stage for c in clocks} == {"reply", "intake"}
+    started = AuditEntry.objects.filter(action="workdays.clock.start")
+    assert set(started.values_list("object_id", flat=True)) >= {str(c.pk) for c in clocks}
+    assert audit_chain_verify().ok
+    cases = {case.pk: case for case in Case.objects.filter(pk__in=ids)}
+    for n, case_id in enumerate(ids):
+        case = cases[case_id]
+        assert case.external_number == f"batch-{n}"
+        assert case.content.endswith(f" {n}")
+        assert case.requester_phone == new_case["requester_phone"]
+        assert case.requester_phone_index
+        assert case.registered_at is not None
+        assert not case.number.startswith("~")
+    # Triage held the 60 cases as ids until the commit, then read them back and read them.
+    assert Suggestion.objects.filter(case_id__in=ids, repeat_checked_at__isnull=False).count() == 60
+    # The sequence moved past the copied keys: the next clock gets a new one.
+    more = hotline.post("/cases", {**new_case, "external_number": "after-the-batch"})
+    assert more.status_code == 201
+    assert Clock.objects.filter(owner_id=more.json()["case"]["id"]).count() == 2

@@ -83,3 +83,30 @@ def test_a_deactivated_client_is_refused_at_once(hotline, hotline_client, new_ca
     _create(hotline, new_case, "c-1")
     apiclient_deactivate(client=hotline_client, by=None)
     assert hotline.post("/cases", {**new_case, "external_number": "c-2"}).status_code == 401
+
+
+def test_an_urgent_request_alerts_the_b_holder_while_a_is_away(hotline, new_case) -> None:
+    """The urgent alert of a new request takes its chain from the cached intake post: an
+    absence recorded since is seen, the A holder skipped, the B holder alerted first."""
+    from xiaoneng.emergencies.models import Alert
+
+    first = _create(hotline, {**new_case, "urgent": True}, "u-1")
+    post = first.unit.first_contact_post
+    assert post is not None
+    assert post.a_holder is not None
+    assert post.b_holder is not None
+    alert = Alert.objects.get(case=first)
+    assert (alert.recipient_id, alert.capacity) == (post.a_holder.pk, "post_a")
+    now = timezone.now()
+    absence_record(
+        staff=post.a_holder,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(days=2),
+        kind=Absence.Kind.LEAVE,
+        by=None,
+    )
+    second = _create(hotline, {**new_case, "urgent": True}, "u-2")
+    alert = Alert.objects.get(case=second)
+    assert (alert.recipient_id, alert.capacity) == (post.b_holder.pk, "post_b")
+    assert alert.reply_code
+    assert second.events.filter(action="urgent_alert").exists()

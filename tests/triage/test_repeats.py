@@ -98,3 +98,36 @@ def test_the_sweep_catches_up_with_a_case_the_hook_missed(users, bureau_departme
     assert repeats_sweep() == 1
     assert repeats_sweep() == 0
     assert RepeatAlert.objects.get(case=again).earlier_id == first.pk
+
+
+def test_a_repeat_inside_a_batch_is_found_as_alone(users, bureau_departments) -> None:
+    """The reading of many arrivals at once (``cases_arrived``: one query for the replied
+    cases of all of them) finds what each case's own check finds."""
+    from xiaoneng.triage.services import cases_arrived
+
+    first = _replied(users, bureau_departments, _complain(TEXT, "13811112222", None))
+    other = _replied(
+        users, bureau_departments, _complain("第二中学今年的教辅资料费收得太多了。", "13700000000")
+    )
+    arrived = [
+        case_register(
+            by=None,
+            channel="online",
+            kind="complaint",
+            category=Category.objects.get(code="surroundings"),
+            title=text[:16],
+            content=text,
+            requester_phone=phone,
+        ).case
+        for text, phone in (
+            ("上次反映的门口流动摊贩又回来了，还是卖三无食品。", "13811112222"),
+            ("区里的体育场馆周末不开放。", "13500000000"),
+            ("教辅资料费的事还是没有退。", "13700000000"),
+        )
+    ]
+    cases_arrived(cases=arrived)
+    alerts = {alert.case_id: alert for alert in RepeatAlert.objects.all()}
+    assert alerts[arrived[0].pk].earlier_id == first.pk
+    assert arrived[1].pk not in alerts
+    assert alerts[arrived[2].pk].earlier_id == other.pk
+    assert all(alert.reason == RepeatAlert.Reason.PERSON for alert in alerts.values())

@@ -86,27 +86,32 @@ def _intake_post(post_id: int) -> tuple[Post, datetime, list[tuple[int, datetime
     post = Post.objects.select_related(
         "a_holder__user", "b_holder__user", "department__head__user"
     ).get(pk=post_id)
-    holders = [holder for holder in (post.a_holder, post.b_holder) if holder is not None]
     head = post.department.head
-    user_roles_prime([s.user for s in [*holders, *([head] if head else [])]])
+    people = [s for s in (post.a_holder, post.b_holder, head) if s is not None]
+    user_roles_prime([s.user for s in people])
     built = timezone.now()
     absences = list(
         Absence.objects.filter(
-            staff_id__in=[s.pk for s in holders], ends_at__gt=built - ABSENCE_HORIZON
+            staff_id__in=[s.pk for s in people], ends_at__gt=built - ABSENCE_HORIZON
         ).values_list("staff_id", "starts_at", "ends_at")
     )
     return post, built, absences
 
 
-def intake_post_acting(post_id: int, *, at: datetime) -> ActingHolder:
-    """Who works the intake pool of the unit whose first-contact post is ``post_id`` at
-    ``at``, by the A/B rule, with the post, its holders, their roles and absences cached."""
+def intake_post_away(post_id: int, *, at: datetime) -> tuple[Post, set[int]]:
+    """The first-contact post ``post_id`` with its holders and its department's head (cached),
+    and which of these three are away at ``at``."""
     post, built, absences = config_cached(
         ("cases.intake_post", post_id), lambda: _intake_post(post_id)
     )
     if at < built - ABSENCE_HORIZON:
-        holders = [s.pk for s in (post.a_holder, post.b_holder) if s is not None]
-        away = absent_staff_ids(staff_ids=holders, at=at)
-    else:
-        away = {staff_id for staff_id, starts, ends in absences if starts <= at < ends}
+        people = [s.pk for s in (post.a_holder, post.b_holder, post.department.head) if s]
+        return post, absent_staff_ids(staff_ids=people, at=at)
+    return post, {staff_id for staff_id, starts, ends in absences if starts <= at < ends}
+
+
+def intake_post_acting(post_id: int, *, at: datetime) -> ActingHolder:
+    """Who works the intake pool of the unit whose first-contact post is ``post_id`` at
+    ``at``, by the A/B rule, with the post, its holders, their roles and absences cached."""
+    post, away = intake_post_away(post_id, at=at)
     return acting_of(post, away)

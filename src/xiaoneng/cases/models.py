@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.states import OPEN_STATE_VALUES, State
 from xiaoneng.fieldcrypt.fields import BlindIndexField, EncryptedTextField
+
+# The case page's URL pattern by (script prefix, URL configuration): Case.get_absolute_url.
+_CASE_URLS: dict[tuple[str, object], str] = {}
 
 
 class Channel(models.TextChoices):
@@ -251,7 +254,17 @@ class Case(models.Model):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("office:case_detail", args=[self.pk])
+        # Every notification about a case carries this link: the URL is reversed once per
+        # script prefix and URL configuration, then filled in (``reverse`` costs ~0.1 ms).
+        key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        pattern = _CASE_URLS.get(key)
+        if pattern is None:
+            placeholder = 918273645546372819
+            pattern = reverse("office:case_detail", args=[placeholder]).replace(
+                str(placeholder), "{}"
+            )
+            _CASE_URLS[key] = pattern
+        return pattern.format(self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,9 +17,27 @@ class TriageConfig(AppConfig):
         from xiaoneng.triage.services import repeats_sweep, routing_models_retrain
 
         case_facts.register()
+        _touch_config_on_new_models()
         _show_on_case_pages()
         periodic.register("triage.retrain", lambda: routing_models_retrain())
         periodic.register("triage.repeats", lambda: repeats_sweep())
+
+
+def _touch_config_on_new_models() -> None:
+    """Which routing model a unit uses is cached per process under the configuration token
+    (``triage.selectors.router_for``): a model trained or deleted bumps it."""
+    from django.db.models.signals import post_delete, post_save
+
+    from xiaoneng.triage.models import RoutingModel
+
+    def touch(sender: Any, **kwargs: Any) -> None:
+        from xiaoneng.workdays.calendar import config_touch
+
+        config_touch()
+
+    uid = "xiaoneng.config.triage.routingmodel"
+    post_save.connect(touch, sender=RoutingModel, dispatch_uid=f"{uid}.save", weak=False)
+    post_delete.connect(touch, sender=RoutingModel, dispatch_uid=f"{uid}.delete", weak=False)
 
 
 def _show_on_case_pages() -> None:

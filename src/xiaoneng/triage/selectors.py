@@ -7,6 +7,7 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -21,6 +22,7 @@ from xiaoneng.triage.classifier import Example, Router, loads, remit_examples_of
 from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
 from xiaoneng.triage.similarity import SHOWN, Match, Probe, compare
 from xiaoneng.triage.text import school_aliases
+from xiaoneng.workdays.calendar import config_cached
 
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_WINDOW_DAYS = 90
@@ -95,12 +97,18 @@ def _remit_key(unit: Unit) -> str:
     return "remit:" + hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()[:16]
 
 
-def router_for(unit: Unit) -> tuple[Router | None, int | None]:
-    """The unit's newest trained model, or (day one) one learnt from the remits alone."""
+def _model_in_use(unit: Unit) -> tuple[tuple[int, str], Any]:
     latest = (
         RoutingModel.objects.filter(unit=unit).order_by("-version").values("pk", "version").first()
     )
-    key = (unit.pk, f"v{latest['version']}" if latest else _remit_key(unit))
+    return (unit.pk, f"v{latest['version']}" if latest else _remit_key(unit)), latest
+
+
+def router_for(unit: Unit) -> tuple[Router | None, int | None]:
+    """The unit's newest trained model, or (day one) one learnt from the remits alone. Which
+    model is in use is kept per process under the configuration token (a new model version and
+    a department's change both bump it: ``triage/apps.py``, ``cases/config_cache.py``)."""
+    key, latest = config_cached(("triage.model", unit.pk), lambda: _model_in_use(unit))
     router = _cache.routers.get(key)
     if router is None:
         if latest is not None:
@@ -145,6 +153,17 @@ def reason_texts(words: list[str], similar: list[tuple[str, str]]) -> list[str]:
     return reasons
 
 
+def _departments_of(unit_id: int) -> tuple[dict[str, Department], dict[str, str]]:
+    found = list(Department.objects.filter(unit_id=unit_id))
+    return {d.code: d for d in found}, {d.code: d.name for d in found}
+
+
+def unit_departments(unit: Unit) -> tuple[dict[str, Department], dict[str, str]]:
+    """The unit's departments by code and their names by code (kept per process under the
+    configuration token, which a department's change bumps). Shared: read, never change."""
+    return config_cached(("triage.departments", unit.pk), lambda: _departments_of(unit.pk))
+
+
 def suggest(text: str, *, unit: Unit, limit: int = 3) -> tuple[list[Suggested], int | None]:
     """Up to ``limit`` departments of ``unit`` for ``text``, best first, and the model version;
     no department at all ("don't know") when the best is below the confidence threshold."""
@@ -154,11 +173,7 @@ def suggest(text: str, *, unit: Unit, limit: int = 3) -> tuple[list[Suggested], 
     guesses = router.suggest(text, limit=limit)
     if not guesses or guesses[0].confidence < threshold():
         return [], version
-    departments = {
-        d.code: d
-        for d in Department.objects.filter(unit=unit, code__in=[g.department for g in guesses])
-    }
-    names = dict(Department.objects.filter(unit=unit).values_list("code", "name"))
+    departments, names = unit_departments(unit)
     found = []
     for guess in guesses:
         department = departments.get(guess.department)

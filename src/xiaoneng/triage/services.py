@@ -4,13 +4,14 @@ choice made at dispatch, merging a near-duplicate (并案), and raising repeat-c
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
@@ -19,6 +20,7 @@ from xiaoneng.cases.models import Case, CaseEvent, Kind
 from xiaoneng.cases.notifications import efficiency_office_staff, notify_requester
 from xiaoneng.cases.services import case_merge
 from xiaoneng.cases.services.events import case_event_record
+from xiaoneng.deferred import write
 from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.roles import Role
@@ -123,26 +125,8 @@ def suggestion_record(*, case: Case) -> Suggestion:
     existing = Suggestion.objects.filter(case=case).first()
     if existing is not None:
         return existing
-    found, version = suggest(f"{case.title} {case.content}", unit=case.unit)
-    suggestion = Suggestion.objects.create(
-        case=case,
-        unit=case.unit,
-        model_version=version,
-        made_at=timezone.now(),
-        items=[
-            {
-                "department": s.department.code,
-                "department_id": s.department.pk,
-                "confidence": s.confidence,
-                "reasons": s.reasons,
-                # What the reasons are made of, so each reader sees them in their language.
-                "words": s.words,
-                "similar": [[number, name] for _pk, number, name in s.similar],
-            }
-            for s in found
-        ],
-        top=found[0].department if found else None,
-    )
+    suggestion = _suggestion(case)
+    suggestion.save(force_insert=True)
     _settle_if_dispatched(suggestion)
     return suggestion
 
@@ -229,17 +213,103 @@ def _earlier_replied(case: Case) -> tuple[Case, str, float] | None:
         if case.requester_phone_index
         else earlier.none()
     )
-    probe, best = _probe(case), None
-    for old in list(person[:20]):
+    matter = (
+        earlier.filter(unit_concerned_id=case.unit_concerned_id)[:MATTER_CANDIDATES]
+        if case.unit_concerned_id is not None
+        else []
+    )
+    return _repeat_of(case, list(person[:PERSON_CANDIDATES]), matter)
+
+
+# How many of the newest replied cases of the same person, and about the same school, a new
+# case is compared with.
+PERSON_CANDIDATES = 20
+MATTER_CANDIDATES = 500
+
+
+def _repeat_of(
+    case: Case, person: Iterable[Case], matter: Iterable[Case]
+) -> tuple[Case, str, float] | None:
+    """The first of ``person`` (the same phone, newest reply first) it repeats, else the best
+    of ``matter`` (the same school) from ``DUPLICATE`` on."""
+    probe: Probe | None = None
+    for old in person:
+        probe = probe or _probe(case)
         match = compare(probe, _probe(old))
         if match.text >= 0.18 or old.category_id == case.category_id:
             return old, RepeatAlert.Reason.PERSON, match.score
+    best = None
     if case.unit_concerned_id is not None:
-        for old in earlier.filter(unit_concerned_id=case.unit_concerned_id)[:500]:
+        for old in matter:
+            probe = probe or _probe(case)
             match = compare(probe, _probe(old))
             if match.score >= DUPLICATE and (best is None or match.score > best[2]):
                 best = (old, RepeatAlert.Reason.MATTER, match.score)
     return best
+
+
+# Past this many replied cases of the people and schools of one set of arrivals, each case is
+# checked with its own queries instead (``_earlier_replied``).
+REPLIED_READ_AT_ONCE = 5000
+
+
+def _replied_near(cases: list[Case]) -> list[Case] | None:
+    """The replied cases ``cases`` might repeat, newest reply first, for all of them in one
+    query (the same phones or schools, replied within ``repeat_days`` before the earliest and
+    up to the latest arrival); None when there are too many to read at once."""
+    phones = {case.requester_phone_index for case in cases if case.requester_phone_index}
+    schools = {case.unit_concerned_id for case in cases if case.unit_concerned_id is not None}
+    if not phones and not schools:
+        return []
+    scope = Q(requester_phone_index__in=phones) if phones else Q()
+    if schools:
+        scope = (
+            (scope | Q(unit_concerned_id__in=schools))
+            if phones
+            else Q(unit_concerned_id__in=schools)
+        )
+    since = min(case.registered_at for case in cases) - timedelta(days=repeat_days())
+    until = max(case.registered_at for case in cases)
+    rows = list(
+        Case.objects.filter(scope, replied_at__gte=since, replied_at__lte=until)
+        .only(*_REPEAT_COLUMNS)
+        .order_by("-replied_at")[: REPLIED_READ_AT_ONCE + 1]
+    )
+    return None if len(rows) > REPLIED_READ_AT_ONCE else rows
+
+
+# What the repeat check reads of an earlier case (not the encrypted personal data).
+_REPEAT_COLUMNS = (
+    "pk",
+    "number",
+    "title",
+    "content",
+    "unit_id",
+    "unit_concerned_id",
+    "category_id",
+    "requester_phone_index",
+    "requester_id_index",
+    "replied_at",
+)
+
+
+def _repeat_among(case: Case, replied: list[Case]) -> tuple[Case, str, float] | None:
+    """``_earlier_replied`` over rows read for many cases at once (``_replied_near``)."""
+    since = case.registered_at - timedelta(days=repeat_days())
+    window = [
+        old
+        for old in replied
+        if old.pk != case.pk
+        and old.replied_at is not None
+        and since <= old.replied_at <= case.registered_at
+    ]
+    if not window:
+        return None
+    phone = case.requester_phone_index
+    person = [old for old in window if phone and old.requester_phone_index == phone]
+    school = case.unit_concerned_id
+    matter = [old for old in window if school is not None and old.unit_concerned_id == school]
+    return _repeat_of(case, person[:PERSON_CANDIDATES], matter[:MATTER_CANDIDATES])
 
 
 def _unit_heads(unit_id: int) -> list[Staff]:
@@ -264,6 +334,12 @@ def repeat_check(*, case: Case, now: datetime | None = None) -> RepeatAlert | No
     found = _earlier_replied(case)
     if found is None:
         return None
+    return _raise_repeat(case, found, now=now)
+
+
+def _raise_repeat(
+    case: Case, found: tuple[Case, str, float], *, now: datetime | None
+) -> RepeatAlert | None:
     earlier, reason, score = found
     root_id = (
         RepeatAlert.objects.filter(case=earlier).values_list("root_id", flat=True).first()
@@ -331,6 +407,92 @@ def case_arrived(*, case: Case, now: datetime | None = None) -> None:
     if suggestion.repeat_checked_at is None:
         repeat_check(case=case, now=now)
         Suggestion.objects.filter(pk=suggestion.pk).update(repeat_checked_at=now or timezone.now())
+
+
+def cases_arrived(*, cases: list[Case], now: datetime | None = None, new: bool = False) -> None:
+    """``case_arrived`` for the cases of one registration, batch or import chunk at once, in
+    the caller's transaction and with a fixed number of queries whatever their number: which
+    were read before (those go through ``case_arrived``), their alerts, the replied cases they
+    might repeat, their first dispatches, then every suggestion in one insert. The model in use
+    and the unit's departments come from the per-process cache (``selectors.router_for``).
+
+    ``new``: the cases were registered by the transaction that just committed and nobody has
+    read them, so the first two reads are skipped; a concurrent reading (the sweep) makes the
+    insert fail on the case's unique suggestion, and the caller reads each case on its own."""
+    ids = [case.pk for case in cases]
+    read: set[int] = set()
+    if not new:
+        read = set(Suggestion.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
+    for case in cases:
+        if case.pk in read:
+            case_arrived(case=case, now=now)
+    fresh = [case for case in cases if case.pk not in read]
+    if not fresh:
+        return
+    checked_at = now or timezone.now()
+    checkable = [case for case in fresh if case.kind in REPEAT_KINDS]
+    if checkable and not new:
+        alerted = set(
+            RepeatAlert.objects.filter(case_id__in=[case.pk for case in checkable]).values_list(
+                "case_id", flat=True
+            )
+        )
+        checkable = [case for case in checkable if case.pk not in alerted]
+    if checkable:
+        replied = _replied_near(checkable)
+        for case in checkable:
+            found = _earlier_replied(case) if replied is None else _repeat_among(case, replied)
+            if found is not None:
+                _raise_repeat(case, found, now=now)
+    dispatches = _first_dispatches(ids)
+    rows = []
+    for case in fresh:
+        suggestion = _suggestion(case)
+        suggestion.repeat_checked_at = checked_at
+        first = dispatches.get(case.pk)
+        if first is not None:
+            suggestion.chosen_id, suggestion.chosen_at = first
+            suggestion.followed = suggestion.top_id == first[0] if suggestion.top_id else None
+        rows.append(suggestion)
+    write(Suggestion, rows)
+
+
+def _suggestion(case: Case) -> Suggestion:
+    found, version = suggest(f"{case.title} {case.content}", unit=case.unit)
+    return Suggestion(
+        case_id=case.pk,
+        unit_id=case.unit_id,
+        model_version=version,
+        made_at=timezone.now(),
+        items=[
+            {
+                "department": s.department.code,
+                "department_id": s.department.pk,
+                "confidence": s.confidence,
+                "reasons": s.reasons,
+                # What the reasons are made of, so each reader sees them in their language.
+                "words": s.words,
+                "similar": [[number, name] for _pk, number, name in s.similar],
+            }
+            for s in found
+        ],
+        top_id=found[0].department.pk if found else None,
+    )
+
+
+def _first_dispatches(case_ids: list[int]) -> dict[int, tuple[int, datetime]]:
+    """(lead department, when) of each case's first dispatch, for cases dispatched before they
+    were read (an import may register and dispatch in one transaction)."""
+    found: dict[int, tuple[int, datetime]] = {}
+    events = (
+        CaseEvent.objects.filter(case_id__in=case_ids, action="dispatch")
+        .order_by("case_id", "at", "pk")
+        .values_list("case_id", "data", "at")
+    )
+    for case_id, data, at in events:
+        if case_id not in found and (data or {}).get("lead"):
+            found[case_id] = (int(data["lead"]), at)
+    return found
 
 
 def repeats_sweep(*, now: datetime | None = None, days: int = 2) -> int:

@@ -226,6 +226,8 @@ def register_prepared(prepared: list[Prepared], *, by: Actor) -> list[Registered
     case_numbers_assign([item.case for item in written], [item.day for item in written])
     for item in written:
         _announce(item, by=by)
+    # Announced together: a reader of arrivals (triage) reads a batch at once.
+    facts.announce_batch([facts.CaseFact(kind=facts.ARRIVED, case=item.case) for item in written])
     results = []
     for item in prepared:
         if item.case.pk is not None:
@@ -255,11 +257,10 @@ def _existing(skipped: list[Case]) -> dict[tuple[str, str], Case]:
 
 
 def _announce(item: Prepared, *, by: Actor) -> None:
-    """The timeline event, the fact, the requester's receipt and the pool's message."""
+    """The timeline event, the requester's receipt and the pool's message."""
     case, at = item.case, item.case.registered_at
     data = {"channel": case.channel, "kind": case.kind, "pool": item.pooled}
     record(case, action="register", user=by, data=data, at=at)
-    facts.announce(facts.ARRIVED, case=case)
     with override("zh-hans"):
         template = gettext(
             "Your request %(number)s has been registered. Tracking code: %(code)s, "

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.cases.config_cache import intake_post_away
 from xiaoneng.cases.facts import CaseFact
 from xiaoneng.cases.models import Case
-from xiaoneng.cases.pool import in_pool
+from xiaoneng.cases.pool import acting_of, in_pool
 from xiaoneng.cases.services.events import case_event_record
 from xiaoneng.cases.states import State
 from xiaoneng.emergencies.models import Alert
@@ -60,7 +61,12 @@ def case_chain(*, case: Case, stage: str, at: datetime) -> list[Step]:
     post = _post(case, stage)
     if post is None:
         return []
-    acting = post_acting_holder(post=post, at=at)
+    return _chain(post, at=at)
+
+
+def _chain(post: Post, *, at: datetime, away: set[int] | None = None) -> list[Step]:
+    """``case_chain`` of ``post``; ``away``: who of its people is away at ``at``, if known."""
+    acting = post_acting_holder(post=post, at=at) if away is None else acting_of(post, away)
     capacity = {"a": "post_a", "b": "post_b"}.get(str(acting.capacity), "department_head")
     steps: list[tuple[Staff | None, str]] = [
         (acting.staff, capacity),
@@ -68,8 +74,9 @@ def case_chain(*, case: Case, stage: str, at: datetime) -> list[Step]:
         (post.b_holder, "post_b"),
         (post.department.head, "department_head"),
     ]
-    people = [staff for staff, _capacity in steps if staff is not None]
-    away = absent_staff_ids(staff_ids=[s.pk for s in people], at=at)
+    if away is None:
+        people = [staff for staff, _capacity in steps if staff is not None]
+        away = absent_staff_ids(staff_ids=[s.pk for s in people], at=at)
     chain: list[Step] = []
     for staff, role in steps:
         if staff is None or staff.pk in away or any(s.staff.pk == staff.pk for s in chain):
@@ -146,10 +153,30 @@ def urgent_case_alert_start(*, case: Case, at: datetime | None = None) -> Alert 
         return _send(case, step=chain[0], index=0, round=1, stage=stage, at=at)
 
 
+def _registered_alert_start(case: Case, *, at: datetime | None = None) -> Alert | None:
+    """``urgent_case_alert_start`` for a case its registration's transaction has just written
+    into an intake pool: nobody else sees it yet and no alert of it exists, so it is neither
+    read back, locked nor searched for pending alerts, and the chain of its unit's intake post
+    comes from the per-process cache (``cases.config_cache``)."""
+    at = _now(at)
+    stage = _stage(case)
+    post_id = case.unit.first_contact_post_id if stage == INTAKE else None
+    if post_id is None or not case.urgent:
+        return urgent_case_alert_start(case=case, at=at)
+    post, away = intake_post_away(post_id, at=at)
+    chain = _chain(post, at=at, away=away)
+    if not chain:
+        return None
+    return _send(case, step=chain[0], index=0, round=1, stage=stage, at=at)
+
+
 def on_urgent_request(facts: Sequence[CaseFact]) -> None:
     """The handler of ``cases.facts.URGENT_REQUEST`` (registered in the app's ``ready``)."""
     for fact in facts:
-        urgent_case_alert_start(case=fact.case)
+        if fact.key.startswith("register:"):
+            _registered_alert_start(fact.case)
+        else:
+            urgent_case_alert_start(case=fact.case)
 
 
 def _locked(alert: Alert) -> tuple[Case | None, Alert | None]:

@@ -12,6 +12,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.audit.services import log_action
+from xiaoneng.deferred import insert_keyed
 from xiaoneng.errors import DomainError
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import clock_period, office_tz
@@ -160,13 +161,11 @@ def _log_start(clock: Clock, by: Actor) -> None:
 
 def clocks_start_new(clocks: list[Clock], *, by: Actor) -> list[Clock]:
     """Save clocks made by ``clock_new`` for owners created in the caller's transaction (no
-    running clock can exist): one ``INSERT`` for all of them, one audit row each."""
+    running clock can exist): one ``INSERT`` for all of them (``COPY`` for a batch's), one audit
+    row each."""
     if not clocks:
         return clocks
-    if len(clocks) == 1:
-        clocks[0].save(force_insert=True)
-    else:
-        Clock.objects.bulk_create(clocks)
+    insert_keyed(Clock, clocks)
     for clock in clocks:
         _log_start(clock, by)
     return clocks
