@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import Case
 from xiaoneng.errors import DomainError
-from xiaoneng.portal.selectors import Tracking, tracked_case, tracking_view
+from xiaoneng.portal.selectors import Tracking, tracked_case, tracked_version, tracking_view
 
 TOKEN_SALT = "xiaoneng.portal.track"
 TOKEN_DAYS = 30
@@ -47,9 +47,11 @@ def track_token(case: Case) -> str:
     return signing.dumps([case.pk, _fingerprint(case)], salt=TOKEN_SALT)
 
 
-def case_for_token(token: str) -> Case:
+def case_for_token(token: str, *, whole: bool = True) -> Case:
     """The case a link token was made for, read with its version in one query; raises
-    ``TrackingLinkError`` (with a message for the person) for any other token."""
+    ``TrackingLinkError`` (with a message for the person) for any other token. With
+    ``whole=False`` only the case's version is read (``tracked_version``): enough to show its
+    page (``tracking_page``), which reads the rest only when the page is not cached."""
     try:
         pk, fingerprint = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_DAYS * 86400)
     except signing.SignatureExpired:
@@ -64,7 +66,7 @@ def case_for_token(token: str) -> Case:
     if not isinstance(pk, int) or not isinstance(fingerprint, str):
         raise TrackingLinkError(_invalid())
     try:
-        case = tracked_case(pk)
+        case = tracked_case(pk) if whole else tracked_version(pk)
     except Case.DoesNotExist:
         raise TrackingLinkError(_invalid()) from None
     if not hmac.compare_digest(_fingerprint(case), fingerprint):
@@ -89,11 +91,16 @@ def cache_key(case: Case) -> str:
 
 
 def tracking_page(case: Case) -> Tracking:
-    """The public parts of the track page, from the cache when the case has not changed."""
+    """The public parts of the track page, from the cache when the case has not changed.
+    ``case`` may be read with its version only (``selectors.tracking_versions``): the whole
+    case is then read (one query) only when its page is not in the cache."""
     key = cache_key(case)
     found = cache.get(key)
     if isinstance(found, Tracking):
         return found
+    if case.get_deferred_fields():
+        case = tracked_case(case.pk)
+        key = cache_key(case)
     page = tracking_view(case)
     cache.set(key, page, timeout=CACHE_SECONDS)
     return page

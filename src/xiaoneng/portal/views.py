@@ -225,7 +225,7 @@ def track_detail(request: HttpRequest) -> HttpResponse:
     if not token:
         return redirect("portal:track")
     try:
-        case = case_for_token(token)
+        case = case_for_token(token, whole=False)
     except TrackingLinkError as error:
         return _refused_link(request, error)
     return _tracked_page(request, case)
