@@ -19,6 +19,7 @@ import hmac
 
 from django.core import signing
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -90,17 +91,41 @@ def cache_key(case: Case) -> str:
     return f"{CACHE_PREFIX}:{case.pk}:{version}:{get_language() or ''}"
 
 
-def tracking_page(case: Case) -> Tracking:
-    """The public parts of the track page, from the cache when the case has not changed.
-    ``case`` may be read with its version only (``selectors.tracking_versions``): the whole
-    case is then read (one query) only when its page is not in the cache."""
+def _page_and_key(case: Case) -> tuple[Tracking, str]:
     key = cache_key(case)
     found = cache.get(key)
     if isinstance(found, Tracking):
-        return found
+        return found, key
     if case.get_deferred_fields():
         case = tracked_case(case.pk)
         key = cache_key(case)
     page = tracking_view(case)
     cache.set(key, page, timeout=CACHE_SECONDS)
-    return page
+    return page, key
+
+
+def tracking_page(case: Case) -> Tracking:
+    """The public parts of the track page, from the cache when the case has not changed.
+    ``case`` may be read with its version only (``selectors.tracking_versions``): the whole
+    case is then read (one query) only when its page is not in the cache."""
+    return _page_and_key(case)[0]
+
+
+# The parts of the track page that show the case alone (no request, no link, no form, nothing
+# that depends on the hour): rendered once per case version and language and kept with the
+# page's public parts, so a cached lookup renders only the page around them.
+FRAGMENTS = {"head": "portal/_track_head.html", "timeline": "portal/_track_timeline.html"}
+
+
+def tracking_page_parts(case: Case) -> tuple[Tracking, dict[str, str]]:
+    """The public parts of the track page and its case-only fragments as HTML (``FRAGMENTS``),
+    both from the cache when the case has not changed (one cache read)."""
+    key = cache_key(case)
+    found = cache.get_many([key, f"{key}:html"])
+    page, html = found.get(key), found.get(f"{key}:html")
+    if isinstance(page, Tracking) and isinstance(html, dict):
+        return page, html
+    page, key = _page_and_key(case)
+    html = {name: render_to_string(template, {"t": page}) for name, template in FRAGMENTS.items()}
+    cache.set(f"{key}:html", html, timeout=CACHE_SECONDS)
+    return page, html
