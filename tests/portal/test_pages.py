@@ -140,3 +140,17 @@ def test_figures_page_draws_tables_and_svg_charts(client, users, category, basic
 def test_figures_ignore_a_bad_month(client, demo_org) -> None:
     assert client.get(reverse("portal:figures"), {"month": "2999-13"}).status_code == 200
     assert client.get(reverse("portal:figures"), {"month": "<b>"}).status_code == 200
+
+
+NAV_CURRENT = re.compile(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>')
+
+
+def test_the_navigation_marks_the_page_in_the_readers_language(client, demo_org) -> None:
+    """The main navigation is rendered once per language and page and kept (portal_tags): each
+    page still marks itself, in the reader's language, however often the pages alternate."""
+    for _round in range(2):
+        for language, labels in (("zh-hans", ("首页", "进度查询")), ("en", ("Home", "Track"))):
+            client.cookies["django_language"] = language
+            for name, label in zip(("portal:home", "portal:track"), labels, strict=True):
+                html = client.get(reverse(name)).content.decode()
+                assert NAV_CURRENT.findall(html) == [(reverse(name), label)]

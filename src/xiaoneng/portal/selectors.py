@@ -50,13 +50,35 @@ def tracking_cases() -> QuerySet[Case]:
     ).annotate(last_event_id=Subquery(newest))
 
 
+# What a lookup reads before the page's cache: the secret's hash and the case's version.
+_VERSION_FIELDS = ("pk", "tracking_secret_hash", "updated_at")
+
+
+def tracking_versions(*, with_phone: bool = False) -> QuerySet[Case]:
+    """The case with only what finding it and naming its cached page need (its secret's hash,
+    its last update and the id of its newest event): a small query, cheap to build, for the
+    lookup whose page is then read from the cache. ``portal.tracking.tracking_page`` reads the
+    whole case (``tracked_case``) only when the page is not cached."""
+    newest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-id").values("id")[:1]
+    fields = _VERSION_FIELDS + (("requester_phone", "is_anonymous") if with_phone else ())
+    return Case.objects.only(*fields).annotate(last_event_id=Subquery(newest)).order_by()
+
+
+def tracked_version(pk: int) -> Case:
+    """The case ``pk`` as ``tracking_versions`` reads it; raises ``Case.DoesNotExist``."""
+    return tracking_versions().get(pk=pk)
+
+
 def case_find_for_tracking(*, code: str, secret: str = "", phone_last4: str = "") -> Case | None:
     """The case whose code matches with its secret, or with the last four digits of the
-    requester's phone. ``None`` for every kind of failure, told apart by nothing."""
+    requester's phone. ``None`` for every kind of failure, told apart by nothing. The case is
+    read as ``tracking_versions`` reads it (enough for ``tracking_page`` and ``track_token``)."""
     code = normalize_code(code)
     secret = (secret or "").strip()
     last4 = _digits(phone_last4 or "")
-    case = tracking_cases().filter(tracking_code=code).first() if code else None
+    with_phone = not secret and len(last4) == 4
+    found = tracking_versions(with_phone=with_phone).filter(tracking_code=code) if code else []
+    case = next(iter(found), None)
     if secret:
         ok = secret_matches(code, secret, case.tracking_secret_hash if case else _DUMMY_HASH)
     elif len(last4) == 4:

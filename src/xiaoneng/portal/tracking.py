@@ -19,6 +19,7 @@ import hmac
 
 from django.core import signing
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import Case
 from xiaoneng.errors import DomainError
-from xiaoneng.portal.selectors import Tracking, tracked_case, tracking_view
+from xiaoneng.portal.selectors import Tracking, tracked_case, tracked_version, tracking_view
 
 TOKEN_SALT = "xiaoneng.portal.track"
 TOKEN_DAYS = 30
@@ -47,9 +48,11 @@ def track_token(case: Case) -> str:
     return signing.dumps([case.pk, _fingerprint(case)], salt=TOKEN_SALT)
 
 
-def case_for_token(token: str) -> Case:
+def case_for_token(token: str, *, whole: bool = True) -> Case:
     """The case a link token was made for, read with its version in one query; raises
-    ``TrackingLinkError`` (with a message for the person) for any other token."""
+    ``TrackingLinkError`` (with a message for the person) for any other token. With
+    ``whole=False`` only the case's version is read (``tracked_version``): enough to show its
+    page (``tracking_page``), which reads the rest only when the page is not cached."""
     try:
         pk, fingerprint = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_DAYS * 86400)
     except signing.SignatureExpired:
@@ -64,7 +67,7 @@ def case_for_token(token: str) -> Case:
     if not isinstance(pk, int) or not isinstance(fingerprint, str):
         raise TrackingLinkError(_invalid())
     try:
-        case = tracked_case(pk)
+        case = tracked_case(pk) if whole else tracked_version(pk)
     except Case.DoesNotExist:
         raise TrackingLinkError(_invalid()) from None
     if not hmac.compare_digest(_fingerprint(case), fingerprint):
@@ -88,12 +91,41 @@ def cache_key(case: Case) -> str:
     return f"{CACHE_PREFIX}:{case.pk}:{version}:{get_language() or ''}"
 
 
-def tracking_page(case: Case) -> Tracking:
-    """The public parts of the track page, from the cache when the case has not changed."""
+def _page_and_key(case: Case) -> tuple[Tracking, str]:
     key = cache_key(case)
     found = cache.get(key)
     if isinstance(found, Tracking):
-        return found
+        return found, key
+    if case.get_deferred_fields():
+        case = tracked_case(case.pk)
+        key = cache_key(case)
     page = tracking_view(case)
     cache.set(key, page, timeout=CACHE_SECONDS)
-    return page
+    return page, key
+
+
+def tracking_page(case: Case) -> Tracking:
+    """The public parts of the track page, from the cache when the case has not changed.
+    ``case`` may be read with its version only (``selectors.tracking_versions``): the whole
+    case is then read (one query) only when its page is not in the cache."""
+    return _page_and_key(case)[0]
+
+
+# The parts of the track page that show the case alone (no request, no link, no form, nothing
+# that depends on the hour): rendered once per case version and language and kept with the
+# page's public parts, so a cached lookup renders only the page around them.
+FRAGMENTS = {"head": "portal/_track_head.html", "timeline": "portal/_track_timeline.html"}
+
+
+def tracking_page_parts(case: Case) -> tuple[Tracking, dict[str, str]]:
+    """The public parts of the track page and its case-only fragments as HTML (``FRAGMENTS``),
+    both from the cache when the case has not changed (one cache read)."""
+    key = cache_key(case)
+    found = cache.get_many([key, f"{key}:html"])
+    page, html = found.get(key), found.get(f"{key}:html")
+    if isinstance(page, Tracking) and isinstance(html, dict):
+        return page, html
+    page, key = _page_and_key(case)
+    html = {name: render_to_string(template, {"t": page}) for name, template in FRAGMENTS.items()}
+    cache.set(f"{key}:html", html, timeout=CACHE_SECONDS)
+    return page, html

@@ -29,7 +29,7 @@ from xiaoneng.portal.tracking import (
     TrackingLinkError,
     case_for_token,
     track_token,
-    tracking_page,
+    tracking_page_parts,
 )
 
 # Kept only to clear what older versions put in a visitor's session.
@@ -172,9 +172,10 @@ def _tracked_page(
     request: HttpRequest, case: Case, *, rate_form: RateForm | None = None, status: int = 200
 ) -> HttpResponse:
     """The track page of ``case``: its cached public parts, its signed link, the rating form."""
-    page = tracking_page(case)
+    page, parts = tracking_page_parts(case)
     context = {
         "t": page,
+        "parts": parts,
         "token": track_token(case),
         "token_days": TOKEN_DAYS,
         "rate_form": rate_form or RateForm(),
@@ -225,7 +226,7 @@ def track_detail(request: HttpRequest) -> HttpResponse:
     if not token:
         return redirect("portal:track")
     try:
-        case = case_for_token(token)
+        case = case_for_token(token, whole=False)
     except TrackingLinkError as error:
         return _refused_link(request, error)
     return _tracked_page(request, case)
