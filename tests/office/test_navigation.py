@@ -3,11 +3,14 @@ marked, the full menu only after the second factor; the language option in its o
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.translation import override
 
 from xiaoneng.office.navigation import navigation
+from xiaoneng.org.services import staff_set_roles
 from xiaoneng.security.otp import otp_demo_device
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +67,32 @@ def test_sign_in_page_names_the_bureau(client, demo_org) -> None:
     assert "示例市教育局" in html
     assert "testserver" not in html
     assert 'data-testid="office-nav"' not in html
+
+
+def _nav_labels(html: str) -> list[str]:
+    return re.findall(r"<summary>([^<]+)</summary>", html)
+
+
+def test_the_kept_navigation_follows_a_role_change_and_the_language(client, users) -> None:
+    """The menu's links are built once per roles and language (navigation._structure): a
+    person whose roles change sees the new menu on the next page, and the other language's
+    labels on the other language's page."""
+    staff = users["handler_a"].staff
+    client.force_login(users["handler_a"])
+    home = reverse("office:home")
+
+    def nav(language: str) -> list[str]:
+        html = client.get(home, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        return _nav_labels(html)
+
+    assert "考评" not in nav("zh-hans")  # a handler has no assessment or evaluation work
+    assert "Case work" in nav("en")
+    staff_set_roles(staff=staff, roles=["efficiency_office"], by=None)
+    assert nav("zh-hans") == ["办件", "督查", "问责", "考评", "目标与学习"]
+    assert nav("en")[0] == "Case work"
+    assert "办件" not in nav("en")
+    # And with the link list of the page: a link only the new role has is there.
+    html = client.get(home, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'href="{reverse("office:console")}"' in html
+    staff_set_roles(staff=staff, roles=["handler"], by=None)
+    assert f'href="{reverse("office:console")}"' not in client.get(home).content.decode()

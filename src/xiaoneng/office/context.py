@@ -16,7 +16,7 @@ from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import role_label
 from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.security.otp import otp_required_for
-from xiaoneng.web.person import unread_of
+from xiaoneng.web.person import prime, unread_of
 
 if TYPE_CHECKING:
     from xiaoneng.org.models import Staff
@@ -32,7 +32,7 @@ def _site_name(staff: Staff | None) -> str:
 
 
 def _unread(request: HttpRequest) -> int:
-    user = getattr(request, "user", None)
+    user = _primed(getattr(request, "user", None))
     primed = unread_of(user)
     return primed if primed is not None else inbox_unread_count(user=user)
 
@@ -46,18 +46,32 @@ def _menu_ready(user: Any) -> bool:
     return bool(getattr(user, "is_verified", lambda: False)())
 
 
+def _primed(user: Any) -> Any:
+    """The user with staff record, roles and unread count read in one query (``prime``) when
+    the view has looked up none of them: an error page or a view without a role check would
+    otherwise ask three times for the layout alone."""
+    if (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and not hasattr(user, "_xiaoneng_staff")
+        and not hasattr(user, "_xiaoneng_roles")
+    ):
+        prime(user)
+    return user
+
+
 def office_context(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     # staff_for caches on the user, so the view's own lookup (or prime) is reused here.
-    staff = SimpleLazyObject(lambda: staff_for(user))
-    roles = SimpleLazyObject(lambda: sorted(user_roles(user)))
+    staff = SimpleLazyObject(lambda: staff_for(_primed(user)))
+    roles = SimpleLazyObject(lambda: sorted(user_roles(_primed(user))))
     return {
         "current_staff": staff,
         "current_roles": roles,
         "current_role_labels": SimpleLazyObject(lambda: [role_label(code) for code in roles]),
-        "site_name": SimpleLazyObject(lambda: _site_name(staff_for(user))),
+        "site_name": SimpleLazyObject(lambda: _site_name(staff_for(_primed(user)))),
         # Django's sign-in view puts the host's name in ``site_name``: the header reads this one.
-        "office_site_name": SimpleLazyObject(lambda: _site_name(staff_for(user))),
+        "office_site_name": SimpleLazyObject(lambda: _site_name(staff_for(_primed(user)))),
         "current_unread": LazyCount(lambda: _unread(request)),
         "menu_ready": SimpleLazyObject(lambda: _menu_ready(user)),
         "nav_groups": SimpleLazyObject(

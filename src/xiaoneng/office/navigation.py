@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 WORK = frozenset({"intake", "handler", "dept_head", "efficiency_office", "leader", "inspector"})
@@ -132,20 +134,48 @@ def _shown(item: Item, roles: set[str]) -> bool:
     return not item.roles or bool(roles & item.roles)
 
 
+# The groups' labels and links (href, label, testid) per (roles, staff flag, language, URL
+# configuration, script prefix), built once per process: ``reverse`` and a catalog look-up per
+# link on every page cost more than the rest of the menu. Which link is current is marked per
+# request. Bounded by the role combinations in use (and the two languages).
+_Structure = tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]
+_STRUCTURES: dict[tuple[object, ...], _Structure] = {}
+
+
+def _structure(held: frozenset[str], is_staff: bool) -> _Structure:
+    key = (
+        held,
+        is_staff,
+        get_language(),
+        settings.ROOT_URLCONF,
+        get_urlconf(),
+        get_script_prefix(),
+    )
+    found = _STRUCTURES.get(key)
+    if found is None:
+        groups = []
+        for label, items in GROUPS:
+            links = [
+                (reverse(item.url), str(item.label), item.testid)
+                for item in items
+                if _shown(item, set(held))
+            ]
+            if label == _("Management") and is_staff:
+                links.append((reverse("admin:index"), str(_("Administration")), ""))
+            if links:
+                groups.append((str(label), tuple(links)))
+        found = _STRUCTURES[key] = tuple(groups)
+    return found
+
+
 def navigation(roles: Iterable[str], *, path: str, is_staff: bool = False) -> list[Group]:
     """The groups a person with ``roles`` sees (empty groups left out), the one holding the page
     at ``path`` marked current."""
-    held = set(roles)
     groups = []
-    for label, items in GROUPS:
-        links = []
-        for item in items:
-            if _shown(item, held):
-                href = reverse(item.url)
-                current = path == href or (href != "/" and path.startswith(href))
-                links.append(Link(href, str(item.label), item.testid, current))
-        if label == _("Management") and is_staff:
-            links.append(Link(reverse("admin:index"), str(_("Administration")), "", False))
-        if links:
-            groups.append(Group(str(label), links, any(link.current for link in links)))
+    for label, shown in _structure(frozenset(roles), is_staff):
+        links = [
+            Link(href, text, testid, path == href or (href != "/" and path.startswith(href)))
+            for href, text, testid in shown
+        ]
+        groups.append(Group(label, links, any(link.current for link in links)))
     return groups
