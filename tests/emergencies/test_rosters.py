@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from tests.emergencies.conftest import moment
 from xiaoneng.audit.models import AuditEntry
@@ -231,6 +233,17 @@ def test_holiday_gaps_are_warned_a_week_ahead_once_per_gap(users, calendar_2026)
     )
     assert {"xiaoneng", "school_head"} <= told
     assert "safety_head" not in told  # the bureau had no gap
+    # The body names the gaps by count and dates, so it reads whole in either language.
+    note = Notification.objects.filter(
+        kind="emergencies.roster.gap", channel="inbox", recipient_user__username="school_head"
+    ).first()
+    assert "无人值班" in note.body
+    assert "2026-09-25" in note.body
+    with translation.override("en"):
+        english = note.body_label
+    assert english.startswith("Nobody is on duty for ")
+    assert "2026-09-25" in english
+    assert not re.search(r"[\u4e00-\u9fff]", english), english
     # A day later only the newly reachable days are warned about.
     before = Notification.objects.filter(kind="emergencies.roster.gap").count()
     with time_machine.travel(moment(2026, 9, 25, 8), tick=False):

@@ -224,8 +224,9 @@ def roster_gaps_warn(*, unit: Unit, gaps: Sequence[tuple[date, str]], at: dateti
                     new.append((day, shift))
             if not new:
                 return 0
-            labels = dict(Shift.choices)
-            listed = "、".join(f"{day.isoformat()} {labels[shift]}" for day, shift in new)
+            # The body names no shift by its label: it is stored in the language of the moment
+            # and read again in the reader's; the roster page lists the gaps in either.
+            days = sorted(day for day, _shift in new)
             log_action(
                 action="emergencies.roster.gap_warning",
                 obj=unit,
@@ -237,8 +238,11 @@ def roster_gaps_warn(*, unit: Unit, gaps: Sequence[tuple[date, str]], at: dateti
                 kind="emergencies.roster.gap",
                 subject=gettext("Holiday duty roster has gaps: %(unit)s")
                 % {"unit": unit.short_name or unit.name},
-                body=gettext("Nobody is on duty for: %(gaps)s. Please complete the roster.")
-                % {"gaps": listed},
+                body=gettext(
+                    "Nobody is on duty for %(count)d holiday shifts between %(first)s and "
+                    "%(last)s. Please complete the roster."
+                )
+                % {"count": len(new), "first": days[0].isoformat(), "last": days[-1].isoformat()},
                 obj=unit,
                 unit_id=unit.pk,
             )
