@@ -76,7 +76,13 @@ def compiled_rows(
         rows = cursor.fetchall()
     if not rows:
         return []
-    compiler = compiled.compiler
+    return objects_from_rows(compiled.compiler, rows, using)
+
+
+def objects_from_rows(compiler: SQLCompiler, rows: list[Any], using: str) -> list[Any]:
+    """The model objects of ``rows`` read with ``compiler``'s SQL, made as Django's model
+    iterable makes them: the model's fields, its ``select_related`` relations and the
+    annotations."""
     klass_info = compiler.klass_info
     assert klass_info is not None  # a model query
     select = compiler.select
@@ -86,7 +92,7 @@ def compiled_rows(
     model = klass_info["model"]
     populators = get_related_populators(klass_info, select, using)
     annotations = list((compiler.annotation_col_map or {}).items())
-    found: list[M] = []
+    found: list[Any] = []
     for row in compiler.results_iter([rows]):
         obj = model.from_db(using, init_list, row[start:end])
         for populator in populators:

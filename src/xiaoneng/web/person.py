@@ -25,13 +25,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 from xiaoneng.notify.models import Notification
 from xiaoneng.org.models import Staff, User
 from xiaoneng.org.roles import ROLE_PERMISSIONS, Role
 from xiaoneng.org.selectors import user_roles
+from xiaoneng.web.compiled import objects_from_rows
 
 REVEAL_PERMISSION = "cases.reveal_requester"
 
@@ -124,19 +124,7 @@ def _primed_staff_of(user: User) -> Staff | None:
         rows = cursor.fetchmany(1)
     if not rows:
         return None
-    compiler = compiled.compiler
-    klass_info = compiler.klass_info
-    assert klass_info is not None  # a model query
-    select = compiler.select
-    fields = klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    init_list = [column[0].target.attname for column in select[start:end]]
-    row = next(iter(compiler.results_iter([rows])))
-    staff = Staff.from_db(connection.alias, init_list, row[start:end])
-    for populator in get_related_populators(klass_info, select, connection.alias):
-        populator.populate(row, staff)
-    for name, at in (compiler.annotation_col_map or {}).items():
-        setattr(staff, name, row[at])
+    staff: Staff = objects_from_rows(compiled.compiler, rows, connection.alias)[0]
     return staff
 
 
