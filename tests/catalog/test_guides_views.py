@@ -94,6 +94,35 @@ def test_commitments_edit_and_preview(client, demo_password, guides) -> None:
     page = client.get(url).content.decode()
     assert "五日答复" in page
     assert 'data-testid="commitments-preview"' in page
+    # The English beside it, one line per commitment; more lines than commitments are refused
+    # beside the English box, and nothing is saved.
+    english = {"title_en": "Our commitments", "entries_en": "Registered the same day"}
+    response = client.post(
+        url,
+        {
+            **dict.fromkeys(["action"], "save"),
+            "title": "第二中学服务承诺",
+            "entries": "当日登记\n五日答复",
+            **english,
+        },
+    )
+    assert response.status_code == 302
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert "Registered the same day" in page  # the preview in English
+    assert "五日答复" in page  # no English for it: the Chinese
+    assert client.get(url).context["form"].initial["entries_en"] == "Registered the same day"
+    response = client.post(
+        url,
+        {
+            "action": "save",
+            "title": "第二中学服务承诺",
+            "entries": "当日登记",
+            "entries_en": "One\nTwo",
+        },
+    )
+    assert response.status_code == 200
+    assert "entries_en" in response.context["form"].errors
 
 
 def _edit_data(client, url: str) -> dict:

@@ -17,6 +17,7 @@ from xiaoneng.catalog.guide_selectors import (
     guide_published_version,
 )
 from xiaoneng.catalog.guide_services import (
+    GuideFieldError,
     commitments_draft_save,
     commitments_publish,
     guide_draft_save,
@@ -251,6 +252,41 @@ def test_commitments_of_every_unit_and_of_one(guides) -> None:
     assert one.status_code == 200
     assert [c.unit.code for c in one.context["commitments"]] == ["school-1"]
     assert client.get(reverse("portal:unit_commitments", args=["nowhere"])).status_code == 404
+
+
+def test_commitments_read_in_the_readers_language(guides) -> None:
+    """English pages show the commitments' English (filled by the demo), Chinese pages the
+    Chinese; a commitment without English shows its Chinese."""
+    bureau = Unit.objects.get(code="bureau")
+    entries = list(commitments_published(unit_id=bureau.pk).entries.all())
+    english = _texts(EN().get(reverse("portal:unit_commitments", args=["bureau"])))
+    assert "Service commitments of Example City Education Bureau" in english
+    for entry in entries:
+        assert entry.text_en
+        assert entry.text_en in english
+        assert entry.text not in english
+    chinese = _texts(Client().get(reverse("portal:unit_commitments", args=["bureau"])))
+    for entry in entries:
+        assert entry.text in chinese
+        assert entry.text_en not in chinese
+    school = Unit.objects.get(code="school-2")
+    draft = commitments_draft_save(
+        unit=school, title="承诺", entries=["第一条", "第二条"], entries_en=["The first"]
+    )
+    commitments_publish(version=draft)
+    english = _texts(EN().get(reverse("portal:unit_commitments", args=["school-2"])))
+    assert "The first" in english
+    assert "第二条" in english  # no English for it: the Chinese shows
+
+
+def test_more_english_commitments_than_chinese_are_refused(guides) -> None:
+    school = Unit.objects.get(code="school-2")
+    with pytest.raises(GuideFieldError) as refused:
+        commitments_draft_save(
+            unit=school, title="承诺", entries=["第一条"], entries_en=["One", "Two"]
+        )
+    assert refused.value.field == "entries_en"
+    assert commitments_latest(unit_id=school.pk).title != "承诺"  # nothing was saved
 
 
 def test_commitment_drafts_are_not_public(guides) -> None:

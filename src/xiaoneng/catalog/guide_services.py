@@ -284,8 +284,16 @@ def guide_draft_discard(*, version: ServiceItemVersion, by: Actor = None) -> Non
 
 
 def commitments_draft_save(
-    *, unit: Unit, title: str, entries: list[str], by: Actor = None
+    *,
+    unit: Unit,
+    title: str,
+    entries: list[str],
+    title_en: str = "",
+    entries_en: list[str] | None = None,
+    by: Actor = None,
 ) -> CommitmentVersion:
+    """The unit's draft commitments, created or replaced. ``entries_en`` gives the English of
+    the commitments in the same order (optional, one per commitment at most)."""
     title = title.strip()
     if not title:
         raise GuideFieldError("title", _("Title: please give the title of the commitments."))
@@ -294,6 +302,12 @@ def commitments_draft_save(
         raise GuideFieldError("entries", _("Commitments: write at least one commitment."))
     if len(set(texts)) != len(texts):
         raise GuideFieldError("entries", _("Commitments: a commitment is listed twice."))
+    english = [entry.strip() for entry in entries_en or [] if entry and entry.strip()]
+    if len(english) > len(texts):
+        raise GuideFieldError(
+            "entries_en",
+            _("Commitments in English: more lines than commitments; write one line for each."),
+        )
     with transaction.atomic():
         Unit.objects.select_for_update().get(pk=unit.pk)
         draft = CommitmentVersion.objects.filter(unit=unit, status=PublishStatus.DRAFT).first()
@@ -306,10 +320,16 @@ def commitments_draft_save(
             )
             draft = CommitmentVersion(unit=unit, number=(last or 0) + 1, created_by=_user(by))
         draft.title = title
+        draft.title_en = title_en.strip()
         draft.save()
         draft.entries.all().delete()
         CommitmentEntry.objects.bulk_create(
-            CommitmentEntry(version=draft, position=index, text=text)
+            CommitmentEntry(
+                version=draft,
+                position=index,
+                text=text,
+                text_en=english[index] if index < len(english) else "",
+            )
             for index, text in enumerate(texts)
         )
         log_action(

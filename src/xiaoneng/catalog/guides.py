@@ -268,6 +268,8 @@ class CommitmentVersion(models.Model):
         _("status"), max_length=12, choices=PublishStatus.choices, default=PublishStatus.DRAFT
     )
     title = models.CharField(_("title"), max_length=100)
+    # Optional English that English pages read (empty: the Chinese shows).
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -293,14 +295,23 @@ class CommitmentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} v{self.number}"
 
+    @property
+    def title_label(self) -> str:
+        return in_reader_language(self.title, self.title_en)
+
 
 class CommitmentEntry(models.Model):
     version = models.ForeignKey(CommitmentVersion, on_delete=models.CASCADE, related_name="entries")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(_("commitment"), max_length=300)
+    text_en = models.CharField(_("commitment in English"), max_length=600, blank=True, default="")
 
     class Meta:
         ordering = ["version", "position", "id"]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def label(self) -> str:
+        return in_reader_language(self.text, self.text_en)

@@ -227,3 +227,10 @@ class CommitmentsForm(OfficeForm):
         required=False,
         help_text=_("One commitment per line."),
     )
+    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
+    entries_en = forms.CharField(
+        label=_("Commitments in English"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        help_text=_("Optional. One line per commitment, in the same order; English pages show it."),
+    )

@@ -155,9 +155,12 @@ def commitments_edit(request: HttpRequest, unit_pk: int) -> HttpResponse:
     latest = commitments_latest(unit_id=unit.pk)
     initial = {"title": f"{unit.name}服务承诺"}
     if latest is not None:
+        entries = list(latest.entries.all())
         initial = {
             "title": latest.title,
-            "entries": "\n".join(e.text for e in latest.entries.all()),
+            "entries": "\n".join(e.text for e in entries),
+            "title_en": latest.title_en,
+            "entries_en": "\n".join(e.text_en for e in entries).rstrip("\n"),
         }
     form = f.CommitmentsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -167,6 +170,8 @@ def commitments_edit(request: HttpRequest, unit_pk: int) -> HttpResponse:
                     unit=unit,
                     title=form.cleaned_data["title"],
                     entries=form.cleaned_data["entries"].splitlines(),
+                    title_en=form.cleaned_data["title_en"],
+                    entries_en=form.cleaned_data["entries_en"].splitlines(),
                     by=request.user,
                 )
                 if request.POST.get("action") == "publish":

@@ -497,6 +497,29 @@ SCHOOL_COMMITMENTS = [
     "对学校服务不满意的，可向示例市教育局效能办投诉，电话0000-12388。",
 ]
 
+# The same commitments in English, in the same order (English pages read them).
+BUREAU_COMMITMENTS_EN = [
+    "First contact: the first member of staff you meet registers and guides your request until "
+    "the lead section signs for it.",
+    "One-time notice: if materials are missing, you are told everything to add at once, on the "
+    "spot or within five working days, in writing.",
+    "Time limits: each matter is finished within its promised time, which never exceeds the "
+    "statutory time.",
+    "Refusals filed: a refusal to accept or to license states its reasons and basis in writing "
+    "and is filed with the efficiency office for review.",
+    "Service standards: the window serves without a break on working days, A and B post holders "
+    "stand in for each other, and nobody makes a wasted trip.",
+    "Supervision: if you are not satisfied, call the supervision phone 0000-12388.",
+]
+SCHOOL_COMMITMENTS_EN = [
+    "Parents' visits are registered the same day; enquiries are answered within five working days.",
+    "Enrolment, fees and student aid are published as required, open to parents and the public.",
+    "No unlawful fees, no paid extra lessons, and no school-choice fees under any name.",
+    "Student records and certificates are handled within three working days.",
+    "If you are not satisfied with the school's service, complain to the efficiency office of "
+    "the Example City Education Bureau, phone 0000-12388.",
+]
+
 
 def _load_item(index: int, row: tuple[Any, ...], bureau: Unit) -> None:
     (code, name, kind, dept, category, basis, conditions, steps, statutory, committed) = row[:10]
@@ -547,10 +570,17 @@ def _load_item(index: int, row: tuple[Any, ...], bureau: Unit) -> None:
     guide_publish(version=guide_draft_save(item=item, fields=fields, materials=rows))
 
 
-def _load_commitments(unit: Unit, title: str, entries: list[str]) -> None:
+def _load_commitments(unit: Unit, title: str, entries: list[str], english: list[str]) -> None:
     if commitments_published(unit_id=unit.pk) is not None:
         return
-    commitments_publish(version=commitments_draft_save(unit=unit, title=title, entries=entries))
+    draft = commitments_draft_save(
+        unit=unit,
+        title=title,
+        entries=entries,
+        title_en=f"Service commitments of {unit.name_en or unit.name}",
+        entries_en=english,
+    )
+    commitments_publish(version=draft)
 
 
 def demo_guides_load() -> None:
@@ -559,7 +589,9 @@ def demo_guides_load() -> None:
         bureau = Unit.objects.get(code=data.BUREAU["code"])
         for index, row in enumerate(ITEMS):
             _load_item(index, row, bureau)
-        _load_commitments(bureau, f"{bureau.name}服务承诺", BUREAU_COMMITMENTS)
+        _load_commitments(
+            bureau, f"{bureau.name}服务承诺", BUREAU_COMMITMENTS, BUREAU_COMMITMENTS_EN
+        )
         for code, name, _short in data.SCHOOLS:
             school = Unit.objects.get(code=code)
-            _load_commitments(school, f"{name}服务承诺", SCHOOL_COMMITMENTS)
+            _load_commitments(school, f"{name}服务承诺", SCHOOL_COMMITMENTS, SCHOOL_COMMITMENTS_EN)
