@@ -64,27 +64,12 @@ def family(url: str) -> str:
 
 @pytest.fixture
 def demo_bureau(demo_org) -> None:
-    from xiaoneng.accountability.demo import demo_accountability_load
-    from xiaoneng.assessment.rollups import rollups_rebuild
-    from xiaoneng.campaigns.demo import demo_campaigns_load
+    """The demo as `xiaoneng demo` loads it, without the six months of history."""
+    from xiaoneng.demo.features import demo_features_load
     from xiaoneng.demo.guides import demo_guides_load
-    from xiaoneng.demo.showcase import demo_showcase_load
-    from xiaoneng.emergencies.demo_safety import demo_emergencies_load
-    from xiaoneng.evaluation.demo import demo_evaluation_load
-    from xiaoneng.internal.demo import demo_internal_load
-    from xiaoneng.supervision.demo import demo_supervision_load
-    from xiaoneng.targets.demo import demo_targets_load
 
     demo_guides_load()
-    demo_showcase_load()
-    demo_supervision_load()
-    demo_accountability_load()
-    demo_campaigns_load()
-    demo_targets_load()
-    demo_evaluation_load()
-    demo_internal_load()
-    demo_emergencies_load()
-    rollups_rebuild()
+    demo_features_load()
 
 
 def test_every_office_page_reads_in_the_readers_language(demo_bureau, users) -> None:

@@ -8,21 +8,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from xiaoneng.accountability.demo import demo_accountability_load
-from xiaoneng.assessment.rollups import rollups_rebuild
-from xiaoneng.campaigns.demo import demo_campaigns_load
 from xiaoneng.cases.models import Case
 from xiaoneng.demo.data import DEMO_PASSWORD
+from xiaoneng.demo.features import demo_features_load
 from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.demo.history import demo_history_load
 from xiaoneng.demo.services import demo_is_loaded, demo_load, demo_logins
-from xiaoneng.demo.showcase import demo_showcase_load
-from xiaoneng.emergencies.demo_safety import demo_emergencies_load
-from xiaoneng.evaluation.demo import demo_evaluation_load
-from xiaoneng.internal.demo import demo_internal_load
 from xiaoneng.org.roles import role_label
-from xiaoneng.supervision.demo import demo_supervision_load
-from xiaoneng.targets.demo import demo_targets_load
 from xiaoneng.workdays.models import CalendarYear
 from xiaoneng.workdays.services.calendar import calendar_load
 
@@ -52,16 +44,7 @@ class Command(BaseCommand):
             if not Case.objects.exists():
                 self.stdout.write(_("Creating six months of case history (about a minute)…"))
                 demo_history_load(cases=options["cases"])
-            demo_showcase_load()
-            demo_supervision_load()
-            demo_accountability_load()
-            demo_campaigns_load()
-            demo_targets_load()
-            demo_evaluation_load()
-            demo_internal_load()
-            demo_emergencies_load()
-            # The dashboards read the rollups; build them now rather than at the first sweep.
-            rollups_rebuild()
+            demo_features_load()
             self.stdout.write(_("Demo data loaded."))
         self.stdout.write("")
         self.stdout.write(_("Demo logins (password for all: %(pw)s)") % {"pw": DEMO_PASSWORD})
