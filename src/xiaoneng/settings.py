@@ -309,6 +309,8 @@ XIAONENG_SMS_TENCENT_REGION = env_str("XIAONENG_SMS_TENCENT_REGION", "ap-guangzh
 XIAONENG_SMS_TENCENT_ENDPOINT = env_str("XIAONENG_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com")
 XIAONENG_NOTIFY_MAX_ATTEMPTS = env_int("XIAONENG_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
 
+# Database sessions, read with one written statement per request (web/sessions.py).
+SESSION_ENGINE = "xiaoneng.web.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", XIAONENG_SESSION_MAX_HOURS * 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
