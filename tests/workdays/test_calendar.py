@@ -9,8 +9,17 @@ import pytest
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.errors import DomainError
 from xiaoneng.workdays.arithmetic import DayKind
-from xiaoneng.workdays.calendar import get_calendar
-from xiaoneng.workdays.models import CalendarOverride, CalendarYear
+from xiaoneng.workdays.calendar import (
+    CALENDAR_STATE,
+    CONFIG_STATE,
+    calendar_pinned,
+    calendar_token,
+    calendar_touch,
+    config_token,
+    config_touch,
+    get_calendar,
+)
+from xiaoneng.workdays.models import CalendarOverride, CalendarState, CalendarYear
 from xiaoneng.workdays.selectors import calendar_missing_years, calendar_status
 from xiaoneng.workdays.services import (
     calendar_load,
@@ -113,3 +122,20 @@ def test_year_declared_official_by_hand(official: None) -> None:
     assert 2027 not in calendar_missing_years(date(2026, 11, 2))
     # An official year without its holidays entered: only weekends remain.
     assert get_calendar().is_workday(date(2027, 10, 1))
+
+
+def test_the_tokens_read_what_was_written_and_change_with_every_touch() -> None:
+    calendar_touch()
+    config_touch()
+    stored = dict(CalendarState.objects.values_list("pk", "token"))
+    assert calendar_token() == stored[CALENDAR_STATE] != config_token() == stored[CONFIG_STATE]
+    before = calendar_token()
+    calendar_touch()
+    assert calendar_token() not in {before, ""}
+    with calendar_pinned():
+        pinned = calendar_token(), config_token()
+        config_touch()  # the pinned work sees its own change
+        assert config_token() != pinned[1]
+        assert calendar_token() == pinned[0]
+    CalendarState.objects.all().delete()
+    assert calendar_token() == config_token() == ""

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+from django.db import connections, router
+
 from xiaoneng.workdays.arithmetic import WorkCalendar
 from xiaoneng.workdays.models import CalendarOverride, CalendarState, CalendarYear
 
@@ -46,12 +48,19 @@ CONFIG_STATE = 2
 _pinned: ContextVar[tuple[str, str] | None] = ContextVar("calendar_pinned", default=None)
 
 
+def _read_tokens(*pks: int) -> dict[int, str]:
+    # Read on every use of a calendar or a cached configuration value: written SQL, because
+    # building this one-row query with the ORM cost several times more Python than running it.
+    connection = connections[router.db_for_read(CalendarState)]
+    table = connection.ops.quote_name(CalendarState._meta.db_table)
+    marks = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, token FROM {table} WHERE id IN ({marks})", list(pks))
+        return dict(cursor.fetchall())
+
+
 def _tokens() -> tuple[str, str]:
-    rows = dict(
-        CalendarState.objects.filter(pk__in=(CALENDAR_STATE, CONFIG_STATE)).values_list(
-            "pk", "token"
-        )
-    )
+    rows = _read_tokens(CALENDAR_STATE, CONFIG_STATE)
     return rows.get(CALENDAR_STATE, ""), rows.get(CONFIG_STATE, "")
 
 
@@ -59,19 +68,14 @@ def calendar_token() -> str:
     pinned = _pinned.get()
     if pinned is not None:
         return pinned[0]
-    return (
-        CalendarState.objects.filter(pk=CALENDAR_STATE).values_list("token", flat=True).first()
-        or ""
-    )
+    return _read_tokens(CALENDAR_STATE).get(CALENDAR_STATE, "")
 
 
 def config_token() -> str:
     pinned = _pinned.get()
     if pinned is not None:
         return pinned[1]
-    return (
-        CalendarState.objects.filter(pk=CONFIG_STATE).values_list("token", flat=True).first() or ""
-    )
+    return _read_tokens(CONFIG_STATE).get(CONFIG_STATE, "")
 
 
 @contextmanager
