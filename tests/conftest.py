@@ -40,6 +40,15 @@ def demo_org(db: None) -> None:
 
 
 @pytest.fixture
+def guides(demo_org: None) -> None:
+    """The demo bureau with the demo's service guides and commitments, copied in like the
+    bureau (tests/demo_snapshot.py)."""
+    from tests.demo_snapshot import load_demo_guides
+
+    load_demo_guides()
+
+
+@pytest.fixture
 def demo_password() -> str:
     return DEMO_PASSWORD
 

@@ -215,6 +215,14 @@ def load_demo_bureau() -> str:
     return load_recorded("demo_load", demo_load)
 
 
+def load_demo_guides() -> str:
+    """The demo's service guides and commitments (``demo_guides_load``), recorded like the
+    bureau: needs the bureau first."""
+    from xiaoneng.demo.guides import demo_guides_load
+
+    return load_recorded("demo_guides_load", demo_guides_load)
+
+
 def load_demo_history(*, cases: int, days: int, seed: int) -> str:
     """A seeded demo history (``demo_history_load``), recorded like the bureau: the first test
     of a process that asks for it from a given state builds it, later ones copy it in. The

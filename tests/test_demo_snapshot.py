@@ -52,3 +52,19 @@ def test_a_copied_history_is_the_recorded_one(demo_org, monkeypatch) -> None:
     assert demo_snapshot._read_all() == built
     assert demo_snapshot.load_demo_history(cases=2, days=20, seed=5) == "recorded"
     assert Case.objects.count() == 4 + 2
+
+
+def test_copied_guides_are_the_built_ones(demo_org, monkeypatch) -> None:
+    """The demo's service guides are recorded on top of the bureau and copied the same way."""
+    from xiaoneng.catalog.guides import ServiceItem
+
+    monkeypatch.setattr(demo_snapshot, "_recordings", {})
+    bureau = demo_snapshot._read_all()
+    savepoint = transaction.savepoint()
+    assert demo_snapshot.load_demo_guides() == "recorded"
+    built = demo_snapshot._read_all()
+    assert ServiceItem.objects.filter(code="teacher-cert").exists()
+    transaction.savepoint_rollback(savepoint)
+    assert demo_snapshot._read_all() == bureau
+    assert demo_snapshot.load_demo_guides() == "copied"
+    assert demo_snapshot._read_all() == built

@@ -9,7 +9,6 @@ from xiaoneng.api.services import apiclient_create, apikey_issue
 from xiaoneng.catalog.guide_selectors import guide_published_version
 from xiaoneng.catalog.guide_services import guide_draft_save, guide_item_create, guide_publish
 from xiaoneng.catalog.guides import ServiceItem
-from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.org.models import Unit
 
 from .conftest import Api
@@ -45,8 +44,8 @@ MATERIALS = [
 
 
 @pytest.fixture
-def guides(demo_org) -> None:
-    demo_guides_load()
+def guides(guides: None) -> None:
+    """The demo guides (the shared fixture of the same name), and a school's own guide."""
     school = Unit.objects.get(code="school-1")
     item = guide_item_create(code="school-bus", unit=school, sort_order=99)
     guide_publish(version=guide_draft_save(item=item, fields=FIELDS, materials=MATERIALS))

@@ -25,7 +25,6 @@ from xiaoneng.cases import clocks
 from xiaoneng.cases.states import State
 from xiaoneng.catalog.guide_services import guide_draft_save, guide_publish
 from xiaoneng.catalog.guides import ServiceItem
-from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.workdays.models import Clock
 
@@ -36,11 +35,6 @@ pytestmark = pytest.mark.django_db
 def _english() -> object:
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def guides(demo_org) -> None:
-    demo_guides_load()
 
 
 @pytest.fixture

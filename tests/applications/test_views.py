@@ -12,7 +12,6 @@ from xiaoneng.applications.models import Application
 from xiaoneng.cases import clocks
 from xiaoneng.cases.states import State
 from xiaoneng.catalog.guides import ServiceItem
-from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.workdays.models import Clock
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +22,6 @@ MISSING = ("普通话水平测试等级证书", "教师资格认定体检表")
 def _english_messages() -> object:
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def guides(demo_org) -> None:
-    demo_guides_load()
 
 
 @pytest.fixture

@@ -7,14 +7,8 @@ import pytest
 from django.urls import reverse
 
 from xiaoneng.catalog.guides import PublishStatus, ServiceItem
-from xiaoneng.demo.guides import demo_guides_load
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def guides(demo_org) -> None:
-    demo_guides_load()
 
 
 @pytest.fixture

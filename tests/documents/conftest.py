@@ -13,18 +13,12 @@ from xiaoneng.applications.services import (
     application_register,
 )
 from xiaoneng.catalog.guides import ServiceItem
-from xiaoneng.demo.guides import demo_guides_load
 
 MISSING = ("普通话水平测试等级证书", "教师资格认定体检表")
 
 
 def docx_text(content: bytes) -> str:
     return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
-
-
-@pytest.fixture
-def guides(demo_org) -> None:
-    demo_guides_load()
 
 
 @pytest.fixture

@@ -25,7 +25,6 @@ from xiaoneng.catalog.guide_services import (
     guide_publish,
 )
 from xiaoneng.catalog.guides import ServiceItem
-from xiaoneng.demo.guides import demo_guides_load
 from xiaoneng.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -57,11 +56,6 @@ MATERIALS = [
         "conditional": True,
     },
 ]
-
-
-@pytest.fixture
-def guides(demo_org) -> None:
-    demo_guides_load()
 
 
 @pytest.fixture
