@@ -16,11 +16,13 @@ pytestmark = pytest.mark.django_db
 # and configuration tokens (one query: the key, its roles, the category, the staff, the policy
 # and the intake post are cached per process), the case (ON CONFLICT DO NOTHING: the external
 # number's check, no savepoint), its two clocks, the day's number, the event and outbox rows,
-# the chain head, the chain rows with the head's update. SQLite takes three more (the number,
-# the event and outbox, the chain rows and head: two statements each). The request's own
+# the chain head, the chain rows with the head's update; the clock's next-check row
+# (``workdays_clockcheck``) joins the event and outbox statement. SQLite takes four more (the
+# number and the chain rows and head: two statements each; the event, outbox and next-check
+# rows: three). The request's own
 # transaction is a savepoint pair more inside a test's transaction. The triage reading of the
 # request (its suggestion and the repeat check) runs after the registration commits (#24).
-CREATE_STATEMENTS = {"postgresql": 7, "sqlite": 10}
+CREATE_STATEMENTS = {"postgresql": 7, "sqlite": 11}
 TEST_SAVEPOINT_PAIR = 2
 
 

@@ -103,7 +103,7 @@ def test_sweeper_processes_share_the_work_and_raise_each_signal_once(
     later = clocks.thresholds(clocks.current(case=made[0], stage=clocks.REPLY)).grace_due_at
     now = later + timedelta(hours=1)
     due = Clock.objects.filter(
-        owner_type="cases.case", state="running", next_check_at__lte=now
+        owner_type="cases.case", state="running", next_check__next_check_at__lte=now
     ).count()
     result = sweep_parallel(workers=3, now=now, batch=4)
     assert result.checked == due >= 48

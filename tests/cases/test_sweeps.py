@@ -121,7 +121,7 @@ def test_clocks_of_other_owners_are_left_to_their_own_sweeps(users, hotline_case
         )
     assert foreign.next_check_at is not None
     case_clocks_due = Clock.objects.filter(
-        owner_type="cases.case", state=Clock.State.RUNNING, next_check_at__isnull=False
+        owner_type="cases.case", state=Clock.State.RUNNING, next_check__isnull=False
     ).count()
     result = sweep(now=timezone.now() + timedelta(days=90))
     assert result.checked == case_clocks_due

@@ -102,7 +102,7 @@ def test_every_case_has_a_whole_life(filled) -> None:
     # Only open cases have running clocks.
     finished = Case.objects.filter(state__in=FINAL_STATES).values("pk")
     assert not running.filter(owner_id__in=finished).exists()
-    assert not running.filter(next_check_at=None).exists()
+    assert not running.filter(next_check=None).exists()
     assert not Clock.objects.filter(state="stopped", stopped_at=None).exists()
 
 

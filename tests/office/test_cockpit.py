@@ -27,7 +27,7 @@ from xiaoneng.emergencies.services.incidents import incident_report
 from xiaoneng.org.models import Department
 from xiaoneng.supervision.services import supervision_order_create
 from xiaoneng.supervision.sweeps import supervision_sweep
-from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.models import Clock, ClockCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -70,13 +70,16 @@ def _incident(users, title: str):
 def _late_case(make_case, users, basic) -> None:
     """A dispatched case past its sign-for deadline: the sweep raises a card this week."""
     case = case_dispatch(case=make_case(), by=users["intake"], lead=basic)
-    Clock.objects.filter(
+    clock = Clock.objects.get(
         owner_type="cases.case", owner_id=case.pk, stage="sign_for", state="running"
-    ).update(
+    )
+    Clock.objects.filter(pk=clock.pk).update(
         # The sweep computes the thresholds from the start, so the clock starts ten days ago.
         started_at=timezone.now() - timedelta(days=10),
         due_at=timezone.now() - timedelta(days=9),
-        next_check_at=timezone.now(),
+    )
+    ClockCheck.objects.update_or_create(
+        clock=clock, defaults={"owner_type": clock.owner_type, "next_check_at": timezone.now()}
     )
     sweep()
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.catalog.selectors import policy_current_version
 from xiaoneng.errors import DomainError
-from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.models import Clock, ClockCheck
 from xiaoneng.workdays.selectors import clock_open_for, clock_progress, clock_thresholds
 from xiaoneng.workdays.services import (
     clock_extend,
@@ -154,6 +154,32 @@ def test_thresholds_and_next_check(official: None, policies: None) -> None:
     assert clock.next_check_at > timezone.now()
     nothing_left = clock_schedule_next(clock=clock, now=clock.due_at + timedelta(days=30))
     assert nothing_left is None
+
+
+def test_the_next_check_row_follows_the_clock(official: None, policies: None) -> None:
+    """The sweeps' narrow row exists exactly while the clock runs with a check ahead, and holds
+    what ``clock.next_check_at`` says, as stored (not only on the instance)."""
+
+    def stored(clock: Clock) -> object:
+        return ClockCheck.objects.filter(clock_id=clock.pk).values_list("next_check_at", flat=True)
+
+    clock = _start(started_at=timezone.now())
+    assert list(stored(clock)) == [clock.next_check_at]
+    assert ClockCheck.objects.get(clock_id=clock.pk).owner_type == "cases.case"
+    clock = clock_pause(clock=clock, at=timezone.now())
+    assert not stored(clock).exists()
+    clock = clock_resume(clock=clock, at=timezone.now())
+    assert list(stored(clock)) == [clock.next_check_at] != [None]
+    clock = clock_extend(clock=clock, units=1, reason="需补充材料")
+    fresh = Clock.objects.get(pk=clock.pk)
+    assert fresh.next_check_at == clock.next_check_at == stored(clock).get()
+    clock_schedule_next(clock=clock, now=clock.due_at + timedelta(days=30))
+    assert not stored(clock).exists()
+    assert Clock.objects.get(pk=clock.pk).next_check_at is None
+    clock_schedule_next(clock=clock, now=timezone.now())
+    assert stored(clock).exists()
+    clock = clock_stop(clock=clock, at=timezone.now())
+    assert not stored(clock).exists()
 
 
 def test_thresholds_of_a_known_period(official: None, policies: None) -> None:

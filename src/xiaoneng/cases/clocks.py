@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.cases.models import Case, CaseAssist
 from xiaoneng.errors import DomainError, lazy_format
 from xiaoneng.workdays.deadlines import clock_period
-from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.models import Clock, ClockCheck
 from xiaoneng.workdays.periods import Counting
 from xiaoneng.workdays.selectors import (
     Threshold,
@@ -247,21 +247,23 @@ def due_display(*, case: Case, stage: str) -> str:
 # -- for the sweeper ----------------------------------------------------------------------------
 
 
-def due_for_check(*, now: datetime, limit: int) -> QuerySet[Clock, tuple[Any, ...]]:
-    """Running clocks of cases whose check time has come, locked, as the columns the sweeper
-    reads (``sweep_rows.CLOCK_COLUMNS``); rows other sweepers hold are skipped. Clocks of
-    other owners (supervision orders, milestones) have their own sweeps."""
+def due_for_check(*, now: datetime, limit: int) -> QuerySet[ClockCheck, tuple[Any, ...]]:
+    """Running clocks of cases whose check time has come, as the columns the sweeper reads
+    (``sweep_rows.CLOCK_COLUMNS``), their narrow ``ClockCheck`` rows locked (the wide clock
+    rows are only read); rows other sweepers hold are skipped. Every change of a clock's state
+    or period writes its check row too, so a clock being changed is skipped or waits for the
+    sweeper. Clocks of other owners (supervision orders, milestones) have their own sweeps."""
     from xiaoneng.cases.sweep_rows import CLOCK_COLUMNS
 
     return (
-        Clock.objects.select_for_update(skip_locked=True)
+        ClockCheck.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
             next_check_at__lte=now,
-            state=Clock.State.RUNNING,
             owner_type__in=(CASE_OWNER, ASSIST_OWNER),
+            clock__state=Clock.State.RUNNING,
         )
-        .order_by("next_check_at", "id")
-        .values_list(*CLOCK_COLUMNS)[:limit]
+        .order_by("next_check_at", "clock_id")
+        .values_list(*(f"clock__{column}" for column in CLOCK_COLUMNS))[:limit]
     )
 
 

@@ -42,7 +42,7 @@ from xiaoneng.fieldcrypt.fields import BlindIndexField, EncryptedTextField
 from xiaoneng.org.models import Department, Post, Staff, Unit, User
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
-from xiaoneng.workdays.models import Clock, ClockExtension
+from xiaoneng.workdays.models import Clock, ClockCheck, ClockExtension
 from xiaoneng.workdays.periods import Counting, compute_period
 from xiaoneng.workdays.services.clocks import apply_period
 
@@ -398,6 +398,15 @@ class _Writer:
             self.open_cases += case["state"] in OPEN_STATES
         _copy(Case, [life.case for life in lives])
         _copy(Clock, clocks)
+        _copy(
+            ClockCheck,
+            [
+                {"clock_id": c["id"], "owner_type": c["owner_type"], "next_check_at": at}
+                for c in clocks
+                for at in (c["next_check_at"],)
+                if c["state"] == "running" and at is not None
+            ],
+        )
         _copy(ClockExtension, extensions)
         _copy(ReturnRequest, returns)
         _copy(ExtensionRequest, requests)

@@ -50,10 +50,14 @@ def internal_sweep(*, now: datetime | None = None, batch: int = 200) -> Internal
         with transaction.atomic():
             due = list(
                 Clock.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(next_check_at__lte=now, state=Clock.State.RUNNING, owner_type=MATTER_OWNER)
+                .filter(
+                    next_check__next_check_at__lte=now,
+                    next_check__owner_type=MATTER_OWNER,
+                    state=Clock.State.RUNNING,
+                )
                 .select_related("policy_version")
                 .prefetch_related("pauses", "extensions")
-                .order_by("next_check_at", "id")[:batch]
+                .order_by("next_check__next_check_at", "id")[:batch]
             )
             matters = Matter.objects.select_related(
                 "lead_department__head__user", "leader__user", "registered_by__user"

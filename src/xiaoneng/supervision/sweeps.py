@@ -41,9 +41,13 @@ class SupervisionSweepResult:
 def _due_clocks(*, now: datetime, limit: int) -> QuerySet[Clock]:
     return (
         Clock.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(next_check_at__lte=now, state=Clock.State.RUNNING, owner_type=ORDER_OWNER)
+        .filter(
+            next_check__next_check_at__lte=now,
+            next_check__owner_type=ORDER_OWNER,
+            state=Clock.State.RUNNING,
+        )
         .prefetch_related("pauses", "extensions")
-        .order_by("next_check_at", "id")[:limit]
+        .order_by("next_check__next_check_at", "id")[:limit]
     )
 
 

@@ -49,10 +49,12 @@ def targets_sweep(*, now: datetime | None = None, batch: int = 200) -> TargetsSw
             due = list(
                 Clock.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(
-                    next_check_at__lte=now, state=Clock.State.RUNNING, owner_type=MILESTONE_OWNER
+                    next_check__next_check_at__lte=now,
+                    next_check__owner_type=MILESTONE_OWNER,
+                    state=Clock.State.RUNNING,
                 )
                 .prefetch_related("pauses", "extensions")
-                .order_by("next_check_at", "id")[:batch]
+                .order_by("next_check__next_check_at", "id")[:batch]
             )
             for clock in due:
                 _check(clock, now=now, result=result)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -163,7 +165,6 @@ class Clock(models.Model):
     stop_reason = models.CharField(_("stop reason"), max_length=200, blank=True)
     due_at = models.DateTimeField(_("due at"), db_index=True)
     provisional = models.BooleanField(_("provisional"), default=False)
-    next_check_at = models.DateTimeField(_("next check at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -173,15 +174,6 @@ class Clock(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["owner_type", "owner_id"], name="workdays_clock_owner"),
-            # The sweeps' due-clock queries (``next_check_at <= now AND state = 'running'``,
-            # ordered by next check and id): the index gives the rows in that order, so a batch
-            # reads only its LIMIT rows. Stopped and paused clocks, and running ones with
-            # nothing left to check, stay out of it (migration workdays.0004).
-            models.Index(
-                fields=["next_check_at", "id"],
-                name="workdays_clock_due_check",
-                condition=Q(state="running", next_check_at__isnull=False),
-            ),
             models.Index(fields=["state", "due_at"], name="workdays_clock_state_due"),
         ]
         constraints = [
@@ -197,6 +189,17 @@ class Clock(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state != self.State.STOPPED
+
+    @property
+    def next_check_at(self) -> datetime | None:
+        """When a sweep looks at this clock next (its ``ClockCheck``), None if never: stopped,
+        paused, or nothing left to cross. Read from the narrow row, or the one the clock
+        services set on this instance before saving it."""
+        try:
+            check = self.next_check
+        except ClockCheck.DoesNotExist:
+            return None
+        return check.next_check_at if check is not None else None
 
     @property
     def extension_units(self) -> int:
@@ -261,3 +264,37 @@ class ClockExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id} +{self.units}"
+
+
+class ClockCheck(models.Model):
+    """When a sweep must next look at a running clock: one narrow row per running clock with a
+    threshold still ahead (or one to act on now), none for a stopped or paused clock.
+
+    Kept apart from the wide ``Clock`` row (issue #25 item 5): a sweep locks and reschedules
+    thousands of clocks a minute, and each of those updates used to write a new version of the
+    clock with an entry in each of its seven indexes; here it writes a row of three columns
+    with two. The clock services keep it (``workdays.services.clocks``); ``owner_type`` is the
+    clock's, copied (it never changes) so each sweep asks only for its own owners' clocks.
+    """
+
+    clock = models.OneToOneField(
+        Clock,
+        verbose_name=_("clock"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="next_check",
+    )
+    owner_type = models.CharField(_("owner type"), max_length=64)
+    next_check_at = models.DateTimeField(_("next check at"))
+
+    class Meta:
+        verbose_name = _("next check of a clock")
+        verbose_name_plural = _("next checks of clocks")
+        indexes = [
+            # The sweeps' due-clock queries (``next_check_at <= now``, ordered by next check
+            # and clock): the rows come in that order, so a batch reads only its LIMIT rows.
+            models.Index(fields=["next_check_at", "clock"], name="workdays_clockcheck_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} {self.next_check_at.isoformat()}"

@@ -148,12 +148,13 @@ def clock_progress(clock: Clock, *, now: datetime | None = None) -> Progress:
 
 
 def clocks_due_for_check(*, now: datetime, limit: int = 500) -> QuerySet:
-    """Running clocks whose next check has come, oldest first (uses the next_check_at index)."""
+    """Running clocks whose next check has come, oldest first (through the ``ClockCheck``
+    rows' index on next check and clock)."""
     return (
-        Clock.objects.filter(next_check_at__lte=now, state=Clock.State.RUNNING)
+        Clock.objects.filter(next_check__next_check_at__lte=now, state=Clock.State.RUNNING)
         .select_related("policy_version")
         .prefetch_related("pauses", "extensions")
-        .order_by("next_check_at", "id")[:limit]
+        .order_by("next_check__next_check_at", "id")[:limit]
     )
 
 

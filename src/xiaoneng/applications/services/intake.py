@@ -44,7 +44,7 @@ from xiaoneng.errors import DomainError
 from xiaoneng.org.models import Staff
 from xiaoneng.workdays.deadlines import clock_period
 from xiaoneng.workdays.selectors import clock_open_for
-from xiaoneng.workdays.services.clocks import apply_period
+from xiaoneng.workdays.services.clocks import apply_period, clock_check_save
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor, User
@@ -66,7 +66,8 @@ def _commit_reply_limit(case: Case, *, committed: int, by: Actor) -> None:
     previous = clock.limit
     clock.limit = committed
     apply_period(clock, clock_period(clock), now=timezone.now(), old=None)
-    clock.save(update_fields=["limit", "due_at", "provisional", "next_check_at", "updated_at"])
+    clock.save(update_fields=["limit", "due_at", "provisional", "updated_at"])
+    clock_check_save(clock)
     log_action(
         action="workdays.clock.commit_limit",
         obj=clock,

@@ -27,7 +27,7 @@ from xiaoneng.web.uploads import check_upload
 from xiaoneng.workdays.deadlines import local_day
 from xiaoneng.workdays.models import Clock
 from xiaoneng.workdays.periods import Counting
-from xiaoneng.workdays.services.clocks import clock_start, clock_stop
+from xiaoneng.workdays.services.clocks import clock_check_soon, clock_start, clock_stop
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -286,9 +286,7 @@ def supervision_order_return(*, order: Order, by: Actor, reason: str) -> Order:
         order.save(update_fields=["state", "return_count"])
         # Thresholds passed while the answer was under review were skipped by the sweep
         # (it acts on orders awaiting feedback only): let it look again now.
-        Clock.objects.filter(pk=order.clock_id, state=Clock.State.RUNNING).update(  # type: ignore[misc]
-            next_check_at=now
-        )
+        clock_check_soon(clock_id=order.clock_id, at=now)  # type: ignore[arg-type]
         log_action(
             action="supervision.order.return",
             obj=order,

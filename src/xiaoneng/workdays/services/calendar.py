@@ -23,7 +23,7 @@ from xiaoneng.workdays.deadlines import clock_period, office_tz
 from xiaoneng.workdays.models import CalendarOverride, CalendarYear, Clock
 from xiaoneng.workdays.periods import Counting, end_of_day, start_of_day
 from xiaoneng.workdays.selectors import Threshold
-from xiaoneng.workdays.services.clocks import apply_period
+from xiaoneng.workdays.services.clocks import apply_period, clock_checks_save
 from xiaoneng.workdays.sources import official_days, package_version
 
 if TYPE_CHECKING:
@@ -86,9 +86,8 @@ def clocks_recalculate(
                 "cause": cause,
             },
         )
-    Clock.objects.bulk_update(
-        changed, ["due_at", "provisional", "next_check_at", "updated_at"], batch_size=500
-    )
+    Clock.objects.bulk_update(changed, ["due_at", "provisional", "updated_at"], batch_size=500)
+    clock_checks_save(changed)
     return len(changed)
 
 

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import deferred
 from xiaoneng.audit.services import log_action
 from xiaoneng.deferred import insert_keyed
 from xiaoneng.errors import DomainError
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import clock_period, office_tz
-from xiaoneng.workdays.models import Clock, ClockExtension, ClockPause
+from xiaoneng.workdays.models import Clock, ClockCheck, ClockExtension, ClockPause
 from xiaoneng.workdays.periods import Counting, Period, compute_period
 from xiaoneng.workdays.selectors import Threshold, clock_thresholds
 
@@ -50,13 +51,87 @@ def _next_check(
 def apply_period(
     clock: Clock, period: Period, *, now: datetime, old: list[Threshold] | None
 ) -> None:
-    """Store a recomputed period on ``clock`` (unsaved) and schedule its next check."""
+    """Store a recomputed period on ``clock`` (unsaved) and schedule its next check (written
+    by ``clock_check_save`` after the clock)."""
     clock.due_at = period.due_at
     clock.provisional = period.provisional
+    at = None
     if clock.state == Clock.State.RUNNING:
-        clock.next_check_at = _next_check(clock_thresholds(clock, period=period), now=now, old=old)
-    else:
-        clock.next_check_at = None
+        at = _next_check(clock_thresholds(clock, period=period), now=now, old=old)
+    set_next_check(clock, at)
+
+
+# The reverse one-to-one relation, whose cache ``clock.next_check`` reads.
+_CHECK = Clock.next_check.related
+
+
+def set_next_check(clock: Clock, at: datetime | None) -> None:
+    """Set the clock's next check on the instance (``clock.next_check_at`` reads it), unsaved:
+    None for a clock that is not running or has nothing left to check."""
+    if clock.state != Clock.State.RUNNING:
+        at = None
+    check = None
+    if at is not None:
+        check = ClockCheck(clock_id=clock.pk, owner_type=clock.owner_type, next_check_at=at)
+    _CHECK.set_cached_value(clock, check)
+
+
+def clock_check_save(clock: Clock) -> None:
+    """Write the next check set on a saved clock: its ``ClockCheck`` row replaced (one upsert)
+    or removed. Bookkeeping of the sweeps: no audit row."""
+    at = clock.next_check_at
+    if at is None:
+        ClockCheck.objects.filter(clock_id=clock.pk).delete()
+        return
+    ClockCheck.objects.bulk_create(
+        [ClockCheck(clock_id=clock.pk, owner_type=clock.owner_type, next_check_at=at)],
+        update_conflicts=True,
+        unique_fields=["clock"],
+        update_fields=["next_check_at"],
+    )
+
+
+def clock_checks_save(clocks: list[Clock]) -> None:
+    """``clock_check_save`` for many saved clocks: one upsert and one delete per 500."""
+    for start in range(0, len(clocks), 500):
+        chunk = clocks[start : start + 500]
+        ClockCheck.objects.filter(
+            clock_id__in=[clock.pk for clock in chunk if clock.next_check_at is None]
+        ).delete()
+        ClockCheck.objects.bulk_create(
+            [
+                ClockCheck(clock_id=clock.pk, owner_type=clock.owner_type, next_check_at=at)
+                for clock in chunk
+                for at in (clock.next_check_at,)
+                if at is not None
+            ],
+            update_conflicts=True,
+            unique_fields=["clock"],
+            update_fields=["next_check_at"],
+        )
+
+
+def clock_check_soon(*, clock_id: int, at: datetime) -> None:
+    """Ask the sweeps to look at a running clock at ``at`` (no-op for a clock not running)."""
+    clock = Clock.objects.filter(pk=clock_id, state=Clock.State.RUNNING).first()
+    if clock is not None:
+        set_next_check(clock, at)
+        clock_check_save(clock)
+
+
+def _new_checks(clocks: list[Clock]) -> None:
+    """The next checks of clocks just inserted (none can have one yet): written with the
+    caller's deferred inserts when it defers them (a registration's single statement)."""
+    rows = []
+    for clock in clocks:
+        at = clock.next_check_at
+        if at is not None:
+            rows.append(
+                ClockCheck(clock_id=clock.pk, owner_type=clock.owner_type, next_check_at=at)
+            )
+            _CHECK.set_cached_value(clock, rows[-1])
+    if rows:
+        deferred.insert(rows)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -166,6 +241,7 @@ def clocks_start_new(clocks: list[Clock], *, by: Actor) -> list[Clock]:
     if not clocks:
         return clocks
     insert_keyed(Clock, clocks)
+    _new_checks(clocks)
     for clock in clocks:
         _log_start(clock, by)
     return clocks
@@ -207,6 +283,7 @@ def clock_start(
         if not new_owner and already.exclude(state=Clock.State.STOPPED).exists():
             raise DomainError(_("A clock for this stage is already running."))
         clock.save()
+        _new_checks([clock])
         _log_start(clock, by)
     return clock
 
@@ -226,8 +303,9 @@ def clock_pause(
         ClockPause.objects.create(clock=clock, paused_at=at, reason=reason)
         _reload_children(clock)
         clock.state = Clock.State.PAUSED
-        clock.next_check_at = None
-        clock.save(update_fields=["state", "next_check_at", "updated_at"])
+        set_next_check(clock, None)
+        clock.save(update_fields=["state", "updated_at"])
+        clock_check_save(clock)
         log_action(
             action="workdays.clock.pause",
             obj=clock,
@@ -256,7 +334,8 @@ def clock_resume(
         previous_due = clock.due_at
         clock.state = Clock.State.RUNNING
         apply_period(clock, clock_period(clock), now=timezone.now(), old=None)
-        clock.save(update_fields=["state", "due_at", "provisional", "next_check_at", "updated_at"])
+        clock.save(update_fields=["state", "due_at", "provisional", "updated_at"])
+        clock_check_save(clock)
         log_action(
             action="workdays.clock.resume",
             obj=clock,
@@ -311,7 +390,8 @@ def clock_extend(
         apply_period(clock, clock_period(clock, calendar), now=timezone.now(), old=old_thresholds)
         extension.new_due_at = clock.due_at
         extension.save(update_fields=["new_due_at"])
-        clock.save(update_fields=["due_at", "provisional", "next_check_at", "updated_at"])
+        clock.save(update_fields=["due_at", "provisional", "updated_at"])
+        clock_check_save(clock)
         log_action(
             action="workdays.clock.extend",
             obj=clock,
@@ -346,10 +426,9 @@ def clock_stop(
         clock.state = Clock.State.STOPPED
         clock.stopped_at = at
         clock.stop_reason = reason
-        clock.next_check_at = None
-        clock.save(
-            update_fields=["state", "stopped_at", "stop_reason", "next_check_at", "updated_at"]
-        )
+        set_next_check(clock, None)
+        clock.save(update_fields=["state", "stopped_at", "stop_reason", "updated_at"])
+        clock_check_save(clock)
         log_action(
             action="workdays.clock.stop",
             obj=clock,
@@ -372,24 +451,29 @@ def clock_schedule_next(*, clock: Clock, now: datetime, save: bool = True) -> da
     ``save=False`` leaves the write to the caller (the sweeper updates a batch at once).
     """
     upcoming = [t.at for t in clock_thresholds(clock) if t.at > now]
-    clock.next_check_at = min(upcoming) if upcoming and clock.state == Clock.State.RUNNING else None
+    set_next_check(clock, min(upcoming) if upcoming else None)
     if save:
-        Clock.objects.filter(pk=clock.pk).update(next_check_at=clock.next_check_at)
+        clock_check_save(clock)
     return clock.next_check_at
 
 
 def clocks_reschedule(*, checks: list[tuple[int, datetime | None]]) -> None:
-    """Store the next check of many clocks at once (the sweeper's batch): bookkeeping, no audit
-    row, like ``clock_schedule_next``. One ``UPDATE … FROM (VALUES …)`` per 1 000 clocks on
-    PostgreSQL; one prepared statement run for each clock elsewhere."""
+    """Store the next check of many clocks at once (the sweeper's batch, whose ``ClockCheck``
+    rows it has locked): bookkeeping, no audit row, like ``clock_schedule_next``. A clock with
+    nothing left to check loses its row. One ``UPDATE … FROM (VALUES …)`` per 1 000 clocks on
+    PostgreSQL (a row of three columns and two indexes each, the wide clock untouched); one
+    prepared statement run for each clock elsewhere."""
     from django.db import connection
 
     adapt = connection.ops.adapt_datetimefield_value
-    rows = [(pk, adapt(at)) for pk, at in checks]
+    rows = [(pk, adapt(at)) for pk, at in checks if at is not None]
+    done = [pk for pk, at in checks if at is None]
+    if done:
+        ClockCheck.objects.filter(clock_id__in=done).delete()
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.executemany(
-                "UPDATE workdays_clock SET next_check_at = %s WHERE id = %s",
+                "UPDATE workdays_clockcheck SET next_check_at = %s WHERE clock_id = %s",
                 [(at, pk) for pk, at in rows],
             )
             return
@@ -397,7 +481,7 @@ def clocks_reschedule(*, checks: list[tuple[int, datetime | None]]) -> None:
             chunk = rows[start : start + 1000]
             values = ", ".join(["(%s::bigint, %s::timestamptz)"] * len(chunk))
             cursor.execute(
-                "UPDATE workdays_clock AS k SET next_check_at = v.at "
-                f"FROM (VALUES {values}) AS v(id, at) WHERE k.id = v.id",
+                "UPDATE workdays_clockcheck AS k SET next_check_at = v.at "
+                f"FROM (VALUES {values}) AS v(id, at) WHERE k.clock_id = v.id",
                 [value for row in chunk for value in row],
             )
