@@ -21,7 +21,7 @@ from xiaoneng.org.models import Unit
 from xiaoneng.portal.progress import Dues, EventFact, Progress, progress_line
 from xiaoneng.portal.timeline import PublicEvent, public_events, public_state
 from xiaoneng.privacy import case_names, case_personal_values, redact
-from xiaoneng.web.compiled import compiled_rows_for
+from xiaoneng.web.compiled import compiled_rows, compiled_rows_for
 from xiaoneng.workdays.explain import explain_clock
 from xiaoneng.workdays.models import Clock
 
@@ -167,7 +167,10 @@ def _department_label(case: Case) -> str:
 def _current_clocks(case: Case) -> dict[str, Clock]:
     """The latest clock of each stage, as ``clocks.current`` reads it, for every stage at once:
     the case's clocks in one query (with their pauses and extensions)."""
-    return {clock.stage: clock for clock in clocks.case_clocks(case)}
+    found = compiled_rows_for(
+        "portal.case_clocks", lambda pk: clocks.case_clocks(Case(pk=pk)), case.pk
+    )
+    return {clock.stage: clock for clock in found}
 
 
 def _running_due(clock: Clock | None) -> datetime | None:
@@ -187,7 +190,11 @@ def tracking_view(case: Case) -> Tracking:
         and rating_clock.state == Clock.State.RUNNING
     )
     head = case.lead_department.head if case.lead_department else None
-    events = list(case_timeline(case=case, public_only=True))
+    events = compiled_rows_for(
+        "portal.public_events",
+        lambda pk: case_timeline(case=Case(pk=pk), public_only=True),
+        case.pk,
+    )
     dues = Dues(
         intake=_running_due(current.get(clocks.INTAKE)),
         sign_for=_running_due(current.get(clocks.SIGN_FOR)),
@@ -327,7 +334,12 @@ class Contacts:
 
 
 def portal_contacts() -> Contacts:
-    bureau = Unit.objects.filter(kind=Unit.Kind.BUREAU, parent=None).order_by("pk").first()
+    # The same statement on every public page: compiled once per connection, read each time.
+    bureaus = compiled_rows(
+        "portal.bureau",
+        lambda: Unit.objects.filter(kind=Unit.Kind.BUREAU, parent=None).order_by("pk")[:1],
+    )
+    bureau = bureaus[0] if bureaus else None
     if bureau is None:
         return Contacts(
             bureau="", hotline="", supervision_phone="", supervising_body="", address=""

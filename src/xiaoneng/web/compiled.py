@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -38,6 +38,7 @@ class _Compiled:
     params: tuple[Any, ...]
     compiler: SQLCompiler
     places: tuple[int, ...] = ()  # where the values of ``compiled_rows_for`` go in ``params``
+    prefetch: tuple[Any, ...] = ()  # the queryset's prefetch_related lookups
 
 
 def _compiled(
@@ -52,7 +53,8 @@ def _compiled(
     if found is not None:
         kept.move_to_end(key)
         return found
-    compiler = build().query.get_compiler(using=using)
+    queryset = build()
+    compiler = queryset.query.get_compiler(using=using)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # ``none()`` or an empty ``__in``: nothing can match, no query
@@ -60,7 +62,8 @@ def _compiled(
     if sql and any(list(params).count(marker) != 1 for marker in markers):
         raise ValueError(f"each value of {key!r} must come out as exactly one parameter")
     places = tuple(list(params).index(marker) for marker in markers) if sql else ()
-    found = _Compiled(sql=sql, params=tuple(params), compiler=compiler, places=places)
+    prefetch = tuple(getattr(queryset, "_prefetch_related_lookups", ()))
+    found = _Compiled(sql, tuple(params), compiler, places, prefetch)
     kept[key] = found
     while len(kept) > KEPT:
         kept.popitem(last=False)
@@ -108,7 +111,9 @@ def compiled_rows_for(
     with a stand-in for each value, and each later call sends it with the values in their
     places. ``key`` names everything else the statement is made of. A value that does not come
     out as exactly one parameter of the statement (a value used twice, or turned into
-    something else) is refused when the statement is first compiled."""
+    something else) is refused when the statement is first compiled. The queryset's
+    ``prefetch_related`` lookups are read for the objects as the ORM reads them (their own
+    statements, compiled each time)."""
     markers = tuple(_marker(index, value) for index, value in enumerate(values))
     compiled = _compiled((key, len(values)), lambda: build(*markers), using, markers)
     if not compiled.sql:
@@ -122,7 +127,10 @@ def compiled_rows_for(
         rows = cursor.fetchall()
     if not rows:
         return []
-    return objects_from_rows(compiled.compiler, rows, using)
+    found = objects_from_rows(compiled.compiler, rows, using)
+    if compiled.prefetch:
+        prefetch_related_objects(found, *compiled.prefetch)
+    return found
 
 
 def objects_from_rows(compiler: SQLCompiler, rows: list[Any], using: str) -> list[Any]:
