@@ -127,7 +127,7 @@ async def _run(
         try:
             return await _open(host, port)
         except OSError:
-            opened -= 1
+            await give_back(None)  # its place is free again for the waiting requests
             raise
 
     async def give_back(conn: _Connection | None) -> None:
