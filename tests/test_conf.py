@@ -101,3 +101,41 @@ def test_cli_bad_database_url_is_one_line(tmp_path) -> None:
     result = run_cli("check", DATABASE_URL="mysql2://x/y", XIAONENG_DATA_DIR=str(tmp_path))
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr
+
+
+def test_cli_cache_url_must_be_redis(tmp_path) -> None:
+    result = run_cli(
+        "check", XIAONENG_CACHE_URL="memcached://x:11211", XIAONENG_DATA_DIR=str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert "XIAONENG_CACHE_URL must be a Redis URL" in result.stderr
+
+
+def test_shared_cache_from_a_redis_url(tmp_path) -> None:
+    """With XIAONENG_CACHE_URL the server's processes share one Redis cache (rate limits and
+    tracking pages); without it each keeps its own in memory."""
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "c = settings.CACHES['default']; print(c['BACKEND'], c.get('LOCATION', ''))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "XIAONENG_CACHE_URL"}
+    env.update(
+        PYTHONPATH=str(ROOT / "src"),
+        XIAONENG_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="xiaoneng.settings",
+    )
+    shared = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env, "XIAONENG_CACHE_URL": "redis://127.0.0.1:6379/3"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shared.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3",
+    ]
+    own = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert own.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"]

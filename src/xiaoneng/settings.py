@@ -281,14 +281,30 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "xiaoneng@localhost")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL", "")
-# Each process's own memory cache: the portal's rate limits and the tracking page's public parts
-# (portal/tracking.py). Django's default keeps 300 entries, fewer than a busy hour's lookups.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("XIAONENG_CACHE_MAX_ENTRIES", 5000, minimum=300)},
+# The cache holds the portal's rate limits and the tracking page's public parts
+# (portal/tracking.py). Without XIAONENG_CACHE_URL each process keeps its own in memory
+# (Django's default keeps 300 entries, fewer than a busy hour's lookups): with several server
+# processes, each counts its own lookups and builds its own pages. With a Redis URL every
+# process shares one cache: the limits hold across processes and a page built once serves all.
+XIAONENG_CACHE_URL = env_str("XIAONENG_CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
+if XIAONENG_CACHE_URL:
+    if not XIAONENG_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("XIAONENG_CACHE_URL must be a Redis URL (redis://…).")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": XIAONENG_CACHE_URL,
+            "KEY_PREFIX": env_str("XIAONENG_CACHE_PREFIX", "xiaoneng"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("XIAONENG_CACHE_MAX_ENTRIES", 5000, minimum=300)},
+        }
+    }
 XIAONENG_SMS_BACKEND = env_str("XIAONENG_SMS_BACKEND", "xiaoneng.notify.sms.RecordingSmsBackend")
 # SMS providers (docs/notifications.md): XIAONENG_SMS_BACKEND "aliyun" or "tencent".
 XIAONENG_SMS_TIMEOUT = env_int("XIAONENG_SMS_TIMEOUT", 10, minimum=1)

@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Count, F
 
 from xiaoneng.org.models import Department, Unit
-from xiaoneng.web.compiled import compiled_rows
+from xiaoneng.web.compiled import compiled_rows, compiled_rows_for
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,28 @@ def test_a_query_that_cannot_match_sends_nothing(demo_org, django_assert_num_que
     with django_assert_num_queries(0):
         assert compiled_rows(("test", "none"), lambda: Department.objects.none()) == []
         assert compiled_rows(("test", "none"), lambda: Department.objects.none()) == []
+
+
+def _department_named(name: str):
+    return Department.objects.select_related("unit").filter(name=name).order_by("id")
+
+
+def test_compiled_for_values_reads_each_value_once_compiled(demo_org) -> None:
+    names = list(Department.objects.order_by("id").values_list("name", flat=True)[:3])
+    for name in names:
+        found = compiled_rows_for(("test", "department named"), _department_named, name)
+        expected = list(_department_named(name))
+        assert [(d.pk, d.unit.name) for d in found] == [(d.pk, d.unit.name) for d in expected]
+    assert compiled_rows_for(("test", "department named"), _department_named, "no such") == []
+    by_pk = compiled_rows_for(("test", "pk"), lambda pk: Department.objects.filter(pk=pk), -1)
+    assert by_pk == []
+
+
+def test_compiled_for_values_refuses_a_value_used_twice_or_of_another_type(demo_org) -> None:
+    def twice(name: str):
+        return Department.objects.filter(name=name) | Department.objects.filter(code=name)
+
+    with pytest.raises(ValueError, match="exactly one parameter"):
+        compiled_rows_for(("test", "twice"), twice, "x")
+    with pytest.raises(TypeError):
+        compiled_rows_for(("test", "float"), lambda v: Department.objects.filter(pk=v), 1.5)  # type: ignore[arg-type]

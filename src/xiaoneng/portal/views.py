@@ -178,7 +178,8 @@ def _tracked_page(
         "parts": parts,
         "token": track_token(case),
         "token_days": TOKEN_DAYS,
-        "rate_form": rate_form or RateForm(),
+        # Only a page whose rating window is open shows the form (``t.can_rate``).
+        "rate_form": rate_form or (RateForm() if page.rating_open else None),
         "contacts": page.contacts,
         "site_contacts": page.contacts,
     }

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -37,9 +37,13 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     compiler: SQLCompiler
+    places: tuple[int, ...] = ()  # where the values of ``compiled_rows_for`` go in ``params``
+    prefetch: tuple[Any, ...] = ()  # the queryset's prefetch_related lookups
 
 
-def _compiled(key: Hashable, build: Callable[[], QuerySet[Any]], using: str) -> _Compiled:
+def _compiled(
+    key: Hashable, build: Callable[[], QuerySet[Any]], using: str, markers: tuple[object, ...] = ()
+) -> _Compiled:
     connection = connections[using]
     kept: OrderedDict[Hashable, _Compiled] | None = getattr(connection, _ON_CONNECTION, None)
     if kept is None:
@@ -49,12 +53,17 @@ def _compiled(key: Hashable, build: Callable[[], QuerySet[Any]], using: str) -> 
     if found is not None:
         kept.move_to_end(key)
         return found
-    compiler = build().query.get_compiler(using=using)
+    queryset = build()
+    compiler = queryset.query.get_compiler(using=using)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # ``none()`` or an empty ``__in``: nothing can match, no query
         sql, params = "", ()
-    found = _Compiled(sql=sql, params=tuple(params), compiler=compiler)
+    if sql and any(list(params).count(marker) != 1 for marker in markers):
+        raise ValueError(f"each value of {key!r} must come out as exactly one parameter")
+    places = tuple(list(params).index(marker) for marker in markers) if sql else ()
+    prefetch = tuple(getattr(queryset, "_prefetch_related_lookups", ()))
+    found = _Compiled(sql, tuple(params), compiler, places, prefetch)
     kept[key] = found
     while len(kept) > KEPT:
         kept.popitem(last=False)
@@ -77,6 +86,51 @@ def compiled_rows(
     if not rows:
         return []
     return objects_from_rows(compiled.compiler, rows, using)
+
+
+# Stand-ins for the values of a statement compiled once for every value (``compiled_rows_for``):
+# the statement is built with them, and each must come out as exactly one parameter.
+_MARKER_TEXT = "\x00xiaoneng-compiled-value-{}\x00"
+_MARKER_INT = -7_300_000_000_000_000_000
+
+
+def _marker(index: int, value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"compiled_rows_for takes text and whole numbers, not {value!r}")
+    return _MARKER_TEXT.format(index) if isinstance(value, str) else _MARKER_INT - index
+
+
+def compiled_rows_for(
+    key: Hashable,
+    build: Callable[..., QuerySet[M]],
+    *values: int | str,
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[M]:
+    """``list(build(*values))``, with the SQL compiled only the first time ``key`` is seen on
+    this connection, for whatever ``values`` (text or whole numbers): the statement is compiled
+    with a stand-in for each value, and each later call sends it with the values in their
+    places. ``key`` names everything else the statement is made of. A value that does not come
+    out as exactly one parameter of the statement (a value used twice, or turned into
+    something else) is refused when the statement is first compiled. The queryset's
+    ``prefetch_related`` lookups are read for the objects as the ORM reads them (their own
+    statements, compiled each time)."""
+    markers = tuple(_marker(index, value) for index, value in enumerate(values))
+    compiled = _compiled((key, len(values)), lambda: build(*markers), using, markers)
+    if not compiled.sql:
+        return []
+    params = list(compiled.params)
+    for place, value in zip(compiled.places, values, strict=True):
+        params[place] = value
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    found = objects_from_rows(compiled.compiler, rows, using)
+    if compiled.prefetch:
+        prefetch_related_objects(found, *compiled.prefetch)
+    return found
 
 
 def objects_from_rows(compiler: SQLCompiler, rows: list[Any], using: str) -> list[Any]:
