@@ -195,3 +195,31 @@ def test_backdated_clock_is_checked_at_once(official: None, policies: None) -> N
     clock = _start(started_at=at("2026-01-05 09:00"))
     assert clock.next_check_at is not None
     assert clock.next_check_at <= timezone.now()
+
+
+def test_the_open_clock_is_the_one_the_orm_reads(official: None, policies: None) -> None:
+    """``clock_open_for`` sends a statement compiled once per connection: for each owner and
+    stage it gives what the queryset gives, pauses and policy included, and None when stopped."""
+    reply = _start()
+    clock_pause(clock=reply, at=at("2026-10-08 09:00"))
+    sign_for = clock_start(
+        owner_type="cases.case",
+        owner_id=2,
+        stage="sign_for",
+        started_at=at("2026-09-30 10:00"),
+        policy_version=policy_current_version(code="hotline-consult"),
+    )
+    for clock in (reply, sign_for):
+        found = clock_open_for(owner_type="cases.case", owner_id=clock.owner_id, stage=clock.stage)
+        expected = Clock.objects.exclude(state=Clock.State.STOPPED).get(pk=clock.pk)
+        assert found is not None
+        assert found.pk == expected.pk
+        assert (found.state, found.due_at) == (expected.state, expected.due_at)
+        assert found.policy_version.policy.code == "hotline-consult"
+        assert [pause.pk for pause in found.pauses.all()] == [
+            pause.pk for pause in expected.pauses.all()
+        ]
+    assert len(clock_open_for(owner_type="cases.case", owner_id=1, stage="reply").pauses.all()) == 1
+    clock_stop(clock=sign_for, at=at("2026-10-09 09:00"), reason="done")
+    assert clock_open_for(owner_type="cases.case", owner_id=2, stage="sign_for") is None
+    assert clock_open_for(owner_type="cases.case", owner_id=3, stage="reply") is None

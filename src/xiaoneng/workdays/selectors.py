@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from xiaoneng.web.compiled import compiled_rows_for
 from xiaoneng.workdays.arithmetic import WorkCalendar
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import clock_period, office_tz
@@ -165,10 +166,16 @@ def clocks_of(*, owner_type: str, owner_id: int, stage: str | None = None) -> Qu
     return clocks.select_related("policy_version__policy").prefetch_related("pauses", "extensions")
 
 
-def clock_open_for(*, owner_type: str, owner_id: int, stage: str) -> Clock | None:
+def _open_clocks(owner_type: str, owner_id: int, stage: str) -> QuerySet:
     return (
         clocks_of(owner_type=owner_type, owner_id=owner_id, stage=stage)
         .exclude(state=Clock.State.STOPPED)
-        .order_by("-id")
-        .first()
+        .order_by("-id")[:1]
     )
+
+
+def clock_open_for(*, owner_type: str, owner_id: int, stage: str) -> Clock | None:
+    # Asked by every step that starts, stops or checks a case's clock: the statement is
+    # compiled once per connection (building it cost more Python than running it).
+    found = compiled_rows_for("workdays.clock_open_for", _open_clocks, owner_type, owner_id, stage)
+    return found[0] if found else None
