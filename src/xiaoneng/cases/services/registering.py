@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 MAX_CONTENT = 5000
 TITLE_FROM_CONTENT = 30
+# Read once: a choices class computes ``values`` anew on every access.
+_KINDS = frozenset(Kind.values)
+_CHANNELS = frozenset(Channel.values)
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,9 @@ def _validate_intake(
     requester_email: str,
     is_anonymous: bool,
 ) -> str:
-    if kind not in Kind.values:
+    if kind not in _KINDS:
         raise DomainError(_("Unknown kind of request."))
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise DomainError(_("Unknown channel."))
     content = require_text(content, _("Please describe the matter."))
     if len(content) > MAX_CONTENT:
