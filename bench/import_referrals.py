@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         def progress(phase: str, done: int, total: int) -> None:
             if phase == "import" and time.perf_counter() - shown["last"] > 10:
                 shown["last"] = time.perf_counter()
-                print(f"  imported {done:,}/{total:,}", flush=True)
+                # One pass (all or nothing): the rows read so far, the total only at the end.
+                print(f"  imported {done:,}" + (f"/{total:,}" if total else ""), flush=True)
 
         began, cpu = time.perf_counter(), time.process_time()
         report = referral_import_run(by=user, file=path, mode=args.mode, progress=progress)

@@ -10,7 +10,7 @@ from tests.referrals.files import row, rows, write_csv, write_xlsx
 from xiaoneng.audit.models import AuditEntry
 from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.errors import DomainError, PermissionDenied
-from xiaoneng.referrals import services
+from xiaoneng.referrals import parsing, services
 from xiaoneng.referrals.models import ReferralImport
 from xiaoneng.referrals.services import referral_import_preview, referral_import_run
 
@@ -71,6 +71,34 @@ def test_all_or_nothing_stores_nothing_on_errors(users, tmp_path) -> None:
     record = ReferralImport.objects.get(pk=report.import_id)
     assert record.rows_error == 2
     assert [error[:2] for error in record.errors] == [[4, "联系电话"], [6, "诉求类别"]]
+
+
+def test_all_or_nothing_rolls_back_chunks_registered_before_a_bad_row(
+    users, tmp_path, monkeypatch
+) -> None:
+    # One pass: chunks of 2 are registered before row 6 shows its error; nothing stays, and
+    # every error of the file is still reported.
+    monkeypatch.setattr(services, "IMPORT_BATCH", 2)
+    report = referral_import_run(
+        by=users["intake"], file=_bad_file(tmp_path), mode="all-or-nothing"
+    )
+    assert report.status == Status.REJECTED
+    assert (report.rows, report.created, report.error_rows) == (6, 0, 2)
+    assert {(e.row, e.column) for e in report.errors} == {(4, "联系电话"), (6, "诉求类别")}
+    assert not Case.objects.filter(external_number__startswith="RX").exists()
+    assert not CaseEvent.objects.filter(action=services.DEADLINE_EVENT).exists()
+
+
+def test_good_rows_stores_nothing_from_a_file_refused_half_way(
+    users, tmp_path, monkeypatch
+) -> None:
+    # Good rows commit chunk by chunk, so the file is checked whole first.
+    monkeypatch.setattr(services, "IMPORT_BATCH", 2)
+    monkeypatch.setattr(parsing, "MAX_ROWS", 5)
+    path = write_xlsx(tmp_path / "long.xlsx", rows(6))
+    report = referral_import_run(by=users["intake"], file=path, mode="good-rows")
+    assert report.status == Status.REFUSED
+    assert not Case.objects.filter(external_number__startswith="RX").exists()
 
 
 def test_good_rows_mode_stores_only_good_rows(users, tmp_path) -> None:

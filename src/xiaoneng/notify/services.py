@@ -39,6 +39,9 @@ _SUBJECT_MAX = Notification._meta.get_field("subject").max_length
 # A mainland mobile number (11 digits from 13… to 19…), with or without +86.
 MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 _LINK_MAX = cast(int, Notification._meta.get_field("link").max_length)
+# Read once: a choices class computes ``values`` anew on every access (a registration batch
+# builds thousands of rows).
+_CHANNELS = frozenset(Notification.Channel.values)
 
 log = logging.getLogger("xiaoneng.notify")
 
@@ -97,7 +100,7 @@ def _build(
     link: str,
     now: datetime,
 ) -> Notification:
-    if channel not in Notification.Channel.values:
+    if channel not in _CHANNELS:
         raise ValueError(f"unknown notification channel {channel!r}")
     if channel == Notification.Channel.INBOX:
         if user is None:

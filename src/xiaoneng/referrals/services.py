@@ -1,9 +1,12 @@
 """Importing the 12345 hotline centre's referral spreadsheet as hotline cases.
 
-Two passes over the file, both streaming: the first validates every row (and is the whole of
-the preview), the second registers the good rows through ``case_register`` in batches. In
-all-or-nothing mode the batches run inside one outer transaction, so any failure stores nothing;
-in good-rows mode each batch commits on its own and a failing batch is retried row by row.
+Each row is validated (the preview is that alone) and the good rows are registered set-wise
+in chunks (``cases.services.registering``, the path of ``POST /api/v1/cases:batch``). In
+all-or-nothing mode that is one streaming pass inside one outer transaction: after the first
+bad row nothing more is registered, the rest of the file is only checked (to report every
+error), and the transaction rolls back, so any failure stores nothing. In good-rows mode each
+chunk commits on its own, so the whole file is checked in a first pass (a file refused half-way
+stores nothing), and a failing chunk is retried row by row.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.services.registering import Prepared, prepare, register_prepared, registrar
 from xiaoneng.deferred import deferred_inserts, insert
 from xiaoneng.errors import DomainError, PermissionDenied
+from xiaoneng.org.models import Staff, Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.org.selectors import staff_for, user_roles
 from xiaoneng.privacy import mask_name, mask_phone
@@ -119,6 +123,22 @@ def _opened(file: Any, name: str = "") -> Iterator[tuple[IO[bytes], str]]:
     yield file, name or Path(getattr(file, "name", "") or "").name
 
 
+def _count(preview: Preview, item: Checked, *, sample_size: int) -> bool:
+    """Add a checked row to the counts; whether it is good."""
+    preview.rows += 1
+    if item.errors:
+        preview.error_rows += 1
+        room = MAX_REPORTED_ERRORS - len(preview.errors)
+        preview.errors.extend(item.errors[: max(room, 0)])
+        preview.errors_truncated |= room < len(item.errors)
+        return False
+    preview.good += 1
+    preview.already_imported += item.already_imported
+    if len(preview.sample) < sample_size:
+        preview.sample.append(_sample_row(item))
+    return True
+
+
 def _scan(handle: IO[bytes], name: str, *, sample_size: int, progress: Progress | None) -> Preview:
     preview = Preview()
 
@@ -127,17 +147,7 @@ def _scan(handle: IO[bytes], name: str, *, sample_size: int, progress: Progress 
             progress("check", count, 0)
 
     for item in checked_rows(handle, name, on_row=on_row):
-        preview.rows += 1
-        if item.errors:
-            preview.error_rows += 1
-            room = MAX_REPORTED_ERRORS - len(preview.errors)
-            preview.errors.extend(item.errors[: max(room, 0)])
-            preview.errors_truncated |= room < len(item.errors)
-            continue
-        preview.good += 1
-        preview.already_imported += item.already_imported
-        if len(preview.sample) < sample_size:
-            preview.sample.append(_sample_row(item))
+        _count(preview, item, sample_size=sample_size)
     if progress:
         progress("check", preview.rows, preview.rows)
     return preview
@@ -185,9 +195,10 @@ def referral_upload_store(*, by: User, upload: Any) -> ReferralImport:
     return record
 
 
-def _prepared(by: Actor, referral: Referral) -> Prepared:
-    """A referral checked and built as a registration, nothing written yet."""
-    staff, pooled, owner = registrar(by, unit=None, unit_concerned=None, in_person=False)
+def _prepared(by: Actor, referral: Referral, place: tuple[Staff | None, bool, Unit]) -> Prepared:
+    """A referral checked and built as a registration, nothing written yet. ``place``: the
+    ``registrar`` of the chunk, the same for every row."""
+    staff, pooled, owner = place
     return prepare(
         by=by,
         # A referral was taken by the hotline centre, not in person here: it waits in the
@@ -230,9 +241,10 @@ def _store_batch(by: Actor, batch: list[Referral], import_id: int) -> tuple[int,
     """Register a chunk of rows set-wise (``cases.services.registering``): each row checked as
     a single registration, then one ``INSERT`` per table for the whole chunk."""
     prepared = []
+    place = registrar(by, unit=None, unit_concerned=None, in_person=False)
     for referral in batch:
         try:
-            prepared.append(_prepared(by, referral))
+            prepared.append(_prepared(by, referral, place))
         except DomainError as exc:
             raise _RowFailed(RowError(referral.row, "", str(exc))) from exc
     try:
@@ -257,16 +269,16 @@ def _import(
     *,
     mode: str,
     import_id: int,
-    total: int,
     progress: Progress | None,
     report: Report,
-) -> list[RowError]:
-    """Register the good rows; counts go straight into ``report`` so a crash keeps them."""
-    done = 0
+) -> tuple[Preview, list[RowError]]:
+    """Check every row and register the good ones, in one pass; counts of the registered rows
+    go straight into ``report`` so a crash keeps them. All or nothing: once a row is bad,
+    nothing more is registered (the caller rolls back), the rest is only checked."""
     failures: list[RowError] = []
+    checked = Preview()
 
     def flush(batch: list[Referral]) -> None:
-        nonlocal done
         try:
             made, repeated = _store_batch(by, batch, import_id)
         except _RowFailed as exc:
@@ -285,14 +297,17 @@ def _import(
             del exc
         report.created += made
         report.skipped += repeated
-        before, done = done, done + len(batch)
-        if progress and (done // PROGRESS_EVERY > before // PROGRESS_EVERY or done == total):
-            progress("import", done, total)
 
     batch: list[Referral] = []
     for item in checked_rows(handle, name):
-        if item.referral is None:
+        good = _count(checked, item, sample_size=0)
+        if progress and checked.rows % PROGRESS_EVERY == 0:
+            progress("import", checked.rows, 0)
+        rejected = mode == Mode.ALL_OR_NOTHING and checked.error_rows
+        if not good or rejected:
+            batch = [] if rejected else batch
             continue
+        assert item.referral is not None
         if item.already_imported:
             report.skipped += 1
             continue
@@ -302,7 +317,13 @@ def _import(
             batch = []
     if batch:
         flush(batch)
-    return failures
+    if progress:
+        progress("import", checked.rows, checked.rows)
+    return checked, failures
+
+
+class _Rejected(Exception):
+    """All or nothing, and a row was bad: the outer transaction rolls back."""
 
 
 def _start(*, by: User, mode: str, name: str, pending: ReferralImport | None) -> ReferralImport:
@@ -378,32 +399,37 @@ def referral_import_run(
     started = time.perf_counter()
     try:
         with _opened(source, name) as (handle, file_name):
-            scan = _scan(handle, file_name, sample_size=0, progress=progress)
-            report.rows, report.error_rows = scan.rows, scan.error_rows
-            report.errors, report.errors_truncated = scan.errors, scan.errors_truncated
-            if scan.error_rows and mode == Mode.ALL_OR_NOTHING:
-                report.status = Status.REJECTED
-                report.skipped = scan.already_imported
-            else:
+            all_or_nothing = mode == Mode.ALL_OR_NOTHING
+            if not all_or_nothing:
+                # Good rows commit chunk by chunk: the whole file is checked first, so that a
+                # file refused half-way (damaged, too many rows) stores nothing.
+                _scan(handle, file_name, sample_size=0, progress=progress)
                 handle.seek(0)
-                outer = transaction.atomic() if mode == Mode.ALL_OR_NOTHING else nullcontext()
+            outer = transaction.atomic() if all_or_nothing else nullcontext()
+            try:
                 # The calendar's version is read once for the run instead of twice a row.
                 with outer, calendar_pinned():
-                    failures = _import(
+                    checked, failures = _import(
                         by,
                         handle,
                         file_name,
                         mode=mode,
                         import_id=record.pk,
-                        total=scan.to_import + scan.already_imported,
                         progress=progress,
                         report=report,
                     )
-                report.error_rows += len(failures)
-                report.errors = sorted(report.errors + failures, key=lambda e: e.row)[
-                    :MAX_REPORTED_ERRORS
-                ]
+                    if all_or_nothing and checked.error_rows:
+                        raise _Rejected
+            except _Rejected:
+                report.status = Status.REJECTED
+                report.created, report.skipped = 0, checked.already_imported
+            else:
                 report.status = Status.DONE
+            report.rows, report.error_rows = checked.rows, checked.error_rows + len(failures)
+            report.errors = sorted(checked.errors + failures, key=lambda e: e.row)[
+                :MAX_REPORTED_ERRORS
+            ]
+            report.errors_truncated = checked.errors_truncated
     except FileRefused as exc:
         report.status = Status.REFUSED
         report.message = str(exc)

@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 MAX_CONTENT = 5000
 TITLE_FROM_CONTENT = 30
+# Read once: a choices class computes ``values`` anew on every access.
+_KINDS = frozenset(Kind.values)
+_CHANNELS = frozenset(Channel.values)
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,9 @@ def _validate_intake(
     requester_email: str,
     is_anonymous: bool,
 ) -> str:
-    if kind not in Kind.values:
+    if kind not in _KINDS:
         raise DomainError(_("Unknown kind of request."))
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise DomainError(_("Unknown channel."))
     content = require_text(content, _("Please describe the matter."))
     if len(content) > MAX_CONTENT:
@@ -224,9 +227,10 @@ def register_prepared(prepared: list[Prepared], *, by: Actor) -> list[Registered
     clocks.start_new_cases(started, by=by)
     # The numbers last: the day's counter stays locked from here to the commit only.
     case_numbers_assign([item.case for item in written], [item.day for item in written])
-    for item in written:
-        _announce(item, by=by)
-    # Announced together: a reader of arrivals (triage) reads a batch at once.
+    urgent = [fact for item in written if (fact := _announce(item, by=by)) is not None]
+    # Announced together: the urgent requests' alerts are written at once, and a reader of
+    # arrivals (triage) reads a batch at once.
+    facts.announce_batch(urgent)
     facts.announce_batch([facts.CaseFact(kind=facts.ARRIVED, case=item.case) for item in written])
     results = []
     for item in prepared:
@@ -256,8 +260,9 @@ def _existing(skipped: list[Case]) -> dict[tuple[str, str], Case]:
     return {(case.channel, case.external_number): case for case in found}
 
 
-def _announce(item: Prepared, *, by: Actor) -> None:
-    """The timeline event, the requester's receipt and the pool's message."""
+def _announce(item: Prepared, *, by: Actor) -> facts.CaseFact | None:
+    """The timeline event, the requester's receipt and the pool's message; the urgent
+    request's fact, for the caller to announce with the others of its batch."""
     case, at = item.case, item.case.registered_at
     data = {"channel": case.channel, "kind": case.kind, "pool": item.pooled}
     record(case, action="register", user=by, data=data, at=at)
@@ -293,4 +298,5 @@ def _announce(item: Prepared, *, by: Actor) -> None:
             subject=gettext("A new request waits in the intake pool"),
         )
     if item.urgency.value:
-        urgent_mark(case, by=by, urgency=item.urgency, at=at)
+        return urgent_mark(case, by=by, urgency=item.urgency, at=at)
+    return None

@@ -43,13 +43,14 @@ def urgency_decide(
     return UrgencyDecision("")
 
 
-def urgent_mark(case: Case, *, by: Actor, urgency: UrgencyDecision, at: Any) -> None:
-    """The urgent mark on the staff timeline (the public sees the case like any other), then
-    the fact, on which the alerts start (emergencies)."""
+def urgent_mark(case: Case, *, by: Actor, urgency: UrgencyDecision, at: Any) -> facts.CaseFact:
+    """The urgent mark on the staff timeline (the public sees the case like any other), and
+    the fact on which the alerts start (emergencies), for the caller to announce: a
+    registration announces its batch's facts together, so their alerts are written at once."""
     data = {
         "urgency": urgency.value,
         "words": list(urgency.words),
         "by_category": urgency.by_category,
     }
     record(case, action="mark_urgent", user=by, data=data, at=at, public=False)
-    facts.announce(facts.URGENT_REQUEST, case=case, key=f"register:{case.pk}")
+    return facts.CaseFact(kind=facts.URGENT_REQUEST, case=case, key=f"register:{case.pk}")

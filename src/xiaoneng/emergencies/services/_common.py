@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -71,17 +72,37 @@ def _deadline(
     )
 
 
-def _reply_code(recipient_id: int, at: datetime) -> str:
-    """Four digits the recipient may text back to acknowledge, not in use among their alerts
-    of the reply window (so a reply names one alert)."""
+def _reply_codes(recipient_ids: Sequence[int], at: datetime) -> list[str]:
+    """A reply code for each recipient in turn (one query for all): four digits the recipient
+    may text back to acknowledge, not in use among their alerts of the reply window nor given
+    to them earlier in the list (so a reply names one alert)."""
+    if not recipient_ids:
+        return []
     window = at - timedelta(hours=settings.XIAONENG_EMERGENCY_REPLY_CODE_HOURS)
-    taken = set(
-        Alert.objects.filter(recipient_id=recipient_id, sent_at__gte=window).values_list(
-            "reply_code", flat=True
-        )
+    taken: dict[int, set[str]] = {recipient: set() for recipient in recipient_ids}
+    rows = (
+        Alert.objects.filter(recipient_id__in=list(taken), sent_at__gte=window)
+        .values_list("recipient_id", "reply_code")
+        .distinct()
     )
+    for recipient, code in rows:
+        taken[recipient].add(code)
+    codes = []
+    for recipient in recipient_ids:
+        code = _free_code(taken[recipient])
+        taken[recipient].add(code)
+        codes.append(code)
+    return codes
+
+
+def _free_code(taken: set[str]) -> str:
     for _attempt in range(50):
         code = f"{secrets.randbelow(9000) + 1000}"
         if code not in taken:
             return code
     return f"{secrets.randbelow(900000) + 100000}"
+
+
+def _reply_code(recipient_id: int, at: datetime) -> str:
+    """``_reply_codes`` for one recipient."""
+    return _reply_codes([recipient_id], at)[0]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng import deferred
 from xiaoneng.cases.config_cache import intake_post_away
 from xiaoneng.cases.facts import CaseFact
 from xiaoneng.cases.models import Case
@@ -23,7 +24,7 @@ from xiaoneng.cases.services.events import case_event_record
 from xiaoneng.cases.states import State
 from xiaoneng.emergencies.models import Alert
 from xiaoneng.emergencies.selectors import Step
-from xiaoneng.emergencies.services._common import _ack_minutes, _now, _reply_code
+from xiaoneng.emergencies.services._common import _ack_minutes, _now, _reply_codes
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.notify.models import Notification
 from xiaoneng.notify.services import notification_enqueue
@@ -86,19 +87,40 @@ def _chain(post: Post, *, at: datetime, away: set[int] | None = None) -> list[St
 
 
 def _send(case: Case, *, step: Step, index: int, round: int, stage: str, at: datetime) -> Alert:
-    alert = Alert.objects.create(
-        case=case,
-        line=Alert.Line.CASE,
-        case_stage=stage,
-        recipient=step.staff,
-        capacity=step.capacity,
-        step=index,
-        round=round,
-        sent_at=at,
-        ack_due_at=at + _ack_minutes(),
-        next_check_at=at + _ack_minutes(),
-        reply_code=_reply_code(step.staff.pk, at),
-    )
+    (alert,) = _send_many([(case, step)], index=index, round=round, stage=stage, at=at)
+    return alert
+
+
+def _send_many(
+    sends: Sequence[tuple[Case, Step]], *, index: int, round: int, stage: str, at: datetime
+) -> list[Alert]:
+    """Alert each case's step: the alerts in one insert, their reply codes from one query, each
+    alert's timeline event and messages (held by the caller's ``deferred_inserts``, if any)."""
+    codes = _reply_codes([step.staff.pk for _case, step in sends], at)
+    alerts = [
+        Alert(
+            case=case,
+            line=Alert.Line.CASE,
+            case_stage=stage,
+            recipient=step.staff,
+            capacity=step.capacity,
+            step=index,
+            round=round,
+            sent_at=at,
+            ack_due_at=at + _ack_minutes(),
+            next_check_at=at + _ack_minutes(),
+            reply_code=code,
+        )
+        for (case, step), code in zip(sends, codes, strict=True)
+    ]
+    # The keys first: each alert's event names its alert.
+    deferred.insert_keyed(Alert, alerts)
+    for (case, step), alert in zip(sends, alerts, strict=True):
+        _announce(case, step=step, alert=alert, round=round, at=at)
+    return alerts
+
+
+def _announce(case: Case, *, step: Step, alert: Alert, round: int, at: datetime) -> None:
     data = {"alert": alert.pk, "recipient": step.staff.name, "capacity": step.capacity}
     case_event_record(
         case, action="urgent_alert", user=None, data={**data, "round": round}, public=False, at=at
@@ -130,7 +152,6 @@ def _send(case: Case, *, step: Step, index: int, round: int, stage: str, at: dat
                 obj=case,
                 case_number=case.number,
             )
-    return alert
 
 
 def _withdraw_pending(case: Case, *, at: datetime) -> int:
@@ -153,29 +174,35 @@ def urgent_case_alert_start(*, case: Case, at: datetime | None = None) -> Alert 
         return _send(case, step=chain[0], index=0, round=1, stage=stage, at=at)
 
 
-def _registered_alert_start(case: Case, *, at: datetime | None = None) -> Alert | None:
-    """``urgent_case_alert_start`` for a case its registration's transaction has just written
-    into an intake pool: nobody else sees it yet and no alert of it exists, so it is neither
-    read back, locked nor searched for pending alerts, and the chain of its unit's intake post
-    comes from the per-process cache (``cases.config_cache``)."""
+def _registered_alerts_start(cases: Sequence[Case], *, at: datetime | None = None) -> None:
+    """``urgent_case_alert_start`` for cases their registration's transaction has just written
+    into an intake pool: nobody else sees them yet and no alert of them exists, so they are
+    neither read back, locked nor searched for pending alerts; the chain of their unit's intake
+    post comes from the per-process cache (``cases.config_cache``), and the alerts of a whole
+    registration (a batch, an import chunk) are written together (``_send_many``)."""
     at = _now(at)
-    stage = _stage(case)
-    post_id = case.unit.first_contact_post_id if stage == INTAKE else None
-    if post_id is None or not case.urgent:
-        return urgent_case_alert_start(case=case, at=at)
-    post, away = intake_post_away(post_id, at=at)
-    chain = _chain(post, at=at, away=away)
-    if not chain:
-        return None
-    return _send(case, step=chain[0], index=0, round=1, stage=stage, at=at)
+    sends: list[tuple[Case, Step]] = []
+    for case in cases:
+        stage = _stage(case)
+        post_id = case.unit.first_contact_post_id if stage == INTAKE else None
+        if post_id is None or not case.urgent:
+            urgent_case_alert_start(case=case, at=at)
+            continue
+        post, away = intake_post_away(post_id, at=at)
+        chain = _chain(post, at=at, away=away)
+        if chain:
+            sends.append((case, chain[0]))
+    if sends:
+        _send_many(sends, index=0, round=1, stage=INTAKE, at=at)
 
 
 def on_urgent_request(facts: Sequence[CaseFact]) -> None:
     """The handler of ``cases.facts.URGENT_REQUEST`` (registered in the app's ``ready``)."""
+    registered = [fact.case for fact in facts if fact.key.startswith("register:")]
+    if registered:
+        _registered_alerts_start(registered)
     for fact in facts:
-        if fact.key.startswith("register:"):
-            _registered_alert_start(fact.case)
-        else:
+        if not fact.key.startswith("register:"):
             urgent_case_alert_start(case=fact.case)
 
 
