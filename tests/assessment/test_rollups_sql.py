@@ -173,3 +173,32 @@ def test_set_wise_equals_per_case_on_a_generated_history(demo_org) -> None:
     assert sum(per_case["rollups"].values()) > 100
     assert set_wise == per_case
     assert timezone.now() - started < timedelta(minutes=10)
+
+
+def test_case_facts_keep_the_per_case_order(varied) -> None:
+    """The stored lists themselves, not only their items, are the per-case rebuild's."""
+    rollups_rebuild(set_wise=False)
+    per_case = dict(CaseFact.objects.values_list("case_id", "contributions"))
+    assert any(len(items) > 1 for items in per_case.values())
+    RepeatComplaint.objects.all().delete()
+    rollups_rebuild()
+    assert dict(CaseFact.objects.values_list("case_id", "contributions")) == per_case
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes dropped on PostgreSQL")
+def test_the_rebuild_leaves_the_keys_and_indexes_as_they_were(varied) -> None:
+    """A rebuild drops the written tables' keys and indexes and creates them again."""
+
+    def indexes() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+                "('assessment_casecount', 'assessment_rollup', 'assessment_casefact')"
+            )
+            return set(cursor.fetchall())
+
+    before = indexes()
+    assert len(before) >= 9
+    rollups_rebuild()
+    assert indexes() == before
+    assert rollups_check() == []

@@ -183,16 +183,28 @@ def _measures(**values: str) -> str:
     return ", ".join(f"{values.get(name, '0')} AS {name}" for name in MEASURES)
 
 
+COUNTED_ACTIONS = REPLY_ACTIONS | UNRATED_ACTIONS | {"rate", "close", "request_return", "reopen"}
+
+
 def _counts_sql() -> str:
     day = _local_day
     greatest = "GREATEST" if _postgres() else "MAX"
     lead = _json_int("e.data", "lead")
-    satisfaction = _json_text("e.data", "satisfaction")
     rank = RANK_TABLE
+    # A case repeats an earlier complaint when the case just before it with the same phone
+    # index and category came within the window (no phone index: never).
+    earlier = "LAG(c.id) OVER same_phone"
+    repeat = (
+        f"CASE WHEN c.requester_phone_index <> '' AND {earlier} IS NOT NULL AND "
+        f"{_days_apart('c.registered_at', 'LAG(c.registered_at) OVER same_phone')} "
+        "THEN 1 ELSE 0 END"
+    )
     received = f"""
         SELECT c.id AS case_id, {day("c.registered_at")} AS day,
-               c.lead_department_id AS dept, {_measures(received="1", repeat="r.repeat")}
-        FROM cases_case c JOIN repeats r ON r.case_id = c.id
+               c.lead_department_id AS dept, {_measures(received="1", repeat=repeat)}
+        FROM cases_case c
+        WINDOW same_phone AS (PARTITION BY c.requester_phone_index, c.category_id
+                              ORDER BY c.registered_at, c.id)
     """
     signs = f"""
         SELECT sc.case_id, {day("sc.started_at")} AS day,
@@ -220,25 +232,12 @@ def _counts_sql() -> str:
     }
         FROM counted ev
     """
-    sums = ", ".join(f"SUM(u.{name})" for name in MEASURES)
-    positive = " + ".join(f"SUM(u.{name})" for name in MEASURES)
+    sums = ", ".join(f"SUM(u.{name}) AS {name}" for name in MEASURES)
+    # Every measure is 0 or more: a row of zeros adds nothing, and a key whose rows are all
+    # zeros is not written (as the per-case path leaves out empty counts).
+    positive = " + ".join(f"u.{name}" for name in MEASURES)
     return f"""
     WITH
-    ordered AS (
-        SELECT c.id, c.registered_at,
-               LAG(c.id) OVER w AS earlier_id, LAG(c.registered_at) OVER w AS earlier_at
-        FROM cases_case c
-        WHERE c.requester_phone_index <> ''
-        WINDOW w AS (PARTITION BY c.requester_phone_index, c.category_id
-                     ORDER BY c.registered_at, c.id)
-    ),
-    repeats AS (
-        SELECT c.id AS case_id,
-               CASE WHEN o.earlier_id IS NOT NULL
-                     AND {_days_apart("o.registered_at", "o.earlier_at")}
-                    THEN 1 ELSE 0 END AS repeat
-        FROM cases_case c LEFT JOIN ordered o ON o.id = c.id
-    ),
     sign_clocks AS (
         SELECT k.owner_id AS case_id, k.started_at,
                ROW_NUMBER() OVER (PARTITION BY k.owner_id ORDER BY k.id) AS n,
@@ -271,9 +270,10 @@ def _counts_sql() -> str:
                ROW_NUMBER() OVER (PARTITION BY k.owner_id, k.stopped_at ORDER BY k.id DESC)
                    AS pick,
                CASE WHEN k.stopped_at <= k.due_at THEN 1 ELSE 0 END AS on_time,
-               CASE WHEN rs.rank IS NULL OR re.rank IS NULL OR COALESCE(pd.outside, 0) > 0
+               CAST(CASE WHEN rs.rank IS NULL OR re.rank IS NULL OR COALESCE(pd.outside, 0) > 0
                     THEN 0
-                    ELSE {greatest}(0, re.rank - rs.rank - COALESCE(pd.days, 0)) END AS workdays
+                    ELSE {greatest}(0, re.rank - rs.rank - COALESCE(pd.days, 0)) END
+                    AS integer) AS workdays
         FROM workdays_clock k
         LEFT JOIN {rank} rs ON rs.unit_id = COALESCE(k.unit_id, 0)
              AND rs.day = {day("k.started_at")}
@@ -282,21 +282,7 @@ def _counts_sql() -> str:
         LEFT JOIN pause_days pd ON pd.clock_id = k.id
         WHERE k.owner_type = '{CASE_OWNER}' AND k.stage = 'reply' AND k.stopped_at IS NOT NULL
     ),
-    marked AS (
-        SELECT e.id, e.case_id, e.at, e.action, e.from_state, e.data,
-               CASE WHEN e.action IN {_in(DISPATCH_ACTIONS)} THEN NULLIF({lead}, 0) END
-                   AS new_lead
-        FROM cases_caseevent e
-    ),
-    grouped AS (
-        SELECT m.*, COUNT(m.new_lead) OVER (PARTITION BY m.case_id ORDER BY m.at, m.id
-                                            ROWS UNBOUNDED PRECEDING) AS grp
-        FROM marked m
-    ),
-    led AS (
-        SELECT g.*, MAX(g.new_lead) OVER (PARTITION BY g.case_id, g.grp) AS dept
-        FROM grouped g
-    ),
+    {_led_sql()},
     counted AS (
         SELECT e.case_id, e.at, e.dept,
                CASE WHEN e.action IN {_in(REPLY_ACTIONS)} THEN 1 ELSE 0 END AS replied,
@@ -305,15 +291,14 @@ def _counts_sql() -> str:
                CASE WHEN e.action IN {_in(REPLY_ACTIONS)} THEN COALESCE(rc.workdays, 0)
                     ELSE 0 END AS reply_workdays,
                CASE WHEN e.action = 'rate' THEN 1 ELSE 0 END AS rated,
-               CASE WHEN e.action = 'rate' AND {satisfaction} = '{Satisfaction.SATISFIED.value}'
+               CASE WHEN e.action = 'rate' AND e.satisfaction = '{Satisfaction.SATISFIED.value}'
                     THEN 1 ELSE 0 END AS satisfied,
-               CASE WHEN e.action = 'rate' AND {satisfaction} = '{Satisfaction.BASICALLY.value}'
+               CASE WHEN e.action = 'rate' AND e.satisfaction = '{Satisfaction.BASICALLY.value}'
                     THEN 1 ELSE 0 END AS basically,
-               CASE WHEN e.action = 'rate' AND COALESCE({satisfaction}, '')
+               CASE WHEN e.action = 'rate' AND COALESCE(e.satisfaction, '')
                     NOT IN ('{Satisfaction.SATISFIED.value}', '{Satisfaction.BASICALLY.value}')
                     THEN 1 ELSE 0 END AS unsatisfied,
-               CASE WHEN e.action = 'rate' AND {_json_truthy("e.data", "resolved")}
-                    THEN 1 ELSE 0 END AS resolved,
+               e.resolved,
                CASE WHEN e.action IN {_in(UNRATED_ACTIONS)}
                          OR (e.action = 'close' AND e.from_state = 'replied')
                     THEN 1 ELSE 0 END AS unrated,
@@ -322,22 +307,53 @@ def _counts_sql() -> str:
         FROM led e
         LEFT JOIN reply_clocks rc ON e.action IN {_in(REPLY_ACTIONS)}
              AND rc.case_id = e.case_id AND rc.stopped_at = e.at AND rc.pick = 1
-        WHERE e.action IN {_in(REPLY_ACTIONS | UNRATED_ACTIONS)}
-           OR e.action IN ('rate', 'close', 'request_return', 'reopen')
+        WHERE e.action IN {_in(COUNTED_ACTIONS)}
     ),
-    united AS ({received} UNION ALL {signs} UNION ALL {events})
+    united AS ({received} UNION ALL {signs} UNION ALL {events}),
+    summed AS (
+        SELECT u.case_id, u.day, COALESCE(u.dept, 0) AS dept, {sums}
+        FROM united u WHERE {positive} > 0
+        GROUP BY u.case_id, u.day, COALESCE(u.dept, 0)
+    )
     INSERT INTO assessment_casecount (
         case_id, day, unit_id, department_id, channel, kind, category_id, concerned_unit_id,
         {", ".join(MEASURES)}
     )
-    SELECT u.case_id, u.day, COALESCE(d.unit_id, c.unit_id), COALESCE(u.dept, 0),
-           c.channel, c.kind, c.category_id, COALESCE(c.unit_concerned_id, 0), {sums}
-    FROM united u JOIN cases_case c ON c.id = u.case_id
-    LEFT JOIN org_department d ON d.id = u.dept
-    GROUP BY u.case_id, u.day, COALESCE(d.unit_id, c.unit_id), COALESCE(u.dept, 0),
-             c.channel, c.kind, c.category_id, COALESCE(c.unit_concerned_id, 0)
-    HAVING {positive} > 0
+    SELECT s.case_id, s.day, COALESCE(d.unit_id, c.unit_id), s.dept, c.channel, c.kind,
+           c.category_id, COALESCE(c.unit_concerned_id, 0), {", ".join(f"s.{m}" for m in MEASURES)}
+    FROM summed s JOIN cases_case c ON c.id = s.case_id
+    LEFT JOIN org_department d ON d.id = s.dept
     """
+
+
+def _led_sql() -> str:
+    """``led``: the events the rollups count and the dispatches, each with the lead department
+    of the latest dispatch up to it (``dept``; none before the first dispatch), the rating's
+    satisfaction and whether it says resolved. The other events are left out before the
+    windows: they neither lead nor count."""
+    lead = _json_int("e.data", "lead")
+    narrowed = f"""
+        SELECT e.id, e.case_id, e.at, e.action, e.from_state,
+               CASE WHEN e.action IN {_in(DISPATCH_ACTIONS)} THEN NULLIF({lead}, 0) END
+                   AS new_lead,
+               CASE WHEN e.action = 'rate' THEN {_json_text("e.data", "satisfaction")} END
+                   AS satisfaction,
+               CASE WHEN e.action = 'rate' AND {_json_truthy("e.data", "resolved")}
+                    THEN 1 ELSE 0 END AS resolved
+        FROM cases_caseevent e
+        WHERE e.action IN {_in(COUNTED_ACTIONS | DISPATCH_ACTIONS)}
+    """
+    return f"""
+    marked AS ({narrowed}),
+    grouped AS (
+        SELECT m.*, COUNT(m.new_lead) OVER (PARTITION BY m.case_id ORDER BY m.at, m.id
+                                            ROWS UNBOUNDED PRECEDING) AS grp
+        FROM marked m
+    ),
+    led AS (
+        SELECT g.*, MAX(g.new_lead) OVER (PARTITION BY g.case_id, g.grp) AS dept
+        FROM grouped g
+    )"""
 
 
 def _rollups_sql() -> str:
@@ -408,13 +424,16 @@ STALE_SHARE = 0.1
 
 
 def _stale_statistics(cursor: Any, tables: tuple[str, ...]) -> list[str]:
-    """The tables never analysed, or changed by more than ``STALE_SHARE`` since: ANALYZE
-    samples a fixed number of rows, a few seconds whatever the size, so it is skipped where
-    autovacuum (or an earlier rebuild) already did it."""
+    """The tables without statistics, or changed by more than ``STALE_SHARE`` since their last
+    ANALYZE: ANALYZE samples a fixed number of rows, a few seconds whatever the size, so it is
+    skipped where autovacuum (or an earlier rebuild) already did it. Statistics copied with
+    the database (``CREATE DATABASE … TEMPLATE``) count: the copy has no activity counters
+    yet, but its ``pg_stats`` rows are those of the template's last ANALYZE."""
     cursor.execute(
-        "SELECT relname, n_mod_since_analyze, n_live_tup, "
-        "COALESCE(last_analyze, last_autoanalyze) IS NOT NULL "
-        "FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+        "SELECT t.relname, t.n_mod_since_analyze, t.n_live_tup, "
+        "COALESCE(t.last_analyze, t.last_autoanalyze) IS NOT NULL OR EXISTS (SELECT 1 FROM "
+        "pg_stats s WHERE s.schemaname = t.schemaname AND s.tablename = t.relname) "
+        "FROM pg_stat_user_tables t WHERE t.relname = ANY(%s)",
         [list(tables)],
     )
     fresh = {
