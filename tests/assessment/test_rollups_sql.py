@@ -202,3 +202,30 @@ def test_the_rebuild_leaves_the_keys_and_indexes_as_they_were(varied) -> None:
     rollups_rebuild()
     assert indexes() == before
     assert rollups_check() == []
+
+
+def test_triage_repeat_alerts_count_as_in_the_per_case_rebuild(varied) -> None:
+    """A repeat alert makes its case a repeat and its link wins over the phone rule's."""
+    from xiaoneng.cases.models import Case
+    from xiaoneng.triage.models import RepeatAlert
+
+    first, *others = Case.objects.order_by("pk")
+    phone_repeat = RepeatComplaint.objects.order_by("pk").values_list("case_id", flat=True)
+    rollups_rebuild()
+    phone_repeats = set(phone_repeat)
+    assert phone_repeats, "the history has a repeat by the phone rule"
+    plain = next(case for case in others if case.pk not in phone_repeats)
+    repeated = Case.objects.get(pk=min(phone_repeats))
+    for case in (plain, repeated):
+        RepeatAlert.objects.create(
+            case=case,
+            earlier=first,
+            root=first,
+            unit=case.unit,
+            reason=RepeatAlert.Reason.MATTER,
+            raised_at=timezone.now(),
+        )
+    RepeatComplaint.objects.all().delete()
+    per_case, set_wise = both_ways()
+    assert {(plain.pk, first.pk), (repeated.pk, first.pk)} <= per_case["repeats"]
+    assert set_wise == per_case

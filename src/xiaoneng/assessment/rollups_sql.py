@@ -43,11 +43,14 @@ from xiaoneng.assessment.contributions import (
 )
 from xiaoneng.assessment.models import MEASURES
 from xiaoneng.cases.models import Satisfaction
+from xiaoneng.triage.models import RepeatAlert
 from xiaoneng.workdays.arithmetic import CalendarRangeError
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
 
 RANK_TABLE = "xn_rollup_rank"
+# Triage's repeat alerts count as repeats too (``contributions.repeat_links_of``).
+ALERTS = RepeatAlert._meta.db_table
 CASE_OWNER = "cases.case"
 
 
@@ -191,18 +194,19 @@ def _counts_sql() -> str:
     greatest = "GREATEST" if _postgres() else "MAX"
     lead = _json_int("e.data", "lead")
     rank = RANK_TABLE
-    # A case repeats an earlier complaint when the case just before it with the same phone
-    # index and category came within the window (no phone index: never).
+    # A case repeats an earlier complaint when triage raised a repeat alert for it, or when
+    # the case just before it with the same phone index and category came within the window
+    # (no phone index: never), as ``contributions.repeat_links_of`` says.
     earlier = "LAG(c.id) OVER same_phone"
     repeat = (
-        f"CASE WHEN c.requester_phone_index <> '' AND {earlier} IS NOT NULL AND "
-        f"{_days_apart('c.registered_at', 'LAG(c.registered_at) OVER same_phone')} "
-        "THEN 1 ELSE 0 END"
+        f"CASE WHEN ra.case_id IS NOT NULL OR (c.requester_phone_index <> '' AND {earlier} "
+        f"IS NOT NULL AND {_days_apart('c.registered_at', 'LAG(c.registered_at) OVER same_phone')}"
+        ") THEN 1 ELSE 0 END"
     )
     received = f"""
         SELECT c.id AS case_id, {day("c.registered_at")} AS day,
                c.lead_department_id AS dept, {_measures(received="1", repeat=repeat)}
-        FROM cases_case c
+        FROM cases_case c LEFT JOIN {ALERTS} ra ON ra.case_id = c.id
         WINDOW same_phone AS (PARTITION BY c.requester_phone_index, c.category_id
                               ORDER BY c.registered_at, c.id)
     """
@@ -401,18 +405,25 @@ def _facts_sql() -> str:
 
 
 def _repeats_sql() -> str:
+    """The links: a triage alert's earlier case where there is an alert (its link wins), else
+    the phone rule's; none for a case that has a link already."""
     return f"""
     INSERT INTO assessment_repeatcomplaint (case_id, earlier_id, created_at)
-    SELECT o.id, o.earlier_id, %s FROM (
-        SELECT c.id, c.registered_at,
-               LAG(c.id) OVER w AS earlier_id, LAG(c.registered_at) OVER w AS earlier_at
-        FROM cases_case c
-        WHERE c.requester_phone_index <> ''
-        WINDOW w AS (PARTITION BY c.requester_phone_index, c.category_id
-                     ORDER BY c.registered_at, c.id)
-    ) o
-    WHERE o.earlier_id IS NOT NULL AND {_days_apart("o.registered_at", "o.earlier_at")}
-      AND NOT EXISTS (SELECT 1 FROM assessment_repeatcomplaint r WHERE r.case_id = o.id)
+    SELECT l.case_id, l.earlier_id, %s FROM (
+        SELECT ra.case_id, ra.earlier_id FROM {ALERTS} ra
+        UNION ALL
+        SELECT o.id, o.earlier_id FROM (
+            SELECT c.id, c.registered_at,
+                   LAG(c.id) OVER w AS earlier_id, LAG(c.registered_at) OVER w AS earlier_at
+            FROM cases_case c
+            WHERE c.requester_phone_index <> ''
+            WINDOW w AS (PARTITION BY c.requester_phone_index, c.category_id
+                         ORDER BY c.registered_at, c.id)
+        ) o
+        WHERE o.earlier_id IS NOT NULL AND {_days_apart("o.registered_at", "o.earlier_at")}
+          AND NOT EXISTS (SELECT 1 FROM {ALERTS} ra WHERE ra.case_id = o.id)
+    ) l
+    WHERE NOT EXISTS (SELECT 1 FROM assessment_repeatcomplaint r WHERE r.case_id = l.case_id)
     """
 
 
