@@ -173,3 +173,59 @@ def test_set_wise_equals_per_case_on_a_generated_history(demo_org) -> None:
     assert sum(per_case["rollups"].values()) > 100
     assert set_wise == per_case
     assert timezone.now() - started < timedelta(minutes=10)
+
+
+def test_case_facts_keep_the_per_case_order(varied) -> None:
+    """The stored lists themselves, not only their items, are the per-case rebuild's."""
+    rollups_rebuild(set_wise=False)
+    per_case = dict(CaseFact.objects.values_list("case_id", "contributions"))
+    assert any(len(items) > 1 for items in per_case.values())
+    RepeatComplaint.objects.all().delete()
+    rollups_rebuild()
+    assert dict(CaseFact.objects.values_list("case_id", "contributions")) == per_case
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes dropped on PostgreSQL")
+def test_the_rebuild_leaves_the_keys_and_indexes_as_they_were(varied) -> None:
+    """A rebuild drops the written tables' keys and indexes and creates them again."""
+
+    def indexes() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
+                "('assessment_casecount', 'assessment_rollup', 'assessment_casefact')"
+            )
+            return set(cursor.fetchall())
+
+    before = indexes()
+    assert len(before) >= 9
+    rollups_rebuild()
+    assert indexes() == before
+    assert rollups_check() == []
+
+
+def test_triage_repeat_alerts_count_as_in_the_per_case_rebuild(varied) -> None:
+    """A repeat alert makes its case a repeat and its link wins over the phone rule's."""
+    from xiaoneng.cases.models import Case
+    from xiaoneng.triage.models import RepeatAlert
+
+    first, *others = Case.objects.order_by("pk")
+    phone_repeat = RepeatComplaint.objects.order_by("pk").values_list("case_id", flat=True)
+    rollups_rebuild()
+    phone_repeats = set(phone_repeat)
+    assert phone_repeats, "the history has a repeat by the phone rule"
+    plain = next(case for case in others if case.pk not in phone_repeats)
+    repeated = Case.objects.get(pk=min(phone_repeats))
+    for case in (plain, repeated):
+        RepeatAlert.objects.create(
+            case=case,
+            earlier=first,
+            root=first,
+            unit=case.unit,
+            reason=RepeatAlert.Reason.MATTER,
+            raised_at=timezone.now(),
+        )
+    RepeatComplaint.objects.all().delete()
+    per_case, set_wise = both_ways()
+    assert {(plain.pk, first.pk), (repeated.pk, first.pk)} <= per_case["repeats"]
+    assert set_wise == per_case

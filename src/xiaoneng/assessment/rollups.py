@@ -20,7 +20,6 @@ imported hotline case can carry a registration time in the past.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -39,7 +38,7 @@ from xiaoneng.assessment.models import (
     Rollup,
     RollupCursor,
 )
-from xiaoneng.assessment.rollups_sql import rollups_rebuild_sql
+from xiaoneng.assessment.rollups_sql import StepTimes, rollups_rebuild_sql
 from xiaoneng.cases.models import Case, CaseEvent
 
 SETTLE = timedelta(seconds=60)
@@ -180,21 +179,19 @@ def rollups_apply_all() -> int:
 
 
 def rollups_rebuild(
-    *, batch: int = BATCH, set_wise: bool = True, steps: dict[str, float] | None = None
+    *, batch: int = BATCH, set_wise: bool = True, steps: StepTimes | None = None
 ) -> int:
     """Recompute every rollup from the case table (the cursor is held throughout).
 
     Set-wise in the database (rollups_sql.py: a few ``INSERT … SELECT … GROUP BY``); with
     ``set_wise=False``, case by case through ``contributions_of`` (the definition the SQL
     follows; kept to compare the two and for the benchmark). ``steps``, when given, receives
-    the seconds each step of the set-wise rebuild took (the benchmark prints them)."""
+    the time each step of the set-wise rebuild took (the benchmark prints them)."""
     with transaction.atomic():
         cursor = _cursor()
         top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        started = time.perf_counter()
-        _empty()
-        if steps is not None:
-            steps["empty the tables"] = time.perf_counter() - started
+        with (steps or StepTimes()).step("empty the tables"):
+            _empty()
         count = rollups_rebuild_sql(steps) if set_wise else _rebuild_per_case(batch)
         cursor.last_id, cursor.gaps, cursor.applied_at = top, {}, timezone.now()
         cursor.save()

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 import time
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import date, timedelta
 from typing import Any
 
@@ -42,11 +43,14 @@ from xiaoneng.assessment.contributions import (
 )
 from xiaoneng.assessment.models import MEASURES
 from xiaoneng.cases.models import Satisfaction
+from xiaoneng.triage.models import RepeatAlert
 from xiaoneng.workdays.arithmetic import CalendarRangeError
 from xiaoneng.workdays.calendar import get_calendar
 from xiaoneng.workdays.deadlines import office_tz
 
 RANK_TABLE = "xn_rollup_rank"
+# Triage's repeat alerts count as repeats too (``contributions.repeat_links_of``).
+ALERTS = RepeatAlert._meta.db_table
 CASE_OWNER = "cases.case"
 
 
@@ -182,16 +186,29 @@ def _measures(**values: str) -> str:
     return ", ".join(f"{values.get(name, '0')} AS {name}" for name in MEASURES)
 
 
+COUNTED_ACTIONS = REPLY_ACTIONS | UNRATED_ACTIONS | {"rate", "close", "request_return", "reopen"}
+
+
 def _counts_sql() -> str:
     day = _local_day
     greatest = "GREATEST" if _postgres() else "MAX"
     lead = _json_int("e.data", "lead")
-    satisfaction = _json_text("e.data", "satisfaction")
     rank = RANK_TABLE
+    # A case repeats an earlier complaint when triage raised a repeat alert for it, or when
+    # the case just before it with the same phone index and category came within the window
+    # (no phone index: never), as ``contributions.repeat_links_of`` says.
+    earlier = "LAG(c.id) OVER same_phone"
+    repeat = (
+        f"CASE WHEN ra.case_id IS NOT NULL OR (c.requester_phone_index <> '' AND {earlier} "
+        f"IS NOT NULL AND {_days_apart('c.registered_at', 'LAG(c.registered_at) OVER same_phone')}"
+        ") THEN 1 ELSE 0 END"
+    )
     received = f"""
         SELECT c.id AS case_id, {day("c.registered_at")} AS day,
-               c.lead_department_id AS dept, {_measures(received="1", repeat="r.repeat")}
-        FROM cases_case c JOIN repeats r ON r.case_id = c.id
+               c.lead_department_id AS dept, {_measures(received="1", repeat=repeat)}
+        FROM cases_case c LEFT JOIN {ALERTS} ra ON ra.case_id = c.id
+        WINDOW same_phone AS (PARTITION BY c.requester_phone_index, c.category_id
+                              ORDER BY c.registered_at, c.id)
     """
     signs = f"""
         SELECT sc.case_id, {day("sc.started_at")} AS day,
@@ -219,25 +236,12 @@ def _counts_sql() -> str:
     }
         FROM counted ev
     """
-    sums = ", ".join(f"SUM(u.{name})" for name in MEASURES)
-    positive = " + ".join(f"SUM(u.{name})" for name in MEASURES)
+    sums = ", ".join(f"SUM(u.{name}) AS {name}" for name in MEASURES)
+    # Every measure is 0 or more: a row of zeros adds nothing, and a key whose rows are all
+    # zeros is not written (as the per-case path leaves out empty counts).
+    positive = " + ".join(f"u.{name}" for name in MEASURES)
     return f"""
     WITH
-    ordered AS (
-        SELECT c.id, c.registered_at,
-               LAG(c.id) OVER w AS earlier_id, LAG(c.registered_at) OVER w AS earlier_at
-        FROM cases_case c
-        WHERE c.requester_phone_index <> ''
-        WINDOW w AS (PARTITION BY c.requester_phone_index, c.category_id
-                     ORDER BY c.registered_at, c.id)
-    ),
-    repeats AS (
-        SELECT c.id AS case_id,
-               CASE WHEN o.earlier_id IS NOT NULL
-                     AND {_days_apart("o.registered_at", "o.earlier_at")}
-                    THEN 1 ELSE 0 END AS repeat
-        FROM cases_case c LEFT JOIN ordered o ON o.id = c.id
-    ),
     sign_clocks AS (
         SELECT k.owner_id AS case_id, k.started_at,
                ROW_NUMBER() OVER (PARTITION BY k.owner_id ORDER BY k.id) AS n,
@@ -270,9 +274,10 @@ def _counts_sql() -> str:
                ROW_NUMBER() OVER (PARTITION BY k.owner_id, k.stopped_at ORDER BY k.id DESC)
                    AS pick,
                CASE WHEN k.stopped_at <= k.due_at THEN 1 ELSE 0 END AS on_time,
-               CASE WHEN rs.rank IS NULL OR re.rank IS NULL OR COALESCE(pd.outside, 0) > 0
+               CAST(CASE WHEN rs.rank IS NULL OR re.rank IS NULL OR COALESCE(pd.outside, 0) > 0
                     THEN 0
-                    ELSE {greatest}(0, re.rank - rs.rank - COALESCE(pd.days, 0)) END AS workdays
+                    ELSE {greatest}(0, re.rank - rs.rank - COALESCE(pd.days, 0)) END
+                    AS integer) AS workdays
         FROM workdays_clock k
         LEFT JOIN {rank} rs ON rs.unit_id = COALESCE(k.unit_id, 0)
              AND rs.day = {day("k.started_at")}
@@ -281,21 +286,7 @@ def _counts_sql() -> str:
         LEFT JOIN pause_days pd ON pd.clock_id = k.id
         WHERE k.owner_type = '{CASE_OWNER}' AND k.stage = 'reply' AND k.stopped_at IS NOT NULL
     ),
-    marked AS (
-        SELECT e.id, e.case_id, e.at, e.action, e.from_state, e.data,
-               CASE WHEN e.action IN {_in(DISPATCH_ACTIONS)} THEN NULLIF({lead}, 0) END
-                   AS new_lead
-        FROM cases_caseevent e
-    ),
-    grouped AS (
-        SELECT m.*, COUNT(m.new_lead) OVER (PARTITION BY m.case_id ORDER BY m.at, m.id
-                                            ROWS UNBOUNDED PRECEDING) AS grp
-        FROM marked m
-    ),
-    led AS (
-        SELECT g.*, MAX(g.new_lead) OVER (PARTITION BY g.case_id, g.grp) AS dept
-        FROM grouped g
-    ),
+    {_led_sql()},
     counted AS (
         SELECT e.case_id, e.at, e.dept,
                CASE WHEN e.action IN {_in(REPLY_ACTIONS)} THEN 1 ELSE 0 END AS replied,
@@ -304,15 +295,14 @@ def _counts_sql() -> str:
                CASE WHEN e.action IN {_in(REPLY_ACTIONS)} THEN COALESCE(rc.workdays, 0)
                     ELSE 0 END AS reply_workdays,
                CASE WHEN e.action = 'rate' THEN 1 ELSE 0 END AS rated,
-               CASE WHEN e.action = 'rate' AND {satisfaction} = '{Satisfaction.SATISFIED.value}'
+               CASE WHEN e.action = 'rate' AND e.satisfaction = '{Satisfaction.SATISFIED.value}'
                     THEN 1 ELSE 0 END AS satisfied,
-               CASE WHEN e.action = 'rate' AND {satisfaction} = '{Satisfaction.BASICALLY.value}'
+               CASE WHEN e.action = 'rate' AND e.satisfaction = '{Satisfaction.BASICALLY.value}'
                     THEN 1 ELSE 0 END AS basically,
-               CASE WHEN e.action = 'rate' AND COALESCE({satisfaction}, '')
+               CASE WHEN e.action = 'rate' AND COALESCE(e.satisfaction, '')
                     NOT IN ('{Satisfaction.SATISFIED.value}', '{Satisfaction.BASICALLY.value}')
                     THEN 1 ELSE 0 END AS unsatisfied,
-               CASE WHEN e.action = 'rate' AND {_json_truthy("e.data", "resolved")}
-                    THEN 1 ELSE 0 END AS resolved,
+               e.resolved,
                CASE WHEN e.action IN {_in(UNRATED_ACTIONS)}
                          OR (e.action = 'close' AND e.from_state = 'replied')
                     THEN 1 ELSE 0 END AS unrated,
@@ -321,22 +311,53 @@ def _counts_sql() -> str:
         FROM led e
         LEFT JOIN reply_clocks rc ON e.action IN {_in(REPLY_ACTIONS)}
              AND rc.case_id = e.case_id AND rc.stopped_at = e.at AND rc.pick = 1
-        WHERE e.action IN {_in(REPLY_ACTIONS | UNRATED_ACTIONS)}
-           OR e.action IN ('rate', 'close', 'request_return', 'reopen')
+        WHERE e.action IN {_in(COUNTED_ACTIONS)}
     ),
-    united AS ({received} UNION ALL {signs} UNION ALL {events})
+    united AS ({received} UNION ALL {signs} UNION ALL {events}),
+    summed AS (
+        SELECT u.case_id, u.day, COALESCE(u.dept, 0) AS dept, {sums}
+        FROM united u WHERE {positive} > 0
+        GROUP BY u.case_id, u.day, COALESCE(u.dept, 0)
+    )
     INSERT INTO assessment_casecount (
         case_id, day, unit_id, department_id, channel, kind, category_id, concerned_unit_id,
         {", ".join(MEASURES)}
     )
-    SELECT u.case_id, u.day, COALESCE(d.unit_id, c.unit_id), COALESCE(u.dept, 0),
-           c.channel, c.kind, c.category_id, COALESCE(c.unit_concerned_id, 0), {sums}
-    FROM united u JOIN cases_case c ON c.id = u.case_id
-    LEFT JOIN org_department d ON d.id = u.dept
-    GROUP BY u.case_id, u.day, COALESCE(d.unit_id, c.unit_id), COALESCE(u.dept, 0),
-             c.channel, c.kind, c.category_id, COALESCE(c.unit_concerned_id, 0)
-    HAVING {positive} > 0
+    SELECT s.case_id, s.day, COALESCE(d.unit_id, c.unit_id), s.dept, c.channel, c.kind,
+           c.category_id, COALESCE(c.unit_concerned_id, 0), {", ".join(f"s.{m}" for m in MEASURES)}
+    FROM summed s JOIN cases_case c ON c.id = s.case_id
+    LEFT JOIN org_department d ON d.id = s.dept
     """
+
+
+def _led_sql() -> str:
+    """``led``: the events the rollups count and the dispatches, each with the lead department
+    of the latest dispatch up to it (``dept``; none before the first dispatch), the rating's
+    satisfaction and whether it says resolved. The other events are left out before the
+    windows: they neither lead nor count."""
+    lead = _json_int("e.data", "lead")
+    narrowed = f"""
+        SELECT e.id, e.case_id, e.at, e.action, e.from_state,
+               CASE WHEN e.action IN {_in(DISPATCH_ACTIONS)} THEN NULLIF({lead}, 0) END
+                   AS new_lead,
+               CASE WHEN e.action = 'rate' THEN {_json_text("e.data", "satisfaction")} END
+                   AS satisfaction,
+               CASE WHEN e.action = 'rate' AND {_json_truthy("e.data", "resolved")}
+                    THEN 1 ELSE 0 END AS resolved
+        FROM cases_caseevent e
+        WHERE e.action IN {_in(COUNTED_ACTIONS | DISPATCH_ACTIONS)}
+    """
+    return f"""
+    marked AS ({narrowed}),
+    grouped AS (
+        SELECT m.*, COUNT(m.new_lead) OVER (PARTITION BY m.case_id ORDER BY m.at, m.id
+                                            ROWS UNBOUNDED PRECEDING) AS grp
+        FROM marked m
+    ),
+    led AS (
+        SELECT g.*, MAX(g.new_lead) OVER (PARTITION BY g.case_id, g.grp) AS dept
+        FROM grouped g
+    )"""
 
 
 def _rollups_sql() -> str:
@@ -348,17 +369,28 @@ def _rollups_sql() -> str:
     )
 
 
+FACT_ORDER = 'day, unit_id, department_id, channel COLLATE "C", kind COLLATE "C", category_id'
+
+
 def _facts_sql() -> str:
     if _postgres():
-        counts = ", ".join(f"'{m}', NULLIF({m}, 0)" for m in MEASURES)
+        # The JSON written as text and parsed once per case: ×3 less CPU than building jsonb
+        # values item by item. The items are aggregated in the order the sorted subquery
+        # gives them (``_flatten``'s order: Python compares strings by code point, as "C"
+        # does); the rebuild runs this statement without parallel workers, so one sort feeds
+        # one aggregate.
+        measures = ", ".join(f"""CASE WHEN {m} <> 0 THEN '"{m}":' || {m} END""" for m in MEASURES)
+        item = (
+            "'[\"' || to_char(day, 'YYYY-MM-DD') || '\",' || unit_id || ',' || department_id "
+            "|| ',' || to_json(channel)::text || ',' || to_json(kind)::text || ',' || "
+            f"category_id || ',{{' || concat_ws(',', {measures}) || '}}]'"
+        )
         return f"""
         INSERT INTO assessment_casefact (case_id, contributions)
-        SELECT case_id, jsonb_agg(jsonb_build_array(
-                   to_char(day, 'YYYY-MM-DD'), unit_id, department_id, channel, kind,
-                   category_id, jsonb_strip_nulls(jsonb_build_object({counts})))
-               ORDER BY day, unit_id, department_id, channel COLLATE "C", kind COLLATE "C",
-                        category_id)
-        FROM assessment_casecount GROUP BY case_id
+        SELECT case_id, ('[' || string_agg(item, ',') || ']')::jsonb
+        FROM (SELECT case_id, {item} AS item FROM assessment_casecount
+              ORDER BY case_id, {FACT_ORDER}) items
+        GROUP BY case_id
         """
     counts = ", ".join(f"'{m}', NULLIF({m}, 0)" for m in MEASURES)
     return f"""
@@ -373,18 +405,25 @@ def _facts_sql() -> str:
 
 
 def _repeats_sql() -> str:
+    """The links: a triage alert's earlier case where there is an alert (its link wins), else
+    the phone rule's; none for a case that has a link already."""
     return f"""
     INSERT INTO assessment_repeatcomplaint (case_id, earlier_id, created_at)
-    SELECT o.id, o.earlier_id, %s FROM (
-        SELECT c.id, c.registered_at,
-               LAG(c.id) OVER w AS earlier_id, LAG(c.registered_at) OVER w AS earlier_at
-        FROM cases_case c
-        WHERE c.requester_phone_index <> ''
-        WINDOW w AS (PARTITION BY c.requester_phone_index, c.category_id
-                     ORDER BY c.registered_at, c.id)
-    ) o
-    WHERE o.earlier_id IS NOT NULL AND {_days_apart("o.registered_at", "o.earlier_at")}
-      AND NOT EXISTS (SELECT 1 FROM assessment_repeatcomplaint r WHERE r.case_id = o.id)
+    SELECT l.case_id, l.earlier_id, %s FROM (
+        SELECT ra.case_id, ra.earlier_id FROM {ALERTS} ra
+        UNION ALL
+        SELECT o.id, o.earlier_id FROM (
+            SELECT c.id, c.registered_at,
+                   LAG(c.id) OVER w AS earlier_id, LAG(c.registered_at) OVER w AS earlier_at
+            FROM cases_case c
+            WHERE c.requester_phone_index <> ''
+            WINDOW w AS (PARTITION BY c.requester_phone_index, c.category_id
+                         ORDER BY c.registered_at, c.id)
+        ) o
+        WHERE o.earlier_id IS NOT NULL AND {_days_apart("o.registered_at", "o.earlier_at")}
+          AND NOT EXISTS (SELECT 1 FROM {ALERTS} ra WHERE ra.case_id = o.id)
+    ) l
+    WHERE NOT EXISTS (SELECT 1 FROM assessment_repeatcomplaint r WHERE r.case_id = l.case_id)
     """
 
 
@@ -396,13 +435,16 @@ STALE_SHARE = 0.1
 
 
 def _stale_statistics(cursor: Any, tables: tuple[str, ...]) -> list[str]:
-    """The tables never analysed, or changed by more than ``STALE_SHARE`` since: ANALYZE
-    samples a fixed number of rows, a few seconds whatever the size, so it is skipped where
-    autovacuum (or an earlier rebuild) already did it."""
+    """The tables without statistics, or changed by more than ``STALE_SHARE`` since their last
+    ANALYZE: ANALYZE samples a fixed number of rows, a few seconds whatever the size, so it is
+    skipped where autovacuum (or an earlier rebuild) already did it. Statistics copied with
+    the database (``CREATE DATABASE … TEMPLATE``) count: the copy has no activity counters
+    yet, but its ``pg_stats`` rows are those of the template's last ANALYZE."""
     cursor.execute(
-        "SELECT relname, n_mod_since_analyze, n_live_tup, "
-        "COALESCE(last_analyze, last_autoanalyze) IS NOT NULL "
-        "FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+        "SELECT t.relname, t.n_mod_since_analyze, t.n_live_tup, "
+        "COALESCE(t.last_analyze, t.last_autoanalyze) IS NOT NULL OR EXISTS (SELECT 1 FROM "
+        "pg_stats s WHERE s.schemaname = t.schemaname AND s.tablename = t.relname) "
+        "FROM pg_stat_user_tables t WHERE t.relname = ANY(%s)",
         [list(tables)],
     )
     fresh = {
@@ -418,37 +460,109 @@ def _stale_statistics(cursor: Any, tables: tuple[str, ...]) -> list[str]:
 REBUILD_WORK_MEM = "256MB"
 
 
-def rollups_rebuild_sql(steps: dict[str, float] | None = None) -> int:
+# The tables a rebuild writes after emptying them.
+WRITTEN_TABLES = ("assessment_casecount", "assessment_rollup", "assessment_casefact")
+
+
+def _drop_indexes(cursor: Any) -> list[str]:
+    """Drop the keys and indexes of the emptied tables; returns the statements that create
+    them again, as they were (names and definitions from the catalog). Built once from the
+    written rows, sorted, an index costs a fraction of what millions of inserts one by one
+    into it cost. The tables are empty and locked by ``TRUNCATE`` until the transaction ends,
+    and nothing references them, so no one sees them without their indexes."""
+    cursor.execute(
+        """
+        SELECT 'ALTER TABLE ' || k.conrelid::regclass || ' DROP CONSTRAINT '
+                   || quote_ident(k.conname),
+               'ALTER TABLE ' || k.conrelid::regclass || ' ADD CONSTRAINT '
+                   || quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid)
+        FROM pg_constraint k
+        WHERE k.conrelid = ANY(%(tables)s::regclass[]) AND k.contype IN ('p', 'u')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = k.conrelid)
+        UNION ALL
+        SELECT 'DROP INDEX ' || i.indexrelid::regclass, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        WHERE i.indrelid = ANY(%(tables)s::regclass[])
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        """,
+        {"tables": list(WRITTEN_TABLES)},
+    )
+    pairs = cursor.fetchall()
+    for drop, _create in pairs:
+        cursor.execute(drop)
+    return [create for _drop, create in pairs]
+
+
+def rebuild_statements(indexes: list[str]) -> list[tuple[str, str, list[Any] | None]]:
+    """The rebuild's statements in order, as (step, SQL, parameters): run by
+    ``rollups_rebuild_sql``, explained one by one by ``bench/rollup.py --explain``.
+    ``indexes``: what ``rebuild_prepare`` dropped, created again after the inserts."""
+    serial = [("one process", "SET LOCAL max_parallel_workers_per_gather = 0", None)]
+    return [
+        ("per-case rows", _counts_sql(), None),
+        ("rollups", _rollups_sql(), None),
+        *(serial if _postgres() else []),
+        ("case facts", _facts_sql(), None),
+        ("repeat links", _repeats_sql(), [timezone.now()]),
+        *(("indexes", create, None) for create in indexes),
+    ]
+
+
+class StepTimes:
+    """Seconds each step of a rebuild took: wall time, and with ``clock`` also that clock's
+    (``bench/rollup.py`` passes the database backend's CPU time, which a loaded machine does
+    not inflate)."""
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        self.clock = clock
+        self.wall: dict[str, float] = {}
+        self.other: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        wall, other = time.perf_counter(), self.clock() if self.clock else 0.0
+        try:
+            yield
+        finally:
+            self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - wall
+            if self.clock:
+                self.other[name] = self.other.get(name, 0.0) + self.clock() - other
+
+
+def rebuild_prepare(cursor: Any, timings: StepTimes) -> list[str]:
+    """What runs before the statements, once the written tables are empty: the working-day
+    ranks, the session's settings for long statements, fresh statistics, the written tables'
+    indexes dropped (returns the statements that create them again)."""
+    with timings.step("working-day ranks"):
+        _fill_ranks()
+    if not _postgres():
+        return []
+    # One statement reads every case: longer than a request's timeout at scale. Memory for
+    # the sorts and hashes and for building the indexes.
+    cursor.execute("SET LOCAL statement_timeout = 0")
+    cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
+    cursor.execute(f"SET LOCAL maintenance_work_mem = '{REBUILD_WORK_MEM}'")
+    # Fresh statistics, so that the planner hashes and sorts rather than loops (a bulk load
+    # such as bench-data leaves none).
+    with timings.step("analyze"):
+        stale = _stale_statistics(cursor, READ_TABLES)
+        if stale:
+            cursor.execute(f"ANALYZE {', '.join(stale)}")
+    with timings.step("drop the indexes"):
+        return _drop_indexes(cursor)
+
+
+def rollups_rebuild_sql(steps: StepTimes | None = None) -> int:
     """Write the per-case rows, the rollups, the case facts and the repeat links of every case
     from the case tables, set-wise. The caller holds the cursor and emptied the three tables
     inside its transaction; returns the number of cases. ``steps``, when given, receives the
-    seconds each statement took."""
-    timings = steps if steps is not None else {}
-
-    def step(name: str, sql: str, params: list[Any] | None = None) -> None:
-        started = time.perf_counter()
-        cursor.execute(sql, params)
-        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
-
-    started = time.perf_counter()
-    _fill_ranks()
-    timings["working-day ranks"] = time.perf_counter() - started
+    time each statement took."""
+    timings = steps or StepTimes()
     with connection.cursor() as cursor:
-        if _postgres():
-            # One statement reads every case: longer than a request's timeout at scale. Fresh
-            # statistics, so that the planner hashes and sorts rather than loops (a bulk load
-            # such as bench-data leaves none).
-            cursor.execute("SET LOCAL statement_timeout = 0")
-            cursor.execute(f"SET LOCAL work_mem = '{REBUILD_WORK_MEM}'")
-            started = time.perf_counter()
-            stale = _stale_statistics(cursor, READ_TABLES)
-            if stale:
-                cursor.execute(f"ANALYZE {', '.join(stale)}")
-            timings["analyze"] = time.perf_counter() - started
-        step("per-case rows", _counts_sql())
-        step("rollups", _rollups_sql())
-        step("case facts", _facts_sql())
-        step("repeat links", _repeats_sql(), [timezone.now()])
+        indexes = rebuild_prepare(cursor, timings)
+        for name, sql, params in rebuild_statements(indexes):
+            with timings.step(name):
+                cursor.execute(sql, params)
         cursor.execute(f"DROP TABLE IF EXISTS {RANK_TABLE}")
         cursor.execute("SELECT COUNT(*) FROM cases_case")
         (count,) = cursor.fetchone()
