@@ -63,6 +63,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         XIAONENG_DATA_KEYS="k1:" + "A" * 43 + "=",
         XIAONENG_AUDIT_KEY=new_audit_key(),
         XIAONENG_AUDIT_SIGNING_KEY_FILE=str(tmp_path / "audit-signing.pem"),
+        XIAONENG_CACHE_URL="redis://127.0.0.1:6379/0",
     )
     env.update(extra)
     if not (tmp_path / "audit-signing.pem").exists():
@@ -80,6 +81,21 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_rate_limits_are_counted_per_process(
+    tmp_path: Path,
+) -> None:
+    result = subprocess.run(
+        [str(XIAONENG), "check", "--deploy", "--fail-level", "WARNING"],
+        env=_production_env(tmp_path, XIAONENG_CACHE_URL=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "xiaoneng.W012" in result.stdout + result.stderr
+    assert "XIAONENG_CACHE_URL" in result.stdout + result.stderr
 
 
 def test_check_deploy_refuses_production_without_a_data_key(tmp_path: Path) -> None:
