@@ -72,6 +72,24 @@ def _deadline(
     )
 
 
+def _new_alert(
+    *, step: Any, index: int, round: int, at: datetime, reply_code: str, **target: Any
+) -> Alert:
+    """An alert to one step of a chain (unsaved): ``target`` names the incident and its line,
+    or the case and its stage; the acknowledgement is due, and checked, after the set minutes."""
+    return Alert(
+        recipient=step.staff,
+        capacity=step.capacity,
+        step=index,
+        round=round,
+        sent_at=at,
+        ack_due_at=at + _ack_minutes(),
+        next_check_at=at + _ack_minutes(),
+        reply_code=reply_code,
+        **target,
+    )
+
+
 def _reply_codes(recipient_ids: Sequence[int], at: datetime) -> list[str]:
     """A reply code for each recipient in turn (one query for all): four digits the recipient
     may text back to acknowledge, not in use among their alerts of the reply window nor given

@@ -20,9 +20,9 @@ from xiaoneng.emergencies.selectors import (
     bureau_chain,
 )
 from xiaoneng.emergencies.services._common import (
-    _ack_minutes,
     _event,
     _locked_with_incident,
+    _new_alert,
     _now,
     _reply_code,
 )
@@ -35,18 +35,16 @@ from xiaoneng.org.models import Staff
 def _alert(
     incident: Incident, *, line: str, step: Step, index: int, round: int, at: datetime
 ) -> Alert:
-    alert = Alert.objects.create(
+    alert = _new_alert(
         incident=incident,
         line=line,
-        recipient=step.staff,
-        capacity=step.capacity,
-        step=index,
+        step=step,
+        index=index,
         round=round,
-        sent_at=at,
-        ack_due_at=at + _ack_minutes(),
-        next_check_at=at + _ack_minutes(),
+        at=at,
         reply_code=_reply_code(step.staff.pk, at),
     )
+    alert.save()
     _event(
         incident,
         kind=TimelineEvent.Kind.ALERT_SENT,

@@ -24,7 +24,7 @@ from xiaoneng.cases.services.events import case_event_record
 from xiaoneng.cases.states import State
 from xiaoneng.emergencies.models import Alert
 from xiaoneng.emergencies.selectors import Step
-from xiaoneng.emergencies.services._common import _ack_minutes, _now, _reply_codes
+from xiaoneng.emergencies.services._common import _new_alert, _now, _reply_codes
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.notify.models import Notification
 from xiaoneng.notify.services import notification_enqueue
@@ -98,17 +98,14 @@ def _send_many(
     alert's timeline event and messages (held by the caller's ``deferred_inserts``, if any)."""
     codes = _reply_codes([step.staff.pk for _case, step in sends], at)
     alerts = [
-        Alert(
+        _new_alert(
             case=case,
             line=Alert.Line.CASE,
             case_stage=stage,
-            recipient=step.staff,
-            capacity=step.capacity,
-            step=index,
+            step=step,
+            index=index,
             round=round,
-            sent_at=at,
-            ack_due_at=at + _ack_minutes(),
-            next_check_at=at + _ack_minutes(),
+            at=at,
             reply_code=code,
         )
         for (case, step), code in zip(sends, codes, strict=True)
