@@ -71,14 +71,19 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [str(XIAONENG), "check", "--deploy", "--fail-level", "WARNING"],
-        env=_production_env(tmp_path),
+def _xiaoneng(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The command in production mode, with ``env`` over the production settings."""
+    return subprocess.run(
+        [str(XIAONENG), *args],
+        env=_production_env(tmp_path, **env),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
+    result = _xiaoneng(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -86,12 +91,8 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
 def test_check_deploy_warns_when_the_rate_limits_are_counted_per_process(
     tmp_path: Path,
 ) -> None:
-    result = subprocess.run(
-        [str(XIAONENG), "check", "--deploy", "--fail-level", "WARNING"],
-        env=_production_env(tmp_path, XIAONENG_CACHE_URL=""),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = _xiaoneng(
+        tmp_path, "check", "--deploy", "--fail-level", "WARNING", XIAONENG_CACHE_URL=""
     )
     assert result.returncode != 0
     assert "xiaoneng.W012" in result.stdout + result.stderr
@@ -99,25 +100,13 @@ def test_check_deploy_warns_when_the_rate_limits_are_counted_per_process(
 
 
 def test_check_deploy_refuses_production_without_a_data_key(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [str(XIAONENG), "check", "--deploy"],
-        env=_production_env(tmp_path, XIAONENG_DATA_KEYS=""),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _xiaoneng(tmp_path, "check", "--deploy", XIAONENG_DATA_KEYS="")
     assert result.returncode != 0
     assert "xiaoneng.E010" in result.stdout + result.stderr
 
 
 def test_audit_retention_below_six_months_is_refused(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [str(XIAONENG), "check"],
-        env=_production_env(tmp_path, XIAONENG_AUDIT_RETENTION_DAYS="90"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _xiaoneng(tmp_path, "check", XIAONENG_AUDIT_RETENTION_DAYS="90")
     assert result.returncode == 2
     assert "XIAONENG_AUDIT_RETENTION_DAYS must be at least 180" in result.stderr
     assert "Traceback" not in result.stderr
