@@ -52,7 +52,8 @@ def _clean_summary(summary: dict[str, Any] | None) -> dict[str, Any]:
     # numbers, booleans and None in dicts (text keys) and lists is its own JSON form: it is
     # copied as it is (the caller keeps its dict); anything else goes through JSON and back.
     try:
-        return _plain_copy(cleaned)
+        copied: dict[str, Any] = _plain_copy(cleaned)
+        return copied
     except _NotPlain:
         pass
     clean: dict[str, Any] = json.loads(json.dumps(cleaned, default=str, ensure_ascii=False))
