@@ -208,19 +208,23 @@ def creations(client, queue, count: int, repeats: int) -> dict:
         create(-2)
     # Read now: the next request's request_started signal empties the connection's log.
     create_queries = len(queries.captured_queries)
-    rates, latencies = [], []
+    rates, latencies, cpu = [], [], []
     per_round = max(1, count // repeats)
     for r in range(repeats):
-        began = time.perf_counter()
+        began, used = time.perf_counter(), time.process_time()
         for n in range(r * per_round, (r + 1) * per_round):
             one = time.perf_counter()
             create(n)
             latencies.append((time.perf_counter() - one) * 1000)
         rates.append(per_round / (time.perf_counter() - began))
+        # CPU of this process per create (client, view, services): comparable on a loaded
+        # machine, where the rates are not.
+        cpu.append((time.process_time() - used) / per_round * 1000)
     made = Ticket.objects.count() - before - 2
     return {
         "rates": rates,
         "latency_ms": latencies,
+        "cpu_ms": cpu,
         "queries": create_queries,
         "expected": per_round * repeats,
         "in_db": made,

@@ -181,7 +181,19 @@ def backend_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def in_process(key: str, count: int) -> None:
+def timed_creates(client: Any, bodies: list[str]) -> tuple[float, float]:
+    """CPU and wall milliseconds per create of ``bodies`` posted in turn (its own function so
+    that a py-spy profile can keep only the samples under it)."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for body in bodies:
+        response = client.post("/api/v1/cases", body, content_type="application/json")
+        if response.status_code != 201:
+            raise SystemExit(f"in process: {response.status_code} {response.content[:200]!r}")
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return cpu / len(bodies) * 1000, wall / len(bodies) * 1000
+
+
+def in_process(key: str, count: int) -> float:
     """Queries and CPU per create, in this process through Django's test client (the client's
     own work included, so the CPU figure is an upper bound for the server's)."""
     from django.db import connection
@@ -236,12 +248,7 @@ def in_process(key: str, count: int) -> None:
     if response.status_code != 201:
         raise SystemExit(f"in process: {response.status_code} {response.content[:200]!r}")
     database = backend_cpu()
-    cpu = time.process_time()
-    wall = time.perf_counter()
-    for n in range(6, 6 + count):
-        client.post("/api/v1/cases", body(n), content_type="application/json")
-    cpu = (time.process_time() - cpu) / count * 1000
-    wall = (time.perf_counter() - wall) / count * 1000
+    cpu, wall = timed_creates(client, [body(n) for n in range(6, 6 + count)])
     after = backend_cpu()
     if database is not None and after is not None:
         print(
@@ -367,6 +374,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, help="POST /cases:batch requests (after the run)")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--in-process", type=int, default=100, help="creates measured in process")
+    parser.add_argument(
+        "--in-process-only",
+        action="store_true",
+        help="only the in-process figures (no HTTP server, no pgbench): for profiling a create",
+    )
     args = parser.parse_args(argv)
     total = args.requests or (500 if args.quick else 20_000)
     args.batches = args.batches or (4 if args.quick else 20)
@@ -380,6 +392,10 @@ def main(argv: list[str] | None = None) -> int:
             name="bench-hotline", scopes=["cases:create", "catalog:read"], roles=["intake"], by=None
         )
         key = apikey_issue(client=client, by=None).plaintext
+        if args.in_process_only:
+            in_process(key, args.in_process)
+            print(machine())
+            return 0
         port = free_port()
         command = [
             str(Path(sys.executable).parent / "xiaoneng"),

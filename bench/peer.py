@@ -132,19 +132,23 @@ def creations(client, key: str, count: int) -> dict:
         create(-2)
     # Read now: the next request's request_started signal empties the connection's log.
     create_queries = len(queries.captured_queries)
-    rates, latencies = [], []
+    rates, latencies, cpu = [], [], []
     per_round = max(1, count // REPEATS)
     for r in range(REPEATS):
-        began = time.perf_counter()
+        began, used = time.perf_counter(), time.process_time()
         for n in range(r * per_round, (r + 1) * per_round):
             one = time.perf_counter()
             create(n)
             latencies.append((time.perf_counter() - one) * 1000)
         rates.append(per_round / (time.perf_counter() - began))
+        # CPU of this process per create (client, view, services): comparable on a loaded
+        # machine, where the rates are not.
+        cpu.append((time.process_time() - used) / per_round * 1000)
     made = Case.objects.filter(external_number__startswith="peer-").count() - 2
     return {
         "rates": rates,
         "latency_ms": latencies,
+        "cpu_ms": cpu,
         "queries": create_queries,
         "expected": per_round * REPEATS,
         "in_db": made,
@@ -217,6 +221,12 @@ def report(ours: dict, theirs: dict) -> None:
             spread(peer["latency_ms"], " ms"),
             faster(mine["latency_ms"], peer["latency_ms"]),
         ),
+        (
+            "  CPU per create (this process)",
+            spread(mine["cpu_ms"], " ms"),
+            spread(peer["cpu_ms"], " ms"),
+            faster(mine["cpu_ms"], peer["cpu_ms"]),
+        ),
         ("  queries per create", str(mine["queries"]), str(peer["queries"]), ""),
         (
             "list page (HTML)",
@@ -251,6 +261,16 @@ def report(ours: dict, theirs: dict) -> None:
     )
 
 
+def reference() -> str:
+    """The machine reference of the helpers' rules: a pure-Python loop (about 1.0–1.3 s on the
+    2-core machine when quiet); slower means the run shared the cores."""
+    began = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return f"machine reference (10 000 000 additions): {time.perf_counter() - began:.2f} s"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50 000 rows, 300 creates")
@@ -265,6 +285,7 @@ def main() -> int:
     parts = urlsplit(url)
     server = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
     print(machine())
+    print(reference())
     where = f"{parts.hostname}:{parts.port or 5432}"
     print(f"sizes: {rows:,} rows on each side, {creates:,} creates; PostgreSQL at {where}")
     theirs = run_helpdesk(server, rows, creates)
@@ -273,6 +294,8 @@ def main() -> int:
     report(ours, theirs)
     ok = all(side["create"]["in_db"] == side["create"]["expected"] for side in (ours, theirs))
     print(f"creates verified in both databases: {ok}")
+    print(machine())
+    print(reference())
     return 0 if ok else 1
 
 

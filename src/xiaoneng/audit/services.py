@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 from xiaoneng.audit.context import Principal, current_context
 from xiaoneng.audit.keys import Keyring, audit_keyring
 from xiaoneng.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry, AuditQueued, Scheme
-from xiaoneng.deferred import insert_sql
 from xiaoneng.errors import DomainError
 
 log = logging.getLogger("xiaoneng.audit")
@@ -49,9 +48,37 @@ def _clean_summary(summary: dict[str, Any] | None) -> dict[str, Any]:
         for key, value in (summary or {}).items()
         if not any(part in key.lower() for part in _FORBIDDEN_KEY_PARTS)
     }
-    # Round-trip through JSON so the hashed form equals what the database gives back.
+    # The hashed form must equal what the database gives back. A summary of text, whole
+    # numbers, booleans and None in dicts (text keys) and lists is its own JSON form: it is
+    # copied as it is (the caller keeps its dict); anything else goes through JSON and back.
+    try:
+        copied: dict[str, Any] = _plain_copy(cleaned)
+        return copied
+    except _NotPlain:
+        pass
     clean: dict[str, Any] = json.loads(json.dumps(cleaned, default=str, ensure_ascii=False))
     return clean
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _plain_copy(value: Any) -> Any:
+    """A copy of ``value`` equal to its JSON round trip, or ``_NotPlain``."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        copied = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            copied[key] = _plain_copy(item)
+        return copied
+    if kind is list:
+        return [_plain_copy(item) for item in value]
+    raise _NotPlain
 
 
 def _canonical(entry: AuditEntry) -> bytes:
@@ -91,8 +118,29 @@ def entry_content_hash(entry: AuditEntry, *, secret: bytes | None = None) -> str
     return hmac.new(secret, canonical, hashlib.sha256).hexdigest()
 
 
+# The chain head's columns, read by one written statement on every append: a queryset with
+# ``select_for_update`` is compiled again on every call, which cost more Python than the query.
+_HEAD_COLUMNS = ["id", "last_hash", "count", "key_id"]
+_FOR_UPDATE = " FOR UPDATE"
+_FOR_UPDATE_SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
+
+
+def _head_read(lock: str) -> AuditChainHead | None:
+    """The head row, locked with ``lock`` (a ``FOR UPDATE`` clause) where the database locks
+    rows (SQLite has one writer at a time and no such clause)."""
+    if not connection.features.has_select_for_update:
+        lock = ""
+    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, last_hash, count, key_id FROM {table} WHERE id = %s{lock}", [1])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return AuditChainHead.from_db(connection.alias, _HEAD_COLUMNS, row)
+
+
 def _locked_head() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    head = _head_read(_FOR_UPDATE)
     if head is not None:
         return head
     try:
@@ -100,7 +148,10 @@ def _locked_head() -> AuditChainHead:
             AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH, count=0)
     except IntegrityError:
         pass  # Another writer created it first; lock theirs.
-    return AuditChainHead.objects.select_for_update().get(pk=1)
+    head = _head_read(_FOR_UPDATE)
+    if head is None:
+        raise AuditChainHead.DoesNotExist("the audit chain head could not be created")
+    return head
 
 
 def audit_head_locked() -> AuditChainHead:
@@ -205,12 +256,10 @@ def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
     head.count += len(entries)
     # A few rows go in with the new head in one statement; a large batch by COPY (``_insert``).
     if connection.vendor == "postgresql" and len(entries) < COPY_FROM:
-        sql, params = insert_sql(AuditEntry, entries)
+        params = [value for entry in entries for value in _entry_values(entry)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH appended AS ({sql} RETURNING id), moved AS (UPDATE audit_auditchainhead "
-                "SET last_hash = %s, count = %s, key_id = %s WHERE id = %s) "
-                "SELECT id FROM appended ORDER BY id",
+                _append_sql(len(entries)),
                 [*params, head.last_hash, head.count, head.key_id, head.pk],
             )
             ids = [row[0] for row in cursor.fetchall()]
@@ -225,6 +274,72 @@ def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
 
 # From this many rows a batch goes in with ``COPY`` on PostgreSQL (the sweeper's batches).
 COPY_FROM = 50
+
+# The columns of an appended row, in the order of ``_entry_values``. The statement appending
+# n rows and moving the head is written once per n (fewer than ``COPY_FROM``) and kept.
+_ENTRY_COLUMNS = (
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "unit_id",
+    "ip",
+    "request_id",
+    "summary",
+    "prev_hash",
+    "entry_hash",
+    "scheme",
+    "key_id",
+)
+_APPEND_SQL: dict[int, str] = {}
+
+
+def _append_sql(rows: int) -> str:
+    sql = _APPEND_SQL.get(rows)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(column) for column in _ENTRY_COLUMNS)
+        one = "(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"
+        sql = _APPEND_SQL[rows] = (
+            f"WITH appended AS (INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) "
+            f"VALUES {', '.join([one] * rows)} RETURNING id), "
+            f"moved AS (UPDATE {quote(AuditChainHead._meta.db_table)} "
+            "SET last_hash = %s, count = %s, key_id = %s WHERE id = %s) "
+            "SELECT id FROM appended ORDER BY id"
+        )
+    return sql
+
+
+def _entry_values(entry: AuditEntry) -> list[Any]:
+    """A sealed row's values as Django would store them on PostgreSQL, in ``_ENTRY_COLUMNS``
+    order: the text, number and key columns as they are, the time (aware) as it is, the IP
+    address and the summary prepared by their fields, the scheme as its number."""
+    created = entry.created_at
+    if type(created) is not datetime or created.tzinfo is None:
+        created = _field("created_at").get_db_prep_save(created, connection)
+    ip = entry.ip
+    return [
+        created,
+        entry.actor_id,
+        entry.actor_label,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.unit_id,
+        _field("ip").get_db_prep_save(ip, connection) if ip else None,
+        entry.request_id,
+        _field("summary").get_db_prep_save(entry.summary, connection),
+        entry.prev_hash,
+        entry.entry_hash,
+        int(entry.scheme),
+        entry.key_id,
+    ]
+
+
+def _field(name: str) -> Any:
+    return AuditEntry._meta.get_field(name)
 
 
 def _insert(entries: list[AuditEntry]) -> None:
@@ -316,7 +431,7 @@ _CONTENT_FIELDS = (
 
 def _head_if_free() -> AuditChainHead | None:
     """The head, locked for this transaction, or None when another transaction holds it."""
-    head = AuditChainHead.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+    head = _head_read(_FOR_UPDATE_SKIP_LOCKED)
     if head is None and not AuditChainHead.objects.filter(pk=1).exists():
         return _locked_head()  # First entry ever: create the head.
     return head
