@@ -26,7 +26,12 @@ from xiaoneng.org.models import Department, Staff, Unit
 from xiaoneng.org.roles import Role
 from xiaoneng.triage.classifier import Accuracy, dumps, evaluate, timed_train
 from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
-from xiaoneng.triage.selectors import history_examples, remit_examples, suggest
+from xiaoneng.triage.selectors import (
+    Suggested,
+    history_examples,
+    remit_examples,
+    suggest_many,
+)
 from xiaoneng.triage.similarity import DUPLICATE, Probe, compare
 
 if TYPE_CHECKING:
@@ -228,21 +233,34 @@ MATTER_CANDIDATES = 500
 
 
 def _repeat_of(
-    case: Case, person: Iterable[Case], matter: Iterable[Case]
+    case: Case,
+    person: Iterable[Case],
+    matter: Iterable[Case],
+    probes: dict[int, Probe] | None = None,
 ) -> tuple[Case, str, float] | None:
     """The first of ``person`` (the same phone, newest reply first) it repeats, else the best
-    of ``matter`` (the same school) from ``DUPLICATE`` on."""
+    of ``matter`` (the same school) from ``DUPLICATE`` on. ``probes``: the earlier cases'
+    probes already read (a set of arrivals compared with the same replied cases reads each
+    replied case's text once)."""
+    probes = {} if probes is None else probes
+
+    def probe_of(old: Case) -> Probe:
+        found = probes.get(old.pk)
+        if found is None:
+            found = probes[old.pk] = _probe(old)
+        return found
+
     probe: Probe | None = None
     for old in person:
         probe = probe or _probe(case)
-        match = compare(probe, _probe(old))
+        match = compare(probe, probe_of(old))
         if match.text >= 0.18 or old.category_id == case.category_id:
             return old, RepeatAlert.Reason.PERSON, match.score
     best = None
     if case.unit_concerned_id is not None:
         for old in matter:
             probe = probe or _probe(case)
-            match = compare(probe, _probe(old))
+            match = compare(probe, probe_of(old))
             if match.score >= DUPLICATE and (best is None or match.score > best[2]):
                 best = (old, RepeatAlert.Reason.MATTER, match.score)
     return best
@@ -293,8 +311,11 @@ _REPEAT_COLUMNS = (
 )
 
 
-def _repeat_among(case: Case, replied: list[Case]) -> tuple[Case, str, float] | None:
-    """``_earlier_replied`` over rows read for many cases at once (``_replied_near``)."""
+def _repeat_among(
+    case: Case, replied: list[Case], probes: dict[int, Probe]
+) -> tuple[Case, str, float] | None:
+    """``_earlier_replied`` over rows read for many cases at once (``_replied_near``), each
+    replied case's probe made once for all of them (``probes``)."""
     since = case.registered_at - timedelta(days=repeat_days())
     window = [
         old
@@ -309,7 +330,7 @@ def _repeat_among(case: Case, replied: list[Case]) -> tuple[Case, str, float] | 
     person = [old for old in window if phone and old.requester_phone_index == phone]
     school = case.unit_concerned_id
     matter = [old for old in window if school is not None and old.unit_concerned_id == school]
-    return _repeat_of(case, person[:PERSON_CANDIDATES], matter[:MATTER_CANDIDATES])
+    return _repeat_of(case, person[:PERSON_CANDIDATES], matter[:MATTER_CANDIDATES], probes)
 
 
 def _unit_heads(unit_id: int) -> list[Staff]:
@@ -440,14 +461,18 @@ def cases_arrived(*, cases: list[Case], now: datetime | None = None, new: bool =
         checkable = [case for case in checkable if case.pk not in alerted]
     if checkable:
         replied = _replied_near(checkable)
+        probes: dict[int, Probe] = {}
         for case in checkable:
-            found = _earlier_replied(case) if replied is None else _repeat_among(case, replied)
+            found = (
+                _earlier_replied(case)
+                if replied is None
+                else _repeat_among(case, replied, probes)
+            )
             if found is not None:
                 _raise_repeat(case, found, now=now)
     dispatches = _first_dispatches(ids)
     rows = []
-    for case in fresh:
-        suggestion = _suggestion(case)
+    for case, suggestion in zip(fresh, _suggestions(fresh), strict=True):
         suggestion.repeat_checked_at = checked_at
         first = dispatches.get(case.pk)
         if first is not None:
@@ -458,7 +483,25 @@ def cases_arrived(*, cases: list[Case], now: datetime | None = None, new: bool =
 
 
 def _suggestion(case: Case) -> Suggestion:
-    found, version = suggest(f"{case.title} {case.content}", unit=case.unit)
+    return _suggestions([case])[0]
+
+
+def _suggestions(cases: list[Case]) -> list[Suggestion]:
+    """The suggestions of ``cases`` (unsaved), the model run once per unit on all its cases."""
+    by_unit: dict[int, list[int]] = {}
+    for place, case in enumerate(cases):
+        by_unit.setdefault(case.unit_id, []).append(place)
+    found: list[Suggestion | None] = [None] * len(cases)
+    for places in by_unit.values():
+        unit = cases[places[0]].unit
+        texts = [f"{cases[place].title} {cases[place].content}" for place in places]
+        suggested, version = suggest_many(texts, unit=unit)
+        for place, items in zip(places, suggested, strict=True):
+            found[place] = _suggestion_row(cases[place], items, version)
+    return [suggestion for suggestion in found if suggestion is not None]
+
+
+def _suggestion_row(case: Case, found: list[Suggested], version: int | None) -> Suggestion:
     return Suggestion(
         case_id=case.pk,
         unit_id=case.unit_id,
