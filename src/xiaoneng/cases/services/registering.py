@@ -36,7 +36,7 @@ from xiaoneng.cases.policies import policy_for
 from xiaoneng.cases.pool import pool_acting_holder
 from xiaoneng.cases.services.steps import now, record, require_text
 from xiaoneng.cases.services.urgency import UrgencyDecision, urgency_decide, urgent_mark
-from xiaoneng.deferred import insert_returning
+from xiaoneng.deferred import insert_returning, new_row
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Staff, Unit
 from xiaoneng.privacy import redact
@@ -182,7 +182,8 @@ def prepare(
     urgency = urgency_decide(kind=kind, category=category, text=f"{title} {content}", urgent=urgent)
     at = registered_at or now()
     code, secret = new_tracking_code(), new_tracking_secret()
-    case = Case(
+    case = new_row(
+        Case,
         number=provisional_number(code),
         tracking_code=code,
         tracking_secret_hash=secret_hash(code, secret),
