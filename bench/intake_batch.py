@@ -148,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         stored = Case.objects.filter(external_number__startswith="batch-").count()
         expected = (args.batches + 1) * args.size
-        print(f"peak RSS {peak:.0f} MB; cases stored {stored:,} == {expected:,}: {stored == expected}")
+        print(
+            f"peak RSS {peak:.0f} MB; cases stored {stored:,} == {expected:,}: {stored == expected}"
+        )
         print(machine())
         return 0 if stored == expected else 1
 

@@ -192,8 +192,7 @@ def suggest_many(
             if department is None:
                 continue
             similar = [
-                (s.case_id, s.number, names.get(s.department, s.department))
-                for s in guess.similar
+                (s.case_id, s.number, names.get(s.department, s.department)) for s in guess.similar
             ]
             found[index].append(
                 Suggested(department, round(guess.confidence, 2), guess.words, similar)

@@ -464,9 +464,7 @@ def cases_arrived(*, cases: list[Case], now: datetime | None = None, new: bool =
         probes: dict[int, Probe] = {}
         for case in checkable:
             found = (
-                _earlier_replied(case)
-                if replied is None
-                else _repeat_among(case, replied, probes)
+                _earlier_replied(case) if replied is None else _repeat_among(case, replied, probes)
             )
             if found is not None:
                 _raise_repeat(case, found, now=now)
