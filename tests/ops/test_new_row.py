@@ -35,19 +35,23 @@ def test_the_same_row_as_the_keyword_constructor() -> None:
     mine, theirs = new_row(Notification, **fields), Notification(**fields)
     assert _values(mine) == _values(theirs)
     assert mine.recipient_user is user
-    assert mine._state.adding and mine.pk is None
+    assert mine._state.adding
+    assert mine.pk is None
     assert model_to_dict(mine) == model_to_dict(theirs)
 
 
 def test_callable_defaults_are_fresh_for_each_row() -> None:
     first = new_row(Notification, created_at=AT, next_attempt_at=AT, channel="sms", kind="k")
     second = new_row(Notification, created_at=AT, next_attempt_at=AT, channel="sms", kind="k")
-    assert first.params == {} and first.secret_params == []
+    assert first.params == {}
+    assert first.secret_params == []
     assert first.params is not second.params
 
 
 def test_keys_by_attname_and_unknown_names() -> None:
     event = new_row(CaseEvent, case_id=5, at=AT, action="register", data={"a": 1})
-    assert event.case_id == 5 and event.actor_id is None and event.data == {"a": 1}
+    assert event.case_id == 5
+    assert event.actor_id is None
+    assert event.data == {"a": 1}
     with pytest.raises(TypeError, match="no field"):
         new_row(CaseEvent, case_id=5, at=AT, colour="red")
