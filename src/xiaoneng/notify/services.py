@@ -111,7 +111,8 @@ def _build(
     if channel != Notification.Channel.INBOX and not address:
         raise ValueError(f"a {channel} notification needs an address")
     object_type, object_id = _object_ref(obj)
-    return Notification(
+    return deferred.new_row(
+        Notification,
         created_at=now,
         channel=channel,
         kind=kind,

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.audit.services import audit_batch, log_action
 from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.services.registering import Prepared, prepare, register_prepared, registrar
-from xiaoneng.deferred import deferred_inserts, insert
+from xiaoneng.deferred import deferred_inserts, insert, new_row
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.org.models import Staff, Unit
 from xiaoneng.org.roles import Role
@@ -226,7 +226,8 @@ def _deadline_event(by: Actor, case: Case, deadline: date, import_id: int) -> Ca
         note = gettext("Deadline given by the hotline centre: %(date)s") % {
             "date": deadline.isoformat()
         }
-    return CaseEvent(
+    return new_row(
+        CaseEvent,
         case=case,
         at=timezone.now(),
         actor=by,

@@ -92,7 +92,7 @@ class Router:
         self._prepare()
 
     def _prepare(self) -> None:
-        """The parts of the model one suggestion needs, as plain arrays: scikit-learn's own
+        """The parts of the model a suggestion needs, as plain arrays: scikit-learn's own
         checks cost some 30 ms a call, ten times the arithmetic (tested equal)."""
         calibrated = self.model.calibrated_classifiers_[0]
         base = calibrated.estimator
@@ -113,37 +113,50 @@ class Router:
         self.__dict__.update(state)
         self._prepare()
 
-    def _row(self, text: str, part: int) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(self._analysers[part](text))
-        vocabulary = self._vocabularies[part]
-        found = [(vocabulary[t], n) for t, n in counts.items() if t in vocabulary]
-        if not found:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        indices = np.array([i for i, _n in found], dtype=np.int64)
-        values = (1 + np.log([n for _i, n in found])) * self._idf[part][indices]
-        return indices, values / np.linalg.norm(values)
-
-    def _fast(self, text: str) -> tuple[sparse.csr_matrix, np.ndarray | None]:
-        """The word row (for the reasons) and the calibrated probabilities of one text."""
+    def _rows(self, texts: list[str], part: int) -> sparse.csr_matrix:
+        """The TF-IDF rows of ``texts`` for one part (words or characters), built as
+        scikit-learn's ``transform`` builds them (sublinear counts, idf, each row of unit
+        length) without its checks: the texts are read one by one, the arithmetic is done
+        for all of them at once."""
         from scipy import sparse
 
-        word_idx, word_val = self._row(text, 0)
-        char_idx, char_val = self._row(text, 1)
-        word_row = sparse.csr_matrix(
-            (word_val, word_idx, [0, len(word_idx)]), shape=(1, self.n_words)
+        analyse, vocabulary = self._analysers[part], self._vocabularies[part]
+        indptr, indices, counts = [0], [], []
+        for text in texts:
+            for token, count in Counter(analyse(text)).items():
+                index = vocabulary.get(token)
+                if index is not None:
+                    indices.append(index)
+                    counts.append(count)
+            indptr.append(len(indices))
+        columns = np.array(indices, dtype=np.int64)
+        values = (1 + np.log(np.array(counts, dtype=np.float64))) * self._idf[part][columns]
+        owners = np.repeat(np.arange(len(texts)), np.diff(indptr))
+        norms = np.sqrt(np.bincount(owners, weights=values * values, minlength=len(texts)))
+        if len(values):
+            values /= norms[owners]
+        width = self.n_words if part == 0 else len(self._idf[1])
+        return sparse.csr_matrix((values, columns, indptr), shape=(len(texts), width))
+
+    def _read(self, texts: list[str]) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+        """The word rows (for the reasons), the calibrated probabilities (texts × classes)
+        and which texts had a known word or character at all."""
+        word_rows, char_rows = self._rows(texts, 0), self._rows(texts, 1)
+        decision = (
+            word_rows @ self._full_coef[: self.n_words]
+            + char_rows @ self._full_coef[self.n_words :]
+            + self._intercept
         )
-        if len(word_idx) + len(char_idx) == 0:
-            return word_row, None
-        indices = np.concatenate([word_idx, char_idx + self.n_words])
-        values = np.concatenate([word_val, char_val])
-        decision = values @ self._full_coef[indices] + self._intercept
         calibrated = 1 / (1 + np.exp(self._sigmoid[:, 0] * decision + self._sigmoid[:, 1]))
         if len(self.classes) == 2:
-            return word_row, np.array([1 - calibrated[0], calibrated[0]])
-        total = calibrated.sum()
-        if total == 0:
-            return word_row, np.full(len(self.classes), 1 / len(self.classes))
-        return word_row, calibrated / total
+            probabilities = np.column_stack([1 - calibrated[:, 0], calibrated[:, 0]])
+        else:
+            total = calibrated.sum(axis=1, keepdims=True)
+            uniform = np.full_like(calibrated, 1 / len(self.classes))
+            safe = np.where(total == 0, 1, total)
+            probabilities = np.where(total == 0, uniform, calibrated / safe)
+        known = np.diff(word_rows.indptr) + np.diff(char_rows.indptr) > 0
+        return word_rows, probabilities, known
 
     def _vectors(self, texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         from scipy import sparse
@@ -158,39 +171,61 @@ class Router:
 
     def suggest(self, text: str, *, limit: int = 3) -> list[Guess]:
         """The ``limit`` most likely departments; none when no word of the text is known."""
-        word_row, probabilities = self._fast(text)
-        if probabilities is None:
-            return []
-        order = np.argsort(-probabilities)[:limit]
-        similar = self._similar(word_row)
-        guesses = []
-        for index in order:
-            label = self.classes[index]
-            guesses.append(
-                Guess(
-                    department=label,
-                    confidence=float(probabilities[index]),
-                    words=self._top_words(word_row, index),
-                    similar=[s for s in similar if s.department == label][:3],
-                )
-            )
-        return guesses
+        return self.suggest_many([text], limit=limit)[0]
 
-    def _top_words(self, word_row: sparse.csr_matrix, index: int, count: int = 5) -> list[str]:
-        weights = word_row.data * self.coef[index, word_row.indices]
-        ranked = sorted(zip(weights, word_row.indices, strict=True), reverse=True)
+    def suggest_many(self, texts: list[str], *, limit: int = 3) -> list[list[Guess]]:
+        """``suggest`` for many texts at once: each text is read once, the model's arithmetic
+        (decisions, calibration, the similar past cases) done for all of them together. Each
+        text's guesses are those it gets alone (``tests/triage/test_chunked.py``)."""
+        if not texts:
+            return []
+        word_rows, probabilities, known = self._read(texts)
+        scores = self._similarity(word_rows)
+        found: list[list[Guess]] = []
+        for row, text_known in enumerate(known):
+            if not text_known:
+                found.append([])
+                continue
+            start, end = word_rows.indptr[row], word_rows.indptr[row + 1]
+            data, columns = word_rows.data[start:end], word_rows.indices[start:end]
+            similar = self._similar(scores, row) if end > start else []
+            guesses = []
+            for index in np.argsort(-probabilities[row])[:limit]:
+                label = self.classes[index]
+                guesses.append(
+                    Guess(
+                        department=label,
+                        confidence=float(probabilities[row, index]),
+                        words=self._top_words(data, columns, index),
+                        similar=[s for s in similar if s.department == label][:3],
+                    )
+                )
+            found.append(guesses)
+        return found
+
+    def _top_words(
+        self, data: np.ndarray, columns: np.ndarray, index: int, count: int = 5
+    ) -> list[str]:
+        weights = data * self.coef[index, columns]
+        ranked = sorted(zip(weights, columns, strict=True), reverse=True)
         return [str(self.vocabulary[i]) for weight, i in ranked[:count] if weight > 0]
 
-    def _similar(self, word_row: sparse.csr_matrix) -> list[SimilarCase]:
-        if self.exemplars.shape[0] == 0 or word_row.nnz == 0:
+    def _similarity(self, word_rows: sparse.csr_matrix) -> np.ndarray | None:
+        """The cosine of each text's words with each exemplar (exemplars × texts)."""
+        if self.exemplars.shape[0] == 0 or word_rows.nnz == 0:
+            return None
+        return np.asarray((self.exemplars @ word_rows.T).todense())
+
+    def _similar(self, scores: np.ndarray | None, row: int) -> list[SimilarCase]:
+        if scores is None:
             return []
-        scores = np.asarray((self.exemplars @ word_row.T).todense()).ravel()
+        column = np.ascontiguousarray(scores[:, row])
         found = []
-        for index in np.argsort(-scores)[:10]:
-            if scores[index] < SIMILAR_MIN:
+        for index in np.argsort(-column)[:10]:
+            if column[index] < SIMILAR_MIN:
                 break
             case_id, number, label = self.exemplar_rows[index]
-            found.append(SimilarCase(case_id, number, label, round(float(scores[index]), 2)))
+            found.append(SimilarCase(case_id, number, label, round(float(column[index]), 2)))
         return found
 
 

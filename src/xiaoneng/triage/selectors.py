@@ -167,22 +167,36 @@ def unit_departments(unit: Unit) -> tuple[dict[str, Department], dict[str, str]]
 def suggest(text: str, *, unit: Unit, limit: int = 3) -> tuple[list[Suggested], int | None]:
     """Up to ``limit`` departments of ``unit`` for ``text``, best first, and the model version;
     no department at all ("don't know") when the best is below the confidence threshold."""
+    found, version = suggest_many([text], unit=unit, limit=limit)
+    return found[0], version
+
+
+def suggest_many(
+    texts: list[str], *, unit: Unit, limit: int = 3
+) -> tuple[list[list[Suggested]], int | None]:
+    """``suggest`` for many texts of one unit at once (a registration's batch, an import's
+    chunk): the model is run on all of them together; each text gets what it gets alone."""
     router, version = router_for(unit)
-    if router is None or not text.strip():
-        return [], version
-    guesses = router.suggest(text, limit=limit)
-    if not guesses or guesses[0].confidence < threshold():
-        return [], version
+    found: list[list[Suggested]] = [[] for _text in texts]
+    if router is None:
+        return found, version
+    readable = [index for index, text in enumerate(texts) if text.strip()]
+    guessed = router.suggest_many([texts[index] for index in readable], limit=limit)
     departments, names = unit_departments(unit)
-    found = []
-    for guess in guesses:
-        department = departments.get(guess.department)
-        if department is None:
+    cut = threshold()
+    for index, guesses in zip(readable, guessed, strict=True):
+        if not guesses or guesses[0].confidence < cut:
             continue
-        similar = [
-            (s.case_id, s.number, names.get(s.department, s.department)) for s in guess.similar
-        ]
-        found.append(Suggested(department, round(guess.confidence, 2), guess.words, similar))
+        for guess in guesses:
+            department = departments.get(guess.department)
+            if department is None:
+                continue
+            similar = [
+                (s.case_id, s.number, names.get(s.department, s.department)) for s in guess.similar
+            ]
+            found[index].append(
+                Suggested(department, round(guess.confidence, 2), guess.words, similar)
+            )
     return found, version
 
 

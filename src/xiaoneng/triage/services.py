@@ -4,30 +4,38 @@ choice made at dispatch, merging a near-duplicate (并案), and raising repeat-c
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from xiaoneng.audit.services import log_action
-from xiaoneng.cases.models import Case, CaseEvent, Kind
-from xiaoneng.cases.notifications import efficiency_office_staff, notify_requester
+from xiaoneng.cases.models import Case, CaseEvent
+from xiaoneng.cases.notifications import notify_requester
 from xiaoneng.cases.services import case_merge
-from xiaoneng.cases.services.events import case_event_record
 from xiaoneng.deferred import write
-from xiaoneng.notify.services import notify_people
-from xiaoneng.org.models import Department, Staff, Unit
-from xiaoneng.org.roles import Role
+from xiaoneng.org.models import Department, Unit
 from xiaoneng.triage.classifier import Accuracy, dumps, evaluate, timed_train
 from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
-from xiaoneng.triage.selectors import history_examples, remit_examples, suggest
-from xiaoneng.triage.similarity import DUPLICATE, Probe, compare
+from xiaoneng.triage.repeats import (
+    REPEAT_KINDS,
+    earlier_replied,
+    raise_repeat,
+    repeat_among,
+    repeat_check,
+    replied_near,
+)
+from xiaoneng.triage.selectors import (
+    Suggested,
+    history_examples,
+    remit_examples,
+    suggest_many,
+)
+from xiaoneng.triage.similarity import Probe
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor, User
@@ -38,10 +46,6 @@ HELD_OUT_SHARE = 0.2
 MIN_HELD_OUT = 20
 KEEP_VERSIONS = 3
 RETRAIN_EVERY = timedelta(days=7)
-DEFAULT_REPEAT_DAYS = 30
-HOTSPOT_COUNT = 3
-HOTSPOT_DAYS = 30
-REPEAT_KINDS = (Kind.COMPLAINT, Kind.REPORT, Kind.HELP)
 
 
 @dataclass(frozen=True)
@@ -181,225 +185,6 @@ def duplicate_merge(*, case: Case, into: Case, by: User, score: float | None = N
     return merged
 
 
-# ---------------------------------------------------------------- repeat complaints
-
-
-def repeat_days() -> int:
-    return int(getattr(settings, "TRIAGE_REPEAT_DAYS", DEFAULT_REPEAT_DAYS))
-
-
-def _probe(case: Case) -> Probe:
-    return Probe.of(
-        f"{case.title} {case.content}",
-        school_id=case.unit_concerned_id,
-        phones=frozenset({case.requester_phone_index or ""}),
-        ids=frozenset({case.requester_id_index or ""}),
-    )
-
-
-def _earlier_replied(case: Case) -> tuple[Case, str, float] | None:
-    """The replied case this one repeats: the same person, or the same matter at the same
-    school, replied to within ``repeat_days`` before this one arrived."""
-    since = case.registered_at - timedelta(days=repeat_days())
-    earlier = (
-        Case.objects.filter(replied_at__gte=since, replied_at__lte=case.registered_at)
-        .exclude(pk=case.pk)
-        .order_by("-replied_at")
-    )
-    person = (
-        earlier.filter(requester_phone_index=case.requester_phone_index).exclude(
-            requester_phone_index=""
-        )
-        if case.requester_phone_index
-        else earlier.none()
-    )
-    matter = (
-        earlier.filter(unit_concerned_id=case.unit_concerned_id)[:MATTER_CANDIDATES]
-        if case.unit_concerned_id is not None
-        else []
-    )
-    return _repeat_of(case, list(person[:PERSON_CANDIDATES]), matter)
-
-
-# How many of the newest replied cases of the same person, and about the same school, a new
-# case is compared with.
-PERSON_CANDIDATES = 20
-MATTER_CANDIDATES = 500
-
-
-def _repeat_of(
-    case: Case, person: Iterable[Case], matter: Iterable[Case]
-) -> tuple[Case, str, float] | None:
-    """The first of ``person`` (the same phone, newest reply first) it repeats, else the best
-    of ``matter`` (the same school) from ``DUPLICATE`` on."""
-    probe: Probe | None = None
-    for old in person:
-        probe = probe or _probe(case)
-        match = compare(probe, _probe(old))
-        if match.text >= 0.18 or old.category_id == case.category_id:
-            return old, RepeatAlert.Reason.PERSON, match.score
-    best = None
-    if case.unit_concerned_id is not None:
-        for old in matter:
-            probe = probe or _probe(case)
-            match = compare(probe, _probe(old))
-            if match.score >= DUPLICATE and (best is None or match.score > best[2]):
-                best = (old, RepeatAlert.Reason.MATTER, match.score)
-    return best
-
-
-# Past this many replied cases of the people and schools of one set of arrivals, each case is
-# checked with its own queries instead (``_earlier_replied``).
-REPLIED_READ_AT_ONCE = 5000
-
-
-def _replied_near(cases: list[Case]) -> list[Case] | None:
-    """The replied cases ``cases`` might repeat, newest reply first, for all of them in one
-    query (the same phones or schools, replied within ``repeat_days`` before the earliest and
-    up to the latest arrival); None when there are too many to read at once."""
-    phones = {case.requester_phone_index for case in cases if case.requester_phone_index}
-    schools = {case.unit_concerned_id for case in cases if case.unit_concerned_id is not None}
-    if not phones and not schools:
-        return []
-    scope = Q(requester_phone_index__in=phones) if phones else Q()
-    if schools:
-        scope = (
-            (scope | Q(unit_concerned_id__in=schools))
-            if phones
-            else Q(unit_concerned_id__in=schools)
-        )
-    since = min(case.registered_at for case in cases) - timedelta(days=repeat_days())
-    until = max(case.registered_at for case in cases)
-    rows = list(
-        Case.objects.filter(scope, replied_at__gte=since, replied_at__lte=until)
-        .only(*_REPEAT_COLUMNS)
-        .order_by("-replied_at")[: REPLIED_READ_AT_ONCE + 1]
-    )
-    return None if len(rows) > REPLIED_READ_AT_ONCE else rows
-
-
-# What the repeat check reads of an earlier case (not the encrypted personal data).
-_REPEAT_COLUMNS = (
-    "pk",
-    "number",
-    "title",
-    "content",
-    "unit_id",
-    "unit_concerned_id",
-    "category_id",
-    "requester_phone_index",
-    "requester_id_index",
-    "replied_at",
-)
-
-
-def _repeat_among(case: Case, replied: list[Case]) -> tuple[Case, str, float] | None:
-    """``_earlier_replied`` over rows read for many cases at once (``_replied_near``)."""
-    since = case.registered_at - timedelta(days=repeat_days())
-    window = [
-        old
-        for old in replied
-        if old.pk != case.pk
-        and old.replied_at is not None
-        and since <= old.replied_at <= case.registered_at
-    ]
-    if not window:
-        return None
-    phone = case.requester_phone_index
-    person = [old for old in window if phone and old.requester_phone_index == phone]
-    school = case.unit_concerned_id
-    matter = [old for old in window if school is not None and old.unit_concerned_id == school]
-    return _repeat_of(case, person[:PERSON_CANDIDATES], matter[:MATTER_CANDIDATES])
-
-
-def _unit_heads(unit_id: int) -> list[Staff]:
-    """The unit's leaders, else the head of its first department (办公室, 校长办公室)."""
-    leaders = list(
-        Staff.objects.filter(unit_id=unit_id, user__groups__name=Role.LEADER).select_related("user")
-    )
-    if leaders:
-        return leaders
-    first = (
-        Department.objects.filter(unit_id=unit_id).exclude(head=None).order_by("sort_order", "pk")
-    )
-    department = first.select_related("head__user").first()
-    return [department.head] if department is not None and department.head is not None else []
-
-
-def repeat_check(*, case: Case, now: datetime | None = None) -> RepeatAlert | None:
-    """Raise the repeat-complaint alert of ``case`` if it repeats an earlier, replied case;
-    one alert per case however often it is checked."""
-    if case.kind not in REPEAT_KINDS or RepeatAlert.objects.filter(case=case).exists():
-        return None
-    found = _earlier_replied(case)
-    if found is None:
-        return None
-    return _raise_repeat(case, found, now=now)
-
-
-def _raise_repeat(
-    case: Case, found: tuple[Case, str, float], *, now: datetime | None
-) -> RepeatAlert | None:
-    earlier, reason, score = found
-    root_id = (
-        RepeatAlert.objects.filter(case=earlier).values_list("root_id", flat=True).first()
-        or earlier.pk
-    )
-    at = now or timezone.now()
-    try:
-        with transaction.atomic():
-            alert = RepeatAlert.objects.create(
-                case=case,
-                earlier=earlier,
-                root_id=root_id,
-                unit_id=case.unit_id,
-                reason=reason,
-                score=score,
-                raised_at=at,
-            )
-            chain = RepeatAlert.objects.filter(
-                root_id=root_id, raised_at__gte=at - timedelta(days=HOTSPOT_DAYS)
-            ).count()
-            if chain + 1 >= HOTSPOT_COUNT:
-                alert.hotspot = True
-                alert.save(update_fields=["hotspot"])
-            log_action(
-                action="triage.repeat.alert",
-                obj=case,
-                actor=None,
-                summary={"earlier": earlier.number, "reason": reason, "hotspot": alert.hotspot},
-            )
-            # On the case's timeline; the event also brings the case back to the rollups,
-            # which count the alert in the repeat-complaint metric (assessment/contributions.py).
-            case_event_record(
-                case,
-                action="repeat_alert",
-                user=None,
-                data={"earlier": earlier.number, "reason": str(reason)},
-                public=False,
-                at=at,
-            )
-            _tell(alert, case, earlier)
-    except IntegrityError:
-        return None  # Raised by a concurrent check.
-    return alert
-
-
-def _tell(alert: RepeatAlert, case: Case, earlier: Case) -> None:
-    subject = (
-        gettext("Hotspot: the same matter complained about again")
-        if alert.hotspot
-        else gettext("Repeat complaint after a reply")
-    )
-    body = gettext("%(number)s repeats %(earlier)s (%(reason)s).") % {
-        "number": case.number,
-        "earlier": earlier.number,
-        "reason": alert.get_reason_display(),
-    }
-    people: list[Staff | None] = [*efficiency_office_staff(), *_unit_heads(case.unit_id)]
-    notify_people(people, kind="triage.repeat", subject=subject, body=body, obj=case)
-
-
 def case_arrived(*, case: Case, now: datetime | None = None) -> None:
     """What triage does when a case arrives, on any channel: store the suggestion and check
     whether it repeats an earlier complaint (each once)."""
@@ -439,15 +224,17 @@ def cases_arrived(*, cases: list[Case], now: datetime | None = None, new: bool =
         )
         checkable = [case for case in checkable if case.pk not in alerted]
     if checkable:
-        replied = _replied_near(checkable)
+        replied = replied_near(checkable)
+        probes: dict[int, Probe] = {}
         for case in checkable:
-            found = _earlier_replied(case) if replied is None else _repeat_among(case, replied)
+            found = (
+                earlier_replied(case) if replied is None else repeat_among(case, replied, probes)
+            )
             if found is not None:
-                _raise_repeat(case, found, now=now)
+                raise_repeat(case, found, now=now)
     dispatches = _first_dispatches(ids)
     rows = []
-    for case in fresh:
-        suggestion = _suggestion(case)
+    for case, suggestion in zip(fresh, _suggestions(fresh), strict=True):
         suggestion.repeat_checked_at = checked_at
         first = dispatches.get(case.pk)
         if first is not None:
@@ -458,7 +245,25 @@ def cases_arrived(*, cases: list[Case], now: datetime | None = None, new: bool =
 
 
 def _suggestion(case: Case) -> Suggestion:
-    found, version = suggest(f"{case.title} {case.content}", unit=case.unit)
+    return _suggestions([case])[0]
+
+
+def _suggestions(cases: list[Case]) -> list[Suggestion]:
+    """The suggestions of ``cases`` (unsaved), the model run once per unit on all its cases."""
+    by_unit: dict[int, list[int]] = {}
+    for place, case in enumerate(cases):
+        by_unit.setdefault(case.unit_id, []).append(place)
+    found: list[Suggestion | None] = [None] * len(cases)
+    for places in by_unit.values():
+        unit = cases[places[0]].unit
+        texts = [f"{cases[place].title} {cases[place].content}" for place in places]
+        suggested, version = suggest_many(texts, unit=unit)
+        for place, items in zip(places, suggested, strict=True):
+            found[place] = _suggestion_row(cases[place], items, version)
+    return [suggestion for suggestion in found if suggestion is not None]
+
+
+def _suggestion_row(case: Case, found: list[Suggested], version: int | None) -> Suggestion:
     return Suggestion(
         case_id=case.pk,
         unit_id=case.unit_id,

@@ -35,7 +35,8 @@ def case_event_record(
 ) -> CaseEvent:
     """Write the timeline event and the audit row for a change already applied to ``case``."""
     actor = user if getattr(user, "is_authenticated", False) else None
-    event = CaseEvent(
+    event = deferred.new_row(
+        CaseEvent,
         case=case,
         at=at or timezone.now(),
         actor=actor,

@@ -36,7 +36,7 @@ from xiaoneng.cases.policies import policy_for
 from xiaoneng.cases.pool import pool_acting_holder
 from xiaoneng.cases.services.steps import now, record, require_text
 from xiaoneng.cases.services.urgency import UrgencyDecision, urgency_decide, urgent_mark
-from xiaoneng.deferred import insert_returning
+from xiaoneng.deferred import insert_returning, new_row
 from xiaoneng.errors import DomainError, PermissionDenied, lazy_format
 from xiaoneng.org.models import Staff, Unit
 from xiaoneng.privacy import redact
@@ -182,7 +182,8 @@ def prepare(
     urgency = urgency_decide(kind=kind, category=category, text=f"{title} {content}", urgent=urgent)
     at = registered_at or now()
     code, secret = new_tracking_code(), new_tracking_secret()
-    case = Case(
+    case = new_row(
+        Case,
         number=provisional_number(code),
         tracking_code=code,
         tracking_secret_hash=secret_hash(code, secret),
@@ -227,7 +228,19 @@ def register_prepared(prepared: list[Prepared], *, by: Actor) -> list[Registered
     clocks.start_new_cases(started, by=by)
     # The numbers last: the day's counter stays locked from here to the commit only.
     case_numbers_assign([item.case for item in written], [item.day for item in written])
-    urgent = [fact for item in written if (fact := _announce(item, by=by)) is not None]
+    with override("zh-hans"):
+        # Read once for the batch: activating a language per case cost more than the text.
+        receipt = gettext(
+            "Your request %(number)s has been registered. Tracking code: %(code)s, "
+            "secret: %(secret)s. The reply is promised by %(due)s."
+        )
+    pooled_subject = gettext("A new request waits in the intake pool")
+    urgent = [
+        fact
+        for item in written
+        if (fact := _announce(item, by=by, receipt=receipt, pooled_subject=pooled_subject))
+        is not None
+    ]
     # Announced together: the urgent requests' alerts are written at once, and a reader of
     # arrivals (triage) reads a batch at once.
     facts.announce_batch(urgent)
@@ -260,24 +273,22 @@ def _existing(skipped: list[Case]) -> dict[tuple[str, str], Case]:
     return {(case.channel, case.external_number): case for case in found}
 
 
-def _announce(item: Prepared, *, by: Actor) -> facts.CaseFact | None:
-    """The timeline event, the requester's receipt and the pool's message; the urgent
-    request's fact, for the caller to announce with the others of its batch."""
+def _announce(
+    item: Prepared, *, by: Actor, receipt: str, pooled_subject: str
+) -> facts.CaseFact | None:
+    """The timeline event, the requester's receipt (``receipt``, the template in Chinese)
+    and the pool's message; the urgent request's fact, for the caller to announce with the
+    others of its batch."""
     case, at = item.case, item.case.registered_at
     data = {"channel": case.channel, "kind": case.kind, "pool": item.pooled}
     record(case, action="register", user=by, data=data, at=at)
-    with override("zh-hans"):
-        template = gettext(
-            "Your request %(number)s has been registered. Tracking code: %(code)s, "
-            "secret: %(secret)s. The reply is promised by %(due)s."
-        )
     # The secret goes to the gateway only; every stored copy shows it as ******. The promised
     # date is the reply clock's due moment, as the receipt and the tracking page show it.
     due = timezone.localtime(item.started[0].due_at).strftime("%Y-%m-%d %H:%M")
     notify_requester(
         case,
         kind="case.registered",
-        message=template,
+        message=receipt,
         params={
             "number": case.number,
             "code": case.tracking_code,
@@ -295,7 +306,7 @@ def _announce(item: Prepared, *, by: Actor) -> facts.CaseFact | None:
             case,
             pool_staff,
             kind="case.pooled",
-            subject=gettext("A new request waits in the intake pool"),
+            subject=pooled_subject,
         )
     if item.urgency.value:
         return urgent_mark(case, by=by, urgency=item.urgency, at=at)

@@ -190,7 +190,8 @@ def clock_new(
         raise DomainError(_("A clock without a policy needs a unit of counting and a limit."))
     if limit < 0:
         raise DomainError(_("A time limit cannot be negative."))
-    clock = Clock(
+    clock = deferred.new_row(
+        Clock,
         owner_type=owner_type,
         owner_id=owner_id,
         stage=stage,
