@@ -25,7 +25,14 @@ from xiaoneng.cases.pool import pool_department, pool_people
 from xiaoneng.cases.services.events import EventRow, case_events_record_bulk
 from xiaoneng.cases.services.steps import record
 from xiaoneng.cases.states import State
-from xiaoneng.cases.sweep_rows import CaseRow, People, SweptClock, case_rows, signals_insert
+from xiaoneng.cases.sweep_rows import (
+    CaseRow,
+    People,
+    SweptClock,
+    case_rows,
+    signals_insert,
+    with_ids,
+)
 from xiaoneng.cases.sweep_rows import swept_clocks as _swept_clocks
 from xiaoneng.deferred import deferred_inserts
 from xiaoneng.notify.bulk import InboxMessage, notifications_enqueue_inbox
@@ -127,6 +134,9 @@ def sweep_parallel(*, workers: int, now: datetime | None = None, batch: int = 50
     now = now or timezone.now()
     if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
         return sweep(now=now, batch=batch)
+    # The case link reverses through the whole URL configuration, whose first import costs
+    # about a second of CPU: done once here rather than again in every forked child.
+    Case(pk=_LINK_KEY).get_absolute_url()
     # Forked children must not share the parent's socket: each opens its own connection.
     connections.close_all()
     context = multiprocessing.get_context("fork")
@@ -277,7 +287,8 @@ def _announce(shared: _Batch) -> None:
     violations), with the cases as model instances: one query for the batch."""
     if not shared.facts:
         return
-    instances = Case.objects.in_bulk({case.id for _kind, case, _clock in shared.facts})
+    ids = list({case.id for _kind, case, _clock in shared.facts})
+    instances = {case.pk: case for case in with_ids(Case.objects.all(), "id", ids)}
     found = []
     for kind, row, clock in shared.facts:
         case = instances[row.id]
