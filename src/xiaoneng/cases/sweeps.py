@@ -8,8 +8,11 @@ half-way loses nothing: the next run finds the same clocks still due and finishe
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -104,12 +107,34 @@ class SweepResult:
         self.raised.update(other.raised)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector held off for one batch. A batch allocates tens of thousands of
+    short-lived objects (rows, tuples, audit entries), freed by reference counting when it
+    ends; meanwhile they trigger collections, and every few batches a full one walks the whole
+    heap of a process that has loaded Django and the URL configuration (measured: about a fifth
+    of the sweeper's CPU). Collections resume after the batch."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
     """Handle every clock that is due for a check, in batches, until none is left."""
     now = now or timezone.now()
     result = SweepResult()
     while True:
-        with transaction.atomic(), audit_batch(), calendar_pinned(), deferred_inserts():
+        with (
+            _no_cycle_collection(),
+            transaction.atomic(),
+            audit_batch(),
+            calendar_pinned(),
+            deferred_inserts(),
+        ):
             rows = list(clocks.due_for_check(now=now, limit=batch))
             due = _swept_clocks(rows)
             cards = [c for c in due if c.stage not in (clocks.ASSIST, clocks.RATING)]
