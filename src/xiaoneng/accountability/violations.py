@@ -16,6 +16,7 @@ from xiaoneng.accountability.descriptions import Described
 from xiaoneng.accountability.models import DenialFiling, Violation, ViolationPerson
 from xiaoneng.audit.services import log_action
 from xiaoneng.cases.models import Kind
+from xiaoneng.cases.sweep_rows import array_literal
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.notify.services import notify_people
 from xiaoneng.org.models import Staff
@@ -166,21 +167,34 @@ def violation_record_automatic_bulk(*, items: list[AutomaticViolation]) -> int:
         }
         rows.append([values[column] for column in columns])
     inserted: dict[str, int] = {}
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    tail = "ON CONFLICT (source_key) DO NOTHING RETURNING id, source_key"
     with transaction.atomic(), connection.cursor() as cursor:
-        adapt = connection.ops.adapt_datetimefield_value
-        names = ", ".join(connection.ops.quote_name(column) for column in columns)
-        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        # SQLite caps a statement's parameters (999 on old builds); PostgreSQL takes a batch.
-        size = 1000 if connection.vendor == "postgresql" else max(1, 900 // len(columns))
-        for first in range(0, len(rows), size):
-            chunk = rows[first : first + size]
-            cursor.execute(
-                f"INSERT INTO {Violation._meta.db_table} ({names}) "
-                f"VALUES {', '.join([marks] * len(chunk))} "
-                "ON CONFLICT (source_key) DO NOTHING RETURNING id, source_key",
-                [adapt(v) if isinstance(v, datetime) else v for row in chunk for v in row],
-            )
-            inserted.update((key, pk) for pk, key in cursor.fetchall())
+        if connection.vendor == "postgresql":
+            # One statement per 1 000 rows, each column one array literal (``unnest``): the
+            # values inlined one by one cost PostgreSQL three times as much to parse.
+            types = _violation_types()
+            for first in range(0, len(rows), 1000):
+                chunk = rows[first : first + 1000]
+                arrays = ", ".join(f"%s::{types[column]}[]" for column in columns)
+                cursor.execute(
+                    f"INSERT INTO {Violation._meta.db_table} ({names}) "
+                    f"SELECT * FROM unnest({arrays}) {tail}",
+                    [array_literal(column) for column in zip(*chunk, strict=True)],
+                )
+                inserted.update((key, pk) for pk, key in cursor.fetchall())
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            size = max(1, 900 // len(columns))  # SQLite's cap on a statement's parameters.
+            for first in range(0, len(rows), size):
+                chunk = rows[first : first + size]
+                cursor.execute(
+                    f"INSERT INTO {Violation._meta.db_table} ({names}) "
+                    f"VALUES {', '.join([marks] * len(chunk))} {tail}",
+                    [adapt(v) if isinstance(v, datetime) else v for row in chunk for v in row],
+                )
+                inserted.update((key, pk) for pk, key in cursor.fetchall())
         label = Violation._meta.label_lower
         for key, item in fresh.items():
             pk = inserted.get(key)
@@ -206,6 +220,15 @@ def _violation_columns() -> tuple[list[str], dict[str, Any]]:
         value = field.get_default() if field.has_default() else ("" if not field.null else None)
         defaults[field.column] = json.dumps(value) if isinstance(value, dict | list) else value
     return list(defaults), defaults
+
+
+def _violation_types() -> dict[str, str]:
+    """Each column's type in the database (``varchar(24)``, ``bigint``, ``jsonb`` …)."""
+    return {
+        field.column: field.db_type(connection) or "text"
+        for field in Violation._meta.concrete_fields
+        if not field.primary_key
+    }
 
 
 def _fields(item: AutomaticViolation) -> dict[str, Any]:
