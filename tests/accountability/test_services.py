@@ -84,6 +84,44 @@ def test_bulk_automatic_record_is_once_per_source_and_audited(basic) -> None:
     assert audited.count() == 3
 
 
+def test_bulk_automatic_rows_match_the_one_at_a_time_path(basic) -> None:
+    """The bulk path writes tuples, not instances: each column as the model path stores it (its
+    defaults, the description rendered, its parameters), and the audit row names the
+    violation's key."""
+    from xiaoneng.accountability.descriptions import Described
+    from xiaoneng.accountability.services import (
+        AutomaticViolation,
+        violation_record_automatic,
+        violation_record_automatic_bulk,
+    )
+
+    text = Described("Red card: the time limit and the reminder's limit both passed.")
+    one, _new = violation_record_automatic(
+        kind=Violation.Kind.RED_CARD, source_key="red:one", description=text, department=basic
+    )
+    violation_record_automatic_bulk(
+        items=[
+            AutomaticViolation(
+                kind=Violation.Kind.RED_CARD,
+                source_key="red:bulk",
+                description=text,
+                department=basic,
+            )
+        ]
+    )
+    bulk = Violation.objects.get(source_key="red:bulk")
+    compared = [
+        field.attname
+        for field in Violation._meta.concrete_fields
+        if field.attname not in {"id", "source_key", "created_at"}
+    ]
+    assert {name: getattr(bulk, name) for name in compared} == {
+        name: getattr(one, name) for name in compared
+    }
+    audit = AuditEntry.objects.get(summary__source="red:bulk")
+    assert (audit.object_type, audit.object_id) == ("accountability.violation", str(bulk.pk))
+
+
 @pytest.mark.parametrize("username", ["handler_a", "head", "leader", "intake", "sysadmin"])
 def test_manual_record_refused_to_other_roles(users, basic, username) -> None:
     with pytest.raises(PermissionDenied):

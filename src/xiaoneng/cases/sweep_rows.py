@@ -19,7 +19,8 @@ from datetime import datetime, time
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import BooleanField, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from xiaoneng.cases.models import Case, Signal
 from xiaoneng.org.models import Department, Post, Staff
@@ -91,19 +92,55 @@ class CaseRow(NamedTuple):
     updated_at: datetime
 
 
+def array_literal(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal (``{1,NULL,"text"}``) of numbers, ``None``, aware datetimes
+    and strings, for a ``%s::type[]`` parameter: built with one ``join`` instead of psycopg's
+    per-element list dumper (about 5 µs an element on this machine) or Django's preparation
+    of every value of an ``__in`` lookup. Datetimes go in as ISO 8601 with their offset;
+    strings quoted, their backslashes and double quotes escaped."""
+    parts = []
+    for value in values:
+        if type(value) is int:
+            parts.append(str(value))
+        elif value is None:
+            parts.append("NULL")
+        elif isinstance(value, datetime):
+            parts.append(f'"{value.isoformat()}"')
+        elif isinstance(value, str):
+            parts.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        else:
+            raise TypeError(f"no array literal for {type(value).__name__}")
+    return "{" + ",".join(parts) + "}"
+
+
+def with_ids(queryset: QuerySet[Any, Any], column: str, ids: list[int]) -> QuerySet[Any, Any]:
+    """``queryset`` filtered on ``column IN ids``: on PostgreSQL as ``= ANY`` of one array
+    literal (Django prepares each of the batch's values of an ``__in`` apart: 8 % of the
+    sweeper's Python), elsewhere the plain lookup."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{column}__in": ids})
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    where = RawSQL(
+        f"{table}.{connection.ops.quote_name(column)} = ANY(%s::bigint[])",
+        [array_literal(ids)],
+        output_field=BooleanField(),
+    )
+    return queryset.filter(where)
+
+
 def swept_clocks(rows: list[tuple[Any, ...]]) -> list[SweptClock]:
     """The due clocks' rows with their pauses, extension units and policy versions: three
     queries for the batch whatever its size."""
     ids = [row[0] for row in rows]
     pauses: dict[int, list[PauseRow]] = defaultdict(list)
     for clock_id, *pause in (
-        ClockPause.objects.filter(clock_id__in=ids)
+        with_ids(ClockPause.objects.all(), "clock_id", ids)
         .order_by("paused_at", "id")
         .values_list("clock_id", "paused_at", "resumed_at", "restart")
     ):
         pauses[clock_id].append(PauseRow(*pause))
     extensions = dict(
-        ClockExtension.objects.filter(clock_id__in=ids)
+        with_ids(ClockExtension.objects.all(), "clock_id", ids)
         .values("clock_id")
         .annotate(units=Sum("units"))
         .values_list("clock_id", "units")
@@ -136,7 +173,7 @@ def swept_clocks(rows: list[tuple[Any, ...]]) -> list[SweptClock]:
 def case_rows(ids: Iterable[int]) -> dict[int, CaseRow]:
     return {
         row[0]: CaseRow(*row)
-        for row in Case.objects.filter(pk__in=set(ids)).values_list(*CASE_COLUMNS)
+        for row in with_ids(Case.objects.all(), "id", list(set(ids))).values_list(*CASE_COLUMNS)
     }
 
 
@@ -196,7 +233,7 @@ def signals_insert(
                     f"INSERT INTO {table} ({columns}) SELECT a, b, c, d, e, f, false FROM "
                     "unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], "
                     "%s::timestamptz[], %s::timestamptz[]) AS t(a, b, c, d, e, f) " + tail,
-                    [list(column) for column in zip(*chunk, strict=True)],
+                    [array_literal(column) for column in zip(*chunk, strict=True)],
                 )
                 inserted.update(((clock, level), pk) for clock, level, pk in cursor.fetchall())
             return inserted
