@@ -254,22 +254,27 @@ def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
     if not entries:
         return
     head.count += len(entries)
-    # A few rows go in with the new head in one statement; a large batch by COPY (``_insert``).
-    if connection.vendor == "postgresql" and len(entries) < COPY_FROM:
-        params = [value for entry in entries for value in _entry_values(entry)]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _append_sql(len(entries)),
-                [*params, head.last_hash, head.count, head.key_id, head.pk],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        # The ids come from the sequence in the order of the VALUES, as bulk_create assumes.
-        for entry, pk in zip(entries, ids, strict=True):
-            entry.pk = pk
-            entry._state.adding, entry._state.db = False, connection.alias
+    postgresql = connection.vendor == "postgresql"
+    if len(entries) >= COPY_FROM or not connection.features.can_return_rows_from_bulk_insert:
+        _insert(entries)  # a large batch: COPY on PostgreSQL, else Django's batched insert
+        head.save(update_fields=["last_hash", "count", "key_id"])
         return
-    _insert(entries)
-    head.save(update_fields=["last_hash", "count", "key_id"])
+    # A few rows: written statements, kept per row count (on PostgreSQL the rows and the new
+    # head in one; elsewhere the rows, then the head).
+    head_values = [head.last_hash, head.count, head.key_id, head.pk]
+    params = [value for entry in entries for value in _entry_values(entry)]
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute(_append_sql(len(entries)), [*params, *head_values])
+        else:
+            cursor.execute(_insert_sql(len(entries)), params)
+        ids = sorted(row[0] for row in cursor.fetchall())
+        if not postgresql:
+            cursor.execute(_HEAD_MOVE_SQL, head_values)
+    # Keys are handed out in the order of the VALUES, as bulk_create assumes.
+    for entry, pk in zip(entries, ids, strict=True):
+        entry.pk = pk
+        entry._state.adding, entry._state.db = False, connection.alias
 
 
 # From this many rows a batch goes in with ``COPY`` on PostgreSQL (the sweeper's batches).
@@ -296,28 +301,45 @@ _ENTRY_COLUMNS = (
 _APPEND_SQL: dict[int, str] = {}
 
 
-def _append_sql(rows: int) -> str:
-    sql = _APPEND_SQL.get(rows)
+_INSERT_SQL: dict[int, str] = {}
+_HEAD_MOVE_SQL = (
+    'UPDATE "audit_auditchainhead" SET "last_hash" = %s, "count" = %s, "key_id" = %s '
+    'WHERE "id" = %s'
+)
+
+
+def _insert_sql(rows: int) -> str:
+    """``INSERT`` of ``rows`` sealed rows, giving their keys back (PostgreSQL, SQLite ≥ 3.35)."""
+    sql = _INSERT_SQL.get(rows)
     if sql is None:
         quote = connection.ops.quote_name
         columns = ", ".join(quote(column) for column in _ENTRY_COLUMNS)
         one = "(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"
+        sql = _INSERT_SQL[rows] = (
+            f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) "
+            f"VALUES {', '.join([one] * rows)} RETURNING id"
+        )
+    return sql
+
+
+def _append_sql(rows: int) -> str:
+    """The rows and the head's move in one statement (PostgreSQL)."""
+    sql = _APPEND_SQL.get(rows)
+    if sql is None:
         sql = _APPEND_SQL[rows] = (
-            f"WITH appended AS (INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) "
-            f"VALUES {', '.join([one] * rows)} RETURNING id), "
-            f"moved AS (UPDATE {quote(AuditChainHead._meta.db_table)} "
-            "SET last_hash = %s, count = %s, key_id = %s WHERE id = %s) "
+            f"WITH appended AS ({_insert_sql(rows)}), "
+            f"moved AS ({_HEAD_MOVE_SQL}) "
             "SELECT id FROM appended ORDER BY id"
         )
     return sql
 
 
 def _entry_values(entry: AuditEntry) -> list[Any]:
-    """A sealed row's values as Django would store them on PostgreSQL, in ``_ENTRY_COLUMNS``
-    order: the text, number and key columns as they are, the time (aware) as it is, the IP
-    address and the summary prepared by their fields, the scheme as its number."""
+    """A sealed row's values as Django would store them, in ``_ENTRY_COLUMNS`` order: the
+    text, number and key columns as they are, the time (aware) as it is on PostgreSQL, else
+    prepared by its field like the IP address and the summary, the scheme as its number."""
     created = entry.created_at
-    if type(created) is not datetime or created.tzinfo is None:
+    if type(created) is not datetime or created.tzinfo is None or connection.vendor != "postgresql":
         created = _field("created_at").get_db_prep_save(created, connection)
     ip = entry.ip
     return [
