@@ -68,3 +68,34 @@ def test_copied_guides_are_the_built_ones(demo_org, monkeypatch) -> None:
     assert demo_snapshot._read_all() == bureau
     assert demo_snapshot.load_demo_guides() == "copied"
     assert demo_snapshot._read_all() == built
+
+
+def test_a_travelling_test_copies_only_a_recording_of_its_own_minute(db, monkeypatch) -> None:
+    """Under time-machine the bureau is copied when a test travelled to the same minute, and
+    recorded anew for another minute or for an earlier moment than the recording's."""
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    monkeypatch.setattr(demo_snapshot, "_recordings", {})
+    empty = demo_snapshot._read_all()
+
+    def load_at(moment: datetime) -> tuple[str, dict]:
+        savepoint = transaction.savepoint()
+        with time_machine.travel(moment, tick=False):
+            outcome = demo_snapshot.load_demo_bureau()
+        rows = demo_snapshot._read_all()
+        transaction.savepoint_rollback(savepoint)
+        assert demo_snapshot._read_all() == empty
+        return outcome, rows
+
+    at_noon = datetime(2026, 3, 4, 4, 0, 30, tzinfo=UTC)
+    first, built = load_at(at_noon)
+    assert first == "recorded"
+    again, copied = load_at(at_noon)
+    assert (again, copied) == ("copied", built)
+    # Earlier in the same minute: the recorded rows would lie in this test's future.
+    assert load_at(at_noon.replace(second=10))[0] == "recorded"
+    assert load_at(at_noon.replace(minute=1))[0] == "recorded"
+    # Without travelling, the same state is recorded apart as well.
+    assert demo_snapshot.load_demo_bureau() == "recorded"
