@@ -261,7 +261,7 @@ def _append(head: AuditChainHead, entries: list[AuditEntry]) -> None:
         return
     # A few rows: written statements, kept per row count (on PostgreSQL the rows and the new
     # head in one; elsewhere the rows, then the head).
-    head_values = [head.last_hash, head.count, head.key_id, head.pk]
+    head_values: list[Any] = [head.last_hash, head.count, head.key_id, head.pk]
     params = [value for entry in entries for value in _entry_values(entry)]
     with connection.cursor() as cursor:
         if postgresql:
