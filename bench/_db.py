@@ -196,3 +196,20 @@ def machine() -> str:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}{load}"
     )
+
+
+def backend_cpu() -> float | None:
+    """CPU seconds (user + system) of this process's PostgreSQL backend so far, when the
+    server runs on this machine (read from /proc); None otherwise."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

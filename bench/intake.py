@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _db import ROOT, BenchDatabase, machine
+from _db import ROOT, BenchDatabase, backend_cpu, machine
 
 GOAL_RATE = 300
 GOAL_P99_MS = 100
@@ -160,25 +160,6 @@ def batch_rate(port: int, key: str, batches: int, size: int, clients: int = 2) -
         f"failures {failures or 0}   (goal >= 3000 cases/s: "
         f"{'met' if rate >= 3000 and not failures else 'NOT met'})"
     )
-
-
-def backend_cpu() -> float | None:
-    """CPU seconds (user + system) of this process's PostgreSQL backend so far, when the
-    server runs on this machine (read from /proc); None otherwise."""
-    import os
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed_creates(client: Any, bodies: list[str]) -> tuple[float, float]:

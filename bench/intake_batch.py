@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _db import BenchDatabase, machine
+from _db import BenchDatabase, backend_cpu, machine
 
 GOAL_RATE = 3000
 
@@ -60,24 +60,6 @@ def batch_body(rng: random.Random, batch: int, size: int) -> str:
             }
         )
     return json.dumps({"items": items})
-
-
-def backend_cpu() -> float | None:
-    """CPU seconds of this connection's PostgreSQL backend (None elsewhere)."""
-    import os
-
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv: list[str] | None = None) -> int:

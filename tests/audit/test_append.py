@@ -17,23 +17,6 @@ from xiaoneng.deferred import insert_fields
 
 pytestmark = pytest.mark.django_db
 
-STORED = [
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "unit_id",
-    "ip",
-    "request_id",
-    "summary",
-    "prev_hash",
-    "entry_hash",
-    "scheme",
-    "key_id",
-]
-
 
 def test_the_written_append_names_every_column_of_the_model() -> None:
     # A column added to AuditEntry must be added to the written statement too.
@@ -64,7 +47,7 @@ def test_rows_are_stored_as_sealed(ip: str) -> None:
     assert len(stored) == 3
     for entry in entries:
         row = stored[entry.pk]
-        for name in STORED:
+        for name in _ENTRY_COLUMNS:
             if name != "ip":
                 assert getattr(row, name) == getattr(entry, name), name
         assert row.ip == (ip or None)

@@ -35,6 +35,20 @@ from xiaoneng.errors import DomainError
 
 log = logging.getLogger("xiaoneng.audit")
 
+# An entry's content, as a queued entry carries it; the chain adds the hashes, scheme and key.
+_CONTENT_FIELDS = (
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "unit_id",
+    "ip",
+    "request_id",
+    "summary",
+)
+
 # Entries held back by ``audit_batch`` until the batch appends them to the chain in one step.
 _pending: ContextVar[list[AuditEntry] | None] = ContextVar("audit_pending", default=None)
 
@@ -282,22 +296,7 @@ COPY_FROM = 50
 
 # The columns of an appended row, in the order of ``_entry_values``. The statement appending
 # n rows and moving the head is written once per n (fewer than ``COPY_FROM``) and kept.
-_ENTRY_COLUMNS = (
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "unit_id",
-    "ip",
-    "request_id",
-    "summary",
-    "prev_hash",
-    "entry_hash",
-    "scheme",
-    "key_id",
-)
+_ENTRY_COLUMNS = (*_CONTENT_FIELDS, "prev_hash", "entry_hash", "scheme", "key_id")
 _APPEND_SQL: dict[int, str] = {}
 
 
@@ -436,19 +435,6 @@ _QUEUED_FLAG = "_xiaoneng_audit_queued"
 # last audit append to its commit); past that the entries wait for the next integration.
 INTEGRATE_LOCK_TIMEOUT = "5s"
 INTEGRATE_BATCH = 1000
-
-_CONTENT_FIELDS = (
-    "created_at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "unit_id",
-    "ip",
-    "request_id",
-    "summary",
-)
 
 
 def _head_if_free() -> AuditChainHead | None:
