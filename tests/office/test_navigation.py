@@ -4,12 +4,13 @@ marked, the full menu only after the second factor; the language option in its o
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils.translation import override
 
-from xiaoneng.office.navigation import navigation
+from xiaoneng.office.navigation import _escaped, navigation, navigation_html
 from xiaoneng.org.services import staff_set_roles
 from xiaoneng.security.otp import otp_demo_device
 
@@ -96,3 +97,74 @@ def test_the_kept_navigation_follows_a_role_change_and_the_language(client, user
     assert f'href="{reverse("office:console")}"' in html
     staff_set_roles(staff=staff, roles=["handler"], by=None)
     assert f'href="{reverse("office:console")}"' not in client.get(home).content.decode()
+
+
+class _Menu(HTMLParser):
+    """The groups of the menu's markup: label, current flag, and each link's (href, label,
+    testid, current)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.groups: list[tuple[str, bool, list[tuple[str, str, str, bool]]]] = []
+        self._in: str = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "details":
+            self.groups.append(("", "current" in (found["class"] or "").split(), []))
+        elif tag == "a":
+            current = found.get("aria-current") == "page"
+            self.groups[-1][2].append(
+                (found["href"] or "", "", found.get("data-testid") or "", current)
+            )
+        self._in = tag
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "summary":
+            label, current, links = self.groups[-1]
+            self.groups[-1] = (label + data, current, links)
+        elif self._in == "a":
+            href, label, testid, current = self.groups[-1][2][-1]
+            self.groups[-1][2][-1] = (href, label + data, testid, current)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = ""
+
+
+@pytest.mark.parametrize(
+    ("roles", "page"),
+    [
+        ({"efficiency_office"}, "office:case_list"),
+        ({"handler", "intake"}, "office:intake_pool"),
+        ({"dept_head"}, "office:home"),
+        ({"leader", "inspector"}, "assessment:dashboard"),
+        ({"sysadmin"}, "office:org_units"),
+        ({"auditor"}, "office:audit_log"),
+        (set(), "office:home"),
+    ],
+)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_menus_markup_says_what_navigation_says(roles, page, language) -> None:
+    """The layout draws the menu from ``navigation_html``: the same groups, links, labels,
+    test ids and current marks as ``navigation`` gives."""
+    path = reverse(page)
+    with override(language):
+        groups = navigation(roles, path=path, is_staff=True)
+        parser = _Menu()
+        parser.feed(navigation_html(roles, path=path, is_staff=True))
+    expected = [
+        (g.label, g.current, [(x.href, x.label, x.testid, x.current) for x in g.links])
+        for g in groups
+    ]
+    assert parser.groups == expected
+    in_a_group = bool(roles) and page != "office:home"  # the workbench stands outside them
+    assert sum(current for _label, current, _links in parser.groups) == int(in_a_group)
+
+
+def test_the_menus_markup_escapes_its_texts() -> None:
+    structure = (("A & <B>", (('/x/?a=1&b="2"', "<i>link</i>", 'id"1'),)),)
+    (label, ((href, opening, text),)) = _escaped(structure)[0]
+    assert label == "A &amp; &lt;B&gt;"
+    assert href == '/x/?a=1&b="2"'  # compared with the page's path as it is
+    assert opening == '<li><a href="/x/?a=1&amp;b=&quot;2&quot;" data-testid="id&quot;1"'
+    assert text == "&lt;i&gt;link&lt;/i&gt;"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.notify.context import LazyCount
 from xiaoneng.notify.selectors import inbox_unread_count
-from xiaoneng.office.navigation import navigation
+from xiaoneng.office.navigation import navigation_html
 from xiaoneng.org.models import Unit
 from xiaoneng.org.roles import role_label
 from xiaoneng.org.selectors import staff_for, user_roles
@@ -74,7 +74,7 @@ def office_context(request: HttpRequest) -> dict[str, Any]:
         "office_site_name": SimpleLazyObject(lambda: _site_name(staff_for(_primed(user)))),
         "current_unread": LazyCount(lambda: _unread(request)),
         "menu_ready": SimpleLazyObject(lambda: _menu_ready(user)),
-        "nav_groups": SimpleLazyObject(
-            lambda: navigation(roles, path=request.path, is_staff=bool(user and user.is_staff))
+        "nav_html": SimpleLazyObject(
+            lambda: navigation_html(roles, path=request.path, is_staff=bool(user and user.is_staff))
         ),
     }
