@@ -33,9 +33,8 @@ from xiaoneng.assessment.selectors import (
 from xiaoneng.audit.services import log_action
 from xiaoneng.campaigns.assessment import campaigns_bulletin_line
 from xiaoneng.documents.content import OfficialDocument, chinese_date
-from xiaoneng.documents.docx import render_docx
+from xiaoneng.documents.files import document_file
 from xiaoneng.documents.numbering import _locked_counter
-from xiaoneng.documents.pdf import render_pdf
 from xiaoneng.errors import DomainError, PermissionDenied
 from xiaoneng.evaluation.selectors import approved_rounds, published_typical, round_ranking
 from xiaoneng.org.roles import Role
@@ -297,4 +296,4 @@ def bulletin_document(bulletin: Bulletin) -> OfficialDocument:
 
 def bulletin_file(*, bulletin: Bulletin, fmt: str) -> bytes:
     document = bulletin_document(bulletin)
-    return render_pdf(document) if fmt == "pdf" else render_docx(document)
+    return document_file(document, fmt="pdf" if fmt == "pdf" else "docx")

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from xiaoneng.assessment.metrics import MetricValues
 from xiaoneng.web.excel import workbook_watermark
@@ -49,6 +48,10 @@ def _metric_headers() -> list[str]:
 
 
 def dashboard_workbook(context: dict[str, Any], *, user: User, at: datetime) -> bytes:
+    # Imported here, as in web/excel.py: openpyxl is needed for a download only, and its import
+    # cost every process's start-up a tenth of a second.
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("Summary")

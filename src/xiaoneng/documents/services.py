@@ -11,20 +11,11 @@ from django.db.models import Model
 
 from xiaoneng.audit.services import log_action
 from xiaoneng.documents.content import TITLES, OfficialDocument
-from xiaoneng.documents.docx import render_docx
+from xiaoneng.documents.files import FORMATS, document_file
 from xiaoneng.documents.numbering import document_number
-from xiaoneng.documents.pdf import render_pdf
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor
-
-FORMATS = {
-    "pdf": ("application/pdf", render_pdf),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        render_docx,
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -47,11 +38,11 @@ def document_render(
 ) -> RenderedDocument:
     """Number the document about ``obj`` (the first time), build and lay it out, and write the
     audit row of the download, all in one transaction."""
-    content_type, render = FORMATS[fmt]
+    content_type = FORMATS[fmt]
     with transaction.atomic():
         issued = document_number(kind=kind, obj=obj)
         document = build(obj, number=issued.number)
-        content = render(document)
+        content = document_file(document, fmt=fmt)
         log_action(
             action="documents.download",
             obj=obj,

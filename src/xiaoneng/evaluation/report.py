@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xiaoneng.documents.content import OfficialDocument, chinese_date
-from xiaoneng.documents.docx import render_docx
-from xiaoneng.documents.pdf import render_pdf
+from xiaoneng.documents.files import document_file
 from xiaoneng.evaluation.models import Round, RoundUnit
 from xiaoneng.evaluation.selectors import round_ranking, unit_result
 
@@ -70,7 +69,7 @@ def report_document(round_: Round) -> OfficialDocument:
 
 def report_file(round_: Round, fmt: str) -> bytes:
     document = report_document(round_)
-    return render_pdf(document) if fmt == "pdf" else render_docx(document)
+    return document_file(document, fmt="pdf" if fmt == "pdf" else "docx")
 
 
 def report_rows(round_: Round) -> list[list[Any]]:
