@@ -9,7 +9,9 @@ migrates the clone (so a schema change under test is measured on the same rows),
 statement logging for the clone only (``ALTER DATABASE … SET log_min_duration_statement = 0``),
 sweeps K slices of 1 % one by one, then sums the logged durations by statement (the slices'
 ``release`` left out) from the server log (``BENCH_PG_LOG``, default the Debian path). It
-prints each slice's wall and CPU time too. The clone is dropped at the end.
+prints each slice's wall and CPU time (the sweeper's and, with one worker, its backend's) and
+the WAL written meanwhile too. ``BENCH_PG_SET`` (``name=value,…``) sets parameters on the clone
+only. The clone is dropped at the end.
 Files starting with "_" are not run by make bench.
 """
 
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import sweep as bench  # noqa: E402
-from _db import machine  # noqa: E402
+from _db import backend_cpu, machine  # noqa: E402
 
 LOG = Path(os.environ.get("BENCH_PG_LOG", "/var/log/postgresql/postgresql-15-main.log"))
 _DURATION = re.compile(
@@ -66,6 +68,16 @@ def _key(statement: str) -> str:
     return text[:90]
 
 
+def _wal_position() -> int:
+    """The server's WAL insert position in bytes: the difference over a slice is the WAL
+    the slice wrote, plus whatever other databases on the same server wrote meanwhile."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")
+        return int(cursor.fetchone()[0])
+
+
 def run(cases: int, slices: int, workers: int) -> None:
     template = _template(cases)
     clone = f"{bench.DB_NAME}_run"
@@ -83,18 +95,29 @@ def run(cases: int, slices: int, workers: int) -> None:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("CHECKPOINT")
     bench.admin(f"ALTER DATABASE {clone} SET log_min_duration_statement = 0")
+    # Settings under test for the clone only, e.g. BENCH_PG_SET="wal_compression=lz4".
+    for setting in filter(None, os.environ.get("BENCH_PG_SET", "").split(",")):
+        name, _, value = setting.partition("=")
+        bench.admin(f"ALTER DATABASE {clone} SET {name.strip()} = '{value.strip()}'")
+        print(f"{name.strip()} = {value.strip()} on the clone")
     connections.close_all()
     offset = LOG.stat().st_size
     print(machine())
-    total_wall = total_cpu = 0.0
+    total_wall = total_cpu = total_backend = 0.0
     for slice_ in range(slices):
         released = bench.release(slice_)
+        # The backend of this process's connection: the one sweeper's (one worker only).
+        before, wal = backend_cpu() or 0.0, _wal_position()
         result, wall, cpu = bench.timed_sweep(workers)
+        backend = (backend_cpu() or 0.0) - before if workers == 1 else float("nan")
+        wal = _wal_position() - wal
         total_wall += wall
         total_cpu += cpu
+        total_backend += backend
         print(
             f"slice {slice_}: {released:,} due, {result.summary()}: {wall:.2f} s wall, "
-            f"CPU of the sweepers {cpu:.2f} s, load {os.getloadavg()[0]:.2f}"
+            f"CPU of the sweepers {cpu:.2f} s, of its PostgreSQL backend {backend:.2f} s, "
+            f"WAL {wal / 2**20:.0f} MiB, load {os.getloadavg()[0]:.2f}"
         )
     connections.close_all()
     time.sleep(1)
@@ -119,7 +142,8 @@ def run(cases: int, slices: int, workers: int) -> None:
     overall = sum(sum(times) for _key_, times in rows)
     print(
         f"{slices} slices: wall {total_wall:.2f} s, CPU of the sweepers {total_cpu:.2f} s, "
-        f"PostgreSQL (logged statements) {overall / 1000:.2f} s"
+        f"of the backend {total_backend:.2f} s, PostgreSQL (logged statements) "
+        f"{overall / 1000:.2f} s"
     )
     for statement, times in rows[:25]:
         print(f"{sum(times):9.1f} ms {len(times):6d}×  {statement}")

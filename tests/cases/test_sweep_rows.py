@@ -18,7 +18,14 @@ from xiaoneng.cases import clocks
 from xiaoneng.cases.models import Case, CaseEvent, Signal
 from xiaoneng.cases.services import case_dispatch
 from xiaoneng.cases.services.events import EventRow, case_events_record_bulk
-from xiaoneng.cases.sweep_rows import array_literal, signals_insert, with_ids
+from xiaoneng.cases.sweep_rows import (
+    CASE_COLUMNS,
+    array_literal,
+    case_instance,
+    case_rows,
+    signals_insert,
+    with_ids,
+)
 from xiaoneng.cases.sweeps import _no_cycle_collection, sweep
 from xiaoneng.deferred import COPY_FROM
 from xiaoneng.notify.bulk import InboxMessage, notifications_enqueue_inbox
@@ -232,3 +239,20 @@ def test_a_batch_runs_without_the_cycle_collector_and_gives_it_back() -> None:
         assert not gc.isenabled()  # Left as the caller had it.
     finally:
         gc.enable()
+
+
+@pytest.mark.django_db
+def test_a_case_built_from_its_row_matches_the_read_one_and_loads_the_rest_on_use(
+    users, hotline_case, basic
+) -> None:
+    case = case_dispatch(case=hotline_case, by=users["intake"], lead=basic)
+    built = case_instance(case_rows([case.pk])[case.pk])
+    read = Case.objects.get(pk=case.pk)
+    assert built == read
+    assert not built._state.adding
+    for column in CASE_COLUMNS:
+        assert getattr(built, column) == getattr(read, column)
+    # A column the sweeper does not read is deferred, not a default standing in for it.
+    assert "tracking_code" in built.get_deferred_fields()
+    assert built.tracking_code == read.tracking_code
+    assert built.lead_department == read.lead_department

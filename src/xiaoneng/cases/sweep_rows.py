@@ -19,7 +19,7 @@ from datetime import datetime, time
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField, QuerySet, Sum
+from django.db.models import DEFERRED, BooleanField, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
 from xiaoneng.cases.models import Case, Signal
@@ -175,6 +175,22 @@ def case_rows(ids: Iterable[int]) -> dict[int, CaseRow]:
         row[0]: CaseRow(*row)
         for row in with_ids(Case.objects.all(), "id", list(set(ids))).values_list(*CASE_COLUMNS)
     }
+
+
+# For each of the case model's concrete fields in order, where ``CaseRow`` holds its value
+# (None: a column the sweeper does not read).
+_CASE_LAYOUT: list[int | None] = []
+
+
+def case_instance(row: CaseRow) -> Case:
+    """The case as a model instance with the row's columns and every other field deferred
+    (loaded from the database on first use), for the cards' fact handlers: no second read of
+    the batch's cases."""
+    if not _CASE_LAYOUT:
+        position = {name: index for index, name in enumerate(CASE_COLUMNS)}
+        _CASE_LAYOUT.extend(position.get(f.attname) for f in Case._meta.concrete_fields)
+    values = [DEFERRED if index is None else row[index] for index in _CASE_LAYOUT]
+    return Case.from_db(connection.alias, CASE_COLUMNS, values)
 
 
 @dataclass

@@ -32,9 +32,9 @@ from xiaoneng.cases.sweep_rows import (
     CaseRow,
     People,
     SweptClock,
+    case_instance,
     case_rows,
     signals_insert,
-    with_ids,
 )
 from xiaoneng.cases.sweep_rows import swept_clocks as _swept_clocks
 from xiaoneng.deferred import deferred_inserts
@@ -128,27 +128,46 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     while True:
-        with (
-            _no_cycle_collection(),
-            transaction.atomic(),
-            audit_batch(),
-            calendar_pinned(),
-            deferred_inserts(),
-        ):
-            rows = list(clocks.due_for_check(now=now, limit=batch))
-            due = _swept_clocks(rows)
-            cards = [c for c in due if c.stage not in (clocks.ASSIST, clocks.RATING)]
-            shared = _Batch(
-                case_rows(c.owner_id for c in cards if c.owner_type == clocks.CASE_OWNER)
-            )
-            for clock in cards:
-                _check(clock, shared.cases[clock.owner_id], shared, now=now, result=result)
-            _raise_pending(shared, now=now, result=result)
-            clocks_reschedule(checks=shared.rescheduled)
-            _sweep_owned([c.pk for c in due if c not in cards], now=now, result=result)
-        result.checked += len(due)
-        if len(due) < batch:
+        with _no_cycle_collection():
+            # The batch's objects are freed when ``_sweep_batch`` returns, before collections
+            # resume: held here, the first collection after it would walk them all (measured:
+            # about a tenth of the sweeper's CPU at 1 000 crossings a run).
+            checked = _sweep_batch(now=now, batch=batch, result=result)
+        result.checked += checked
+        if checked < batch:
             return result
+
+
+def _sweep_batch(*, now: datetime, batch: int, result: SweepResult) -> int:
+    """One transaction: up to ``batch`` due clocks locked, checked and rescheduled; returns
+    how many."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), audit_batch(), calendar_pinned(), deferred_inserts():
+        if outermost:
+            _constraints_immediate()
+        rows = list(clocks.due_for_check(now=now, limit=batch))
+        due = _swept_clocks(rows)
+        cards = [c for c in due if c.stage not in (clocks.ASSIST, clocks.RATING)]
+        shared = _Batch(case_rows(c.owner_id for c in cards if c.owner_type == clocks.CASE_OWNER))
+        for clock in cards:
+            _check(clock, shared.cases[clock.owner_id], shared, now=now, result=result)
+        _raise_pending(shared, now=now, result=result)
+        clocks_reschedule(checks=shared.rescheduled)
+        _sweep_owned([c.pk for c in due if c not in cards], now=now, result=result)
+    return len(due)
+
+
+def _constraints_immediate() -> None:
+    """The batch's foreign keys checked as each row goes in rather than all at ``COMMIT``
+    (PostgreSQL; the same checks and parent locks, only earlier in the transaction). The
+    audit rows are appended last, under the chain head's lock, which is held until the
+    commit: with the checks out of the commit, another sweeper finds the head busy for a
+    shorter time and has to queue its audit rows less often. Only in a transaction of the
+    batch's own: the setting lasts to the end of the transaction, and a caller's would check
+    its pending rows early and keep the rest of its work immediate."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def sweep_parallel(*, workers: int, now: datetime | None = None, batch: int = 500) -> SweepResult:
@@ -309,14 +328,16 @@ def _notify(shared: _Batch, *, now: datetime) -> None:
 
 def _announce(shared: _Batch) -> None:
     """The cards' facts to the apps that registered for them (accountability files the
-    violations), with the cases as model instances: one query for the batch."""
+    violations), with the cases as model instances built from the batch's columns (no query;
+    a column the batch did not read loads on first use, as a deferred field does)."""
     if not shared.facts:
         return
-    ids = list({case.id for _kind, case, _clock in shared.facts})
-    instances = {case.pk: case for case in with_ids(Case.objects.all(), "id", ids)}
+    instances: dict[int, Case] = {}
     found = []
     for kind, row, clock in shared.facts:
-        case = instances[row.id]
+        case = instances.get(row.id)
+        if case is None:
+            case = instances[row.id] = case_instance(row)
         department = shared.people.departments.get(row.lead_department_id or 0)
         if kind == facts.YELLOW_CARD:
             found.append(facts.CaseFact(kind=kind, case=case, stage=clock.stage))
