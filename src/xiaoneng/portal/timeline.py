@@ -11,6 +11,7 @@ from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.selectors import case_timeline
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Department
+from xiaoneng.web.compiled import compiled_rows_for
 
 
 @dataclass(frozen=True)
@@ -19,18 +20,9 @@ class PublicEvent:
     text: str
 
 
-def _sentence(event: CaseEvent, departments: dict[int, str]) -> str:
-    lead = departments.get(event.data.get("lead") or 0, "")
-    action = event.action
-    if action == "register":
-        if event.data.get("pool"):
-            return _("Your request was submitted and waits to be accepted.")
-        return _("Your request was registered and accepted.")
-    if action in {"dispatch", "accept_return"}:
-        if lead:
-            return _("Passed to %(department)s to handle.") % {"department": lead}
-        return _("Passed to the responsible department to handle.")
-    texts = {
+def _texts() -> dict[str, str]:
+    """The sentences of the actions that name nothing, in the active language."""
+    return {
         "accept": _("A first-contact officer accepted your request and is responsible for it."),
         "sign_for": _("The department signed for your request and is handling it."),
         "assign_handler": _("A handler was assigned to your request."),
@@ -50,6 +42,19 @@ def _sentence(event: CaseEvent, departments: dict[int, str]) -> str:
         "merge": _("Your request was merged with another request on the same matter."),
         "merged_in": _("Another request on the same matter was joined to yours."),
     }
+
+
+def _sentence(event: CaseEvent, departments: dict[int, str], texts: dict[str, str]) -> str:
+    lead = departments.get(event.data.get("lead") or 0, "")
+    action = event.action
+    if action == "register":
+        if event.data.get("pool"):
+            return _("Your request was submitted and waits to be accepted.")
+        return _("Your request was registered and accepted.")
+    if action in {"dispatch", "accept_return"}:
+        if lead:
+            return _("Passed to %(department)s to handle.") % {"department": lead}
+        return _("Passed to the responsible department to handle.")
     return texts.get(action, _("Your request was updated."))
 
 
@@ -59,13 +64,23 @@ def public_timeline(case: Case) -> list[PublicEvent]:
 
 def public_events(events: list[CaseEvent]) -> list[PublicEvent]:
     """The sentences of a case's public events (read with ``case_timeline``)."""
-    lead_ids = {event.data.get("lead") for event in events if event.data.get("lead")}
-    departments = (
-        dict(Department.objects.filter(pk__in=lead_ids).values_list("pk", "name"))
-        if lead_ids
-        else {}
+    leads = (event.data.get("lead") for event in events)
+    lead_ids = sorted({lead for lead in leads if type(lead) is int and lead > 0})
+    departments = {department.pk: department.name for department in _departments(lead_ids)}
+    texts = _texts()
+    return [PublicEvent(at=event.at, text=_sentence(event, departments, texts)) for event in events]
+
+
+def _departments(ids: list[int]) -> list[Department]:
+    """The departments ``ids`` (their names), in a statement compiled once per connection and
+    number of ids (web/compiled.py): a timeline names one or two."""
+    if not ids:
+        return []
+    return compiled_rows_for(
+        "portal.timeline_departments",
+        lambda *pks: Department.objects.filter(pk__in=pks).only("pk", "name").order_by(),
+        *ids,
     )
-    return [PublicEvent(at=event.at, text=_sentence(event, departments)) for event in events]
 
 
 def public_state(state: str, *, pooled: bool = False) -> str:
