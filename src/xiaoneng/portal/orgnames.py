@@ -1,5 +1,6 @@
 """The organisation as the track page names it: the case's lead department (with its unit and
-head) and its handler, kept in Django's cache for ``ORG_SECONDS``.
+head), its handler, the departments its timeline names and the bureau whose contacts the page
+shows, kept in Django's cache for ``ORG_SECONDS``.
 
 Read with the case, these five joins cost PostgreSQL more than the rest of a first lookup's
 statements together (planning a nine-table join for every case: about 2 ms of the server's CPU
@@ -15,8 +16,8 @@ from __future__ import annotations
 from django.core.cache import cache
 
 from xiaoneng.cases.models import Case
-from xiaoneng.org.models import Department, Staff
-from xiaoneng.web.compiled import compiled_rows_for
+from xiaoneng.org.models import Department, Staff, Unit
+from xiaoneng.web.compiled import compiled_rows, compiled_rows_for
 
 ORG_SECONDS = 60
 _PREFIX = "xn:track:org:v1"
@@ -62,3 +63,46 @@ def lead_and_handler(case: Case) -> tuple[Department | None, Staff | None]:
     if read:
         cache.set_many({key: row for key, row in read.items() if row is not None}, ORG_SECONDS)
     return lead, handler
+
+
+def _bureau_row() -> Unit | None:
+    found = compiled_rows(
+        "portal.bureau",
+        lambda: Unit.objects.filter(kind=Unit.Kind.BUREAU, parent=None).order_by("pk")[:1],
+    )
+    return found[0] if found else None
+
+
+def bureau(*, kept: bool = False) -> Unit | None:
+    """The bureau whose contacts the public pages show (the top unit). With ``kept``, from the
+    cache when read in the last ``ORG_SECONDS`` (the track page: no query for a first lookup)."""
+    if not kept:
+        return _bureau_row()
+    key = f"{_PREFIX}:bureau"
+    found = cache.get(key)
+    if isinstance(found, Unit):
+        return found
+    row = _bureau_row()
+    if row is not None:
+        cache.set(key, row, ORG_SECONDS)
+    return row
+
+
+def departments(ids: list[int]) -> dict[int, Department]:
+    """The departments ``ids`` (with their unit and head), from the cache when read in the last
+    ``ORG_SECONDS``: one cache read, and a query for each one not kept."""
+    keys = {f"{_PREFIX}:department:{pk}": pk for pk in ids}
+    found = cache.get_many(list(keys)) if keys else {}
+    kept: dict[int, Department] = {}
+    read: dict[str, Department] = {}
+    for key, pk in keys.items():
+        row = found.get(key)
+        if not isinstance(row, Department):
+            row = _department(pk)
+            if row is None:
+                continue
+            read[key] = row
+        kept[pk] = row
+    if read:
+        cache.set_many(read, ORG_SECONDS)
+    return kept

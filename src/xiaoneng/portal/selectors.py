@@ -18,12 +18,12 @@ from xiaoneng.cases.identifiers import secret_hash, secret_matches
 from xiaoneng.cases.models import Case, CaseEvent, Satisfaction
 from xiaoneng.cases.selectors import case_timeline, public_reply, published_reply
 from xiaoneng.cases.states import State
-from xiaoneng.org.models import Department, Unit
-from xiaoneng.portal.orgnames import lead_and_handler
+from xiaoneng.org.models import Department
+from xiaoneng.portal import orgnames
 from xiaoneng.portal.progress import Dues, EventFact, Progress, progress_line
 from xiaoneng.portal.timeline import PublicEvent, public_events, public_state
 from xiaoneng.privacy import case_names, case_personal_values, redact
-from xiaoneng.web.compiled import compiled_rows, compiled_rows_for
+from xiaoneng.web.compiled import compiled_rows_for
 from xiaoneng.workdays.explain import explain_clock
 from xiaoneng.workdays.models import Clock, ClockExtension, ClockPause
 
@@ -115,6 +115,48 @@ def tracked_case(pk: int) -> Case:
     return _only(
         compiled_rows_for(
             "portal.tracked_case", lambda marker: tracking_cases().filter(pk=marker), pk
+        )
+    )
+
+
+# What the track page reads of the case itself (``tracking_view``), the personal values that
+# its texts are masked against (``privacy.case_personal_values``) and its version: not the
+# request's text, the rating comment or the office's fields, which the page never shows.
+_PAGE_FIELDS = (
+    "pk",
+    "number",
+    "tracking_secret_hash",
+    "kind",
+    "category",
+    "title",
+    "person_concerned",
+    "requester_name",
+    "requester_phone",
+    "requester_email",
+    "requester_id_number",
+    "state",
+    "first_contact_id",
+    "lead_department_id",
+    "handler_id",
+    "reply_text",
+    "replied_at",
+    "satisfaction",
+    "resolved",
+    "rated_at",
+    "rated_by_callback",
+    "registered_at",
+    "updated_at",
+)
+
+
+def tracked_page_case(pk: int) -> Case:
+    """The case ``pk`` as ``tracking_cases`` reads it, with only what its page shows
+    (``_PAGE_FIELDS``); raises ``Case.DoesNotExist``."""
+    return _only(
+        compiled_rows_for(
+            "portal.tracked_page_case",
+            lambda marker: tracking_cases().only(*_PAGE_FIELDS).filter(pk=marker),
+            pk,
         )
     )
 
@@ -233,7 +275,7 @@ def tracking_view(case: Case) -> Tracking:
         and rating_clock is not None
         and rating_clock.state == Clock.State.RUNNING
     )
-    lead, handler = lead_and_handler(case)
+    lead, handler = orgnames.lead_and_handler(case)
     head = lead.head if lead is not None else None
     events = compiled_rows_for(
         "portal.public_events",
@@ -273,7 +315,7 @@ def tracking_view(case: Case) -> Tracking:
         rated=bool(case.rated_at) and not case.rated_by_callback,
         satisfaction=case.get_satisfaction_display() if case.satisfaction else "",
         resolved=case.resolved,
-        contacts=portal_contacts(),
+        contacts=portal_contacts(kept=True),
     )
 
 
@@ -378,13 +420,10 @@ class Contacts:
     address: str
 
 
-def portal_contacts() -> Contacts:
-    # The same statement on every public page: compiled once per connection, read each time.
-    bureaus = compiled_rows(
-        "portal.bureau",
-        lambda: Unit.objects.filter(kind=Unit.Kind.BUREAU, parent=None).order_by("pk")[:1],
-    )
-    bureau = bureaus[0] if bureaus else None
+def portal_contacts(*, kept: bool = False) -> Contacts:
+    """The bureau's contacts: read on every public page (the same statement, compiled once per
+    connection); with ``kept``, the bureau as ``orgnames`` keeps it (the track page)."""
+    bureau = orgnames.bureau(kept=kept)
     if bureau is None:
         return Contacts(
             bureau="", hotline="", supervision_phone="", supervising_body="", address=""

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.cases.models import Case, CaseEvent
 from xiaoneng.cases.selectors import case_timeline
 from xiaoneng.cases.states import State
-from xiaoneng.org.models import Department
-from xiaoneng.web.compiled import compiled_rows_for
+from xiaoneng.portal import orgnames
 
 
 @dataclass(frozen=True)
@@ -66,21 +65,9 @@ def public_events(events: list[CaseEvent]) -> list[PublicEvent]:
     """The sentences of a case's public events (read with ``case_timeline``)."""
     leads = (event.data.get("lead") for event in events)
     lead_ids = sorted({lead for lead in leads if type(lead) is int and lead > 0})
-    departments = {department.pk: department.name for department in _departments(lead_ids)}
+    departments = {pk: department.name for pk, department in orgnames.departments(lead_ids).items()}
     texts = _texts()
     return [PublicEvent(at=event.at, text=_sentence(event, departments, texts)) for event in events]
-
-
-def _departments(ids: list[int]) -> list[Department]:
-    """The departments ``ids`` (their names), in a statement compiled once per connection and
-    number of ids (web/compiled.py): a timeline names one or two."""
-    if not ids:
-        return []
-    return compiled_rows_for(
-        "portal.timeline_departments",
-        lambda *pks: Department.objects.filter(pk__in=pks).only("pk", "name").order_by(),
-        *ids,
-    )
 
 
 def public_state(state: str, *, pooled: bool = False) -> str:
