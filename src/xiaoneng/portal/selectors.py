@@ -9,13 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.cases import clocks
 from xiaoneng.cases.identifiers import secret_hash, secret_matches
-from xiaoneng.cases.models import Case, CaseEvent, Satisfaction
+from xiaoneng.cases.models import Case, CaseEvent, Kind, Satisfaction
 from xiaoneng.cases.selectors import case_timeline, public_reply, published_reply
 from xiaoneng.cases.states import State
 from xiaoneng.org.models import Department
@@ -263,6 +263,25 @@ def _running_due(clock: Clock | None) -> datetime | None:
     return clock.due_at if clock is not None and clock.state != Clock.State.STOPPED else None
 
 
+def _public_events(pk: int) -> QuerySet[CaseEvent]:
+    """The case's public timeline (``case_timeline(public_only=True)``) with what the page
+    reads of each event: not who acted, whom the public page never names."""
+    return (
+        case_timeline(case=Case(pk=pk), public_only=True)
+        .select_related(None)
+        .only("pk", "case_id", "at", "action", "data")
+    )
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    """``get_<field>_display()`` for one value: the model's method translates every choice
+    of the field to find it."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def tracking_view(case: Case) -> Tracking:
     """Everything the track page shows for one case, with no one's personal data."""
     current = _current_clocks(case)
@@ -277,11 +296,7 @@ def tracking_view(case: Case) -> Tracking:
     )
     lead, handler = orgnames.lead_and_handler(case)
     head = lead.head if lead is not None else None
-    events = compiled_rows_for(
-        "portal.public_events",
-        lambda pk: case_timeline(case=Case(pk=pk), public_only=True),
-        case.pk,
-    )
+    events = compiled_rows_for("portal.public_events", _public_events, case.pk)
     dues = Dues(
         intake=_running_due(current.get(clocks.INTAKE)),
         sign_for=_running_due(current.get(clocks.SIGN_FOR)),
@@ -295,7 +310,7 @@ def tracking_view(case: Case) -> Tracking:
     personal = case_personal_values(case)
     return Tracking(
         number=case.number,
-        kind=case.get_kind_display(),
+        kind=_label(Kind, case.kind),
         category=case.category.label,
         state=case.state,
         registered_at=case.registered_at,
@@ -313,7 +328,7 @@ def tracking_view(case: Case) -> Tracking:
         rating_open=rating_open,
         rating_due_at=rating_clock.due_at if rating_open and rating_clock else None,
         rated=bool(case.rated_at) and not case.rated_by_callback,
-        satisfaction=case.get_satisfaction_display() if case.satisfaction else "",
+        satisfaction=_label(Satisfaction, case.satisfaction) if case.satisfaction else "",
         resolved=case.resolved,
         contacts=portal_contacts(kept=True),
     )
