@@ -206,3 +206,19 @@ def test_the_due_date_is_explained_with_the_clock_s_pauses_and_extensions(
     expected = explain_clock(clocks.current(case=case, stage=clocks.REPLY)).lines()
     assert [str(line) for line in shown] == [str(line) for line in expected]
     assert shown != plain
+
+
+def test_the_kept_names_hold_nothing_else_of_the_accounts(client, users, category, basic) -> None:
+    """The organisation kept for the page (in a cache Redis may share) carries the accounts'
+    names only: no password hash, no sign-in times."""
+    from xiaoneng.portal import orgnames
+
+    case, secret = _submit(category)
+    staff_reply(case, users, basic)
+    _lookup(client, case, secret)
+    lead, handler = orgnames.lead_and_handler(Case.objects.get(pk=case.pk))
+    assert lead is not None
+    assert lead.head is not None
+    accounts = [lead.head.user, *([handler.user] if handler is not None else [])]
+    for account in accounts:
+        assert {"password", "last_login", "email"} <= account.get_deferred_fields()

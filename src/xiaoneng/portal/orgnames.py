@@ -23,11 +23,26 @@ ORG_SECONDS = 60
 _PREFIX = "xn:track:org:v1"
 
 
+# What the page names of an account: its name (``str(user)``). Nothing else of the account
+# goes into the cache (a shared Redis one with ``XIAONENG_CACHE_URL``): no password hash, no
+# sign-in times.
+_ACCOUNT = ("full_name", "username")
+_DEPARTMENT_FIELDS = (
+    *("name", "name_en", "unit", "head", "head__user"),
+    *("unit__name", "unit__name_en", "unit__short_name"),
+    *(f"head__user__{name}" for name in _ACCOUNT),
+)
+_STAFF_FIELDS = ("user", *(f"user__{name}" for name in _ACCOUNT))
+
+
 def _department(pk: int) -> Department | None:
     found = compiled_rows_for(
         "portal.org_department",
         lambda marker: (
-            Department.objects.select_related("unit", "head__user").filter(pk=marker).order_by()
+            Department.objects.select_related("unit", "head__user")
+            .only(*_DEPARTMENT_FIELDS)
+            .filter(pk=marker)
+            .order_by()
         ),
         pk,
     )
@@ -37,7 +52,9 @@ def _department(pk: int) -> Department | None:
 def _staff(pk: int) -> Staff | None:
     found = compiled_rows_for(
         "portal.org_staff",
-        lambda marker: Staff.objects.select_related("user").filter(pk=marker).order_by(),
+        lambda marker: (
+            Staff.objects.select_related("user").only(*_STAFF_FIELDS).filter(pk=marker).order_by()
+        ),
         pk,
     )
     return found[0] if found else None
