@@ -368,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.threads:
             command += ["--threads", str(args.threads)]
         env = {**db.env(), "XIAONENG_TRUSTED_PROXIES": "127.0.0.1"}
+        # The server runs this checkout's code: the virtualenv's ``xiaoneng`` script imports
+        # the package from wherever it was installed (a worktree sharing the main checkout's
+        # virtualenv would otherwise measure the main checkout).
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])
+        )
         if args.cache_url:
             # A fresh prefix: nothing a former run cached is found (its cases are the same).
             env["XIAONENG_CACHE_URL"] = args.cache_url

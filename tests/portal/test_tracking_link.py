@@ -153,3 +153,72 @@ def test_rating_through_the_link(client, users, category, basic) -> None:
     page = client.get(response["Location"]).content.decode()
     assert 'data-testid="rating"' in page
     assert Session.objects.count() == 0
+
+
+def test_a_first_lookup_names_the_organisation_from_what_is_kept(
+    client, users, category, basic, django_assert_max_num_queries
+) -> None:
+    """The lead department, its head and the handler are read once and kept
+    (portal/orgnames.py): another handled case's first lookup reads no row of them."""
+    first, first_secret = _submit(category)
+    staff_reply(first, users, basic)
+    case, secret = _submit(category, content="学校违规补课，请核查。")
+    case = staff_reply(case, users, basic)
+    _lookup(client, first, first_secret)  # reads the department, its head, the handler
+    with django_assert_max_num_queries(6):
+        html = _lookup(client, case, secret).content.decode()
+    case = Case.objects.select_related("lead_department__unit", "handler__user").get(pk=case.pk)
+    department = case.lead_department
+    assert f'data-testid="department">{department.unit.short_label} {department.label}<' in html
+    assert f'data-testid="head">{department.head.name}<' in html
+    if case.handler is not None:
+        assert f'data-testid="handler">{case.handler.name}<' in html
+
+
+def test_the_due_date_is_explained_with_the_clock_s_pauses_and_extensions(
+    users, category, basic
+) -> None:
+    """The page reads the reply clock's pauses and extensions itself (only when it has any):
+    it explains the due date exactly as the clock read the usual way does."""
+    from xiaoneng.cases import clocks
+    from xiaoneng.cases.services import (
+        case_decide_extension,
+        case_dispatch,
+        case_request_extension,
+        case_sign_for,
+    )
+    from xiaoneng.cases.services.handling import case_resume, case_suspend
+    from xiaoneng.portal.selectors import tracked_page_case, tracking_view
+    from xiaoneng.workdays.explain import explain_clock
+
+    case, _secret = _submit(category)
+    case = case_sign_for(
+        case=case_dispatch(case=case, by=users["xiaoneng"], lead=basic), by=users["handler_a"]
+    )
+    plain = tracking_view(tracked_page_case(case.pk)).due_lines
+    case_request_extension(
+        case=case, by=users["handler_a"], reason="需调取档案", basis="工作规则", extra_units=5
+    )
+    case = case_decide_extension(case=case, by=users["xiaoneng"], approve=True)
+    case = case_suspend(case=case, by=users["head"], reason="等待补充材料")
+    case = case_resume(case=case, by=users["head"])
+    shown = tracking_view(tracked_page_case(case.pk)).due_lines
+    expected = explain_clock(clocks.current(case=case, stage=clocks.REPLY)).lines()
+    assert [str(line) for line in shown] == [str(line) for line in expected]
+    assert shown != plain
+
+
+def test_the_kept_names_hold_nothing_else_of_the_accounts(client, users, category, basic) -> None:
+    """The organisation kept for the page (in a cache Redis may share) carries the accounts'
+    names only: no password hash, no sign-in times."""
+    from xiaoneng.portal import orgnames
+
+    case, secret = _submit(category)
+    staff_reply(case, users, basic)
+    _lookup(client, case, secret)
+    lead, handler = orgnames.lead_and_handler(Case.objects.get(pk=case.pk))
+    assert lead is not None
+    assert lead.head is not None
+    accounts = [lead.head.user, *([handler.user] if handler is not None else [])]
+    for account in accounts:
+        assert {"password", "last_login", "email"} <= account.get_deferred_fields()

@@ -6,24 +6,26 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.cases import clocks
 from xiaoneng.cases.identifiers import secret_hash, secret_matches
-from xiaoneng.cases.models import Case, CaseEvent, Satisfaction
+from xiaoneng.cases.models import Case, CaseEvent, Kind, Satisfaction
 from xiaoneng.cases.selectors import case_timeline, public_reply, published_reply
 from xiaoneng.cases.states import State
-from xiaoneng.org.models import Unit
+from xiaoneng.org.models import Department
+from xiaoneng.portal import orgnames
 from xiaoneng.portal.progress import Dues, EventFact, Progress, progress_line
 from xiaoneng.portal.timeline import PublicEvent, public_events, public_state
 from xiaoneng.privacy import case_names, case_personal_values, redact
-from xiaoneng.web.compiled import compiled_rows, compiled_rows_for
+from xiaoneng.web.compiled import compiled_rows_for
 from xiaoneng.workdays.explain import explain_clock
-from xiaoneng.workdays.models import Clock
+from xiaoneng.workdays.models import Clock, ClockExtension, ClockPause
 
 _CODE_CHARS = re.compile(r"[^A-Z0-9]")
 # Compared against when the code is unknown, so both failures cost the same.
@@ -39,16 +41,14 @@ def _digits(value: str) -> str:
 
 
 def tracking_cases() -> QuerySet[Case]:
-    """The case with everything its public page names, and the id of its newest event (the
-    version its cached page is kept under), in one query."""
+    """The case with its category, and the id of its newest event (the version its cached page
+    is kept under), in one query."""
     newest = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-id").values("id")[:1]
-    return Case.objects.select_related(
-        "category",
-        "unit",
-        "lead_department__unit",
-        "lead_department__head__user",
-        "handler__user",
-    ).annotate(last_event_id=Subquery(newest))
+    # The lead department and the handler are read apart and kept (portal/orgnames.py): joined
+    # here, they made the statement cost PostgreSQL five times as much. By id: no sort.
+    return (
+        Case.objects.select_related("category").annotate(last_event_id=Subquery(newest)).order_by()
+    )
 
 
 # What a lookup reads before the page's cache: the secret's hash and the case's version.
@@ -119,6 +119,48 @@ def tracked_case(pk: int) -> Case:
     )
 
 
+# What the track page reads of the case itself (``tracking_view``), the personal values that
+# its texts are masked against (``privacy.case_personal_values``) and its version: not the
+# request's text, the rating comment or the office's fields, which the page never shows.
+_PAGE_FIELDS = (
+    "pk",
+    "number",
+    "tracking_secret_hash",
+    "kind",
+    "category",
+    "title",
+    "person_concerned",
+    "requester_name",
+    "requester_phone",
+    "requester_email",
+    "requester_id_number",
+    "state",
+    "first_contact_id",
+    "lead_department_id",
+    "handler_id",
+    "reply_text",
+    "replied_at",
+    "satisfaction",
+    "resolved",
+    "rated_at",
+    "rated_by_callback",
+    "registered_at",
+    "updated_at",
+)
+
+
+def tracked_page_case(pk: int) -> Case:
+    """The case ``pk`` as ``tracking_cases`` reads it, with only what its page shows
+    (``_PAGE_FIELDS``); raises ``Case.DoesNotExist``."""
+    return _only(
+        compiled_rows_for(
+            "portal.tracked_page_case",
+            lambda marker: tracking_cases().only(*_PAGE_FIELDS).filter(pk=marker),
+            pk,
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Tracking:
     """What the track page shows of one case: plain values, no model instance, so it can be
@@ -157,24 +199,87 @@ class Tracking:
         )
 
 
-def _department_label(case: Case) -> str:
-    department = case.lead_department
+def _department_label(department: Department | None) -> str:
     if department is None:
         return ""
     return f"{department.unit.short_label} {department.label}"
 
 
+def _case_clocks(pk: int) -> QuerySet[Clock]:
+    """The case's clocks (``clocks.case_clocks``) without their pauses and extensions, each
+    marked with whether it has any: the page reads them for the reply clock alone."""
+    pauses = ClockPause.objects.filter(clock=OuterRef("pk"))
+    extensions = ClockExtension.objects.filter(clock=OuterRef("pk"))
+    return (
+        clocks.case_clocks(Case(pk=pk))
+        .prefetch_related(None)
+        .annotate(has_pauses=Exists(pauses), has_extensions=Exists(extensions))
+    )
+
+
+def _kept_as_prefetched(obj: Model, name: str, items: list[Any]) -> None:
+    """``items`` kept as the prefetched rows of ``obj``'s relation ``name``, as
+    ``prefetch_related`` keeps them, so ``obj.<name>.all()`` reads no row."""
+    rows = getattr(obj, name).all()
+    rows._result_cache = items
+    rows._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[name] = rows
+
+
+def _with_pauses_and_extensions(clock: Clock) -> None:
+    """Read the pauses and extensions of ``clock`` (for ``explain_clock``), with a query only
+    for those it has: most clocks have neither."""
+    pauses: list[ClockPause] = []
+    extensions: list[ClockExtension] = []
+    if getattr(clock, "has_pauses", True):
+        pauses = compiled_rows_for(
+            "portal.clock_pauses",
+            lambda pk: ClockPause.objects.filter(clock_id=pk),
+            clock.pk,
+        )
+    if getattr(clock, "has_extensions", True):
+        extensions = compiled_rows_for(
+            "portal.clock_extensions",
+            lambda pk: ClockExtension.objects.filter(clock_id=pk).select_related("approver"),
+            clock.pk,
+        )
+    _kept_as_prefetched(clock, "pauses", pauses)
+    _kept_as_prefetched(clock, "extensions", extensions)
+
+
 def _current_clocks(case: Case) -> dict[str, Clock]:
     """The latest clock of each stage, as ``clocks.current`` reads it, for every stage at once:
-    the case's clocks in one query (with their pauses and extensions)."""
-    found = compiled_rows_for(
-        "portal.case_clocks", lambda pk: clocks.case_clocks(Case(pk=pk)), case.pk
-    )
-    return {clock.stage: clock for clock in found}
+    the case's clocks in one query. The reply clock (whose due date the page explains) gets
+    its pauses and extensions, with a query only for what it has."""
+    found = compiled_rows_for("portal.case_clocks", _case_clocks, case.pk)
+    current = {clock.stage: clock for clock in found}
+    reply_clock = current.get(clocks.REPLY)
+    if reply_clock is not None:
+        _with_pauses_and_extensions(reply_clock)
+    return current
 
 
 def _running_due(clock: Clock | None) -> datetime | None:
     return clock.due_at if clock is not None and clock.state != Clock.State.STOPPED else None
+
+
+def _public_events(pk: int) -> QuerySet[CaseEvent]:
+    """The case's public timeline (``case_timeline(public_only=True)``) with what the page
+    reads of each event: not who acted, whom the public page never names."""
+    return (
+        case_timeline(case=Case(pk=pk), public_only=True)
+        .select_related(None)
+        .only("pk", "case_id", "at", "action", "data")
+    )
+
+
+def _label(choices: type[TextChoices], value: str) -> str:
+    """``get_<field>_display()`` for one value: the model's method translates every choice
+    of the field to find it."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def tracking_view(case: Case) -> Tracking:
@@ -189,12 +294,9 @@ def tracking_view(case: Case) -> Tracking:
         and rating_clock is not None
         and rating_clock.state == Clock.State.RUNNING
     )
-    head = case.lead_department.head if case.lead_department else None
-    events = compiled_rows_for(
-        "portal.public_events",
-        lambda pk: case_timeline(case=Case(pk=pk), public_only=True),
-        case.pk,
-    )
+    lead, handler = orgnames.lead_and_handler(case)
+    head = lead.head if lead is not None else None
+    events = compiled_rows_for("portal.public_events", _public_events, case.pk)
     dues = Dues(
         intake=_running_due(current.get(clocks.INTAKE)),
         sign_for=_running_due(current.get(clocks.SIGN_FOR)),
@@ -208,7 +310,7 @@ def tracking_view(case: Case) -> Tracking:
     personal = case_personal_values(case)
     return Tracking(
         number=case.number,
-        kind=case.get_kind_display(),
+        kind=_label(Kind, case.kind),
         category=case.category.label,
         state=case.state,
         registered_at=case.registered_at,
@@ -216,8 +318,8 @@ def tracking_view(case: Case) -> Tracking:
         title=redact(case.title, personal, patterns=False),
         reply=public_reply(case),
         status=public_state(case.state, pooled=case.first_contact_id is None),
-        department=_department_label(case),
-        handler=case.handler.name if case.handler else "",
+        department=_department_label(lead),
+        handler=handler.name if handler is not None else "",
         head=head.name if head else "",
         due_at=due_at,
         due_lines=due_lines,
@@ -226,9 +328,9 @@ def tracking_view(case: Case) -> Tracking:
         rating_open=rating_open,
         rating_due_at=rating_clock.due_at if rating_open and rating_clock else None,
         rated=bool(case.rated_at) and not case.rated_by_callback,
-        satisfaction=case.get_satisfaction_display() if case.satisfaction else "",
+        satisfaction=_label(Satisfaction, case.satisfaction) if case.satisfaction else "",
         resolved=case.resolved,
-        contacts=portal_contacts(),
+        contacts=portal_contacts(kept=True),
     )
 
 
@@ -333,13 +435,10 @@ class Contacts:
     address: str
 
 
-def portal_contacts() -> Contacts:
-    # The same statement on every public page: compiled once per connection, read each time.
-    bureaus = compiled_rows(
-        "portal.bureau",
-        lambda: Unit.objects.filter(kind=Unit.Kind.BUREAU, parent=None).order_by("pk")[:1],
-    )
-    bureau = bureaus[0] if bureaus else None
+def portal_contacts(*, kept: bool = False) -> Contacts:
+    """The bureau's contacts: read on every public page (the same statement, compiled once per
+    connection); with ``kept``, the bureau as ``orgnames`` keeps it (the track page)."""
+    bureau = orgnames.bureau(kept=kept)
     if bureau is None:
         return Contacts(
             bureau="", hotline="", supervision_phone="", supervising_body="", address=""

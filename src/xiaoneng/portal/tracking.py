@@ -27,7 +27,13 @@ from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.cases.models import Case
 from xiaoneng.errors import DomainError
-from xiaoneng.portal.selectors import Tracking, tracked_case, tracked_version, tracking_view
+from xiaoneng.portal.selectors import (
+    Tracking,
+    tracked_case,
+    tracked_page_case,
+    tracked_version,
+    tracking_view,
+)
 
 TOKEN_SALT = "xiaoneng.portal.track"
 TOKEN_DAYS = 30
@@ -96,8 +102,8 @@ def _page_and_key(case: Case) -> tuple[Tracking, str]:
     found = cache.get(key)
     if isinstance(found, Tracking):
         return found, key
-    if case.get_deferred_fields():
-        case = tracked_case(case.pk)
+    if "title" in case.get_deferred_fields():  # read with its version only
+        case = tracked_page_case(case.pk)
         key = cache_key(case)
     page = tracking_view(case)
     cache.set(key, page, timeout=CACHE_SECONDS)
