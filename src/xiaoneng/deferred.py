@@ -161,13 +161,20 @@ def write_together(pending: dict[type[Model], list[Model]]) -> None:
 
 
 def insert_keyed(model: type[Model], rows: Sequence[Model]) -> None:
-    """Insert rows and set their primary keys. On PostgreSQL from ``COPY_FROM`` rows on, the
-    keys are drawn from the table's sequence in one query, in the rows' order, and the rows
-    go in by ``COPY`` with them: no multi-row ``INSERT`` for the driver to build and parse (a
-    batch's 1 000 clocks), no ``RETURNING``. Else one ``INSERT`` (``bulk_create``)."""
+    """Insert rows and set their primary keys, for models no signal receiver listens to
+    (a written statement sends no ``pre_save``/``post_save``; a model's own ``save()`` is not
+    called either). On PostgreSQL below ``COPY_FROM`` rows (a registration's two clocks): one
+    written ``INSERT … VALUES … RETURNING id``, the keys given back in the rows' order as
+    Django's ``bulk_create`` relies on too, without its SQL compiler. From ``COPY_FROM`` rows
+    on, the keys are drawn from the table's sequence in one query, in the rows' order, and the
+    rows go in by ``COPY`` with them: no multi-row ``INSERT`` for the driver to build and parse
+    (a batch's 1 000 clocks), no ``RETURNING``. On SQLite Django's ``save``/``bulk_create``."""
     if not rows:
         return
-    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
+    if connection.vendor == "postgresql" and len(rows) < COPY_FROM:
+        _insert_returning_keys(model, rows)
+        return
+    if connection.vendor != "postgresql":
         if len(rows) == 1:
             rows[0].save(force_insert=True)
         else:
@@ -185,6 +192,24 @@ def insert_keyed(model: type[Model], rows: Sequence[Model]) -> None:
         setattr(row, pk.attname, key)
         row._state.adding, row._state.db = False, connection.alias
     write(model, rows, keys=True)
+
+
+def _insert_returning_keys(model: type[Model], rows: Sequence[Model]) -> None:
+    """The rows in one written ``INSERT … RETURNING`` of the key (PostgreSQL): each row's
+    values prepared as ``insert_sql`` does (``auto_now`` fields set on the instance as
+    ``save`` would), its key and saved state set as ``bulk_create`` sets them."""
+    for row in rows:
+        # What bulk_create checks first: no unsaved related object behind a foreign key.
+        row._prepare_related_fields_for_save(operation_name="bulk_create")
+    sql, params = insert_sql(model, rows)
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(pk.column)}", params)
+        keys = [found[0] for found in cursor.fetchall()]
+    for row, key in zip(rows, keys, strict=True):
+        setattr(row, pk.attname, key)
+        row._state.adding, row._state.db = False, connection.alias
 
 
 def write(model: type[Model], rows: Sequence[Model], *, keys: bool = False) -> None:
