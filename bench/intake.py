@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -162,6 +163,31 @@ def batch_rate(port: int, key: str, batches: int, size: int, clients: int = 2) -
     )
 
 
+# With --broker the tasks queued by the timed creates go to a queue of their own, emptied at the
+# end: no worker of a real deployment sharing the broker ever sees them.
+BENCH_QUEUE = "xiaoneng-bench-intake"
+
+
+def purge_bench_queue() -> None:
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return
+    from xiaoneng.ops.celery_app import app
+
+    with app.connection_for_write() as conn:
+        dropped = conn.default_channel.queue_purge(BENCH_QUEUE)
+    print(f"broker: {dropped or 0} queued tasks dropped from {BENCH_QUEUE}")
+
+
+def reading_mode() -> str:
+    from django.conf import settings
+
+    if settings.CELERY_BROKER_URL:
+        return "triage reading queued to a worker (broker set; the publish is in the figures)"
+    return "triage reading in the request after its commit (no broker: embedded mode)"
+
+
 def timed_creates(client: Any, bodies: list[str]) -> tuple[float, float]:
     """CPU and wall milliseconds per create of ``bodies`` posted in turn (its own function so
     that a py-spy profile can keep only the samples under it)."""
@@ -236,6 +262,7 @@ def in_process(key: str, count: int) -> float:
             f"in process: PostgreSQL's backend used {(after - database) / count * 1000:.1f} ms "
             f"CPU per create (clock ticks of 10 ms, summed over {count} creates)"
         )
+    print(f"in process: {reading_mode()}")
     statements = [sql for step, sql in seen if step == 0]
     after = [sql for step, sql in seen if step > 0]
     print(
@@ -360,11 +387,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the in-process figures (no HTTP server, no pgbench): for profiling a create",
     )
+    parser.add_argument(
+        "--broker",
+        help=(
+            "a Celery broker URL (redis://…): measure as in production, where the triage reading "
+            "of a pooled case is queued to a worker instead of run in the request; the bench's "
+            "own queue is emptied at the end (no worker needed)"
+        ),
+    )
     args = parser.parse_args(argv)
     total = args.requests or (500 if args.quick else 20_000)
     args.batches = args.batches or (4 if args.quick else 20)
     print(machine())
     with BenchDatabase("xiaoneng_bench_intake", keep=args.keep) as db:
+        if args.broker:
+            # Set here: entering the database replaced the environment. Read by the settings
+            # when Django starts, and passed on to the server (``db.env()`` copies it).
+            os.environ["CELERY_BROKER_URL"] = args.broker
+            os.environ["CELERY_QUEUE"] = BENCH_QUEUE
         db.setup_django()
         from xiaoneng.api.services import apiclient_create, apikey_issue
         from xiaoneng.cases.models import Case
@@ -374,7 +414,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         key = apikey_issue(client=client, by=None).plaintext
         if args.in_process_only:
-            in_process(key, args.in_process)
+            try:
+                in_process(key, args.in_process)
+            finally:
+                purge_bench_queue()
             print(machine())
             return 0
         port = free_port()
@@ -443,7 +486,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         in_db = Case.objects.filter(external_number__startswith="bench-").count()
         print(f"cases in the database: {in_db:,} == successful creates {ok:,}: {in_db == ok}")
-        inproc_batch = in_process(key, args.in_process)
+        try:
+            inproc_batch = in_process(key, args.in_process)
+        finally:
+            purge_bench_queue()
         anchor = pgbench_rate(db, clients=args.clients, seconds=5 if args.quick else 15)
         print(machine())
         if anchor:

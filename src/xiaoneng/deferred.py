@@ -77,27 +77,64 @@ COPY_FROM = 50
 def insert_fields(model: type[Model]) -> list[models.Field]:
     """The columns an INSERT writes: keys the database assigns (and generated columns) are
     left to it."""
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if not getattr(field, "db_returning", False) and not getattr(field, "generated", False)
-    ]
+    return list(_plan(model).fields)
 
 
-def row_values(fields: list[models.Field], row: Model) -> list[object]:
+class _Plan:
+    """What every INSERT of one model repeats, worked out once per model and vendor (a
+    registration writes its case, clocks, event and outbox rows through here: re-deriving the
+    fields, their kinds and the SQL per statement was a tenth of a create's Python)."""
+
+    __slots__ = ("fields", "head", "one", "prepared", "statements")
+
+    def __init__(self, model: type[Model]) -> None:
+        self.fields = [
+            field
+            for field in model._meta.concrete_fields
+            if not getattr(field, "db_returning", False) and not getattr(field, "generated", False)
+        ]
+        # (field, attname, whether a value of an exact simple type is stored as it is)
+        self.prepared = [(field, field.attname, _is_plain(field)) for field in self.fields]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in self.fields)
+        self.head = f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
+        self.one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        self.statements: dict[int, str] = {}
+
+    def values_sql(self, count: int) -> str:
+        sql = self.statements.get(count)
+        if sql is None:
+            sql = self.head + " VALUES " + ", ".join([self.one] * count)
+            if count < COPY_FROM:  # the sizes a registration and a small batch take
+                self.statements[count] = sql
+        return sql
+
+
+_PLANS: dict[tuple[type[Model], str], _Plan] = {}
+
+
+def _plan(model: type[Model]) -> _Plan:
+    key = (model, connection.vendor)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = _Plan(model)
+    return plan
+
+
+def _row_values(plan: _Plan, row: Model, as_is: bool) -> list[object]:
     """A row's values as the database takes them: plain columns as they are, any other field
-    (JSON, encrypted, auto_now, blind index) prepared by Django as an INSERT would."""
+    (JSON, encrypted, auto_now, blind index) prepared by Django as an INSERT would. ``as_is``:
+    only psycopg takes the attributes as they are; SQLite needs Django's preparation (an aware
+    datetime would be stored with its offset and sort apart from Django's own)."""
     values = row.__dict__
-    # Only psycopg takes the attributes as they are; SQLite needs Django's preparation (an
-    # aware datetime would be stored with its offset and sort apart from Django's own).
-    as_is = connection.vendor == "postgresql"
-    return [
-        value
-        if as_is and _is_plain(field) and _as_is(value)
-        else field.get_db_prep_save(field.pre_save(row, True), connection)
-        for field in fields
-        for value in (values[field.attname],)
-    ]
+    found: list[object] = []
+    for field, attname, plain in plan.prepared:
+        value = values[attname]
+        if as_is and plain and _as_is(value):
+            found.append(value)
+        else:
+            found.append(field.get_db_prep_save(field.pre_save(row, True), connection))
+    return found
 
 
 def insert_sql(model: type[Model], rows: Sequence[Model]) -> tuple[str, list[Any]]:
@@ -105,20 +142,18 @@ def insert_sql(model: type[Model], rows: Sequence[Model]) -> tuple[str, list[Any
     PostgreSQL from ``COPY_FROM`` rows on, one array per column (``SELECT … FROM unnest``): the
     statement has a parameter per column, not per value, which the driver would otherwise
     scan for one by one (a batch's 500 cases: 16 000 placeholders)."""
-    fields = insert_fields(model)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
-        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
-        table = quote(model._meta.db_table)
-        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"
-        values = [row_values(fields, row) for row in rows]
+    plan = _plan(model)
+    as_is = connection.vendor == "postgresql"
+    if as_is and len(rows) >= COPY_FROM:
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in plan.fields)
+        sql = f"{plan.head} SELECT * FROM unnest({arrays})"
+        values = [_row_values(plan, row, as_is) for row in rows]
         return sql, [list(column) for column in zip(*values, strict=True)]
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES " + ", ".join(
-        [one] * len(rows)
-    )
-    return sql, [value for row in rows for value in row_values(fields, row)]
+    if len(rows) == 1:
+        return plan.values_sql(1), _row_values(plan, rows[0], as_is)
+    return plan.values_sql(len(rows)), [
+        value for row in rows for value in _row_values(plan, row, as_is)
+    ]
 
 
 def insert_returning(
@@ -161,13 +196,20 @@ def write_together(pending: dict[type[Model], list[Model]]) -> None:
 
 
 def insert_keyed(model: type[Model], rows: Sequence[Model]) -> None:
-    """Insert rows and set their primary keys. On PostgreSQL from ``COPY_FROM`` rows on, the
-    keys are drawn from the table's sequence in one query, in the rows' order, and the rows
-    go in by ``COPY`` with them: no multi-row ``INSERT`` for the driver to build and parse (a
-    batch's 1 000 clocks), no ``RETURNING``. Else one ``INSERT`` (``bulk_create``)."""
+    """Insert rows and set their primary keys, for models no signal receiver listens to
+    (a written statement sends no ``pre_save``/``post_save``; a model's own ``save()`` is not
+    called either). On PostgreSQL below ``COPY_FROM`` rows (a registration's two clocks): one
+    written ``INSERT … VALUES … RETURNING id``, the keys given back in the rows' order as
+    Django's ``bulk_create`` relies on too, without its SQL compiler. From ``COPY_FROM`` rows
+    on, the keys are drawn from the table's sequence in one query, in the rows' order, and the
+    rows go in by ``COPY`` with them: no multi-row ``INSERT`` for the driver to build and parse
+    (a batch's 1 000 clocks), no ``RETURNING``. On SQLite Django's ``save``/``bulk_create``."""
     if not rows:
         return
-    if connection.vendor != "postgresql" or len(rows) < COPY_FROM:
+    if connection.vendor == "postgresql" and len(rows) < COPY_FROM:
+        _insert_returning_keys(model, rows)
+        return
+    if connection.vendor != "postgresql":
         if len(rows) == 1:
             rows[0].save(force_insert=True)
         else:
@@ -185,6 +227,24 @@ def insert_keyed(model: type[Model], rows: Sequence[Model]) -> None:
         setattr(row, pk.attname, key)
         row._state.adding, row._state.db = False, connection.alias
     write(model, rows, keys=True)
+
+
+def _insert_returning_keys(model: type[Model], rows: Sequence[Model]) -> None:
+    """The rows in one written ``INSERT … RETURNING`` of the key (PostgreSQL): each row's
+    values prepared as ``insert_sql`` does (``auto_now`` fields set on the instance as
+    ``save`` would), its key and saved state set as ``bulk_create`` sets them."""
+    for row in rows:
+        # What bulk_create checks first: no unsaved related object behind a foreign key.
+        row._prepare_related_fields_for_save(operation_name="bulk_create")
+    sql, params = insert_sql(model, rows)
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(pk.column)}", params)
+        keys = [found[0] for found in cursor.fetchall()]
+    for row, key in zip(rows, keys, strict=True):
+        setattr(row, pk.attname, key)
+        row._state.adding, row._state.db = False, connection.alias
 
 
 def write(model: type[Model], rows: Sequence[Model], *, keys: bool = False) -> None:

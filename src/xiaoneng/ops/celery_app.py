@@ -1,4 +1,5 @@
-"""The Celery application: configured from Django settings (``CELERY_*``), tasks in ops.tasks.
+"""The Celery application: configured from Django settings (``CELERY_*``), tasks in ops.tasks
+(and triage.tasks).
 
 Beat schedules every registered periodic job (``xiaoneng.periodic.register``) every
 ``XIAONENG_PERIODIC_INTERVAL`` seconds; the jobs are safe to run on several workers at once.
@@ -14,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
 
 app = Celery("xiaoneng")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.include = ["xiaoneng.ops.tasks"]
+app.conf.include = ["xiaoneng.ops.tasks", "xiaoneng.triage.tasks"]
 
 
 def broker_configured() -> bool:

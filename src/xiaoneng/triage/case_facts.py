@@ -2,12 +2,23 @@
 was dispatched. Registered in ``TriageConfig.ready()``.
 
 Triage helps; it never blocks, and registration does not pay for it. The reading of an arrived
-case (its suggestion, the repeat check) runs once the registration has committed
-(``transaction.on_commit``), every case of the registration (one, or a batch's) in one
-transaction with a fixed number of queries: the registration holds no lock while the text is
-read, and its query count does not include the reading. If the reading
-fails (a model that cannot be read, say) or the process stops before it, the failure is logged
-and the repeat sweep (``triage.repeats``), which reads every recent case not yet read, catches up.
+case (its suggestion, the repeat check) runs once the registration has committed, every case of
+the registration (one, or a batch's) in one transaction with a fixed number of queries: the
+registration holds no lock while the text is read, and its query count does not include the
+reading. Where it runs:
+
+- Cases nobody registered in person (an API client's, the public's, an import's: they wait in
+  an intake pool until someone opens it) are read by a Celery worker when a broker is set
+  (``tasks.read_arrived_task``, queued on commit): the request does not pay for the reading,
+  and the suggestion is there once the worker has read the case, normally well before anyone
+  opens the pool. If the task cannot be queued, the request reads them itself, as below.
+- Cases registered in person (the registrar goes on to the case page, whose triage panel and
+  dispatch form show the suggestion at once), and every case without a broker (embedded mode),
+  are read by the request right after its commit (``transaction.on_commit``).
+
+If the reading fails (a model that cannot be read, say) or the process stops before it, the
+failure is logged and the repeat sweep (``triage.repeats``), which reads every recent case not
+yet read, catches up.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ from django.db import transaction
 from xiaoneng.cases import facts
 from xiaoneng.cases.facts import CaseFact
 from xiaoneng.cases.models import Case
+from xiaoneng.ops.celery_app import broker_configured
 from xiaoneng.triage.services import case_arrived, cases_arrived, suggestion_settle
 from xiaoneng.workdays.calendar import calendar_pinned
 
@@ -32,11 +44,12 @@ logger = logging.getLogger(__name__)
 HOLD_IDS_FROM = 50
 
 
-def read_arrived(cases: list[Any]) -> None:
+def read_arrived(cases: list[Any], *, new: bool = True) -> None:
     """Read the arrived cases (after the registration committed): all of them in one
     transaction (``cases_arrived``: a fixed number of queries for a batch of 500); if that
     fails, each in a transaction of its own, so one case that cannot be read leaves the others
-    read. ``cases``: the cases, or their ids."""
+    read. ``cases``: the cases, or their ids. ``new``: nobody can have read them yet (false
+    for a worker's task, which a broker may deliver twice)."""
     if cases and isinstance(cases[0], int):
         rows = Case.objects.filter(pk__in=cases).select_related("unit").order_by("pk")
         # The reading needs no personal data: the encrypted columns are left unread.
@@ -46,7 +59,7 @@ def read_arrived(cases: list[Any]) -> None:
         return
     try:
         with transaction.atomic(), calendar_pinned():
-            cases_arrived(cases=cases, new=True)
+            cases_arrived(cases=cases, new=new)
         return
     except Exception:
         if len(cases) == 1:
@@ -63,9 +76,22 @@ def read_arrived(cases: list[Any]) -> None:
 
 def _arrived(batch: list[CaseFact]) -> None:
     cases: list[Any] = [fact.case for fact in batch]
+    if broker_configured() and all(case.first_contact_id is None for case in cases):
+        ids = [case.pk for case in cases]
+        transaction.on_commit(lambda: _queue(ids), robust=True)
+        return
     if len(cases) >= HOLD_IDS_FROM:
         cases = [case.pk for case in cases]
     transaction.on_commit(lambda: read_arrived(cases), robust=True)
+
+
+def _queue(ids: list[int]) -> None:
+    """Hand the reading of ``ids`` to a worker; read them here if the broker cannot take it."""
+    from xiaoneng.ops.tasks import send_task_safely
+    from xiaoneng.triage.tasks import read_arrived_task
+
+    if not send_task_safely(read_arrived_task, ids):
+        read_arrived(ids)
 
 
 def _dispatched(batch: list[CaseFact]) -> None:
