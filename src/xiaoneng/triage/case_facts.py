@@ -24,6 +24,8 @@ yet read, catches up.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -31,7 +33,6 @@ from django.db import transaction
 from xiaoneng.cases import facts
 from xiaoneng.cases.facts import CaseFact
 from xiaoneng.cases.models import Case
-from xiaoneng.ops.celery_app import broker_configured
 from xiaoneng.triage.services import case_arrived, cases_arrived, suggestion_settle
 from xiaoneng.workdays.calendar import calendar_pinned
 
@@ -42,6 +43,25 @@ logger = logging.getLogger(__name__)
 # then (one query): an import of 50 000 rows in one transaction would otherwise hold every case
 # in memory until its commit.
 HOLD_IDS_FROM = 50
+
+
+@dataclass(frozen=True)
+class _Worker:
+    wanted: Callable[[], bool]  # a worker can be asked now (a broker is set)
+    send: Callable[[list[int]], bool]  # queue the reading of these ids; False if not queued
+
+
+_worker: _Worker | None = None
+
+
+def worker_reading_register(
+    *, wanted: Callable[[], bool], send: Callable[[list[int]], bool]
+) -> None:
+    """Let a background worker read arrived cases. The ops app registers Celery here (as it
+    registers the outbox relay's prompt with notify): triage, a feature, does not import the
+    operations layer above it."""
+    global _worker
+    _worker = _Worker(wanted=wanted, send=send)
 
 
 def read_arrived(cases: list[Any], *, new: bool = True) -> None:
@@ -76,21 +96,19 @@ def read_arrived(cases: list[Any], *, new: bool = True) -> None:
 
 def _arrived(batch: list[CaseFact]) -> None:
     cases: list[Any] = [fact.case for fact in batch]
-    if broker_configured() and all(case.first_contact_id is None for case in cases):
+    worker = _worker
+    if worker is not None and worker.wanted() and all(c.first_contact_id is None for c in cases):
         ids = [case.pk for case in cases]
-        transaction.on_commit(lambda: _queue(ids), robust=True)
+        transaction.on_commit(lambda: _queue(worker, ids), robust=True)
         return
     if len(cases) >= HOLD_IDS_FROM:
         cases = [case.pk for case in cases]
     transaction.on_commit(lambda: read_arrived(cases), robust=True)
 
 
-def _queue(ids: list[int]) -> None:
+def _queue(worker: _Worker, ids: list[int]) -> None:
     """Hand the reading of ``ids`` to a worker; read them here if the broker cannot take it."""
-    from xiaoneng.ops.tasks import send_task_safely
-    from xiaoneng.triage.tasks import read_arrived_task
-
-    if not send_task_safely(read_arrived_task, ids):
+    if not worker.send(ids):
         read_arrived(ids)
 
 
