@@ -7,7 +7,7 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -18,11 +18,13 @@ from xiaoneng.cases.models import Case
 from xiaoneng.cases.states import OPEN_STATES, State
 from xiaoneng.fieldcrypt.datakeys import blind_index_candidates
 from xiaoneng.org.models import Department, Unit
-from xiaoneng.triage.classifier import Example, Router, loads, remit_examples_of, train
 from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
 from xiaoneng.triage.similarity import SHOWN, Match, Probe, compare
 from xiaoneng.triage.text import school_aliases
 from xiaoneng.workdays.calendar import config_cached
+
+if TYPE_CHECKING:
+    from xiaoneng.triage.classifier import Example, Router
 
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_WINDOW_DAYS = 90
@@ -44,10 +46,15 @@ def bureau() -> Unit | None:
 
 
 # ---------------------------------------------------------------- the model in use
+# The classifier (numpy, and scikit-learn when training) is imported by the functions that use
+# it: this module is imported when the application starts, and numpy alone cost every process
+# (each command, each web and task worker) about a fifth of a second (docs/testing.md).
 
 
 def remit_examples(unit: Unit) -> list[Example]:
     """Each active department's written remit (职能), whole and clause by clause."""
+    from xiaoneng.triage.classifier import remit_examples_of
+
     found = []
     for department in Department.objects.filter(unit=unit, is_active=True):
         found += remit_examples_of(department.code, department.name, department.duties or "")
@@ -58,6 +65,8 @@ def history_examples(unit: Unit, *, now: datetime | None = None) -> list[Example
     """The unit's closed cases, oldest first, labelled by the department that finally led
     them (after any return was settled), newer cases weighing more (half-weight at 180 days),
     so a matter moved to another department is learnt after the next retraining."""
+    from xiaoneng.triage.classifier import Example
+
     now = now or timezone.now()
     rows = (
         Case.objects.filter(
@@ -111,6 +120,8 @@ def router_for(unit: Unit) -> tuple[Router | None, int | None]:
     key, latest = config_cached(("triage.model", unit.pk), lambda: _model_in_use(unit))
     router = _cache.routers.get(key)
     if router is None:
+        from xiaoneng.triage.classifier import loads, train
+
         if latest is not None:
             blob = RoutingModel.objects.values_list("blob", flat=True).get(pk=latest["pk"])
             router = loads(bytes(blob))

@@ -19,7 +19,6 @@ from xiaoneng.cases.notifications import notify_requester
 from xiaoneng.cases.services import case_merge
 from xiaoneng.deferred import write
 from xiaoneng.org.models import Department, Unit
-from xiaoneng.triage.classifier import Accuracy, dumps, evaluate, timed_train
 from xiaoneng.triage.models import RepeatAlert, RoutingModel, Suggestion
 from xiaoneng.triage.repeats import (
     REPEAT_KINDS,
@@ -39,6 +38,7 @@ from xiaoneng.triage.similarity import Probe
 
 if TYPE_CHECKING:
     from xiaoneng.org.actors import Actor, User
+    from xiaoneng.triage.classifier import Accuracy
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,9 @@ def routing_model_train(*, unit: Unit, by: Actor = None, now: datetime | None = 
     """Train ``unit``'s model on its remits and closed cases; measure it on the newest fifth
     of the history first (trained without it), then train on everything and store it as the
     next version. The three newest versions are kept."""
+    # On first use, as in triage.selectors: numpy and scikit-learn slow every start-up.
+    from xiaoneng.triage.classifier import dumps, evaluate, timed_train
+
     now = now or timezone.now()
     remits, history = remit_examples(unit), history_examples(unit, now=now)
     held_out: Accuracy | None = None

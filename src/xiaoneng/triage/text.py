@@ -9,11 +9,9 @@ import threading
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-with warnings.catch_warnings():
-    # jieba 0.42's patterns carry invalid escapes, reported when it is first compiled.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    warnings.simplefilter("ignore", SyntaxWarning)
+if TYPE_CHECKING:
     import jieba
 
 USER_DICTIONARY = Path(__file__).parent / "data" / "edu_terms.txt"
@@ -140,6 +138,14 @@ def _jieba() -> jieba.Tokenizer:
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
+                # Imported on first use: jieba (and the pkg_resources it loads) cost every
+                # process's start-up about a quarter of a second (docs/testing.md).
+                with warnings.catch_warnings():
+                    # jieba 0.42's patterns carry invalid escapes, reported when first compiled.
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    warnings.simplefilter("ignore", SyntaxWarning)
+                    import jieba
+
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 tokenizer.load_userdict(str(USER_DICTIONARY))
