@@ -48,8 +48,8 @@ def _metric_headers() -> list[str]:
 
 
 def dashboard_workbook(context: dict[str, Any], *, user: User, at: datetime) -> bytes:
-    # Imported here, as in web/excel.py: openpyxl is needed for a download only, and its import
-    # cost every process's start-up a tenth of a second.
+    # Imported here, as in web/excel.py: openpyxl is needed for a download only, and importing
+    # it at start-up cost every process several hundredths of a second.
     from openpyxl import Workbook
 
     book = Workbook()

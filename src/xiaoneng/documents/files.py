@@ -1,8 +1,8 @@
 """A laid-out document as a file: PDF (reportlab) or Word (python-docx).
 
 The two layout modules are imported on first use. Only a download needs them, and importing
-reportlab and python-docx when the application starts cost every process (each ``xiaoneng``
-command, each web and task worker) a tenth of a second or more (docs/testing.md).
+reportlab and python-docx when the application started cost every process (each ``xiaoneng``
+command, each web and task worker) several hundredths of a second (docs/testing.md).
 """
 
 from __future__ import annotations

@@ -213,8 +213,8 @@ def _escaped(structure: _Structure) -> tuple[tuple[str, tuple[_EscapedLink, ...]
 def navigation_html(roles: Iterable[str], *, path: str, is_staff: bool = False) -> SafeString:
     """The groups as the layout's disclosure menus (``<details>``, one per group), the page's
     link marked ``aria-current``. Built here rather than by a template loop: the menu is on
-    every office page, and the loop over its twenty-odd links cost the template engine more
-    than the rest of the layout (1.5–2.4 ms a page, docs/testing.md)."""
+    every office page, and the template engine's loop over its twenty-odd links took 1.5–2.4 ms
+    of each (docs/testing.md, sixth round)."""
     parts = []
     for label, links in _escaped(_structure(frozenset(roles), is_staff)):
         items = []
