@@ -157,8 +157,11 @@ class BenchDatabase:
                 self._admin(f"CREATE DATABASE {self.name}")
         elif self.cases:
             raise SystemExit("generated cases need PostgreSQL: set DATABASE_URL")
+        # Worked out before the environment is cleared: ``env`` starts from it (PATH, HOME and
+        # the caller's variables are kept; only what ``env`` drops or sets changes).
+        env = self.env()
         os.environ.clear()
-        os.environ.update(self.env())
+        os.environ.update(env)
         return self
 
     def setup_django(self) -> None:

@@ -93,7 +93,8 @@ def fill(cases: int) -> None:
                 requester_id_index, is_anonymous, consent_publish, unit_id,
                 state, lead_department_id, policy_version_id, reply_text, reply_grade,
                 reply_pending_review, satisfaction, rating_comment, rated_by_callback,
-                reopen_count, return_count, final_reason, registered_at, updated_at
+                reopen_count, return_count, final_reason, registered_at, updated_at,
+                urgent, urgency
             )
             SELECT 'BS' || g, 'S' || g, '', '',
                    (%(channels)s::text[])[1 + g %% cardinality(%(channels)s::text[])],
@@ -107,7 +108,7 @@ def fill(cases: int) -> None:
                    %(version)s, '答复', '', false, '', '', false, 0, 0, '',
                    date_trunc('day', now()) - interval '365 days'
                        + ((g * 7919) %% (365 * 1440)) * interval '1 minute',
-                   now()
+                   now(), false, ''
             FROM generate_series(1, %(n)s) AS g
             """,
             params,
