@@ -2,6 +2,7 @@
 
     python bench/intake_batch.py                10 batches of 500
     python bench/intake_batch.py --batches 4
+    python bench/intake_batch.py --quick         4 batches of 500 (make bench)
 
 A fresh database (PostgreSQL when DATABASE_URL is set, else a temporary SQLite file) with the
 demo organisation; an API client of a hotline centre posts ``--batches`` batches of
@@ -64,10 +65,12 @@ def batch_body(rng: random.Random, batch: int, size: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--batches", type=int)
+    parser.add_argument("--quick", action="store_true", help="4 batches instead of 10")
     parser.add_argument("--size", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args(argv)
+    args.batches = args.batches or (4 if args.quick else 10)
     print(machine())
     with BenchDatabase("xiaoneng_bench_intake_batch", keep=args.keep) as db:
         db.setup_django()

@@ -7,6 +7,7 @@ with their department, plus the bureau's written remits, fed to the same trainin
 platform runs (xiaoneng.triage.classifier); reading them from the database is not timed.
 
     python bench/triage.py [--cases 100000] [--seed 2026] [--misses]
+    python bench/triage.py --quick          20 000 historic cases (make bench)
 """
 
 from __future__ import annotations
@@ -133,14 +134,16 @@ def duplicates(show_misses: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--cases", type=int)
+    parser.add_argument("--quick", action="store_true", help="20 000 cases instead of 100 000")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--seed", type=int, default=2026, help="the history generator's seed")
     parser.add_argument("--duplicates-only", action="store_true")
     args = parser.parse_args()
+    cases = args.cases or (20_000 if args.quick else 100_000)
     duplicates(args.misses)
     if not args.duplicates_only:
-        routing(args.cases, args.misses, args.seed)
+        routing(cases, args.misses, args.seed)
 
 
 if __name__ == "__main__":
