@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import override
 
-from xiaoneng.office.navigation import _escaped, navigation, navigation_html
+from xiaoneng.office.navigation import Group, Link, menu_markup, navigation, navigation_html
 from xiaoneng.org.services import staff_set_roles
 from xiaoneng.security.otp import otp_demo_device
 
@@ -162,9 +162,10 @@ def test_the_menus_markup_says_what_navigation_says(roles, page, language) -> No
 
 
 def test_the_menus_markup_escapes_its_texts() -> None:
-    structure = (("A & <B>", (('/x/?a=1&b="2"', "<i>link</i>", 'id"1'),)),)
-    (label, ((href, opening, text),)) = _escaped(structure)[0]
-    assert label == "A &amp; &lt;B&gt;"
-    assert href == '/x/?a=1&b="2"'  # compared with the page's path as it is
-    assert opening == '<li><a href="/x/?a=1&amp;b=&quot;2&quot;" data-testid="id&quot;1"'
-    assert text == "&lt;i&gt;link&lt;/i&gt;"
+    link = Link('/x/?a=1&b="2"', "<i>link</i>", 'id"1', current=True)
+    html = menu_markup([Group("A & <B>", [link], current=True)])
+    assert "<summary>A &amp; &lt;B&gt;</summary>" in html
+    assert (
+        '<li><a href="/x/?a=1&amp;b=&quot;2&quot;" data-testid="id&quot;1" aria-current="page">'
+        "&lt;i&gt;link&lt;/i&gt;</a></li>"
+    ) in html

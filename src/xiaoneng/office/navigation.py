@@ -184,50 +184,28 @@ def navigation(roles: Iterable[str], *, path: str, is_staff: bool = False) -> li
     return groups
 
 
-# The same structure with its texts escaped for the markup, built once per structure.
-_EscapedLink = tuple[str, str, str]  # (href as compared with the path, opening tag, label)
-_ESCAPED: dict[_Structure, tuple[tuple[str, tuple[_EscapedLink, ...]], ...]] = {}
-
-
-def _escaped(structure: _Structure) -> tuple[tuple[str, tuple[_EscapedLink, ...]], ...]:
-    found = _ESCAPED.get(structure)
-    if found is None:
-        found = _ESCAPED[structure] = tuple(
-            (
-                escape(label),
-                tuple(
-                    (
-                        href,
-                        f'<li><a href="{escape(href)}"'
-                        + (f' data-testid="{escape(testid)}"' if testid else ""),
-                        escape(text),
-                    )
-                    for href, text, testid in links
-                ),
-            )
-            for label, links in structure
-        )
-    return found
-
-
 def navigation_html(roles: Iterable[str], *, path: str, is_staff: bool = False) -> SafeString:
     """The groups as the layout's disclosure menus (``<details>``, one per group), the page's
     link marked ``aria-current``. Built here rather than by a template loop: the menu is on
     every office page, and the template engine's loop over its twenty-odd links took 1.5–2.4 ms
     of each (docs/testing.md, sixth round)."""
+    return menu_markup(navigation(roles, path=path, is_staff=is_staff))
+
+
+def menu_markup(groups: list[Group]) -> SafeString:
+    """The markup of ``groups``, every text escaped."""
     parts = []
-    for label, links in _escaped(_structure(frozenset(roles), is_staff)):
-        items = []
-        group_current = False
-        for href, opening, text in links:
-            current = _is_current(path, href)
-            group_current = group_current or current
-            marked = ' aria-current="page"' if current else ""
-            items.append(f"{opening}{marked}>{text}</a></li>")
-        css = "navgroup current" if group_current else "navgroup"
-        parts.append(
-            f'<details class="{css}">\n        <summary>{label}</summary>\n'
-            f"        <ul>{''.join(items)}</ul>\n      </details>"
+    for group in groups:
+        items = "".join(
+            f'<li><a href="{escape(link.href)}"'
+            + (f' data-testid="{escape(link.testid)}"' if link.testid else "")
+            + (' aria-current="page"' if link.current else "")
+            + f">{escape(link.label)}</a></li>"
+            for link in group.links
         )
-    # Every text above was escaped in _escaped.
-    return mark_safe("".join(parts))
+        css = "navgroup current" if group.current else "navgroup"
+        parts.append(
+            f'<details class="{css}">\n        <summary>{escape(group.label)}</summary>\n'
+            f"        <ul>{items}</ul>\n      </details>"
+        )
+    return mark_safe("".join(parts))  # every text above is escaped
